@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.models import BaseModel
+
+
+class Scale(models.TextChoices):
+    ABOVE = "above", _("Above designated size (规上)")
+    BELOW = "below", _("Below designated size (规下)")
+
+
+class OutputBand(models.TextChoices):
+    UNDER_100M = "lt100m", _("Under 100 million yuan")
+    FROM_100M_TO_200M = "100m-200m", _("100–200 million yuan")
+    OVER_200M = "gte200m", _("200 million yuan or more")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified by the bureau")
+    REJECTED = "rejected", _("Not verified")
+
+
+class EnterpriseProfile(BaseModel):
+    """An enterprise's participation in one program, with the facts the program's rules read.
+
+    One organisation has one profile per program: the township and industry are the program's own,
+    and the scale and output band are as of the program year.
+    """
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="enterprise_profiles",
+    )
+    industry = models.ForeignKey(
+        "programs.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    township = models.ForeignKey(
+        "programs.Region", verbose_name=_("township"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="enterprises",
+    )
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
+    output_band = models.CharField(_("annual output"), max_length=10, choices=OutputBand.choices)
+    is_specialised = models.BooleanField(_("specialised and innovative (专精特新)"), default=False)
+    is_little_giant = models.BooleanField(_("“little giant” (专精特新“小巨人”)"), default=False)
+    digital_level_before = models.PositiveSmallIntegerField(
+        _("digital level before transformation"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(4)],
+    )
+    verification = models.CharField(
+        _("verification"), max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("enterprise profile")
+        verbose_name_plural = _("enterprise profiles")
+        ordering = ["program", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "organisation"], name="one_profile_per_program"),
+        ]
+
+    def __str__(self):
+        return self.organisation.name

@@ -1,0 +1,23 @@
+from django.urls import path
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from programs import api as programs_api
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("programs/", programs_api.ProgramListApi.as_view(), name="program-list"),
+    path("programs/<slug:program>/", programs_api.ProgramDetailApi.as_view(), name="program-detail"),
+    path("programs/<slug:program>/industries/", programs_api.IndustryListApi.as_view(), name="industry-list"),
+    path(
+        "programs/<slug:program>/scenario-modules/",
+        programs_api.ScenarioModuleListApi.as_view(),
+        name="scenario-module-list",
+    ),
+    path(
+        "programs/<slug:program>/organisations/",
+        programs_api.OrganisationListApi.as_view(),
+        name="organisation-list",
+    ),
+]

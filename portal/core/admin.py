@@ -1,0 +1,110 @@
+"""Django admin for bureau admins: each sees and edits only the programs it administers; nothing is deleted."""
+
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.core.errors import PortalError
+from portal.core.roles import Role
+
+
+def administered_program_ids(user):
+    if user.is_superuser:
+        return None  # all
+    return set(
+        user.role_assignments.filter(role=Role.BUREAU_ADMIN, revoked_at__isnull=True).values_list(
+            "program_id", flat=True
+        )
+    )
+
+
+class NoDeleteAdmin(SimpleHistoryAdmin):
+    """History on every object; deletion is never offered (records are closed, not deleted)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        try:
+            super().save_model(request, obj, form, change)
+        except PortalError as error:
+            messages.error(request, error.message)
+            raise
+
+
+class SuperuserOnlyAdmin(NoDeleteAdmin):
+    """Platform-wide reference data: only the platform operator edits it."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ProgramScopedAdmin(NoDeleteAdmin):
+    """Rows of the programs the user is bureau admin of; foreign keys offer only those programs' rows."""
+
+    program_field = "program"
+
+    def _programs(self, request):
+        if not hasattr(request, "_administered_programs"):
+            request._administered_programs = administered_program_ids(request.user)
+        return request._administered_programs
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        ids = self._programs(request)
+        return qs if ids is None else qs.filter(**{f"{self.program_field}__in": ids})
+
+    def _allowed(self, request, obj=None):
+        ids = self._programs(request)
+        if ids is None:
+            return True
+        if not ids:
+            return False
+        return obj is None or getattr(obj, f"{self.program_field}_id") in ids
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ids = self._programs(request)
+        if ids is not None:
+            if db_field.name == self.program_field:
+                kwargs["queryset"] = db_field.related_model.objects.filter(pk__in=ids)
+            elif hasattr(db_field.related_model, "program"):
+                kwargs["queryset"] = db_field.related_model.objects.filter(program__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        ids = self._programs(request)
+        if ids is not None and hasattr(db_field.related_model, "program"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(program__in=ids)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        ids = self._programs(request)
+        if ids is not None and getattr(obj, f"{self.program_field}_id") not in ids:
+            raise PortalError("program")
+        super().save_model(request, obj, form, change)

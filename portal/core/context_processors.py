@@ -1,0 +1,12 @@
+from django.conf import settings
+
+
+def portal(request):
+    """What the page shell needs: the user's programs for the switcher (one query, only when logged in)."""
+    context = {"LANGUAGES": settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from programs.access import programs_for_user
+
+        context["my_programs"] = list(programs_for_user(user=user))
+    return context

@@ -1,0 +1,57 @@
+"""Money is Decimal yuan with two places (fen). All rounding goes through `round_fen`."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+FEN = Decimal("0.01")
+WAN = Decimal("10000")
+
+
+def to_decimal(value) -> Decimal:
+    """Accept Decimal, int or str; refuse float, which cannot hold fen exactly."""
+    if isinstance(value, float):
+        raise TypeError("money must not be a float; pass a string or Decimal")
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def round_fen(value) -> Decimal:
+    """Round half-up to the fen.
+
+    >>> round_fen(Decimal("1.005"))
+    Decimal('1.01')
+    >>> round_fen("74074.068")
+    Decimal('74074.07')
+    >>> round_fen(Decimal("-1.005"))
+    Decimal('-1.01')
+    """
+    return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def wan_to_yuan(value) -> Decimal:
+    """Policy texts give 万元; 1 万元 = 10,000 yuan.
+
+    >>> wan_to_yuan("30")
+    Decimal('300000.00')
+    """
+    return round_fen(to_decimal(value) * WAN)
+
+
+def format_yuan(value) -> str:
+    """Grouped yuan with two decimals, e.g. 1,234,567.80.
+
+    >>> format_yuan(Decimal("1234567.8"))
+    '1,234,567.80'
+    """
+    return f"{round_fen(value):,.2f}"
+
+
+def format_wan(value) -> str:
+    """Amount in 万元, trailing zeros dropped, e.g. 300000 → 30.
+
+    >>> format_wan(Decimal("123456.78"))
+    '12.345678'
+    """
+    wan = to_decimal(value) / WAN
+    text = f"{wan:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,70 @@
+"""Roles a user holds per program, and what each role may do there.
+
+A role is held through django-guardian as an object permission on the Program (`programs.role_<role>`);
+`programs.RoleAssignment` is the recorded grant with who and when. The matrix below is the one place
+that says which role may do what; views, the API and admin all ask it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUREAU_ADMIN = "bureau_admin", _("Bureau admin")
+    BUREAU_REVIEWER = "bureau_reviewer", _("Bureau reviewer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    PROVIDER = "provider", _("Service provider user")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    EXPERT = "expert", _("Acceptance expert")
+    FINANCIAL_AUDITOR = "financial_auditor", _("Financial auditor")
+    AUDITOR = "auditor", _("Auditor")
+
+
+def permission_codename(role: str) -> str:
+    return f"role_{role}"
+
+
+ROLE_PERMISSIONS = [permission_codename(role) for role in Role.values]
+ROLE_BY_CODENAME = {permission_codename(role): role for role in Role.values}
+
+R = Role
+STAFF_READERS = frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER, R.SUPERVISOR, R.AUDITOR})
+EVERY_ROLE = frozenset(Role)
+
+
+class Capability(models.TextChoices):
+    VIEW_PROGRAM = "view_program", _("Open the program")
+    VIEW_REFERENCE = "view_reference", _("Read industries, scenario catalogue and calendar")
+    VIEW_ALL_ENTERPRISES = "view_all_enterprises", _("Read every enterprise of the program")
+    VIEW_OWN_ENTERPRISE = "view_own_enterprise", _("Read one's own enterprise")
+    VIEW_PROVIDERS = "view_providers", _("Read the providers of the program")
+    VIEW_MEMBERS = "view_members", _("Read users and roles")
+    VIEW_HISTORY = "view_history", _("Read change history")
+    CONFIGURE = "configure", _("Configure the program")
+    MANAGE_ROLES = "manage_roles", _("Grant and revoke roles")
+    VIEW_ROLLUP = "view_rollup", _("Read roll-ups of sub-region programs")
+
+
+CAPABILITIES: dict[str, frozenset] = {
+    Capability.VIEW_PROGRAM: EVERY_ROLE,
+    Capability.VIEW_REFERENCE: EVERY_ROLE,
+    Capability.VIEW_ALL_ENTERPRISES: STAFF_READERS,
+    Capability.VIEW_OWN_ENTERPRISE: frozenset({R.ENTERPRISE}),
+    Capability.VIEW_PROVIDERS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER, R.COMMITTEE_MEMBER},
+    Capability.VIEW_MEMBERS: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
+    Capability.VIEW_HISTORY: STAFF_READERS,
+    Capability.CONFIGURE: frozenset({R.BUREAU_ADMIN}),
+    Capability.MANAGE_ROLES: frozenset({R.BUREAU_ADMIN}),
+    Capability.VIEW_ROLLUP: frozenset({R.SUPERVISOR}),
+}
+
+
+def roles_may(roles, capability) -> bool:
+    """True when any of `roles` carries `capability`."""
+    allowed = CAPABILITIES[capability]
+    return any(role in allowed for role in roles)
+
+
+def capabilities_of(roles) -> set[str]:
+    return {cap for cap, allowed in CAPABILITIES.items() if any(role in allowed for role in roles)}

@@ -1,0 +1,13 @@
+"""The test suite: fast hashing, a throw-away media folder, services from the environment."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="shugai-test-media-")
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

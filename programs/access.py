@@ -1,0 +1,82 @@
+"""Who may do what in a program: the one fetcher every program-scoped view, API view and admin goes through."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
+
+from portal.core.errors import NotAllowed
+from portal.core.roles import ROLE_BY_CODENAME, ROLE_PERMISSIONS, Capability, capabilities_of
+from programs.models import Program
+
+
+@dataclass(frozen=True)
+class ProgramAccess:
+    program: Program
+    user: object
+    roles: frozenset
+
+    @property
+    def capabilities(self) -> set[str]:
+        return capabilities_of(self.roles)
+
+    def can(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def require(self, capability: str) -> None:
+        if not self.can(capability):
+            raise NotAllowed(_("Your roles in this program do not allow this."))
+
+    @property
+    def read_only(self) -> bool:
+        return not self.can(Capability.CONFIGURE)
+
+
+def program_roles(*, user, program: Program) -> frozenset:
+    """The roles `user` holds on `program` (guardian object permissions; superusers get none implicitly)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    codenames = UserObjectPermission.objects.filter(
+        user=user,
+        content_type=ContentType.objects.get_for_model(Program),
+        object_pk=str(program.pk),
+        permission__codename__in=ROLE_PERMISSIONS,
+    ).values_list("permission__codename", flat=True)
+    return frozenset(ROLE_BY_CODENAME[codename] for codename in codenames)
+
+
+def programs_for_user(*, user):
+    """Programs in which `user` holds any role."""
+    if not user.is_authenticated or not user.is_active:
+        return Program.objects.none()
+    return get_objects_for_user(
+        user,
+        [f"programs.{codename}" for codename in ROLE_PERMISSIONS],
+        klass=Program.objects.select_related("region"),
+        any_perm=True,
+        with_superuser=False,
+        accept_global_perms=False,
+        use_groups=False,
+    )
+
+
+def program_access(*, user, slug: str) -> ProgramAccess:
+    """The user's access to the program `slug`; 404 alike for "no such program" and "no role in it"."""
+    program = Program.objects.select_related("region").filter(slug=slug).first()
+    if program is None:
+        raise Http404(_("No such program."))
+    roles = program_roles(user=user, program=program)
+    if not roles:
+        raise Http404(_("No such program."))
+    return ProgramAccess(program=program, user=user, roles=roles)
+
+
+def program_access_by_id(*, user, program_id) -> ProgramAccess | None:
+    program = Program.objects.select_related("region").filter(pk=program_id).first()
+    if program is None:
+        return None
+    roles = program_roles(user=user, program=program)
+    return ProgramAccess(program=program, user=user, roles=roles) if roles else None

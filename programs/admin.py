@@ -1,0 +1,90 @@
+from django.contrib import admin
+
+from portal.core.admin import ProgramScopedAdmin, SuperuserOnlyAdmin
+from programs.models import Batch, CalendarDay, Industry, Program, Region, RoleAssignment, ScenarioModule
+from programs.services import role_grant
+
+
+@admin.register(Region)
+class RegionAdmin(SuperuserOnlyAdmin):
+    list_display = ["code", "name", "name_en", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Program)
+class ProgramAdmin(ProgramScopedAdmin):
+    program_field = "id"
+    list_display = ["slug", "name", "region", "bureau_name", "starts_on", "status"]
+    list_select_related = ["region"]
+    readonly_fields = ["slug"]
+
+    def get_queryset(self, request):
+        qs = super(ProgramScopedAdmin, self).get_queryset(request)
+        ids = self._programs(request)
+        return qs if ids is None else qs.filter(pk__in=ids)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["slug", "region"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(ProgramScopedAdmin):
+    list_display = ["code", "name", "name_en", "program", "sort_order", "is_active"]
+    list_filter = ["program", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["program"]
+
+
+@admin.register(ScenarioModule)
+class ScenarioModuleAdmin(ProgramScopedAdmin):
+    list_display = ["number", "name", "category", "kind", "price", "program", "is_active"]
+    list_filter = ["program", "kind", "category", "is_active"]
+    search_fields = ["code", "name", "description"]
+    list_select_related = ["program"]
+    filter_horizontal = ["industries"]
+
+
+@admin.register(Batch)
+class BatchAdmin(ProgramScopedAdmin):
+    list_display = ["number", "name", "program", "opens_on", "closes_on"]
+    list_filter = ["program"]
+    list_select_related = ["program"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ProgramScopedAdmin):
+    list_display = ["date", "kind", "name", "program", "is_active"]
+    list_filter = ["program", "kind"]
+    list_select_related = ["program"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ProgramScopedAdmin):
+    """Grants go through the role service so that the guardian permission and the record stay together."""
+
+    list_display = ["user", "role", "program", "granted_by", "created_at", "revoked_at"]
+    list_filter = ["program", "role"]
+    search_fields = ["user__username", "user__display_name"]
+    list_select_related = ["program", "user", "granted_by"]
+    fields = ["program", "user", "role"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["program", "user", "role"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        assignment = role_grant(program=obj.program, user=obj.user, role=obj.role, acting_user=request.user)
+        obj.pk = assignment.pk
+
+    def get_model_perms(self, request):
+        perms = super().get_model_perms(request)
+        perms["change"] = self.has_module_permission(request)
+        return perms
+

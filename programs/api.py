@@ -1,0 +1,137 @@
+"""Read endpoints of programs and their reference data, scoped exactly like the pages."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from organisations.models import OrganisationKind
+from organisations.selectors import organisation_list
+from portal.core.roles import Capability
+from programs import selectors
+from programs.access import program_access, programs_for_user
+from programs.models import ModuleKind
+
+PROGRAM_PATH = OpenApiParameter("program", OpenApiTypes.STR, OpenApiParameter.PATH, description="Program code")
+
+
+class ProgramScopedMixin:
+    """Resolves `self.access` from the URL's program code: 404 when the caller holds no role there."""
+
+    @property
+    def access(self):
+        if not hasattr(self, "_access"):
+            self._access = program_access(user=self.request.user, slug=self.kwargs["program"])
+        return self._access
+
+
+class ProgramOutput(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    short_name = serializers.CharField()
+    bureau_name = serializers.CharField()
+    region_code = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+
+
+class ProgramListApi(generics.ListAPIView):
+    serializer_class = ProgramOutput
+
+    def get_queryset(self):
+        return programs_for_user(user=self.request.user).order_by("slug")
+
+
+class ProgramDetailOutput(ProgramOutput):
+    roles = serializers.ListField(child=serializers.CharField())
+    capabilities = serializers.ListField(child=serializers.CharField())
+
+
+class ProgramDetailApi(ProgramScopedMixin, APIView):
+    @extend_schema(parameters=[PROGRAM_PATH], responses=ProgramDetailOutput)
+    def get(self, request, program):
+        access = self.access
+        data = ProgramOutput(access.program).data
+        data["roles"] = sorted(access.roles)
+        data["capabilities"] = sorted(access.capabilities)
+        return Response(data)
+
+
+class IndustryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.SlugField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    sort_order = serializers.IntegerField()
+
+
+@extend_schema(parameters=[PROGRAM_PATH])
+class IndustryListApi(ProgramScopedMixin, generics.ListAPIView):
+    serializer_class = IndustryOutput
+
+    def get_queryset(self):
+        return selectors.industry_list(access=self.access)
+
+
+class ScenarioModuleOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    code = serializers.SlugField()
+    kind = serializers.CharField()
+    category = serializers.CharField()
+    category_en = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    price = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, coerce_to_string=True,
+                                     help_text="Yuan; null means priced on request (按需求).")
+    description = serializers.CharField()
+    industries = serializers.SerializerMethodField()
+
+    def get_industries(self, obj) -> list[str]:
+        return [industry.code for industry in obj.industries.all()]
+
+
+@extend_schema(parameters=[
+    PROGRAM_PATH,
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=ModuleKind.values),
+    OpenApiParameter("category", OpenApiTypes.STR),
+    OpenApiParameter("search", OpenApiTypes.STR),
+])
+class ScenarioModuleListApi(ProgramScopedMixin, generics.ListAPIView):
+    serializer_class = ScenarioModuleOutput
+    filter_backends = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.scenario_module_list(
+            access=self.access,
+            kind=params.get("kind", ""),
+            category=params.get("category", ""),
+            search=params.get("search", ""),
+        )
+
+
+class OrganisationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+@extend_schema(parameters=[
+    PROGRAM_PATH,
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=OrganisationKind.values),
+    OpenApiParameter("search", OpenApiTypes.STR),
+])
+class OrganisationListApi(ProgramScopedMixin, generics.ListAPIView):
+    serializer_class = OrganisationOutput
+    filter_backends = []
+
+    def get_queryset(self):
+        self.access.require(Capability.VIEW_PROGRAM)
+        params = self.request.query_params
+        return organisation_list(access=self.access, kind=params.get("kind", ""), search=params.get("search", ""))

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.core.roles import Role
+from programs.demo import demo_build
+
+
+class Command(BaseCommand):
+    help = "Build the demo data of the three programs and one login per role per program (idempotent)."
+
+    def handle(self, *args, **options):
+        logins = demo_build()
+        labels = {**dict(Role.choices), "superuser": "Platform superuser (Django admin only)"}
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: %s):" % settings.DEMO_PASSWORD))
+        self.stdout.write(f"  {'username':<22} {'program':<15} role")
+        for login in logins:
+            role = labels.get(login.role, login.role)
+            self.stdout.write(f"  {login.username:<22} {login.program:<15} {role} ({login.role})")

@@ -1,0 +1,95 @@
+"""Reads of program data. Every list is scoped to one program the caller already has access to."""
+
+from django.db.models import Count, Q
+
+from enterprises.models import EnterpriseProfile
+from portal.core.queries import get_or_404
+from portal.core.roles import Capability
+from programs.access import ProgramAccess
+from programs.models import Batch, CalendarDay, Industry, Program, RoleAssignment, ScenarioModule
+from providers.models import PoolMembership, PoolStatus
+
+
+def industry_list(*, access: ProgramAccess, include_inactive=False):
+    access.require(Capability.VIEW_REFERENCE)
+    qs = Industry.objects.filter(program=access.program).annotate(
+        enterprise_count=Count("enterprises", distinct=True),
+        module_count=Count("scenario_modules", distinct=True),
+    )
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def scenario_module_list(*, access: ProgramAccess, kind="", category="", search="", include_inactive=False):
+    access.require(Capability.VIEW_REFERENCE)
+    qs = ScenarioModule.objects.filter(program=access.program).prefetch_related("industries")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if category:
+        qs = qs.filter(category=category)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search) | Q(name_en__icontains=search))
+    return qs
+
+
+def scenario_module_categories(*, access: ProgramAccess) -> list[str]:
+    access.require(Capability.VIEW_REFERENCE)
+    rows = ScenarioModule.objects.filter(program=access.program, is_active=True).values_list("category", "number")
+    seen: dict[str, int] = {}
+    for category, number in rows:
+        seen.setdefault(category, number)
+    return sorted(seen, key=seen.get)
+
+
+def scenario_module_get(*, access: ProgramAccess, pk) -> ScenarioModule:
+    return get_or_404(scenario_module_list(access=access, include_inactive=True), pk)
+
+
+def batch_list(*, access: ProgramAccess):
+    access.require(Capability.VIEW_REFERENCE)
+    return Batch.objects.filter(program=access.program)
+
+
+def calendar_day_list(*, access: ProgramAccess):
+    access.require(Capability.VIEW_REFERENCE)
+    return CalendarDay.objects.filter(program=access.program, is_active=True)
+
+
+def role_assignment_list(*, access: ProgramAccess, include_revoked=False):
+    access.require(Capability.VIEW_MEMBERS)
+    qs = RoleAssignment.objects.filter(program=access.program).select_related(
+        "user", "user__organisation", "granted_by", "revoked_by"
+    )
+    return qs if include_revoked else qs.filter(revoked_at__isnull=True)
+
+
+def program_counts(*, program: Program) -> dict[str, int]:
+    """Head counts shown on dashboards and roll-ups."""
+    return {
+        "enterprises": EnterpriseProfile.objects.filter(program=program, is_active=True).count(),
+        "providers": PoolMembership.objects.filter(program=program).exclude(status=PoolStatus.REMOVED).count(),
+        "selected_providers": PoolMembership.objects.filter(
+            program=program, status__in=[PoolStatus.SELECTED, PoolStatus.WARNED]
+        ).count(),
+        "industries": Industry.objects.filter(program=program, is_active=True).count(),
+        "scenario_modules": ScenarioModule.objects.filter(program=program, is_active=True).count(),
+    }
+
+
+def rollup_programs(*, access: ProgramAccess):
+    """Programs of the sub-regions under the supervised program's region, with their head counts only."""
+    access.require(Capability.VIEW_ROLLUP)
+    region = access.program.region
+    return (
+        Program.objects.filter(region__path__startswith=region.path)
+        .exclude(pk=access.program.pk)
+        .select_related("region")
+        .annotate(
+            enterprise_count=Count("enterprises", filter=Q(enterprises__is_active=True), distinct=True),
+            provider_count=Count(
+                "pool_memberships", filter=~Q(pool_memberships__status=PoolStatus.REMOVED), distinct=True
+            ),
+        )
+    )
+

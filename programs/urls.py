@@ -1,0 +1,24 @@
+from django.urls import path
+
+from programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("enterprises/", views.enterprises, name="enterprises"),
+    path("enterprises/<int:enterprise>/", views.enterprise_detail, name="enterprise-detail"),
+    path("providers/", views.providers, name="providers"),
+    path("industries/", views.industries, name="industries"),
+    path("scenarios/", views.scenarios, name="scenarios"),
+    path("scenarios/<int:module>/", views.scenario_detail, name="scenario-detail"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("members/", views.members, name="members"),
+    path("members/grant/", views.member_grant, name="member-grant"),
+    path("members/<int:assignment>/revoke/", views.member_revoke, name="member-revoke"),
+    path("settings/", views.program_settings, name="settings"),
+    path("config/<slug:kind>/new/", views.config_edit, name="config-new"),
+    path("config/<slug:kind>/<int:pk>/edit/", views.config_edit, name="config-edit"),
+    path("config/<slug:kind>/<int:pk>/toggle/", views.config_toggle, name="config-toggle"),
+    path("history/<slug:model>/<int:pk>/", views.history, name="history"),
+]

@@ -1,0 +1,291 @@
+"""Program-scoped pages. Thin: each resolves access, asks a selector or calls a service, renders."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from enterprises.models import EnterpriseProfile
+from enterprises.selectors import enterprise_get, enterprise_list
+from portal.core.errors import NotAllowed, PortalError
+from portal.core.history import history_entries
+from portal.core.queries import get_or_404
+from portal.core.roles import Capability
+from programs import forms, selectors, services
+from programs.access import program_access
+from programs.models import Batch, CalendarDay, Industry, ModuleKind, Program, RoleAssignment, ScenarioModule
+from providers.models import PoolMembership, PoolStatus
+from providers.selectors import provider_list
+
+PAGE_SIZE = 50
+
+
+def program_view(capability=Capability.VIEW_PROGRAM):
+    """Resolve the program from the URL for the logged-in user (404 without a role) and require `capability`."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, program, *args, **kwargs):
+            access = program_access(user=request.user, slug=program)
+            try:
+                access.require(capability)
+                request.session["last_program"] = access.program.slug
+                return view(request, access, *args, **kwargs)
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from error
+
+        return wrapper
+
+    return decorator
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _render(request, access, template, context=None):
+    return render(request, template, {"access": access, "program": access.program, **(context or {})})
+
+
+@program_view()
+def dashboard(request, access):
+    context = {"counts": selectors.program_counts(program=access.program)}
+    if access.can(Capability.VIEW_ROLLUP):
+        context["rollup"] = list(selectors.rollup_programs(access=access))
+    if access.can(Capability.VIEW_OWN_ENTERPRISE) and not access.can(Capability.VIEW_ALL_ENTERPRISES):
+        context["own_enterprises"] = list(enterprise_list(access=access))
+    if access.can(Capability.VIEW_MEMBERS):
+        context["member_count"] = selectors.role_assignment_list(access=access).count()
+    context["industries"] = list(selectors.industry_list(access=access))
+    context["batches"] = list(selectors.batch_list(access=access))
+    return _render(request, access, "programs/dashboard.html", context)
+
+
+@program_view()
+def enterprises(request, access):
+    if not (access.can(Capability.VIEW_ALL_ENTERPRISES) or access.can(Capability.VIEW_OWN_ENTERPRISE)):
+        raise PermissionDenied(_("Your roles in this program do not allow this."))
+    filters = {key: request.GET.get(key, "").strip() for key in ("industry", "township", "search")}
+    page = _page(request, enterprise_list(access=access, **filters))
+    return _render(request, access, "programs/enterprise_list.html", {
+        "page": page,
+        "filters": filters,
+        "industries": selectors.industry_list(access=access),
+    })
+
+
+@program_view()
+def enterprise_detail(request, access, enterprise):
+    if not (access.can(Capability.VIEW_ALL_ENTERPRISES) or access.can(Capability.VIEW_OWN_ENTERPRISE)):
+        raise PermissionDenied(_("Your roles in this program do not allow this."))
+    profile = enterprise_get(access=access, pk=enterprise)
+    return _render(request, access, "programs/enterprise_detail.html", {"profile": profile})
+
+
+@program_view(Capability.VIEW_PROVIDERS)
+def providers(request, access):
+    filters = {key: request.GET.get(key, "").strip() for key in ("industry", "status", "search")}
+    page = _page(request, provider_list(access=access, **filters))
+    return _render(request, access, "programs/provider_list.html", {
+        "page": page,
+        "filters": filters,
+        "industries": selectors.industry_list(access=access),
+        "statuses": PoolStatus.choices,
+    })
+
+
+@program_view(Capability.VIEW_REFERENCE)
+def industries(request, access):
+    rows = selectors.industry_list(access=access, include_inactive=access.can(Capability.CONFIGURE))
+    return _render(request, access, "programs/industry_list.html", {"industries": rows})
+
+
+@program_view(Capability.VIEW_REFERENCE)
+def scenarios(request, access):
+    filters = {key: request.GET.get(key, "").strip() for key in ("kind", "category", "search")}
+    modules = selectors.scenario_module_list(
+        access=access, include_inactive=access.can(Capability.CONFIGURE), **filters
+    )
+    return _render(request, access, "programs/scenario_list.html", {
+        "page": _page(request, modules),
+        "filters": filters,
+        "categories": selectors.scenario_module_categories(access=access),
+        "kinds": ModuleKind.choices,
+    })
+
+
+@program_view(Capability.VIEW_REFERENCE)
+def scenario_detail(request, access, module):
+    instance = selectors.scenario_module_get(access=access, pk=module)
+    return _render(request, access, "programs/scenario_detail.html", {"module": instance})
+
+
+@program_view(Capability.VIEW_REFERENCE)
+def calendar(request, access):
+    return _render(request, access, "programs/calendar.html", {
+        "batches": selectors.batch_list(access=access),
+        "days": selectors.calendar_day_list(access=access),
+    })
+
+
+@program_view(Capability.VIEW_MEMBERS)
+def members(request, access):
+    show_revoked = request.GET.get("revoked") == "1"
+    rows = selectors.role_assignment_list(access=access, include_revoked=show_revoked)
+    return _render(request, access, "programs/members.html", {
+        "page": _page(request, rows), "show_revoked": show_revoked,
+    })
+
+
+@program_view(Capability.MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def member_grant(request, access):
+    form = forms.RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_grant(
+                access=access, program=access.program, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+            )
+        except PortalError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("programs:members", program=access.program.slug)
+    return _render(request, access, "programs/form_page.html", {
+        "form": form, "title": _("Grant a role"), "back_url": "programs:members",
+    })
+
+
+@program_view(Capability.MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def member_revoke(request, access, assignment):
+    instance = get_or_404(selectors.role_assignment_list(access=access), assignment)
+    form = forms.RoleRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_revoke(access=access, assignment=instance, reason=form.cleaned_data["reason"])
+        except PortalError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Role revoked."))
+            return redirect("programs:members", program=access.program.slug)
+    return _render(request, access, "programs/form_page.html", {
+        "form": form,
+        "title": _("Revoke role: %(assignment)s") % {"assignment": instance},
+        "back_url": "programs:members",
+        "danger": True,
+    })
+
+
+CONFIG_FORMS = {
+    "industry": (Industry, forms.IndustryForm, "programs:industries", _("industry")),
+    "scenario": (ScenarioModule, forms.ScenarioModuleForm, "programs:scenarios", _("scenario module")),
+    "batch": (Batch, forms.BatchForm, "programs:calendar", _("batch")),
+    "day": (CalendarDay, forms.CalendarDayForm, "programs:calendar", _("calendar day")),
+}
+
+
+@program_view(Capability.CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def config_edit(request, access, kind, pk=None):
+    """Create (pk None) or edit one configuration object of the program."""
+    if kind not in CONFIG_FORMS:
+        raise Http404
+    model, form_class, back_url, label = CONFIG_FORMS[kind]
+    instance = get_or_404(model.objects.filter(program=access.program), pk) if pk else model(program=access.program)
+    extra = {"program": access.program} if form_class is forms.ScenarioModuleForm else {}
+    form = form_class(request.POST or None, instance=instance, **extra)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        m2m = {name: form.cleaned_data[name] for name in form._meta.fields if name in {"industries"}}
+        try:
+            services.config_save(access=access, instance=obj, reason=form.cleaned_data["change_reason"], m2m=m2m)
+        except PortalError as error:
+            for field_name, errors in error.fields.items():
+                form.add_error(field_name if field_name in form.fields else None, errors)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved. The change is in the history."))
+            return redirect(back_url, program=access.program.slug)
+    title = (_("Edit %(thing)s") if pk else _("New %(thing)s")) % {"thing": label}
+    return _render(request, access, "programs/form_page.html", {
+        "form": form, "title": title, "back_url": back_url,
+        "history_url": _history_kind(model) if pk else None, "object": instance if pk else None,
+    })
+
+
+@program_view(Capability.CONFIGURE)
+@require_http_methods(["POST"])
+def config_toggle(request, access, kind, pk):
+    """Close or reopen an industry, module or calendar day; the reason goes into the history."""
+    if kind not in CONFIG_FORMS or not hasattr(CONFIG_FORMS[kind][0], "is_active"):
+        raise Http404
+    model, _form, back_url, _label = CONFIG_FORMS[kind]
+    instance = get_or_404(model.objects.filter(program=access.program), pk)
+    form = forms.DeactivateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for closing or reopening."))
+    else:
+        services.config_set_active(
+            access=access, instance=instance, active=not instance.is_active, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Closed.") if not instance.is_active else _("Reopened."))
+    return redirect(back_url, program=access.program.slug)
+
+
+@program_view(Capability.CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def program_settings(request, access):
+    program = Program.objects.get(pk=access.program.pk)
+    form = forms.ProgramSettingsForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(access=access, program=form.save(commit=False),
+                                    reason=form.cleaned_data["change_reason"])
+        except PortalError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved. The change is in the history."))
+            return redirect("programs:dashboard", program=program.slug)
+    return _render(request, access, "programs/form_page.html", {
+        "form": form, "title": _("Program settings"), "back_url": "programs:dashboard",
+        "history_url": "program", "object": program,
+    })
+
+
+HISTORY_MODELS = {
+    "program": Program,
+    "industry": Industry,
+    "scenariomodule": ScenarioModule,
+    "batch": Batch,
+    "calendarday": CalendarDay,
+    "roleassignment": RoleAssignment,
+    "enterprise": EnterpriseProfile,
+    "provider": PoolMembership,
+}
+
+
+def _history_kind(model):
+    return next(key for key, value in HISTORY_MODELS.items() if value is model)
+
+
+@program_view(Capability.VIEW_HISTORY)
+def history(request, access, model, pk):
+    if model not in HISTORY_MODELS:
+        raise Http404
+    model_class = HISTORY_MODELS[model]
+    scope = {"pk": access.program.pk} if model_class is Program else {"program": access.program}
+    instance = get_or_404(model_class.objects.filter(**scope), pk)
+    return _render(request, access, "core/history.html", {
+        "object": instance,
+        "model_name": model_class._meta.verbose_name,
+        "entries": history_entries(instance),
+    })

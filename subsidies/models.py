@@ -1,0 +1,1 @@
+"""Policy versions and calculation runs arrive with the policy-engine issue; this app owns them."""
