@@ -15,5 +15,6 @@ class LoginForm(AuthenticationForm):
         from django.core.exceptions import ValidationError
 
         return ValidationError(
-            self.error_messages["invalid_login"] % {"limit": settings.AXES_FAILURE_LIMIT}, code="invalid_login"
+            self.error_messages["invalid_login"] % {"limit": settings.AXES_FAILURE_LIMIT},
+            code="invalid_login",
         )

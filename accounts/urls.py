@@ -9,7 +9,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -17,7 +19,8 @@ urlpatterns = [
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password-changed")
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password-changed"),
         ),
         name="password-change",
     ),

@@ -43,7 +43,11 @@ class EnterpriseProfile(BaseModel):
         "programs.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
     )
     township = models.ForeignKey(
-        "programs.Region", verbose_name=_("township"), on_delete=models.PROTECT, null=True, blank=True,
+        "programs.Region",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="enterprises",
     )
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
@@ -57,10 +61,17 @@ class EnterpriseProfile(BaseModel):
         validators=[MinValueValidator(0), MaxValueValidator(4)],
     )
     verification = models.CharField(
-        _("verification"), max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+        _("verification"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)

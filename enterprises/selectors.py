@@ -29,4 +29,3 @@ def enterprise_list(*, access: ProgramAccess, industry="", township="", search="
 
 def enterprise_get(*, access: ProgramAccess, pk) -> EnterpriseProfile:
     return get_or_404(enterprise_list(access=access), pk)
-

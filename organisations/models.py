@@ -24,9 +24,7 @@ class Organisation(BaseModel):
     legal_representative = models.CharField(_("legal representative"), max_length=40, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    uscc_override_reason = models.TextField(
-        _("reason the code was accepted despite its check character"), blank=True
-    )
+    uscc_override_reason = models.TextField(_("reason the code was accepted despite its check character"), blank=True)
     uscc_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("accepted by"),

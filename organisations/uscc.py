@@ -30,8 +30,8 @@ def normalise(raw: str) -> str:
 def check_character(first17: str) -> str:
     """The 18th character for the 17 given ones.
 
-    >>> check_character("91330723MA2E3X1Y0")
-    'B'
+    >>> check_character("91350100M000100Y4")
+    '3'
     """
     total = sum(VALUES[char] * weight for char, weight in zip(first17, WEIGHTS, strict=True))
     value = 31 - total % 31
@@ -51,15 +51,21 @@ def validate(raw: str) -> str:
     bad = sorted({char for char in code if char not in VALUES})
     if bad:
         raise USCCError(
-            _("“%(chars)s” cannot appear in a unified social credit code (the letters I, O, S, V and Z are "
-              "never used).") % {"chars": "".join(bad)},
+            _(
+                "“%(chars)s” cannot appear in a unified social credit code (the letters I, O, S, V and Z are "
+                "never used)."
+            )
+            % {"chars": "".join(bad)},
             rule="charset",
         )
     expected = check_character(code[:17])
     if code[17] != expected:
         raise USCCCheckCharacterError(
-            _("The check character (18th) should be “%(expected)s” but is “%(actual)s”: a character was "
-              "probably mistyped.") % {"expected": expected, "actual": code[17]},
+            _(
+                "The check character (18th) should be “%(expected)s” but is “%(actual)s”: a character was "
+                "probably mistyped."
+            )
+            % {"expected": expected, "actual": code[17]},
             rule="check",
         )
     return code

@@ -35,7 +35,7 @@ class ProgramAdmin(ProgramScopedAdmin):
 @admin.register(Industry)
 class IndustryAdmin(ProgramScopedAdmin):
     list_display = ["code", "name", "name_en", "program", "sort_order", "is_active"]
-    list_filter = ["program", "is_active"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "is_active"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["program"]
 
@@ -43,7 +43,7 @@ class IndustryAdmin(ProgramScopedAdmin):
 @admin.register(ScenarioModule)
 class ScenarioModuleAdmin(ProgramScopedAdmin):
     list_display = ["number", "name", "category", "kind", "price", "program", "is_active"]
-    list_filter = ["program", "kind", "category", "is_active"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "kind", "category", "is_active"]
     search_fields = ["code", "name", "description"]
     list_select_related = ["program"]
     filter_horizontal = ["industries"]
@@ -52,14 +52,14 @@ class ScenarioModuleAdmin(ProgramScopedAdmin):
 @admin.register(Batch)
 class BatchAdmin(ProgramScopedAdmin):
     list_display = ["number", "name", "program", "opens_on", "closes_on"]
-    list_filter = ["program"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["program"]
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(ProgramScopedAdmin):
     list_display = ["date", "kind", "name", "program", "is_active"]
-    list_filter = ["program", "kind"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["program"]
 
 
@@ -68,7 +68,7 @@ class RoleAssignmentAdmin(ProgramScopedAdmin):
     """Grants go through the role service so that the guardian permission and the record stay together."""
 
     list_display = ["user", "role", "program", "granted_by", "created_at", "revoked_at"]
-    list_filter = ["program", "role"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "role"]
     search_fields = ["user__username", "user__display_name"]
     list_select_related = ["program", "user", "granted_by"]
     fields = ["program", "user", "role"]
@@ -87,4 +87,3 @@ class RoleAssignmentAdmin(ProgramScopedAdmin):
         perms = super().get_model_perms(request)
         perms["change"] = self.has_module_permission(request)
         return perms
-

@@ -86,8 +86,13 @@ class ScenarioModuleOutput(serializers.Serializer):
     category_en = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField()
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, coerce_to_string=True,
-                                     help_text="Yuan; null means priced on request (按需求).")
+    price = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        coerce_to_string=True,
+        help_text="Yuan; null means priced on request (按需求).",
+    )
     description = serializers.CharField()
     industries = serializers.SerializerMethodField()
 
@@ -95,12 +100,14 @@ class ScenarioModuleOutput(serializers.Serializer):
         return [industry.code for industry in obj.industries.all()]
 
 
-@extend_schema(parameters=[
-    PROGRAM_PATH,
-    OpenApiParameter("kind", OpenApiTypes.STR, enum=ModuleKind.values),
-    OpenApiParameter("category", OpenApiTypes.STR),
-    OpenApiParameter("search", OpenApiTypes.STR),
-])
+@extend_schema(
+    parameters=[
+        PROGRAM_PATH,
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=ModuleKind.values),
+        OpenApiParameter("category", OpenApiTypes.STR),
+        OpenApiParameter("search", OpenApiTypes.STR),
+    ]
+)
 class ScenarioModuleListApi(ProgramScopedMixin, generics.ListAPIView):
     serializer_class = ScenarioModuleOutput
     filter_backends = []
@@ -122,11 +129,13 @@ class OrganisationOutput(serializers.Serializer):
     kind = serializers.CharField()
 
 
-@extend_schema(parameters=[
-    PROGRAM_PATH,
-    OpenApiParameter("kind", OpenApiTypes.STR, enum=OrganisationKind.values),
-    OpenApiParameter("search", OpenApiTypes.STR),
-])
+@extend_schema(
+    parameters=[
+        PROGRAM_PATH,
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=OrganisationKind.values),
+        OpenApiParameter("search", OpenApiTypes.STR),
+    ]
+)
 class OrganisationListApi(ProgramScopedMixin, generics.ListAPIView):
     serializer_class = OrganisationOutput
     filter_backends = []

@@ -4,8 +4,8 @@ Idempotent: everything is looked up by its natural key first, so running it agai
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -55,7 +55,9 @@ PROGRAMS = [
         "starts_on": date(2024, 6, 1),
         "ends_on": date(2025, 12, 31),
         "is_public": True,
-        "description": "“行业云平台+小快轻准产品服务”模式，推进电动（园林）工具行业“中级数智工厂”建设及规下企业SaaS推广。",
+        "description": (
+            "“行业云平台+小快轻准产品服务”模式，推进电动（园林）工具行业“中级数智工厂”建设及规下企业SaaS推广。"
+        ),
         "catalogue_industries": ["power-tools"],
     },
     {
@@ -77,13 +79,19 @@ PROGRAMS = [
 ]
 
 BATCHES = {
-    "wuyi-2024": [(1, "第一批", date(2024, 5, 6), date(2024, 7, 31)),
-                  (2, "第二批", date(2024, 8, 1), date(2024, 11, 30)),
-                  (3, "第三批", date(2024, 12, 1), date(2025, 6, 30))],
-    "yongkang-2024": [(1, "第一批", date(2024, 6, 1), date(2024, 12, 31)),
-                      (2, "第二批", date(2025, 1, 1), date(2025, 6, 30))],
-    "jinhua-pilot": [(1, "2024年度", date(2024, 9, 1), date(2024, 12, 31)),
-                     (2, "2025年度", date(2025, 1, 1), date(2025, 12, 31))],
+    "wuyi-2024": [
+        (1, "第一批", date(2024, 5, 6), date(2024, 7, 31)),
+        (2, "第二批", date(2024, 8, 1), date(2024, 11, 30)),
+        (3, "第三批", date(2024, 12, 1), date(2025, 6, 30)),
+    ],
+    "yongkang-2024": [
+        (1, "第一批", date(2024, 6, 1), date(2024, 12, 31)),
+        (2, "第二批", date(2025, 1, 1), date(2025, 6, 30)),
+    ],
+    "jinhua-pilot": [
+        (1, "2024年度", date(2024, 9, 1), date(2024, 12, 31)),
+        (2, "2025年度", date(2025, 1, 1), date(2025, 12, 31)),
+    ],
 }
 
 CALENDAR = [
@@ -102,41 +110,207 @@ CALENDAR = [
 
 # (program, name, industry code, township code or None, scale, output band, specialised, little giant, level)
 ENTERPRISES = [
-    ("wuyi-2024", "浙江武义炊具制造有限公司", "kitchenware", "330723.01", Scale.ABOVE, OutputBand.UNDER_100M, False, False, 1),
-    ("wuyi-2024", "武义县金厨不锈钢制品有限公司", "kitchenware", "330723.06", Scale.ABOVE, OutputBand.FROM_100M_TO_200M,
-     True, False, 1),
-    ("wuyi-2024", "浙江壶山电动工具有限公司", "power-tools", "330723.02", Scale.ABOVE, OutputBand.OVER_200M, True, True, 2),
-    ("wuyi-2024", "武义泉溪五金工具厂", "hardware", "330723.07", Scale.ABOVE, OutputBand.UNDER_100M, False, False, 0),
-    ("wuyi-2024", "浙江熟溪休闲用品有限公司", "leisure", "330723.03", Scale.ABOVE, OutputBand.FROM_100M_TO_200M,
-     False, False, 1),
-    ("wuyi-2024", "武义桐琴门业有限公司", "doors", "330723.06", Scale.ABOVE, OutputBand.UNDER_100M, False, False, 1),
-    ("wuyi-2024", "武义王宅机械配件有限公司", "other", "330723.09", Scale.BELOW, OutputBand.UNDER_100M, False, False, 0),
-    ("yongkang-2024", "永康市江南防盗门有限公司", "security-doors", "330784.03", Scale.ABOVE, OutputBand.OVER_200M,
-     True, False, 2),
-    ("yongkang-2024", "浙江芝英保温杯有限公司", "thermos-cups", "330784.14", Scale.ABOVE, OutputBand.FROM_100M_TO_200M,
-     False, False, 1),
-    ("yongkang-2024", "永康古山健康休闲器材厂", "health-leisure", "330784.07", Scale.ABOVE, OutputBand.UNDER_100M,
-     False, False, 1),
-    ("yongkang-2024", "浙江方岩园林工具有限公司", "power-tools", "330784.08", Scale.ABOVE, OutputBand.OVER_200M,
-     True, True, 2),
-    ("yongkang-2024", "永康市石柱小型电动工具厂", "power-tools", "330784.04", Scale.BELOW, OutputBand.UNDER_100M,
-     False, False, 0),
-    ("jinhua-pilot", "浙江壶山电动工具有限公司", "power-tools", None, Scale.ABOVE, OutputBand.OVER_200M, True, True, 2),
-    ("jinhua-pilot", "金华东磁磁性材料有限公司", "magnetic-materials", None, Scale.ABOVE, OutputBand.OVER_200M,
-     True, False, 2),
-    ("jinhua-pilot", "义乌市锦绣服装有限公司", "garments", None, Scale.ABOVE, OutputBand.FROM_100M_TO_200M,
-     False, False, 1),
-    ("jinhua-pilot", "兰溪市纺织服饰有限公司", "garments", None, Scale.ABOVE, OutputBand.UNDER_100M, False, False, 1),
+    (
+        "wuyi-2024",
+        "浙江武义炊具制造有限公司",
+        "kitchenware",
+        "330723.01",
+        Scale.ABOVE,
+        OutputBand.UNDER_100M,
+        False,
+        False,
+        1,
+    ),
+    (
+        "wuyi-2024",
+        "武义县金厨不锈钢制品有限公司",
+        "kitchenware",
+        "330723.06",
+        Scale.ABOVE,
+        OutputBand.FROM_100M_TO_200M,
+        True,
+        False,
+        1,
+    ),
+    (
+        "wuyi-2024",
+        "浙江壶山电动工具有限公司",
+        "power-tools",
+        "330723.02",
+        Scale.ABOVE,
+        OutputBand.OVER_200M,
+        True,
+        True,
+        2,
+    ),
+    (
+        "wuyi-2024",
+        "武义泉溪五金工具厂",
+        "hardware",
+        "330723.07",
+        Scale.ABOVE,
+        OutputBand.UNDER_100M,
+        False,
+        False,
+        0,
+    ),
+    (
+        "wuyi-2024",
+        "浙江熟溪休闲用品有限公司",
+        "leisure",
+        "330723.03",
+        Scale.ABOVE,
+        OutputBand.FROM_100M_TO_200M,
+        False,
+        False,
+        1,
+    ),
+    (
+        "wuyi-2024",
+        "武义桐琴门业有限公司",
+        "doors",
+        "330723.06",
+        Scale.ABOVE,
+        OutputBand.UNDER_100M,
+        False,
+        False,
+        1,
+    ),
+    (
+        "wuyi-2024",
+        "武义王宅机械配件有限公司",
+        "other",
+        "330723.09",
+        Scale.BELOW,
+        OutputBand.UNDER_100M,
+        False,
+        False,
+        0,
+    ),
+    (
+        "yongkang-2024",
+        "永康市江南防盗门有限公司",
+        "security-doors",
+        "330784.03",
+        Scale.ABOVE,
+        OutputBand.OVER_200M,
+        True,
+        False,
+        2,
+    ),
+    (
+        "yongkang-2024",
+        "浙江芝英保温杯有限公司",
+        "thermos-cups",
+        "330784.14",
+        Scale.ABOVE,
+        OutputBand.FROM_100M_TO_200M,
+        False,
+        False,
+        1,
+    ),
+    (
+        "yongkang-2024",
+        "永康古山健康休闲器材厂",
+        "health-leisure",
+        "330784.07",
+        Scale.ABOVE,
+        OutputBand.UNDER_100M,
+        False,
+        False,
+        1,
+    ),
+    (
+        "yongkang-2024",
+        "浙江方岩园林工具有限公司",
+        "power-tools",
+        "330784.08",
+        Scale.ABOVE,
+        OutputBand.OVER_200M,
+        True,
+        True,
+        2,
+    ),
+    (
+        "yongkang-2024",
+        "永康市石柱小型电动工具厂",
+        "power-tools",
+        "330784.04",
+        Scale.BELOW,
+        OutputBand.UNDER_100M,
+        False,
+        False,
+        0,
+    ),
+    (
+        "jinhua-pilot",
+        "浙江壶山电动工具有限公司",
+        "power-tools",
+        None,
+        Scale.ABOVE,
+        OutputBand.OVER_200M,
+        True,
+        True,
+        2,
+    ),
+    (
+        "jinhua-pilot",
+        "金华东磁磁性材料有限公司",
+        "magnetic-materials",
+        None,
+        Scale.ABOVE,
+        OutputBand.OVER_200M,
+        True,
+        False,
+        2,
+    ),
+    (
+        "jinhua-pilot",
+        "义乌市锦绣服装有限公司",
+        "garments",
+        None,
+        Scale.ABOVE,
+        OutputBand.FROM_100M_TO_200M,
+        False,
+        False,
+        1,
+    ),
+    (
+        "jinhua-pilot",
+        "兰溪市纺织服饰有限公司",
+        "garments",
+        None,
+        Scale.ABOVE,
+        OutputBand.UNDER_100M,
+        False,
+        False,
+        1,
+    ),
 ]
 
 # (name, {program: (industry codes, status)})
 PROVIDERS = [
-    ("浙江数智工联科技有限公司", {"wuyi-2024": (["kitchenware", "hardware"], PoolStatus.SELECTED),
-                                "jinhua-pilot": (["power-tools", "garments"], PoolStatus.SELECTED)}),
-    ("金华云工厂信息技术有限公司", {"wuyi-2024": (["power-tools", "leisure"], PoolStatus.SELECTED),
-                                 "yongkang-2024": (["power-tools"], PoolStatus.SELECTED)}),
-    ("杭州轻量化软件服务有限公司", {"wuyi-2024": (["doors", "kitchenware"], PoolStatus.POOL),
-                                 "yongkang-2024": (["security-doors", "thermos-cups"], PoolStatus.SELECTED)}),
+    (
+        "浙江数智工联科技有限公司",
+        {
+            "wuyi-2024": (["kitchenware", "hardware"], PoolStatus.SELECTED),
+            "jinhua-pilot": (["power-tools", "garments"], PoolStatus.SELECTED),
+        },
+    ),
+    (
+        "金华云工厂信息技术有限公司",
+        {
+            "wuyi-2024": (["power-tools", "leisure"], PoolStatus.SELECTED),
+            "yongkang-2024": (["power-tools"], PoolStatus.SELECTED),
+        },
+    ),
+    (
+        "杭州轻量化软件服务有限公司",
+        {
+            "wuyi-2024": (["doors", "kitchenware"], PoolStatus.POOL),
+            "yongkang-2024": (["security-doors", "thermos-cups"], PoolStatus.SELECTED),
+        },
+    ),
     ("永康五金云平台运营有限公司", {"yongkang-2024": (["health-leisure", "thermos-cups"], PoolStatus.POOL)}),
     ("金华磁材数字化服务有限公司", {"jinhua-pilot": (["magnetic-materials"], PoolStatus.SELECTED)}),
 ]
@@ -184,8 +358,14 @@ def _organisation(name, kind, prefix8):
     existing = Organisation.objects.filter(name=name).first()
     if existing:
         return existing
-    return organisation_create(uscc=_serial_code(prefix8, name), name=name, kind=kind,
-                               address=f"浙江省金华市 {name}", contact_name="联系人", contact_phone="0579-80000000")
+    return organisation_create(
+        uscc=_serial_code(prefix8, name),
+        name=name,
+        kind=kind,
+        address=f"浙江省金华市 {name}",
+        contact_name="联系人",
+        contact_phone="0579-80000000",
+    )
 
 
 def _program(spec) -> Program:
@@ -208,8 +388,14 @@ def _user(username, *, display_name, organisation=None, is_staff=False, is_super
     user = User.objects.filter(username=username).first()
     if user:
         return user
-    user = User(username=username, display_name=display_name, organisation=organisation, is_staff=is_staff,
-                is_superuser=is_superuser, email=f"{username}@demo.shugai.local")
+    user = User(
+        username=username,
+        display_name=display_name,
+        organisation=organisation,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+        email=f"{username}@demo.shugai.local",
+    )
     user.password = _demo_password_hash()
     user._history_user = None
     user.save()
@@ -228,12 +414,18 @@ def demo_build() -> list[Login]:
         reference_data.scenario_modules_load(program=program, industry_codes=spec["catalogue_industries"])
         for number, name, opens_on, closes_on in BATCHES[program.slug]:
             if not Batch.objects.filter(program=program, number=number).exists():
-                record_save(Batch(program=program, number=number, name=name, opens_on=opens_on, closes_on=closes_on),
-                            acting_user=None, reason="demo data")
+                record_save(
+                    Batch(program=program, number=number, name=name, opens_on=opens_on, closes_on=closes_on),
+                    acting_user=None,
+                    reason="demo data",
+                )
         for day, kind, name in CALENDAR:
             if not CalendarDay.objects.filter(program=program, date=day).exists():
-                record_save(CalendarDay(program=program, date=day, kind=kind, name=name),
-                            acting_user=None, reason="demo data")
+                record_save(
+                    CalendarDay(program=program, date=day, kind=kind, name=name),
+                    acting_user=None,
+                    reason="demo data",
+                )
 
     enterprises = {}
     for slug, name, industry, township, scale, band, specialised, giant, level in ENTERPRISES:
@@ -242,11 +434,16 @@ def demo_build() -> list[Login]:
         enterprises.setdefault(slug, organisation)
         if not EnterpriseProfile.objects.filter(program=program, organisation=organisation).exists():
             enterprise_profile_create(
-                program=program, organisation=organisation,
+                program=program,
+                organisation=organisation,
                 industry=Industry.objects.get(program=program, code=industry),
                 township=Region.objects.get(code=township) if township else None,
-                scale=scale, output_band=band, is_specialised=specialised, is_little_giant=giant,
-                digital_level_before=level, verification=VerificationStatus.VERIFIED,
+                scale=scale,
+                output_band=band,
+                is_specialised=specialised,
+                is_little_giant=giant,
+                digital_level_before=level,
+                verification=VerificationStatus.VERIFIED,
             )
 
     providers = {}
@@ -257,9 +454,12 @@ def demo_build() -> list[Login]:
             providers.setdefault(slug, organisation)
             if not PoolMembership.objects.filter(program=program, organisation=organisation).exists():
                 pool_membership_add(
-                    program=program, organisation=organisation,
+                    program=program,
+                    organisation=organisation,
                     industries=list(Industry.objects.filter(program=program, code__in=codes)),
-                    joined_on=program.starts_on, status=status, local_support_staff=6,
+                    joined_on=program.starts_on,
+                    status=status,
+                    local_support_staff=6,
                     qualifications="软件企业认定；ISO 9001；本地化服务团队",
                 )
 
@@ -283,12 +483,18 @@ def demo_build() -> list[Login]:
         for role, suffix in ROLE_LOGIN.items():
             organisation = role_organisation.get(role, lambda s: bureaus[s])(slug)
             username = f"{PROGRAM_LOGIN_PREFIX[slug]}-{suffix}"
-            user = _user(username, display_name=f"{program.short_name}·{role.label}", organisation=organisation,
-                         is_staff=role == Role.BUREAU_ADMIN)
+            user = _user(
+                username,
+                display_name=f"{program.short_name}·{role.label}",
+                organisation=organisation,
+                is_staff=role == Role.BUREAU_ADMIN,
+            )
             role_grant(program=program, user=user, role=role)
             logins.append(Login(username, slug, role, organisation.name))
 
-    reviewer = _user(MULTI_PROGRAM_REVIEWER, display_name="金华市审核员（多项目）", organisation=bureaus["jinhua-pilot"])
+    reviewer = _user(
+        MULTI_PROGRAM_REVIEWER, display_name="金华市审核员（多项目）", organisation=bureaus["jinhua-pilot"]
+    )
     for slug, program in programs.items():
         role_grant(program=program, user=reviewer, role=Role.BUREAU_REVIEWER)
         logins.append(Login(MULTI_PROGRAM_REVIEWER, slug, Role.BUREAU_REVIEWER, bureaus["jinhua-pilot"].name))

@@ -24,9 +24,22 @@ class IndustryForm(ReasonMixin, forms.ModelForm):
 class ScenarioModuleForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = ScenarioModule
-        fields = ["number", "code", "kind", "category", "category_en", "name", "name_en", "price", "description",
-                  "industries"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "industries": forms.CheckboxSelectMultiple}
+        fields = [
+            "number",
+            "code",
+            "kind",
+            "category",
+            "category_en",
+            "name",
+            "name_en",
+            "price",
+            "description",
+            "industries",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "industries": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,8 +67,20 @@ class CalendarDayForm(ReasonMixin, forms.ModelForm):
 class ProgramSettingsForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Program
-        fields = ["name", "name_en", "short_name", "short_name_en", "bureau_name", "bureau_name_en",
-                  "policy_reference", "description", "starts_on", "ends_on", "status", "is_public"]
+        fields = [
+            "name",
+            "name_en",
+            "short_name",
+            "short_name_en",
+            "bureau_name",
+            "bureau_name_en",
+            "policy_reference",
+            "description",
+            "starts_on",
+            "ends_on",
+            "status",
+            "is_public",
+        ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

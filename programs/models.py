@@ -17,14 +17,14 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.display_name
+
     @property
     def display_name(self):
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self):
-        return self.display_name
 
 
 class RegionLevel(models.TextChoices):
@@ -40,7 +40,12 @@ class Region(BilingualNameMixin, BaseModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     path = models.CharField(_("path"), max_length=200, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -107,9 +112,7 @@ class ProgramScopedModel(BaseModel):
 class Industry(BilingualNameMixin, ProgramScopedModel):
     """An industry (细分行业) a program covers; its code is part of the program's contract with the outside."""
 
-    program = models.ForeignKey(
-        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="industries"
-    )
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="industries")
     code = models.SlugField(_("code"), max_length=40)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -148,7 +151,10 @@ class ScenarioModule(BilingualNameMixin, ProgramScopedModel):
     )
     description = models.TextField(_("description"), blank=True)
     industries = models.ManyToManyField(
-        Industry, verbose_name=_("industries"), blank=True, related_name="scenario_modules",
+        Industry,
+        verbose_name=_("industries"),
+        blank=True,
+        related_name="scenario_modules",
         help_text=_("Empty means the module applies to every industry of the program."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -222,7 +228,10 @@ class RoleAssignment(ProgramScopedModel):
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="role_assignments"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="role_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     granted_by = models.ForeignKey(

@@ -26,8 +26,14 @@ def regions_load(*, acting_user=None) -> int:
         nonlocal created
         region = Region.objects.filter(code=node["code"]).first()
         if region is None:
-            region = Region(code=node["code"], name=node["name"], name_en=node.get("name_en", ""),
-                            level=node["level"], parent=parent, sort_order=order)
+            region = Region(
+                code=node["code"],
+                name=node["name"],
+                name_en=node.get("name_en", ""),
+                level=node["level"],
+                parent=parent,
+                sort_order=order,
+            )
             record_save(region, acting_user=acting_user, reason="reference data")
             created += 1
         for index, child in enumerate(node.get("children", []), start=1):
@@ -42,8 +48,13 @@ def industries_load(*, program: Program, acting_user=None) -> int:
     created = 0
     for order, row in enumerate(_load("industries.json").get(program.slug, []), start=1):
         if not Industry.objects.filter(program=program, code=row["code"]).exists():
-            industry = Industry(program=program, code=row["code"], name=row["name"], name_en=row.get("name_en", ""),
-                                sort_order=order)
+            industry = Industry(
+                program=program,
+                code=row["code"],
+                name=row["name"],
+                name_en=row.get("name_en", ""),
+                sort_order=order,
+            )
             record_save(industry, acting_user=acting_user, reason="reference data")
             created += 1
     return created

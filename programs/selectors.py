@@ -92,4 +92,3 @@ def rollup_programs(*, access: ProgramAccess):
             ),
         )
     )
-

@@ -74,11 +74,16 @@ def enterprises(request, access):
         raise PermissionDenied(_("Your roles in this program do not allow this."))
     filters = {key: request.GET.get(key, "").strip() for key in ("industry", "township", "search")}
     page = _page(request, enterprise_list(access=access, **filters))
-    return _render(request, access, "programs/enterprise_list.html", {
-        "page": page,
-        "filters": filters,
-        "industries": selectors.industry_list(access=access),
-    })
+    return _render(
+        request,
+        access,
+        "programs/enterprise_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "industries": selectors.industry_list(access=access),
+        },
+    )
 
 
 @program_view()
@@ -93,12 +98,17 @@ def enterprise_detail(request, access, enterprise):
 def providers(request, access):
     filters = {key: request.GET.get(key, "").strip() for key in ("industry", "status", "search")}
     page = _page(request, provider_list(access=access, **filters))
-    return _render(request, access, "programs/provider_list.html", {
-        "page": page,
-        "filters": filters,
-        "industries": selectors.industry_list(access=access),
-        "statuses": PoolStatus.choices,
-    })
+    return _render(
+        request,
+        access,
+        "programs/provider_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "industries": selectors.industry_list(access=access),
+            "statuses": PoolStatus.choices,
+        },
+    )
 
 
 @program_view(Capability.VIEW_REFERENCE)
@@ -113,12 +123,17 @@ def scenarios(request, access):
     modules = selectors.scenario_module_list(
         access=access, include_inactive=access.can(Capability.CONFIGURE), **filters
     )
-    return _render(request, access, "programs/scenario_list.html", {
-        "page": _page(request, modules),
-        "filters": filters,
-        "categories": selectors.scenario_module_categories(access=access),
-        "kinds": ModuleKind.choices,
-    })
+    return _render(
+        request,
+        access,
+        "programs/scenario_list.html",
+        {
+            "page": _page(request, modules),
+            "filters": filters,
+            "categories": selectors.scenario_module_categories(access=access),
+            "kinds": ModuleKind.choices,
+        },
+    )
 
 
 @program_view(Capability.VIEW_REFERENCE)
@@ -129,19 +144,30 @@ def scenario_detail(request, access, module):
 
 @program_view(Capability.VIEW_REFERENCE)
 def calendar(request, access):
-    return _render(request, access, "programs/calendar.html", {
-        "batches": selectors.batch_list(access=access),
-        "days": selectors.calendar_day_list(access=access),
-    })
+    return _render(
+        request,
+        access,
+        "programs/calendar.html",
+        {
+            "batches": selectors.batch_list(access=access),
+            "days": selectors.calendar_day_list(access=access),
+        },
+    )
 
 
 @program_view(Capability.VIEW_MEMBERS)
 def members(request, access):
     show_revoked = request.GET.get("revoked") == "1"
     rows = selectors.role_assignment_list(access=access, include_revoked=show_revoked)
-    return _render(request, access, "programs/members.html", {
-        "page": _page(request, rows), "show_revoked": show_revoked,
-    })
+    return _render(
+        request,
+        access,
+        "programs/members.html",
+        {
+            "page": _page(request, rows),
+            "show_revoked": show_revoked,
+        },
+    )
 
 
 @program_view(Capability.MANAGE_ROLES)
@@ -151,16 +177,26 @@ def member_grant(request, access):
     if request.method == "POST" and form.is_valid():
         try:
             services.role_grant(
-                access=access, program=access.program, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+                access=access,
+                program=access.program,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
             )
         except PortalError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Role granted."))
             return redirect("programs:members", program=access.program.slug)
-    return _render(request, access, "programs/form_page.html", {
-        "form": form, "title": _("Grant a role"), "back_url": "programs:members",
-    })
+    return _render(
+        request,
+        access,
+        "programs/form_page.html",
+        {
+            "form": form,
+            "title": _("Grant a role"),
+            "back_url": "programs:members",
+        },
+    )
 
 
 @program_view(Capability.MANAGE_ROLES)
@@ -176,12 +212,17 @@ def member_revoke(request, access, assignment):
         else:
             messages.success(request, _("Role revoked."))
             return redirect("programs:members", program=access.program.slug)
-    return _render(request, access, "programs/form_page.html", {
-        "form": form,
-        "title": _("Revoke role: %(assignment)s") % {"assignment": instance},
-        "back_url": "programs:members",
-        "danger": True,
-    })
+    return _render(
+        request,
+        access,
+        "programs/form_page.html",
+        {
+            "form": form,
+            "title": _("Revoke role: %(assignment)s") % {"assignment": instance},
+            "back_url": "programs:members",
+            "danger": True,
+        },
+    )
 
 
 CONFIG_FORMS = {
@@ -216,10 +257,18 @@ def config_edit(request, access, kind, pk=None):
             messages.success(request, _("Saved. The change is in the history."))
             return redirect(back_url, program=access.program.slug)
     title = (_("Edit %(thing)s") if pk else _("New %(thing)s")) % {"thing": label}
-    return _render(request, access, "programs/form_page.html", {
-        "form": form, "title": title, "back_url": back_url,
-        "history_url": _history_kind(model) if pk else None, "object": instance if pk else None,
-    })
+    return _render(
+        request,
+        access,
+        "programs/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "history_url": _history_kind(model) if pk else None,
+            "object": instance if pk else None,
+        },
+    )
 
 
 @program_view(Capability.CONFIGURE)
@@ -235,7 +284,10 @@ def config_toggle(request, access, kind, pk):
         messages.error(request, _("Give a reason for closing or reopening."))
     else:
         services.config_set_active(
-            access=access, instance=instance, active=not instance.is_active, reason=form.cleaned_data["reason"]
+            access=access,
+            instance=instance,
+            active=not instance.is_active,
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("Closed.") if not instance.is_active else _("Reopened."))
     return redirect(back_url, program=access.program.slug)
@@ -248,17 +300,26 @@ def program_settings(request, access):
     form = forms.ProgramSettingsForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(access=access, program=form.save(commit=False),
-                                    reason=form.cleaned_data["change_reason"])
+            services.program_update(
+                access=access, program=form.save(commit=False), reason=form.cleaned_data["change_reason"]
+            )
         except PortalError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Saved. The change is in the history."))
             return redirect("programs:dashboard", program=program.slug)
-    return _render(request, access, "programs/form_page.html", {
-        "form": form, "title": _("Program settings"), "back_url": "programs:dashboard",
-        "history_url": "program", "object": program,
-    })
+    return _render(
+        request,
+        access,
+        "programs/form_page.html",
+        {
+            "form": form,
+            "title": _("Program settings"),
+            "back_url": "programs:dashboard",
+            "history_url": "program",
+            "object": program,
+        },
+    )
 
 
 HISTORY_MODELS = {
@@ -284,8 +345,13 @@ def history(request, access, model, pk):
     model_class = HISTORY_MODELS[model]
     scope = {"pk": access.program.pk} if model_class is Program else {"program": access.program}
     instance = get_or_404(model_class.objects.filter(**scope), pk)
-    return _render(request, access, "core/history.html", {
-        "object": instance,
-        "model_name": model_class._meta.verbose_name,
-        "entries": history_entries(instance),
-    })
+    return _render(
+        request,
+        access,
+        "core/history.html",
+        {
+            "object": instance,
+            "model_name": model_class._meta.verbose_name,
+            "entries": history_entries(instance),
+        },
+    )

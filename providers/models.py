@@ -15,7 +15,10 @@ class PoolMembership(BaseModel):
     """A provider's place in a program's resource pool (资源池) and, once chosen, on its selected list."""
 
     program = models.ForeignKey(
-        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="pool_memberships"
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
+        related_name="pool_memberships",
     )
     organisation = models.ForeignKey(
         "organisations.Organisation",

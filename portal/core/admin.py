@@ -1,6 +1,7 @@
 """Django admin for bureau admins: each sees and edits only the programs it administers; nothing is deleted."""
 
-from django.contrib import admin, messages
+from django.contrib import messages
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.core.errors import PortalError
@@ -27,6 +28,10 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Absent and out-of-scope objects look the same: 404, not a redirect that confirms anything.
+        raise Http404
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = demo_build()
         labels = {**dict(Role.choices), "superuser": "Platform superuser (Django admin only)"}
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: %s):" % settings.DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {settings.DEMO_PASSWORD}):"))
         self.stdout.write(f"  {'username':<22} {'program':<15} role")
         for login in logins:
             role = labels.get(login.role, login.role)

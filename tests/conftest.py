@@ -1,0 +1,106 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from portal.core.roles import Role
+from tests.factories import (
+    BatchFactory,
+    CalendarDayFactory,
+    EnterpriseProfileFactory,
+    IndustryFactory,
+    PoolMembershipFactory,
+    ProgramFactory,
+    RegionFactory,
+    ScenarioModuleFactory,
+    UserFactory,
+    user_with_role,
+)
+
+PASSWORD = "Test-password-123"
+
+
+def services_required() -> bool:
+    return bool(getattr(settings, "REQUIRE_SERVICES", False))
+
+
+def need(condition: bool, what: str):
+    """Skip when a service is absent locally; fail under REQUIRE_SERVICES=1 (CI), where skipping hides a gap."""
+    if condition:
+        return
+    if services_required():
+        pytest.fail(f"REQUIRE_SERVICES=1 but {what}")
+    pytest.skip(what)
+
+
+def chromium_path():
+    return os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture
+def tenant_pair(db):
+    """Program A (the target, every object named with a marker) and program B (the users who must see none of it)."""
+    root = RegionFactory(code="T-ROOT", name="测试省", level="province")
+    region_a = RegionFactory(code="T-A", name="ZZA区域", parent=root)
+    region_b = RegionFactory(code="T-B", name="测试B区域", parent=root)
+    a = ProgramFactory(
+        slug="zza-secret-program",
+        name="ZZA机密项目",
+        short_name="ZZA简称",
+        region=region_a,
+        bureau_name="ZZA经信局",
+    )
+    b = ProgramFactory(slug="other-program", name="B项目", short_name="B简称", region=region_b)
+    industry = IndustryFactory(program=a, code="zza-industry", name="ZZA行业")
+    module = ScenarioModuleFactory(program=a, code="zza-module", name="ZZA模块", category="ZZA分类")
+    enterprise = EnterpriseProfileFactory(program=a, industry=industry, organisation__name="ZZA企业有限公司")
+    provider = PoolMembershipFactory(program=a, organisation__name="ZZA服务商有限公司")
+    batch = BatchFactory(program=a, name="ZZA批次")
+    day = CalendarDayFactory(program=a, name="ZZA假日")
+    admin_a = user_with_role(a, Role.BUREAU_ADMIN, username="zza-admin", display_name="ZZA管理员")
+    assignment = admin_a.role_assignments.get()
+    IndustryFactory(program=b, code="b-industry")
+    users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
+    return {
+        "a": a,
+        "b": b,
+        "industry": industry,
+        "module": module,
+        "enterprise": enterprise,
+        "provider": provider,
+        "batch": batch,
+        "day": day,
+        "assignment": assignment,
+        "users_b": users_b,
+        "nobody": UserFactory(username="no-role-user"),
+        "markers": ["zza-", "ZZA", enterprise.organisation.uscc, provider.organisation.uscc],
+    }
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo data set, built once for the session; each test's own writes roll back."""
+    from programs.demo import demo_build
+
+    with django_db_blocker.unblock():
+        demo_build()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.test_isolation_walker import CHECKED
+
+    if CHECKED["pairs"]:
+        terminalreporter.write_line(
+            f"isolation walker: {CHECKED['routes']} routes, {CHECKED['pairs']} (route × role) pairs checked, "
+            f"{CHECKED['requests']} requests"
+        )

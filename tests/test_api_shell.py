@@ -1,0 +1,39 @@
+import pytest
+from rest_framework.authtoken.models import Token
+
+from portal.core.roles import Role
+from tests.conftest import PASSWORD
+from tests.factories import ProgramFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_auth_and_the_error_shape(client):
+    program = ProgramFactory()
+    user = user_with_role(program, Role.AUDITOR)
+    response = client.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert Token.objects.get(user=user).key == token
+
+    ok = client.get("/api/v1/programs/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert [row["slug"] for row in ok.json()["results"]] == [program.slug]
+
+    anonymous = client.get("/api/v1/programs/", HTTP_ACCEPT_LANGUAGE="en")
+    assert anonymous.status_code in (401, 403)
+    assert set(anonymous.json()["error"]) == {"code", "message", "fields"}
+
+    missing = client.get("/api/v1/programs/nope/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+    bad = client.post("/api/v1/auth/token/", {"username": user.username})
+    assert bad.status_code == 400 and "password" in bad.json()["error"]["fields"]
+
+
+def test_schema_and_docs_are_served_from_local_assets(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/programs/{program}/scenario-modules/" in paths
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower() and "/static/" in docs

@@ -1,0 +1,80 @@
+"""A bureau reviewer's journey in Debian's Chromium: log in, switch program, open the scenario catalogue,
+switch to English. Screenshots are kept in artifacts/screenshots/."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import chromium_path, need
+
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def browser_page():
+    need(os.path.exists(chromium_path()), f"Chromium is not installed at {chromium_path()}")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread with the ORM
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reviewer_journey(live_server, browser_page):
+    from programs.demo import demo_build
+
+    demo_build()
+    page = browser_page
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url
+    page.screenshot(path=SHOTS / "01-login.png", full_page=True)
+
+    page.fill("input[name=username]", "reviewer")
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("text=武义轻量级数改").first.is_visible()
+    page.screenshot(path=SHOTS / "02-programs.png", full_page=True)
+
+    page.click("a[href='/p/wuyi-2024/']")
+    page.wait_for_url("**/p/wuyi-2024/")
+    assert "武义县经济商务局" in page.content()
+    page.screenshot(path=SHOTS / "03-wuyi-dashboard.png", full_page=True)
+
+    switcher = page.locator("[data-program-switcher]")
+    switcher.locator("summary, button").first.click()
+    switcher.locator("a[href='/p/yongkang-2024/']").click()
+    page.wait_for_url("**/p/yongkang-2024/")
+    assert "永康市经济和信息化局" in page.content()
+
+    page.click("a[href='/p/yongkang-2024/scenarios/']")
+    page.wait_for_url("**/p/yongkang-2024/scenarios/**")
+    body = page.content()
+    assert "订单透视" in body and "上下游协同" in body and "51" in body
+    page.screenshot(path=SHOTS / "04-yongkang-scenarios-zh.png", full_page=True)
+
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state("networkidle")
+    body = page.content()
+    assert "Scenario catalogue" in body
+    assert "Order Insight" in body or "Order" in body
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.screenshot(path=SHOTS / "05-yongkang-scenarios-en.png", full_page=True)

@@ -1,0 +1,160 @@
+"""The demo data set, and what each demo role may open, on pages and in the API (domain.md, "Roles")."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from enterprises.models import EnterpriseProfile
+from portal.core.roles import Role
+from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
+from programs.models import Industry, Program, RoleAssignment, ScenarioModule
+
+pytestmark = pytest.mark.django_db
+
+ALL = set(Role)
+STAFF = {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.SUPERVISOR, Role.AUDITOR}
+
+
+def test_programs_industries_and_catalogues_are_seeded_with_their_codes():
+    assert set(Program.objects.values_list("slug", flat=True)) >= {
+        "wuyi-2024",
+        "yongkang-2024",
+        "jinhua-pilot",
+    }
+    codes = {
+        slug: list(Industry.objects.filter(program__slug=slug).values_list("code", flat=True))
+        for slug in ("wuyi-2024", "yongkang-2024", "jinhua-pilot")
+    }
+    assert codes == {
+        "wuyi-2024": ["kitchenware", "power-tools", "hardware", "leisure", "doors", "other"],
+        "yongkang-2024": ["security-doors", "thermos-cups", "health-leisure", "power-tools"],
+        "jinhua-pilot": ["power-tools", "magnetic-materials", "garments"],
+    }
+    yongkang = ScenarioModule.objects.filter(program__slug="yongkang-2024")
+    assert yongkang.count() == 51
+    assert list(yongkang.values_list("number", flat=True)) == list(range(1, 52))
+    first = yongkang.get(number=1)
+    assert (first.category, first.name, str(first.price)) == ("上下游协同", "订单透视", "80000.00")
+    assert yongkang.get(number=6).price is None  # 按需求
+    assert ScenarioModule.objects.filter(program__slug="wuyi-2024", kind="N").count() >= 7
+
+
+def test_seed_demo_is_idempotent_and_prints_every_login():
+    counts = (
+        Program.objects.count(),
+        EnterpriseProfile.objects.count(),
+        RoleAssignment.objects.count(),
+        ScenarioModule.objects.count(),
+    )
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert counts == (
+        Program.objects.count(),
+        EnterpriseProfile.objects.count(),
+        RoleAssignment.objects.count(),
+        ScenarioModule.objects.count(),
+    )
+    text = out.getvalue()
+    for prefix in PROGRAM_LOGIN_PREFIX.values():
+        for suffix in ROLE_LOGIN.values():
+            assert f"{prefix}-{suffix} " in text
+
+
+def demo_user(slug, role):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
+
+
+def other_enterprise_pk(slug, user):
+    return EnterpriseProfile.objects.filter(program__slug=slug).exclude(organisation=user.organisation).first().pk
+
+
+PAGES = [
+    ("programs:dashboard", {}, ALL),
+    ("programs:enterprises", {}, STAFF | {Role.ENTERPRISE}),
+    ("programs:providers", {}, STAFF | {Role.ENTERPRISE, Role.PROVIDER, Role.COMMITTEE_MEMBER}),
+    ("programs:industries", {}, ALL),
+    ("programs:scenarios", {}, ALL),
+    ("programs:calendar", {}, ALL),
+    ("programs:members", {}, {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+    ("programs:member-grant", {}, {Role.BUREAU_ADMIN}),
+    ("programs:settings", {}, {Role.BUREAU_ADMIN}),
+    ("programs:config-new", {"kind": "industry"}, {Role.BUREAU_ADMIN}),
+    ("programs:history", {"model": "program", "pk": None}, STAFF),
+]
+
+
+@pytest.mark.parametrize("slug", ["wuyi-2024", "jinhua-pilot"])
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_opens_exactly_its_pages(client, slug, role):
+    user = demo_user(slug, role)
+    client.force_login(user)
+    program = Program.objects.get(slug=slug)
+    for name, kwargs, allowed in PAGES:
+        kwargs = {key: (program.pk if value is None else value) for key, value in kwargs.items()}
+        response = client.get(reverse(name, kwargs={"program": slug, **kwargs}))
+        expected = 200 if role in allowed else 403
+        assert response.status_code == expected, f"{name} as {role}: {response.status_code} != {expected}"
+
+    # Another enterprise's detail: staff read it; an enterprise user gets 404 (not "forbidden": it is not theirs).
+    response = client.get(
+        reverse(
+            "programs:enterprise-detail",
+            kwargs={"program": slug, "enterprise": other_enterprise_pk(slug, user)},
+        )
+    )
+    assert response.status_code == (200 if role in STAFF else 404 if role == Role.ENTERPRISE else 403)
+
+
+def test_enterprise_user_sees_only_its_own_enterprise(client):
+    user = demo_user("wuyi-2024", Role.ENTERPRISE)
+    client.force_login(user)
+    body = client.get(reverse("programs:enterprises", kwargs={"program": "wuyi-2024"})).content.decode()
+    others = EnterpriseProfile.objects.filter(program__slug="wuyi-2024").exclude(organisation=user.organisation)
+    assert user.organisation.name in body
+    assert others.exists()
+    for profile in others:
+        assert profile.organisation.name not in body
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_in_the_api(client, role):
+    client.force_login(demo_user("yongkang-2024", role))
+    base = "/api/v1/programs/"
+    listed = [row["slug"] for row in client.get(base).json()["results"]]
+    assert listed == ["yongkang-2024"]
+    detail = client.get(f"{base}yongkang-2024/").json()
+    assert detail["roles"] == [role.value]
+    assert client.get(f"{base}yongkang-2024/industries/").json()["count"] == 4
+    assert client.get(f"{base}yongkang-2024/scenario-modules/").json()["count"] == 51
+    organisations = client.get(f"{base}yongkang-2024/organisations/")
+    may_list = role not in {Role.EXPERT, Role.FINANCIAL_AUDITOR}
+    assert organisations.status_code == (200 if may_list else 403)
+    if role == Role.ENTERPRISE:
+        kinds = {row["kind"] for row in organisations.json()["results"]}
+        names = [row["name"] for row in organisations.json()["results"] if row["kind"] == "enterprise"]
+        assert kinds == {"enterprise", "provider"} and len(names) == 1
+    assert client.get(f"{base}wuyi-2024/").status_code == 404
+
+
+def test_multi_program_reviewer_switches_programs(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    chooser = client.get("/")
+    assert chooser.status_code == 200
+    for slug in ("wuyi-2024", "yongkang-2024", "jinhua-pilot"):
+        assert f"/p/{slug}/" in chooser.content.decode()
+    assert client.get("/p/yongkang-2024/").status_code == 200
+    assert client.get("/").url == "/p/yongkang-2024/"  # remembers the last program
+
+
+def test_supervisor_rolls_up_sub_region_programs_read_only(client):
+    client.force_login(demo_user("jinhua-pilot", Role.SUPERVISOR))
+    body = client.get("/p/jinhua-pilot/").content.decode()
+    assert "武义轻量级数改" in body and "永康学样仿样" in body
+    assert client.get("/p/wuyi-2024/").status_code == 404  # the roll-up is figures, not the program's records
+    assert client.get("/p/jinhua-pilot/config/industry/new/").status_code == 403

@@ -1,0 +1,191 @@
+"""Every URL pattern and API route, requested by every role of program B and by outsiders, with the path
+filled with program A's objects: nothing of A may come back, and nothing of A may change.
+
+Routes come from the resolver, so a route added later is walked the day it is added. A path parameter
+the walker cannot fill fails the test: register it in PATH_VALUES below.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from portal.core.roles import Role
+
+CHECKED = {"pairs": 0, "requests": 0, "routes": 0}
+LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
+ALLOWED_REFUSALS = {401, 403, 404}
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    """(route regex text, full name, pattern) for every endpoint below `resolver`."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name or ''}", entry
+
+
+PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<rname>[^>]+)>[^)]*\)")
+
+
+def route_params(route):
+    return [m.group("name") or m.group("rname") for m in PARAM.finditer(route)]
+
+
+def fill(route, values):
+    def repl(match):
+        return str(values[match.group("name") or match.group("rname")])
+
+    path = PARAM.sub(repl, route).lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
+    return "/" + path.lstrip("/")
+
+
+def admin_model(name):
+    """`admin:programs_industry_change` → the Industry model."""
+    match = re.match(r"admin:(?P<app>[a-z_]+?)_(?P<model>[a-z]+)_(?:change|delete|history|simple_history)", name)
+    if not match:
+        return None
+    try:
+        return apps.get_model(match["app"], match["model"])
+    except LookupError:
+        return None
+
+
+def fillings(route, name, pair):
+    """Every set of path values to try for `route`, each made of program A's objects."""
+    a = pair["a"]
+    by_model = {
+        "program": a,
+        "industry": pair["industry"],
+        "scenariomodule": pair["module"],
+        "batch": pair["batch"],
+        "calendarday": pair["day"],
+        "roleassignment": pair["assignment"],
+        "enterpriseprofile": pair["enterprise"],
+        "poolmembership": pair["provider"],
+        "organisation": pair["enterprise"].organisation,
+        "user": pair["assignment"].user,
+        "region": a.region,
+    }
+    params = set(route_params(route))
+    if not params:
+        return [{}]
+    if params == {"app_label"}:
+        return [{"app_label": label} for label in ("programs", "enterprises", "providers", "organisations")]
+    if params == {"content_type_id", "object_id"}:
+        return [
+            {"content_type_id": ContentType.objects.get_for_model(type(obj)).pk, "object_id": obj.pk}
+            for obj in by_model.values()
+        ]
+    if "object_id" in params:
+        model = admin_model(name)
+        assert model is not None, f"walker cannot tell the model of admin route {name}"
+        obj = by_model[model._meta.model_name]
+        values = {"object_id": obj.pk}
+        if "history_id" in params:
+            values["history_id"] = obj.history.order_by("history_id").first().history_id
+        return [values]
+    base = {"program": a.slug}
+    if params == {"program"}:
+        return [base]
+    if "kind" in params:
+        kinds = {
+            "industry": pair["industry"],
+            "scenario": pair["module"],
+            "batch": pair["batch"],
+            "day": pair["day"],
+        }
+        return [{**base, "kind": kind, "pk": obj.pk} for kind, obj in kinds.items()]
+    if {"model", "pk"} <= params:
+        return [
+            {**base, "model": key, "pk": obj.pk}
+            for key, obj in (
+                ("program", a),
+                ("industry", pair["industry"]),
+                ("scenariomodule", pair["module"]),
+                ("batch", pair["batch"]),
+                ("calendarday", pair["day"]),
+                ("roleassignment", pair["assignment"]),
+                ("enterprise", pair["enterprise"]),
+                ("provider", pair["provider"]),
+            )
+        ]
+    single = {"enterprise": pair["enterprise"], "module": pair["module"], "assignment": pair["assignment"]}
+    missing = params - {"program"} - set(single)
+    assert not missing, f"walker cannot fill {sorted(missing)} of route {route} ({name}); register it"
+    return [{**base, **{key: single[key].pk for key in params - {"program"}}}]
+
+
+def leaked(text, markers):
+    return [marker for marker in markers if marker in text]
+
+
+def history_rows(pair):
+    objects = [pair[key] for key in ("a", "industry", "module", "enterprise", "provider", "batch", "day", "assignment")]
+    return {f"{type(obj).__name__}:{obj.pk}": obj.history.count() for obj in objects}
+
+
+@pytest.mark.django_db
+def test_nothing_of_program_a_reaches_program_b_or_outsiders(tenant_pair, client):
+    pair = tenant_pair
+    admin_b = pair["users_b"][Role.BUREAU_ADMIN]
+    admin_b.is_staff = True
+    admin_b.save()
+    actors = [*pair["users_b"].values(), pair["nobody"], None]
+    markers = pair["markers"]
+    before = history_rows(pair)
+    failures = []
+
+    for route, name, _pattern in walk():
+        CHECKED["routes"] += 1
+        for values in fillings(route, name, pair):
+            path = fill(route, values)
+            targeted = bool(values) and "app_label" not in values
+            for actor in actors:
+                client.logout()
+                if actor is not None:
+                    client.force_login(actor)
+                CHECKED["pairs"] += 1
+                for method in ("get", "post"):
+                    response = getattr(client, method)(path)
+                    CHECKED["requests"] += 1
+                    who = actor.username if actor else "anonymous"
+                    problem = judge(response, targeted, markers)
+                    if problem:
+                        failures.append(f"{method.upper()} {path} as {who}: {problem}")
+
+    after = history_rows(pair)
+    print(
+        f"\nisolation walker: {CHECKED['routes']} routes, {CHECKED['pairs']} (route × role) pairs, "
+        f"{CHECKED['requests']} requests"
+    )
+    assert not failures, "\n".join(failures[:40]) + f"\n… {len(failures)} failures"
+    assert before == after, "a request from program B changed program A's records"
+    assert CHECKED["pairs"] > 0
+
+
+def judge(response, targeted, markers):
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    location = response.get("Location", "")
+    if 300 <= status < 400:
+        parts = urlsplit(location)
+        if parts.path.startswith(LOGIN_PATHS):
+            return None  # the requested path is echoed in ?next=, which reveals nothing new
+        if leaked(location, markers):
+            return f"redirect to {location}"
+        return f"redirect to {location}" if targeted else None
+    body = response.content.decode("utf-8", errors="replace") if not response.streaming else ""
+    found = leaked(body, markers)
+    if found:
+        return f"status {status} with {found} in the body"
+    if targeted and status not in ALLOWED_REFUSALS:
+        return f"status {status} for a route filled with program A's objects"
+    return None

@@ -1,0 +1,47 @@
+"""Property-based fuzzing of every operation in the OpenAPI schema, as each role and anonymously: no 5xx.
+
+The operations come from the live schema, so routes added later are fuzzed without anyone listing them.
+"""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+from portal.core.roles import Role
+from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
+
+MAX_EXAMPLES = 12
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture
+def role_headers(db):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(
+        username__in=[f"{PROGRAM_LOGIN_PREFIX['wuyi-2024']}-{ROLE_LOGIN[role]}" for role in Role]
+    )
+    headers = [{"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"} for user in users]
+    assert len(headers) == len(Role)
+    return [*headers, {}]
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_no_operation_answers_5xx_for_any_role(case, role_headers):
+    for headers in role_headers:
+        response = case.call(headers=headers)
+        assert response.status_code < 500, f"{case.method} {case.formatted_path} → {response.status_code}"
+        case.validate_response(response, checks=[schemathesis.checks.not_a_server_error])
