@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin import ProgramScopedAdmin, SuperuserOnlyAdmin
 from programs.models import Batch, CalendarDay, Industry, Program, Region, RoleAssignment, ScenarioModule
@@ -15,15 +18,13 @@ class RegionAdmin(SuperuserOnlyAdmin):
 
 @admin.register(Program)
 class ProgramAdmin(ProgramScopedAdmin):
-    program_field = "id"
+    program_field = "pk"
     list_display = ["slug", "name", "region", "bureau_name", "starts_on", "status"]
     list_select_related = ["region"]
     readonly_fields = ["slug"]
 
-    def get_queryset(self, request):
-        qs = super(ProgramScopedAdmin, self).get_queryset(request)
-        ids = self._programs(request)
-        return qs if ids is None else qs.filter(pk__in=ids)
+    def program_id_of(self, obj):
+        return obj.pk
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -63,6 +64,23 @@ class CalendarDayAdmin(ProgramScopedAdmin):
     list_select_related = ["program"]
 
 
+class RoleGrantAdminForm(forms.ModelForm):
+    """The grantee is named by username: a list of every user would show people of other programs."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["program", "role"]
+
+    def clean_username(self):
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user with this username."))
+        self.instance.user = user
+        return user.username
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ProgramScopedAdmin):
     """Grants go through the role service so that the guardian permission and the record stay together."""
@@ -71,10 +89,13 @@ class RoleAssignmentAdmin(ProgramScopedAdmin):
     list_filter = [("program", admin.RelatedOnlyFieldListFilter), "role"]
     search_fields = ["user__username", "user__display_name"]
     list_select_related = ["program", "user", "granted_by"]
-    fields = ["program", "user", "role"]
+    form = RoleGrantAdminForm
+
+    def get_fields(self, request, obj=None):
+        return ["program", "user", "role", "granted_by", "revoked_at"] if obj else ["program", "username", "role"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["program", "user", "role"] if obj else []
+        return ["program", "user", "role", "granted_by", "revoked_at"] if obj else []
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)

@@ -6,18 +6,25 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from organisations.models import OrganisationKind
+from organisations.models import Organisation, OrganisationKind
 from organisations.selectors import organisation_list
 from portal.core.roles import Capability
 from programs import selectors
 from programs.access import program_access, programs_for_user
-from programs.models import ModuleKind
+from programs.models import Industry, ModuleKind, ScenarioModule
 
 PROGRAM_PATH = OpenApiParameter("program", OpenApiTypes.STR, OpenApiParameter.PATH, description="Program code")
 
 
 class ProgramScopedMixin:
-    """Resolves `self.access` from the URL's program code: 404 when the caller holds no role there."""
+    """Resolves `self.access` from the URL's program code: 404 when the caller holds no role there.
+
+    Resolved before the method is dispatched, so an outsider gets the same 404 for every method.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.access  # noqa: B018  (raises Http404 for outsiders)
 
     @property
     def access(self):
@@ -72,6 +79,7 @@ class IndustryOutput(serializers.Serializer):
 @extend_schema(parameters=[PROGRAM_PATH])
 class IndustryListApi(ProgramScopedMixin, generics.ListAPIView):
     serializer_class = IndustryOutput
+    queryset = Industry.objects.none()  # for the schema only; requests use get_queryset
 
     def get_queryset(self):
         return selectors.industry_list(access=self.access)
@@ -110,6 +118,7 @@ class ScenarioModuleOutput(serializers.Serializer):
 )
 class ScenarioModuleListApi(ProgramScopedMixin, generics.ListAPIView):
     serializer_class = ScenarioModuleOutput
+    queryset = ScenarioModule.objects.none()
     filter_backends = []
 
     def get_queryset(self):
@@ -138,6 +147,7 @@ class OrganisationOutput(serializers.Serializer):
 )
 class OrganisationListApi(ProgramScopedMixin, generics.ListAPIView):
     serializer_class = OrganisationOutput
+    queryset = Organisation.objects.none()
     filter_backends = []
 
     def get_queryset(self):

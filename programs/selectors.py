@@ -1,12 +1,13 @@
 """Reads of program data. Every list is scoped to one program the caller already has access to."""
 
 from django.db.models import Count, Q
+from django.utils.translation import get_language
 
 from enterprises.models import EnterpriseProfile
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
-from programs.models import Batch, CalendarDay, Industry, Program, RoleAssignment, ScenarioModule
+from programs.models import Batch, CalendarDay, Industry, Program, Region, RegionLevel, RoleAssignment, ScenarioModule
 from providers.models import PoolMembership, PoolStatus
 
 
@@ -15,7 +16,7 @@ def industry_list(*, access: ProgramAccess, include_inactive=False):
     qs = Industry.objects.filter(program=access.program).annotate(
         enterprise_count=Count("enterprises", distinct=True),
         module_count=Count("scenario_modules", distinct=True),
-    )
+    ).order_by("sort_order", "code")
     return qs if include_inactive else qs.filter(is_active=True)
 
 
@@ -33,13 +34,15 @@ def scenario_module_list(*, access: ProgramAccess, kind="", category="", search=
     return qs
 
 
-def scenario_module_categories(*, access: ProgramAccess) -> list[str]:
+def scenario_module_categories(*, access: ProgramAccess) -> list[tuple[str, str]]:
+    """(category, label in the current language) in catalogue order; the filter matches the category."""
     access.require(Capability.VIEW_REFERENCE)
-    rows = ScenarioModule.objects.filter(program=access.program, is_active=True).values_list("category", "number")
-    seen: dict[str, int] = {}
-    for category, number in rows:
-        seen.setdefault(category, number)
-    return sorted(seen, key=seen.get)
+    english = (get_language() or "").startswith("en")
+    rows = ScenarioModule.objects.filter(program=access.program, is_active=True).order_by("number")
+    seen: dict[str, str] = {}
+    for category, category_en in rows.values_list("category", "category_en"):
+        seen.setdefault(category, (category_en or category) if english else category)
+    return list(seen.items())
 
 
 def scenario_module_get(*, access: ProgramAccess, pk) -> ScenarioModule:
@@ -51,9 +54,16 @@ def batch_list(*, access: ProgramAccess):
     return Batch.objects.filter(program=access.program)
 
 
-def calendar_day_list(*, access: ProgramAccess):
+def calendar_day_list(*, access: ProgramAccess, include_inactive=False):
     access.require(Capability.VIEW_REFERENCE)
-    return CalendarDay.objects.filter(program=access.program, is_active=True)
+    qs = CalendarDay.objects.filter(program=access.program)
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def township_list(*, access: ProgramAccess):
+    """Townships (乡镇、街道、开发区) inside the program's region."""
+    access.require(Capability.VIEW_REFERENCE)
+    return Region.objects.filter(path__startswith=access.program.region.path, level=RegionLevel.TOWNSHIP)
 
 
 def role_assignment_list(*, access: ProgramAccess, include_revoked=False):

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from enterprises.models import EnterpriseProfile
@@ -36,7 +37,8 @@ def program_view(capability=Capability.VIEW_PROGRAM):
             access = program_access(user=request.user, slug=program)
             try:
                 access.require(capability)
-                request.session["last_program"] = access.program.slug
+                if request.session.get("last_program") != access.program.slug:
+                    request.session["last_program"] = access.program.slug
                 return view(request, access, *args, **kwargs)
             except NotAllowed as error:
                 raise PermissionDenied(error.message) from error
@@ -150,7 +152,7 @@ def calendar(request, access):
         "programs/calendar.html",
         {
             "batches": selectors.batch_list(access=access),
-            "days": selectors.calendar_day_list(access=access),
+            "days": selectors.calendar_day_list(access=access, include_inactive=access.can(Capability.CONFIGURE)),
         },
     )
 
@@ -226,10 +228,10 @@ def member_revoke(request, access, assignment):
 
 
 CONFIG_FORMS = {
-    "industry": (Industry, forms.IndustryForm, "programs:industries", _("industry")),
-    "scenario": (ScenarioModule, forms.ScenarioModuleForm, "programs:scenarios", _("scenario module")),
-    "batch": (Batch, forms.BatchForm, "programs:calendar", _("batch")),
-    "day": (CalendarDay, forms.CalendarDayForm, "programs:calendar", _("calendar day")),
+    "industry": (Industry, forms.IndustryForm, "programs:industries", gettext_lazy("industry")),
+    "scenario": (ScenarioModule, forms.ScenarioModuleForm, "programs:scenarios", gettext_lazy("scenario module")),
+    "batch": (Batch, forms.BatchForm, "programs:calendar", gettext_lazy("batch")),
+    "day": (CalendarDay, forms.CalendarDayForm, "programs:calendar", gettext_lazy("calendar day")),
 }
 
 

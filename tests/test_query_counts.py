@@ -46,14 +46,14 @@ def add_rows(kind, program, count):
 CASES = [
     ("enterprises", "/p/{slug}/enterprises/", 8),
     ("providers", "/p/{slug}/providers/", 9),
-    ("industries", "/p/{slug}/industries/", 7),
+    ("industries", "/p/{slug}/industries/", 6),
     ("scenarios", "/p/{slug}/scenarios/", 9),
-    ("members", "/p/{slug}/members/", 8),
-    ("calendar", "/p/{slug}/calendar/", 8),
-    ("industries", "/api/v1/programs/{slug}/industries/", 5),
-    ("scenarios", "/api/v1/programs/{slug}/scenario-modules/", 6),
-    ("enterprises", "/api/v1/programs/{slug}/organisations/", 5),
-    ("providers", "/api/v1/programs/{slug}/organisations/", 5),
+    ("members", "/p/{slug}/members/", 7),
+    ("calendar", "/p/{slug}/calendar/", 7),
+    ("industries", "/api/v1/programs/{slug}/industries/", 6),
+    ("scenarios", "/api/v1/programs/{slug}/scenario-modules/", 7),
+    ("enterprises", "/api/v1/programs/{slug}/organisations/", 6),
+    ("providers", "/api/v1/programs/{slug}/organisations/", 6),
 ]
 
 
@@ -73,6 +73,7 @@ def test_query_count_does_not_grow_with_rows(client, kind, url, pinned):
     url = url.format(slug=program.slug)
 
     add_rows(kind, program, 1)
+    count_queries(client, url)  # warm caches (content types, session) that every later request finds full
     one, _ = count_queries(client, url)
     add_rows(kind, program, 49)
     fifty, queries = count_queries(client, url)
@@ -91,5 +92,6 @@ def test_program_list_endpoint_is_constant_in_programs(client):
             from programs.services import role_grant
 
             role_grant(program=ProgramFactory(), user=user, role=Role.AUDITOR)
+        count_queries(client, "/api/v1/programs/")
         counts.append(count_queries(client, "/api/v1/programs/")[0])
     assert counts[0] == counts[1] == 4

@@ -1,6 +1,7 @@
 """Django admin for bureau admins: each sees and edits only the programs it administers; nothing is deleted."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,6 +10,8 @@ from portal.core.roles import Role
 
 
 def administered_program_ids(user):
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return set()
     if user.is_superuser:
         return None  # all
     return set(
@@ -23,6 +26,10 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        # Drop Django's unnamed "<object_id>/" → "<object_id>/change/" redirect: every admin URL answers for itself.
+        return [url for url in super().get_urls() if url.name]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -79,7 +86,10 @@ class ProgramScopedAdmin(NoDeleteAdmin):
             return True
         if not ids:
             return False
-        return obj is None or getattr(obj, f"{self.program_field}_id") in ids
+        return obj is None or self.program_id_of(obj) in ids
+
+    def program_id_of(self, obj):
+        return getattr(obj, f"{self.program_field}_id")
 
     def has_module_permission(self, request):
         return self._allowed(request)
@@ -110,6 +120,6 @@ class ProgramScopedAdmin(NoDeleteAdmin):
 
     def save_model(self, request, obj, form, change):
         ids = self._programs(request)
-        if ids is not None and getattr(obj, f"{self.program_field}_id") not in ids:
-            raise PortalError("program")
+        if ids is not None and self.program_id_of(obj) not in ids:
+            raise PermissionDenied
         super().save_model(request, obj, form, change)

@@ -63,6 +63,8 @@ def history_entries(instance, *, limit=200) -> list[HistoryEntry]:
 def _display(model_field, value) -> str:
     if value is None:
         return ""
+    if model_field.is_relation and model_field.related_model is not None:
+        return _related_label(model_field.related_model, value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -70,3 +72,8 @@ def _display(model_field, value) -> str:
     if isinstance(value, list):  # many-to-many ids
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def _related_label(model, pk) -> str:
+    related = model._base_manager.filter(pk=pk).first()
+    return str(related) if related is not None else f"#{pk}"

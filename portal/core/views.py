@@ -25,20 +25,24 @@ def program_chooser(request):
     return render(request, "core/program_chooser.html", {"programs": list(programs_for_user(user=request.user))})
 
 
+# Error pages never echo the requested path back (the language switch returns home instead).
+ERROR_CONTEXT = {"language_next": "/"}
+
+
 @requires_csrf_token
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return render(request, "errors/400.html", ERROR_CONTEXT, status=400)
 
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else ""
-    return render(request, "errors/403.html", {"message": message}, status=403)
+    return render(request, "errors/403.html", {**ERROR_CONTEXT, "message": message}, status=403)
 
 
 @requires_csrf_token
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return render(request, "errors/404.html", ERROR_CONTEXT, status=404)
 
 
 @requires_csrf_token

@@ -9,5 +9,6 @@ DEBUG = False
 SECRET_KEY = "test-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="shugai-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="shugai-test-static-")
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -1,0 +1,80 @@
+/* 数改门户 · Shugai Portal — small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  root.classList.add("js");
+
+  function closest(el, selector) {
+    while (el && el.nodeType === 1) {
+      if (el.matches(selector)) return el;
+      el = el.parentElement;
+    }
+    return null;
+  }
+
+  // Selects marked data-autosubmit (the language switch) submit their form when changed.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) {
+      select.form.submit();
+    }
+  });
+
+  // Forms marked data-confirm="…" ask before they are sent; POST forms are not sent twice.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    if ((form.getAttribute("method") || "").toLowerCase() === "post") {
+      if (form.getAttribute("data-submitted") === "1") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-submitted", "1");
+      // Re-enable after a while in case the browser stays on the page (validation, slow network).
+      window.setTimeout(function () { form.removeAttribute("data-submitted"); }, 8000);
+    }
+  });
+
+  // Links marked data-confirm ask before they are followed.
+  document.addEventListener("click", function (event) {
+    var link = closest(event.target, "a[data-confirm]");
+    if (link && !window.confirm(link.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
+  // Dropdowns (<details data-dropdown>): one open at a time; close on outside click and on Escape.
+  function closeDropdowns(except) {
+    var open = document.querySelectorAll("details[data-dropdown][open]");
+    for (var i = 0; i < open.length; i++) {
+      if (open[i] !== except) open[i].removeAttribute("open");
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    closeDropdowns(closest(event.target, "details[data-dropdown]"));
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      var current = closest(document.activeElement, "details[data-dropdown]");
+      closeDropdowns(null);
+      if (current) current.querySelector("summary").focus();
+    }
+  });
+
+  // Narrow screens: the sidebar folds behind a "Menu" button above the content.
+  document.addEventListener("click", function (event) {
+    var toggle = closest(event.target, "[data-nav-toggle]");
+    if (!toggle) return;
+    var nav = closest(toggle, "[data-nav]");
+    if (!nav) return;
+    var open = nav.classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
