@@ -1,6 +1,6 @@
 """Unified social credit code (统一社会信用代码, GB 32100-2015)."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from portal.core.errors import PortalError
 

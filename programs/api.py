@@ -1,7 +1,7 @@
 """Read endpoints of programs and their reference data, scoped exactly like the pages."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,7 +13,13 @@ from programs import selectors
 from programs.access import program_access, programs_for_user
 from programs.models import Industry, ModuleKind, ScenarioModule
 
-PROGRAM_PATH = OpenApiParameter("program", OpenApiTypes.STR, OpenApiParameter.PATH, description="Program code")
+PROGRAM_PATH = OpenApiParameter(
+    "program",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Program code",
+    examples=[OpenApiExample("Wuyi", value="wuyi-2024"), OpenApiExample("Jinhua", value="jinhua-pilot")],
+)
 
 
 class ProgramScopedMixin:
@@ -82,7 +88,7 @@ class IndustryListApi(ProgramScopedMixin, generics.ListAPIView):
     queryset = Industry.objects.none()  # for the schema only; requests use get_queryset
 
     def get_queryset(self):
-        return selectors.industry_list(access=self.access)
+        return selectors.industry_list(access=self.access, with_counts=False)
 
 
 class ScenarioModuleOutput(serializers.Serializer):

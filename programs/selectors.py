@@ -1,6 +1,6 @@
 """Reads of program data. Every list is scoped to one program the caller already has access to."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils.translation import get_language
 
 from enterprises.models import EnterpriseProfile
@@ -11,13 +11,21 @@ from programs.models import Batch, CalendarDay, Industry, Program, Region, Regio
 from providers.models import PoolMembership, PoolStatus
 
 
-def industry_list(*, access: ProgramAccess, include_inactive=False):
+def industry_list(*, access: ProgramAccess, include_inactive=False, with_counts=True):
+    """The program's industries; `with_counts` adds enterprise_count and module_count (one more query)."""
     access.require(Capability.VIEW_REFERENCE)
-    qs = Industry.objects.filter(program=access.program).annotate(
-        enterprise_count=Count("enterprises", distinct=True),
-        module_count=Count("scenario_modules", distinct=True),
-    ).order_by("sort_order", "code")
-    return qs if include_inactive else qs.filter(is_active=True)
+    qs = Industry.objects.filter(program=access.program).order_by("sort_order", "code")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if not with_counts:
+        return qs
+    # A module tied to no industry serves every industry of the program.
+    shared = ScenarioModule.objects.filter(program=access.program, is_active=True, industries__isnull=True).count()
+    return qs.annotate(
+        enterprise_count=Count("enterprises", filter=Q(enterprises__is_active=True), distinct=True),
+        module_count=Count("scenario_modules", filter=Q(scenario_modules__is_active=True), distinct=True)
+        + Value(shared),
+    )
 
 
 def scenario_module_list(*, access: ProgramAccess, kind="", category="", search="", include_inactive=False):

@@ -83,7 +83,7 @@ def enterprises(request, access):
         {
             "page": page,
             "filters": filters,
-            "industries": selectors.industry_list(access=access),
+            "industries": selectors.industry_list(access=access, with_counts=False),
         },
     )
 
@@ -107,7 +107,7 @@ def providers(request, access):
         {
             "page": page,
             "filters": filters,
-            "industries": selectors.industry_list(access=access),
+            "industries": selectors.industry_list(access=access, with_counts=False),
             "statuses": PoolStatus.choices,
         },
     )

@@ -76,9 +76,23 @@ def tenant_pair(db):
         "nobody": UserFactory(username="no-role-user"),
         # Every identifier of A that a leak would show: names, codes, slugs and credit codes.
         "markers": [
-            a.slug, a.name, a.short_name, a.bureau_name, region_a.name, industry.code, industry.name, module.code,
-            module.name, module.category, enterprise.organisation.name, enterprise.organisation.uscc,
-            provider.organisation.name, provider.organisation.uscc, batch.name, day.name, admin_a.display_name,
+            a.slug,
+            a.name,
+            a.short_name,
+            a.bureau_name,
+            region_a.name,
+            industry.code,
+            industry.name,
+            module.code,
+            module.name,
+            module.category,
+            enterprise.organisation.name,
+            enterprise.organisation.uscc,
+            provider.organisation.name,
+            provider.organisation.uscc,
+            batch.name,
+            day.name,
+            admin_a.display_name,
         ],
     }
 

@@ -13,11 +13,11 @@ SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     need(os.path.exists(chromium_path()), f"Chromium is not installed at {chromium_path()}")
     from playwright.sync_api import sync_playwright
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread with the ORM
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread with the ORM
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -49,7 +49,7 @@ def test_reviewer_journey(live_server, browser_page):
 
     page.fill("input[name=username]", "reviewer")
     page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("form.login-form button[type=submit], main button[type=submit].btn-primary")
     page.wait_for_load_state("networkidle")
     assert page.locator("text=武义轻量级数改").first.is_visible()
     page.screenshot(path=SHOTS / "02-programs.png", full_page=True)
@@ -60,7 +60,7 @@ def test_reviewer_journey(live_server, browser_page):
     page.screenshot(path=SHOTS / "03-wuyi-dashboard.png", full_page=True)
 
     switcher = page.locator("[data-program-switcher]")
-    switcher.locator("summary, button").first.click()
+    switcher.locator("summary").click()
     switcher.locator("a[href='/p/yongkang-2024/']").click()
     page.wait_for_url("**/p/yongkang-2024/")
     assert "永康市经济和信息化局" in page.content()
@@ -71,10 +71,10 @@ def test_reviewer_journey(live_server, browser_page):
     assert "订单透视" in body and "上下游协同" in body and "51" in body
     page.screenshot(path=SHOTS / "04-yongkang-scenarios-zh.png", full_page=True)
 
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     body = page.content()
     assert "Scenario catalogue" in body
-    assert "Order Insight" in body or "Order" in body
+    assert "Upstream and Downstream Collaboration" in body or "Collaboration" in body
     assert page.evaluate("document.documentElement.lang") == "en"
     page.screenshot(path=SHOTS / "05-yongkang-scenarios-en.png", full_page=True)

@@ -184,7 +184,7 @@ def judge(response, targeted, markers):
     found = leaked(body, markers)
     if found:
         at = body.find(found[0])
-        return f"status {status} with {found} in the body: …{body[max(0, at - 150):at + 60]}…"
+        return f"status {status} with {found} in the body: …{body[max(0, at - 150) : at + 60]}…"
     if targeted and status not in ALLOWED_REFUSALS:
         return f"status {status} for a route filled with program A's objects"
     return None

@@ -46,7 +46,7 @@ def add_rows(kind, program, count):
 CASES = [
     ("enterprises", "/p/{slug}/enterprises/", 8),
     ("providers", "/p/{slug}/providers/", 9),
-    ("industries", "/p/{slug}/industries/", 6),
+    ("industries", "/p/{slug}/industries/", 7),
     ("scenarios", "/p/{slug}/scenarios/", 9),
     ("members", "/p/{slug}/members/", 7),
     ("calendar", "/p/{slug}/calendar/", 7),

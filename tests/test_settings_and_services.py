@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, env_extra=None, drop=()):
+    drop = {*drop, "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_extra or {})
     return subprocess.run(
