@@ -5,7 +5,9 @@ The operations come from the live schema, so routes added later are fuzzed witho
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -19,7 +21,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 
 @pytest.fixture
-def role_headers(db):
+def keep_test_connection():
+    """Requests go through the WSGI handler, which closes "old" connections after each response; inside a test
+    that would close the test's own transaction (Django's test client unhooks the same signals)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def role_headers(db, keep_test_connection):
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(

@@ -100,3 +100,15 @@ def test_tasks_run_eagerly_without_redis():
 
         assert settings.CELERY_TASK_ALWAYS_EAGER
         assert ping.delay("x").get() == "pong: x"
+
+
+def test_compose_file_has_the_production_shape():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert "gunicorn" in services["web"]["command"]
+    assert "worker" in services["worker"]["command"] and "beat" in services["beat"]["command"]
+    assert "media" in compose["volumes"]
+    assert "DJANGO_SECRET_KEY" in services["web"]["environment"]
