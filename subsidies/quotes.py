@@ -1,0 +1,158 @@
+"""A quote: one project's facts through one policy version. Shared by the command, the calculator page and
+the API, so all three accept and refuse exactly the same inputs."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from portal.core.errors import PortalError
+from programs.models import Industry, Program
+from subsidies import engine
+from subsidies.selectors import parse_override, policy_snapshot, policy_version_for_quote
+
+MONEY_FIELDS = ("n_investment", "x_investment", "total_investment", "automation_investment")
+
+
+@dataclass
+class QuoteInput:
+    track: str
+    industry: str = ""
+    scale: str = ""
+    batch: str | int | None = None
+    n_investment: str | Decimal | None = None
+    x_investment: str | Decimal | None = None
+    total_investment: str | Decimal | None = None
+    automation_investment: str | Decimal | None = None
+    level: str | int | None = None
+    accepted_on: str | date | None = None
+    version: str = ""
+    overrides: list[str] = field(default_factory=list)  # "key=value"
+    awards: list[str] = field(default_factory=list)  # "kind=yuan"
+
+
+def bad(field_name: str, message: str) -> PortalError:
+    return PortalError(f"{field_name}: {message}", fields={field_name: [message]})
+
+
+def quote(*, program: Program, data: QuoteInput):
+    """(version, result). Raises PortalError whose message starts with the offending field's name."""
+    version = policy_version_for_quote(program=program, code=data.version)
+    tracks = {track.code: track for track in version.tracks.all()}
+    track = tracks.get(data.track)
+    if track is None:
+        raise bad("track", f"“{data.track}”不是{version.code}的申报类型（可选：{', '.join(tracks)}）")
+    industry_name = ""
+    if data.industry:
+        industry = Industry.objects.filter(program=program, code=data.industry).first()
+        if industry is None:
+            raise bad("industry", f"“{data.industry}”不是项目{program.slug}的行业代码")
+        industry_name = industry.name
+    overrides = [parse_override(text, track_kind=track.kind) for text in data.overrides]
+    policy = policy_snapshot(version=version, overrides=overrides)
+    facts = engine.Facts(
+        track=data.track,
+        industry=data.industry,
+        industry_name=industry_name,
+        scale=data.scale or "",
+        batch=_integer(data.batch, "batch", minimum=1),
+        level=_level(data.level),
+        accepted_on=_date(data.accepted_on),
+        awards=tuple(_award(text) for text in data.awards),
+        **{name: _money(getattr(data, name), name) for name in MONEY_FIELDS},
+    )
+    try:
+        return version, engine.evaluate(policy, facts)
+    except engine.PolicyError as error:
+        raise bad(error.field, error.message) from error
+
+
+def result_as_dict(result: engine.Result) -> dict:
+    """The JSON shape of a quote: amounts as strings with two decimals, rates as decimal strings."""
+    return {
+        "eligible": result.eligible,
+        "reasons": list(result.reasons),
+        "policy_version": result.policy_version,
+        "subsidy_lines": [
+            {
+                "component": line.component,
+                "base": _fen(line.base),
+                "rate": rate_text(line.rate),
+                "amount": _fen(line.amount),
+                "rule": line.rule,
+            }
+            for line in result.subsidy_lines
+        ],
+        "subsidy_subtotal": _fen(result.subsidy_subtotal),
+        "cap": None if result.cap is None else _fen(result.cap),
+        "subsidy": _fen(result.subsidy),
+        "award_lines": [
+            {"kind": line.kind, "amount": _fen(line.amount), "rule": line.rule} for line in result.award_lines
+        ],
+        "total": _fen(result.total),
+        "funding_lines": [{"source": line.source, "amount": _fen(line.amount)} for line in result.funding_lines],
+        "trace": list(result.trace),
+    }
+
+
+def rate_text(rate: Decimal) -> str:
+    """0.5 → "0.50", 0.125 → "0.125": at least two decimals, no trailing noise."""
+    text = f"{rate.normalize():f}"
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
+
+
+def _fen(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _money(value, name):
+    if value is None or value == "":
+        return None
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").strip())
+        if not amount.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise bad(name, f"“{value}”不是有效金额（元）") from None
+    if amount < 0:
+        raise bad(name, "金额不能为负数")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise bad(name, "金额最多两位小数（元）")
+    return amount
+
+
+def _integer(value, name, *, minimum):
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise bad(name, f"“{value}”不是整数") from None
+    if number < minimum:
+        raise bad(name, f"应不小于{minimum}")
+    return number
+
+
+def _level(value):
+    level = _integer(value, "level", minimum=1)
+    if level is not None and level > 4:
+        raise bad("level", "数字化水平等级应为1—4")
+    return level
+
+
+def _date(value):
+    if value is None or value == "" or isinstance(value, date):
+        return value or None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise bad("accepted_on", f"“{value}”不是有效日期（YYYY-MM-DD）") from None
+
+
+def _award(text):
+    if "=" not in text:
+        raise bad("award", f"“{text}”应写作 类别=金额")
+    kind, raw = (part.strip() for part in text.split("=", 1))
+    if kind not in engine.AWARD_KINDS:
+        raise bad("award", f"未知的奖励类别“{kind}”（可选：{', '.join(engine.AWARD_KINDS[:-1])}）")
+    return kind, _money(raw, "award")

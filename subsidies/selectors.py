@@ -1,0 +1,155 @@
+"""Reads of policy versions, and the snapshot the engine evaluates."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from portal.core.errors import PortalError
+from portal.core.money import round_fen
+from subsidies import specs
+from subsidies.engine import Policy, Track
+from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion, VersionStatus
+
+
+def policy_version_list(*, program):
+    return PolicyVersion.objects.filter(program=program).select_related("activated_by")
+
+
+def policy_version_for_quote(*, program, code: str = "") -> PolicyVersion:
+    """The version `code` of the program, or its active version."""
+    versions = PolicyVersion.objects.filter(program=program)
+    version = versions.filter(code=code).first() if code else versions.filter(status=VersionStatus.ACTIVE).first()
+    if version is None:
+        if code:
+            raise PortalError(f"version: 项目{program.slug}没有政策版本“{code}”", fields={"version": ["unknown"]})
+        raise PortalError(f"version: 项目{program.slug}没有生效的政策版本", fields={"version": ["none active"]})
+    return version
+
+
+def _typed(spec, parameter: PolicyParameter):
+    if spec is not None and spec.type == specs.DATE:
+        return parameter.date_value
+    if parameter.value is None:
+        return None
+    if spec is not None and spec.type == specs.COUNT:
+        return int(parameter.value)
+    if spec is not None and spec.type == specs.AMOUNT:
+        return round_fen(parameter.value)
+    return parameter.value.normalize()
+
+
+def _put(target: dict, spec, parameter: PolicyParameter):
+    value = _typed(spec, parameter)
+    if value is None:
+        return
+    if parameter.qualifier:
+        qualifier = parameter.qualifier
+        if spec is not None and spec.table in specs.INTEGER_TABLES:
+            qualifier = int(qualifier)
+        target.setdefault(parameter.key, {})[qualifier] = value
+    else:
+        target[parameter.key] = value
+
+
+def policy_snapshot(*, version: PolicyVersion, overrides=None) -> Policy:
+    """A frozen copy of the version's numbers for the engine (two queries). `overrides`: see parse_override."""
+    tracks = list(PolicyTrack.objects.filter(version=version))
+    by_id = {track.pk: track for track in tracks}
+    version_params: dict = {}
+    track_params: dict[int, dict] = {track.pk: {} for track in tracks}
+    for parameter in PolicyParameter.objects.filter(version=version):
+        if parameter.track_id is None:
+            _put(version_params, specs.VERSION_SPEC_BY_KEY.get(parameter.key), parameter)
+        else:
+            kind = by_id[parameter.track_id].kind
+            _put(track_params[parameter.track_id], specs.track_spec(kind, parameter.key), parameter)
+    engine_tracks = {
+        track.code: Track(
+            code=track.code,
+            kind=track.kind,
+            name=track.name,
+            params=track_params[track.pk],
+            industries=tuple(track.industry_list),
+            scale=track.scale,
+        )
+        for track in tracks
+    }
+    policy = Policy(program=version.program.slug, code=version.code, tracks=engine_tracks, params=version_params)
+    for override in overrides or ():
+        policy = apply_override(policy, *override)
+    return policy
+
+
+def parse_override(text: str, *, track_kind: str):
+    """`key=value` or `key[qualifier]=value` → (key, qualifier, typed value, scope) or PortalError."""
+    if "=" not in text:
+        raise PortalError(f"set: “{text}”应为 参数=值", fields={"set": [text]})
+    name, raw = (part.strip() for part in text.split("=", 1))
+    qualifier = ""
+    if name.endswith("]") and "[" in name:
+        name, qualifier = name[:-1].split("[", 1)
+    elif "." in name:
+        name, qualifier = name.split(".", 1)
+    spec = specs.track_spec(track_kind, name)
+    scope = "track"
+    if spec is None:
+        spec = specs.VERSION_SPEC_BY_KEY.get(name)
+        scope = "version"
+    if spec is None:
+        raise PortalError(f"set: 未知的政策参数“{name}”", fields={"set": [name]})
+    if bool(spec.table) != bool(qualifier):
+        what = f"{name}[…]" if spec.table else name
+        raise PortalError(f"set: 参数“{name}”应写作 {what}=值", fields={"set": [name]})
+    return name, _qualifier(spec, qualifier), parse_value(spec, raw, field="set"), scope
+
+
+def parse_value(spec, raw: str, *, field: str):
+    try:
+        if spec.type == specs.DATE:
+            return date.fromisoformat(raw)
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise InvalidOperation
+    except (ValueError, InvalidOperation):
+        raise PortalError(f"{field}: “{raw}”不是有效的{TYPE_LABELS[spec.type]}", fields={field: [raw]}) from None
+    problem = value_problem(spec, value)
+    if problem:
+        raise PortalError(f"{field}: {problem}", fields={field: [raw]})
+    return int(value) if spec.type == specs.COUNT else value
+
+
+def value_problem(spec, value) -> str:
+    """Why `value` is not acceptable for `spec`, or ""."""
+    if spec.type == specs.RATE and not (Decimal(0) <= value <= Decimal(1)):
+        return f"{spec.label}应在0到1之间（如0.40表示40%），当前为{value}"
+    if spec.type in (specs.AMOUNT, specs.COUNT) and value < 0:
+        return f"{spec.label}不能小于0，当前为{value}"
+    if spec.type == specs.COUNT and value != int(value):
+        return f"{spec.label}应为整数，当前为{value}"
+    return ""
+
+
+TYPE_LABELS = {specs.RATE: "比例", specs.AMOUNT: "金额", specs.DATE: "日期（YYYY-MM-DD）", specs.COUNT: "整数"}
+
+
+def _qualifier(spec, qualifier):
+    return int(qualifier) if qualifier and spec.table in specs.INTEGER_TABLES and qualifier.isdigit() else qualifier
+
+
+def apply_override(policy: Policy, key, qualifier, value, scope) -> Policy:
+    def merged(params):
+        params = dict(params)
+        if qualifier != "":
+            params[key] = {**params.get(key, {}), qualifier: value}
+        else:
+            params[key] = value
+        return params
+
+    if scope == "version":
+        return Policy(policy.program, policy.code, policy.tracks, merged(policy.params))
+    tracks = {
+        code: Track(track.code, track.kind, track.name, merged(track.params), track.industries, track.scale)
+        if specs.track_spec(track.kind, key)
+        else track
+        for code, track in policy.tracks.items()
+    }
+    return Policy(policy.program, policy.code, tracks, policy.params)
