@@ -44,8 +44,8 @@ messages: setup
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: setup
-	@echo "Benchmarks arrive with the scale issue; see bench/README.md."
+bench: demo
+	$(PY) bench/bench_policy_engine.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from programs import api as programs_api
+from subsidies import api as subsidies_api
 
 app_name = "api"
 
@@ -20,4 +21,10 @@ urlpatterns = [
         programs_api.OrganisationListApi.as_view(),
         name="organisation-list",
     ),
+    path(
+        "programs/<slug:program>/policy-versions/",
+        subsidies_api.PolicyVersionListApi.as_view(),
+        name="policy-version-list",
+    ),
+    path("programs/<slug:program>/quote/", subsidies_api.QuoteApi.as_view(), name="quote"),
 ]

@@ -23,6 +23,7 @@ from programs.access import program_access
 from programs.models import Batch, CalendarDay, Industry, ModuleKind, Program, RoleAssignment, ScenarioModule
 from providers.models import PoolMembership, PoolStatus
 from providers.selectors import provider_list
+from subsidies.models import PolicyVersion
 
 PAGE_SIZE = 50
 
@@ -333,6 +334,7 @@ HISTORY_MODELS = {
     "roleassignment": RoleAssignment,
     "enterprise": EnterpriseProfile,
     "provider": PoolMembership,
+    "policyversion": PolicyVersion,
 }
 
 

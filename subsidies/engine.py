@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from portal.core.money import format_wan, format_yuan, round_fen
 
@@ -99,7 +100,7 @@ class Result:
     award_lines: list[AwardLine] = field(default_factory=list)
     total: Decimal = ZERO_FEN
     funding_lines: list[FundingLine] = field(default_factory=list)
-    trace: list[str] = field(default_factory=list)
+    trace: list = field(default_factory=list)  # notes (str) and lines (Line), in order
 
     def refuse(self, reason: str) -> Result:
         self.eligible = False
@@ -110,10 +111,16 @@ class Result:
     def add_line(self, component, base, rate, rule) -> Line:
         line = Line(component, round_fen(base), rate, round_fen(base * rate), rule)
         self.subsidy_lines.append(line)
-        self.trace.append(
-            f"{component}: {format_yuan(line.base)} × {_pct(rate)} = {format_yuan(line.amount)}（{rule}）"
-        )
+        self.trace.append(line)  # rendered to words on demand: see `trace_text`
         return line
+
+    def trace_text(self) -> list[str]:
+        """The trace in words: each line as base × rate = amount (rule), with every note in its place."""
+        return [_line_text(item) if isinstance(item, Line) else item for item in self.trace]
+
+
+def _line_text(line: Line) -> str:
+    return f"{line.component}: {format_yuan(line.base)} × {_pct(line.rate)} = {format_yuan(line.amount)}（{line.rule}）"
 
 
 class PolicyError(ValueError):
@@ -400,6 +407,7 @@ def _anniversary(start: date, years: int) -> date:
         return start.replace(year=start.year + years, day=28)
 
 
+@lru_cache(maxsize=256)
 def _pct(rate: Decimal) -> str:
     percent = (rate * 100).normalize()
     return f"{percent:f}%"

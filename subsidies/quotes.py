@@ -90,7 +90,7 @@ def result_as_dict(result: engine.Result) -> dict:
         ],
         "total": _fen(result.total),
         "funding_lines": [{"source": line.source, "amount": _fen(line.amount)} for line in result.funding_lines],
-        "trace": list(result.trace),
+        "trace": result.trace_text(),
     }
 
 

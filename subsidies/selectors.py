@@ -1,5 +1,6 @@
 """Reads of policy versions, and the snapshot the engine evaluates."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -153,3 +154,86 @@ def apply_override(policy: Policy, key, qualifier, value, scope) -> Policy:
         for code, track in policy.tracks.items()
     }
     return Policy(policy.program, policy.code, tracks, policy.params)
+
+
+@dataclass
+class ParamRow:
+    key: str
+    label: str
+    type: str
+    qualifier: str
+    qualifier_label: str
+    value: object  # Decimal, date, int or None when not configured
+    required: bool
+    help: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return self.value is not None
+
+
+@dataclass
+class TrackView:
+    track: object
+    rows: list
+
+
+def policy_version_rows(*, version: PolicyVersion, industry_names: dict[str, str]) -> tuple[list, list]:
+    """(version-wide rows, [TrackView]) in the schema's order, with every table cell and every missing
+    parameter ("not configured") shown."""
+    tracks = list(version.tracks.all())
+    stored: dict = {}
+    for row in version.parameters.all():
+        stored[(row.track_id, row.key, row.qualifier)] = row.date_value if row.date_value else row.value
+
+    def rows_for(track_id, spec_list):
+        rows = []
+        for spec in spec_list:
+            cells = sorted(
+                ((q, v) for (t, k, q), v in stored.items() if t == track_id and k == spec.key),
+                key=lambda cell: (len(cell[0]), cell[0]),
+            )
+            if not cells:
+                rows.append(ParamRow(spec.key, spec.label, spec.type, "", "", None, spec.required, spec.help))
+            for qualifier, value in cells:
+                rows.append(
+                    ParamRow(
+                        spec.key,
+                        spec.label,
+                        spec.type,
+                        qualifier,
+                        _qualifier_label(spec.table, qualifier, industry_names),
+                        value,
+                        spec.required,
+                        spec.help,
+                    )
+                )
+        return rows
+
+    version_rows = rows_for(None, specs.VERSION_SPECS)
+    track_views = [TrackView(track, rows_for(track.pk, specs.TRACK_SPECS.get(track.kind, ()))) for track in tracks]
+    return version_rows, track_views
+
+
+def _qualifier_label(table, qualifier, industry_names):
+    if not qualifier:
+        return ""
+    if table == "industry":
+        return industry_names.get(qualifier, qualifier)
+    if table == "batch":
+        return f"第{qualifier}批"
+    if table == "level":
+        return f"{qualifier}级"
+    if table == "year":
+        return f"第{qualifier}年"
+    return AWARD_LABELS.get(qualifier, qualifier)
+
+
+AWARD_LABELS = {
+    "sample": "样本企业奖励",
+    "standard-reached": "数字化转型达标企业",
+    "excellent-sample": "数字化改造优秀样板企业",
+    "chain-case": "“链式”数字化转型优秀典型案例",
+    "new-tech": "新技术应用优秀企业",
+    "acceptance": "验收通过奖励",
+}

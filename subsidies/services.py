@@ -35,7 +35,7 @@ def policy_version_validate(*, version: PolicyVersion) -> list[Issue]:
     overlapping tiers, unknown keys. An empty list means the version can be activated."""
     issues = []
     tracks = list(version.tracks.all())
-    rows = list(version.parameters.all())
+    rows = list(version.parameters.select_related("track"))
     if not tracks:
         issues.append(Issue(version.code, "至少需要一个申报类型"))
     for row in rows:
@@ -73,7 +73,11 @@ def _tier_issues(track, rows) -> list[Issue]:
     values = {row.key: row.value for row in rows if row.track_id == track.pk and not row.qualifier}
     floor, ceiling = values.get("floor"), values.get("ceiling")
     if floor is not None and ceiling is not None and floor > ceiling:
-        return [Issue(f"{track.code}.floor", f"投入区间重叠或倒置：下限{floor}高于上限{ceiling}")]
+        return [
+            Issue(
+                f"{track.code}.floor", f"投入区间重叠或倒置：下限{floor.normalize():f}高于上限{ceiling.normalize():f}"
+            )
+        ]
     return []
 
 

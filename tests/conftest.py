@@ -1,10 +1,12 @@
 import os
 import shutil
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 
 from portal.core.roles import Role
+from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from tests.factories import (
     BatchFactory,
     CalendarDayFactory,
@@ -58,6 +60,9 @@ def tenant_pair(db):
     provider = PoolMembershipFactory(program=a, organisation__name="ZZA服务商有限公司")
     batch = BatchFactory(program=a, name="ZZA批次")
     day = CalendarDayFactory(program=a, name="ZZA假日")
+    policy = PolicyVersion.objects.create(program=a, code="zza-policy", name="ZZA政策版本")
+    track = PolicyTrack.objects.create(version=policy, code="zza-track", kind="tiered_total", name="ZZA申报类型")
+    PolicyParameter.objects.create(version=policy, track=track, key="floor", value=Decimal("123457"))
     admin_a = user_with_role(a, Role.BUREAU_ADMIN, username="zza-admin", display_name="ZZA管理员")
     assignment = admin_a.role_assignments.get()
     IndustryFactory(program=b, code="b-industry")
@@ -73,6 +78,7 @@ def tenant_pair(db):
         "day": day,
         "assignment": assignment,
         "users_b": users_b,
+        "policy": policy,
         "nobody": UserFactory(username="no-role-user"),
         # Every identifier of A that a leak would show: names, codes, slugs and credit codes.
         "markers": [
@@ -93,6 +99,10 @@ def tenant_pair(db):
             batch.name,
             day.name,
             admin_a.display_name,
+            policy.code,
+            policy.name,
+            track.code,
+            track.name,
         ],
     }
 

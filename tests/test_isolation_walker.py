@@ -69,6 +69,7 @@ def fillings(route, name, pair):
         "organisation": pair["enterprise"].organisation,
         "user": pair["assignment"].user,
         "region": a.region,
+        "policyversion": pair["policy"],
     }
     params = set(route_params(route))
     if not params:
@@ -116,9 +117,15 @@ def fillings(route, name, pair):
                 ("roleassignment", pair["assignment"]),
                 ("enterprise", pair["enterprise"]),
                 ("provider", pair["provider"]),
+                ("policyversion", pair["policy"]),
             )
         ]
-    single = {"enterprise": pair["enterprise"], "module": pair["module"], "assignment": pair["assignment"]}
+    single = {
+        "enterprise": pair["enterprise"],
+        "module": pair["module"],
+        "assignment": pair["assignment"],
+        "version": pair["policy"],
+    }
     missing = params - {"program"} - set(single)
     assert not missing, f"walker cannot fill {sorted(missing)} of route {route} ({name}); register it"
     return [{**base, **{key: single[key].pk for key in params - {"program"}}}]
@@ -129,7 +136,10 @@ def leaked(text, markers):
 
 
 def history_rows(pair):
-    objects = [pair[key] for key in ("a", "industry", "module", "enterprise", "provider", "batch", "day", "assignment")]
+    objects = [
+        pair[key]
+        for key in ("a", "industry", "module", "enterprise", "provider", "batch", "day", "assignment", "policy")
+    ]
     return {f"{type(obj).__name__}:{obj.pk}": obj.history.count() for obj in objects}
 
 

@@ -44,6 +44,9 @@ class Capability(models.TextChoices):
     CONFIGURE = "configure", _("Configure the program")
     MANAGE_ROLES = "manage_roles", _("Grant and revoke roles")
     VIEW_ROLLUP = "view_rollup", _("Read roll-ups of sub-region programs")
+    VIEW_POLICIES = "view_policies", _("Read policy versions")
+    COMPARE_POLICIES = "compare_policies", _("Compare policy versions and what-ifs")
+    QUOTE = "quote", _("Use the subsidy calculator")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -57,6 +60,9 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.CONFIGURE: frozenset({R.BUREAU_ADMIN}),
     Capability.MANAGE_ROLES: frozenset({R.BUREAU_ADMIN}),
     Capability.VIEW_ROLLUP: frozenset({R.SUPERVISOR}),
+    Capability.VIEW_POLICIES: STAFF_READERS,
+    Capability.COMPARE_POLICIES: STAFF_READERS,
+    Capability.QUOTE: EVERY_ROLE,
 }
 
 

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from subsidies import views
+
+app_name = "subsidies"
+
+urlpatterns = [
+    path("policies/", views.versions, name="versions"),
+    path("policies/<int:version>/", views.version_detail, name="version"),
+    path("policies/<int:version>/parameter/", views.parameter_set, name="parameter-set"),
+    path("policies/<int:version>/activate/", views.activate, name="activate"),
+    path("policies/<int:version>/draft/", views.draft_from, name="draft-from"),
+    path("calculator/", views.calculator, name="calculator"),
+]
