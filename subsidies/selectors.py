@@ -237,3 +237,37 @@ AWARD_LABELS = {
     "new-tech": "新技术应用优秀企业",
     "acceptance": "验收通过奖励",
 }
+
+
+@dataclass
+class ParameterChange:
+    when: object
+    who: str
+    where: str
+    before: object
+    after: object
+    reason: str
+
+
+def policy_parameter_changes(*, version: PolicyVersion, limit: int = 50) -> list[ParameterChange]:
+    """Who changed which parameter of the version, when, from what to what (newest first; one query)."""
+    history = PolicyParameter.history.filter(version_id=version.pk).select_related("history_user")
+    tracks = dict(PolicyTrack.objects.filter(version=version).values_list("pk", "code"))
+    last: dict = {}
+    changes = []
+    for record in history.order_by("history_date", "history_id"):
+        cell = (record.track_id, record.key, record.qualifier)
+        value = record.date_value or record.value
+        where = ".".join(part for part in (tracks.get(record.track_id, ""), record.key) if part)
+        changes.append(
+            ParameterChange(
+                when=record.history_date,
+                who=str(record.history_user or "—"),
+                where=f"{where}[{record.qualifier}]" if record.qualifier else where,
+                before=last.get(cell),
+                after=value,
+                reason=record.history_change_reason or "",
+            )
+        )
+        last[cell] = value
+    return changes[::-1][:limit]

@@ -17,7 +17,12 @@ from programs.views import program_view
 from subsidies import forms, services
 from subsidies.models import PolicyTrack, VersionStatus
 from subsidies.quotes import QuoteInput, quote
-from subsidies.selectors import policy_version_for_quote, policy_version_list, policy_version_rows
+from subsidies.selectors import (
+    policy_parameter_changes,
+    policy_version_for_quote,
+    policy_version_list,
+    policy_version_rows,
+)
 
 
 def _render(request, access, template, context):
@@ -51,6 +56,7 @@ def version_detail(request, access, version):
             "issues": services.policy_version_validate(version=instance)
             if instance.status == VersionStatus.DRAFT
             else [],
+            "changes": policy_parameter_changes(version=instance),
             "editable": editable,
             "parameter_form": forms.ParameterForm() if editable else None,
             "activate_form": forms.ActivateForm() if editable else None,

@@ -199,3 +199,22 @@ def test_compare_two_versions_side_by_side(client, yongkang):
     assert [version.code for version, _ in results] == ["yongkang-2024-opinion", "yongkang-2024-drafting-note"]
     assert [str(result.total) for _, result in results] == ["1200000.00", "900000.00"]
     assert response.context["difference"] == Decimal("-300000.00")
+
+
+def test_version_page_shows_amounts_in_yuan_and_wan_and_the_parameter_history(client, yongkang, admin_access, draft):
+    light = draft.tracks.get(code="lightweight")
+    policy_parameter_set(
+        access=admin_access,
+        version=draft,
+        track=light,
+        key="floor",
+        qualifier="",
+        raw_value="320000",
+        reason="按调研结果上调",
+    )
+    client.force_login(admin_access.user)
+    body = client.get(reverse("subsidies:version", kwargs={"program": yongkang.slug, "version": draft.pk})).content
+    text = body.decode()
+    assert "320,000.00" in text and "32万元" in text
+    assert "按调研结果上调" in text and "lightweight.floor" in text
+    assert "未配置" in text  # the general informatization rate of the seeds
