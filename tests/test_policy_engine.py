@@ -203,6 +203,10 @@ INELIGIBLE = [
     ("jinhua-pilot", "pilot", {"level": 3, "total": "2000000", "accepted_on": "2026-09-01"}, "不在试点实施期内"),
 ]
 
+worked_examples = pytest.mark.parametrize(
+    ("slug", "version", "track", "values", "overrides", "subsidy", "total", "cap", "lines", "funding"), EXAMPLES
+)
+
 FLAG = {
     "n": "n-investment",
     "x": "x-investment",
@@ -246,9 +250,7 @@ def cli(slug, track, values, *, version="", overrides=(), awards=()):
     return json.loads(out.getvalue())
 
 
-@pytest.mark.parametrize(
-    ("slug", "version", "track", "values", "overrides", "subsidy", "total", "cap", "lines", "funding"), EXAMPLES
-)
+@worked_examples
 def test_worked_examples_through_the_pure_function(
     slug, version, track, values, overrides, subsidy, total, cap, lines, funding
 ):
@@ -263,9 +265,7 @@ def test_worked_examples_through_the_pure_function(
     assert [(line.source, str(line.amount)) for line in result.funding_lines] == funding
 
 
-@pytest.mark.parametrize(
-    ("slug", "version", "track", "values", "overrides", "subsidy", "total", "cap", "lines", "funding"), EXAMPLES
-)
+@worked_examples
 def test_worked_examples_through_the_command(
     slug, version, track, values, overrides, subsidy, total, cap, lines, funding
 ):
