@@ -1,8 +1,13 @@
 from django.urls import path
 
+from portal.core import urlparams
 from programs import views
 
 app_name = "programs"
+
+urlparams.register("enterprise", "enterprises.EnterpriseProfile")
+urlparams.register("module", "programs.ScenarioModule")
+urlparams.register("assignment", "programs.RoleAssignment")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -1,8 +1,11 @@
 from django.urls import path
 
+from portal.core import urlparams
 from subsidies import views
 
 app_name = "subsidies"
+
+urlparams.register("version", "subsidies.PolicyVersion")
 
 urlpatterns = [
     path("policies/", views.versions, name="versions"),

@@ -2,7 +2,8 @@
 filled with program A's objects: nothing of A may come back, and nothing of A may change.
 
 Routes come from the resolver, so a route added later is walked the day it is added. A path parameter
-the walker cannot fill fails the test: register it in PATH_VALUES below.
+the walker cannot fill fails the test: register it with
+portal.core.urlparams.register() beside the URL that uses it.
 """
 
 import re
@@ -13,7 +14,10 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from portal.core import urlparams
 from portal.core.roles import Role
+from programs.models import Program
+from programs.views import CONFIG_FORMS, HISTORY_MODELS
 
 CHECKED = {"pairs": 0, "requests": 0, "routes": 0}
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
@@ -54,40 +58,63 @@ def admin_model(route):
     return apps.get_model(match["app"], match["model"]) if match else None
 
 
+def relation_paths(model, depth=2):
+    """Lookups from `model` to Program through forward and reverse relations, shortest first."""
+    if model is Program:
+        return ["pk"]
+    paths, frontier = [], [(model, "")]
+    for _ in range(depth):
+        next_frontier = []
+        for current, prefix in frontier:
+            for field in current._meta.get_fields():
+                if not field.is_relation or field.related_model is None:
+                    continue
+                path = f"{prefix}{field.name}"
+                if field.related_model is Program:
+                    paths.append(path)
+                else:
+                    next_frontier.append((field.related_model, f"{path}__"))
+        frontier = next_frontier
+    return paths
+
+
+def owned_by(model, program):
+    """An object of `model` that belongs to `program`, found by the shortest relation path; None if none."""
+    if model is Program:
+        return program
+    for path in relation_paths(model):
+        obj = model._default_manager.filter(**{path: program}).order_by("pk").first()
+        if obj is not None:
+            return obj
+    return None
+
+
 def fillings(route, name, pair):
-    """Every set of path values to try for `route`, each made of program A's objects."""
+    """Every set of path values to try for `route`, each made of program A's objects.
+
+    Parameters are filled from the registries the apps keep (portal.core.urlparams, the history and
+    configuration kinds of programs.views) and, for admin routes, from the model named in the route.
+    """
     a = pair["a"]
-    by_model = {
-        "program": a,
-        "industry": pair["industry"],
-        "scenariomodule": pair["module"],
-        "batch": pair["batch"],
-        "calendarday": pair["day"],
-        "roleassignment": pair["assignment"],
-        "enterpriseprofile": pair["enterprise"],
-        "poolmembership": pair["provider"],
-        "organisation": pair["enterprise"].organisation,
-        "user": pair["assignment"].user,
-        "region": a.region,
-        "policyversion": pair["policy"],
-    }
     params = set(route_params(route))
     if not params:
         return [{}]
     if params == {"url"}:  # admin's catch-all for unknown admin paths
         return [{"url": f"programs/industry/{pair['industry'].pk}/unknown/"}]
     if params == {"app_label"}:
-        return [{"app_label": label} for label in ("programs", "enterprises", "providers", "organisations")]
+        return [{"app_label": config.label} for config in apps.get_app_configs()]
     if params == {"content_type_id", "object_id"}:
+        objects = [owned_by(model, a) for model in HISTORY_MODELS.values()]
         return [
             {"content_type_id": ContentType.objects.get_for_model(type(obj)).pk, "object_id": obj.pk}
-            for obj in by_model.values()
+            for obj in objects
+            if obj is not None
         ]
     if params & {"object_id", "id"}:
         key = "object_id" if "object_id" in params else "id"
         model = admin_model(route)
         assert model is not None, f"walker cannot tell the model of admin route {route} ({name})"
-        obj = by_model.get(model._meta.model_name)
+        obj = owned_by(model, a)
         if obj is None:  # platform models (groups, tokens, login attempts) hold nothing of program A
             return [{key: 1, "history_id": 1, "_untargeted": True}]
         values = {key: obj.pk}
@@ -97,38 +124,27 @@ def fillings(route, name, pair):
     base = {"program": a.slug}
     if params == {"program"}:
         return [base]
-    if "kind" in params:
-        kinds = {
-            "industry": pair["industry"],
-            "scenario": pair["module"],
-            "batch": pair["batch"],
-            "day": pair["day"],
-        }
-        return [{**base, "kind": kind, "pk": obj.pk} for kind, obj in kinds.items()]
-    if {"model", "pk"} <= params:
+    if params == {"program", "kind"}:
+        return [{**base, "kind": kind} for kind in CONFIG_FORMS]
+    if {"kind", "pk"} <= params:
         return [
-            {**base, "model": key, "pk": obj.pk}
-            for key, obj in (
-                ("program", a),
-                ("industry", pair["industry"]),
-                ("scenariomodule", pair["module"]),
-                ("batch", pair["batch"]),
-                ("calendarday", pair["day"]),
-                ("roleassignment", pair["assignment"]),
-                ("enterprise", pair["enterprise"]),
-                ("provider", pair["provider"]),
-                ("policyversion", pair["policy"]),
-            )
+            {**base, "kind": kind, "pk": need(owned_by(spec[0], a), kind).pk} for kind, spec in CONFIG_FORMS.items()
         ]
-    single = {
-        "enterprise": pair["enterprise"],
-        "module": pair["module"],
-        "assignment": pair["assignment"],
-        "version": pair["policy"],
-    }
-    missing = params - {"program"} - set(single)
-    assert not missing, f"walker cannot fill {sorted(missing)} of route {route} ({name}); register it"
-    return [{**base, **{key: single[key].pk for key in params - {"program"}}}]
+    if {"model", "pk"} <= params:
+        return [{**base, "model": key, "pk": need(owned_by(model, a), key).pk} for key, model in HISTORY_MODELS.items()]
+    values = dict(base)
+    for param in params - {"program"}:
+        registered = urlparams.PATH_PARAMETERS.get(param)
+        assert registered, f"walker cannot fill <{param}> of {route} ({name}): register it in portal.core.urlparams"
+        model = apps.get_model(registered.model)
+        obj = model._default_manager.filter(**{registered.program_path: a}).order_by("pk").first()
+        values[param] = need(obj, f"{registered.model} of program A").pk
+    return [values]
+
+
+def need(obj, what):
+    assert obj is not None, f"tenant_pair holds no {what}: add one so the walker can try its routes"
+    return obj
 
 
 def leaked(text, markers):
