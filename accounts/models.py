@@ -30,5 +30,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        # A login only moves last_login, which the history leaves out; it is not a change worth a row.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.__dict__.pop("skip_history_when_saving", None)
+
     def delete(self, *args, **kwargs):
         raise HardDeleteRefused(type(self))

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from filings import api as filings_api
 from programs import api as programs_api
 from subsidies import api as subsidies_api
 
@@ -27,4 +28,15 @@ urlpatterns = [
         name="policy-version-list",
     ),
     path("programs/<slug:program>/quote/", subsidies_api.QuoteApi.as_view(), name="quote"),
+    path("programs/<slug:program>/applications/", filings_api.ApplicationListApi.as_view(), name="application-list"),
+    path(
+        "programs/<slug:program>/applications/<int:application>/",
+        filings_api.ApplicationDetailApi.as_view(),
+        name="application-detail",
+    ),
+    path(
+        "programs/<slug:program>/applications/<int:application>/transitions/",
+        filings_api.ApplicationTransitionApi.as_view(),
+        name="application-transition",
+    ),
 ]

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
+from filings.models import Application
 from portal.core.roles import Role
 from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from tests.factories import (
@@ -65,6 +66,15 @@ def tenant_pair(db):
     PolicyParameter.objects.create(version=policy, track=track, key="floor", value=Decimal("123457"))
     admin_a = user_with_role(a, Role.BUREAU_ADMIN, username="zza-admin", display_name="ZZA管理员")
     assignment = admin_a.role_assignments.get()
+    application = Application.objects.create(
+        program=a,
+        enterprise=enterprise,
+        track="zza-track",
+        title="ZZA申报项目",
+        created_by=admin_a,
+        status="submitted",
+        filing_number="ZZA-FILING-1",
+    )
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -79,6 +89,7 @@ def tenant_pair(db):
         "assignment": assignment,
         "users_b": users_b,
         "policy": policy,
+        "application": application,
         "nobody": UserFactory(username="no-role-user"),
         # Every identifier of A that a leak would show: names, codes, slugs and credit codes.
         "markers": [
@@ -101,6 +112,8 @@ def tenant_pair(db):
             admin_a.display_name,
             policy.code,
             policy.name,
+            application.title,
+            application.filing_number,
             track.code,
             track.name,
         ],

@@ -47,6 +47,9 @@ class Capability(models.TextChoices):
     VIEW_POLICIES = "view_policies", _("Read policy versions")
     COMPARE_POLICIES = "compare_policies", _("Compare policy versions and what-ifs")
     QUOTE = "quote", _("Use the subsidy calculator")
+    FILE = "file", _("File and revise one's own N+X projects")
+    VIEW_FILINGS = "view_filings", _("Read filings")
+    REVIEW = "review", _("Review filings")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -63,6 +66,9 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.VIEW_POLICIES: STAFF_READERS,
     Capability.COMPARE_POLICIES: STAFF_READERS,
     Capability.QUOTE: EVERY_ROLE,
+    Capability.FILE: frozenset({R.ENTERPRISE}),
+    Capability.VIEW_FILINGS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
+    Capability.REVIEW: frozenset({R.BUREAU_REVIEWER}),
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "providers",
     "acceptance",
     "subsidies",
+    "filings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,156 @@
+"""Filings in the API: list (scoped like the queue), create a draft, read one, take a workflow action."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from filings import selectors, services
+from filings.models import Application, Category, Part, Status
+from filings.workflow import ACTIONS
+from portal.core.errors import PortalError
+from portal.core.queries import get_or_404
+from portal.core.roles import Capability
+from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from programs.models import ScenarioModule
+from providers.models import PoolMembership
+from subsidies.quotes import result_as_dict
+
+APPLICATION_PATH = OpenApiParameter("application", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class LineSerializer(serializers.Serializer):
+    module = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    part = serializers.ChoiceField(choices=Part.choices)
+    category = serializers.ChoiceField(choices=Category.choices)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
+class ApplicationInput(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    track = serializers.CharField(max_length=40)
+    provider = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    contract_subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contract_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    contract_duration_months = serializers.IntegerField(min_value=1, max_value=120, required=False, allow_null=True)
+    acceptance_method = serializers.CharField(required=False, allow_blank=True, default="")
+    rights_and_duties = serializers.CharField(required=False, allow_blank=True, default="")
+    breach_handling = serializers.CharField(required=False, allow_blank=True, default="")
+    payment_settlement = serializers.CharField(required=False, allow_blank=True, default="")
+    warranty_months = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    training = serializers.CharField(required=False, allow_blank=True, default="")
+    lines = LineSerializer(many=True, min_length=1)
+
+
+class ApplicationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    filing_number = serializers.CharField()
+    track = serializers.CharField()
+    enterprise = serializers.CharField(source="enterprise.organisation.name")
+    uscc = serializers.CharField(source="enterprise.organisation.uscc")
+    industry = serializers.CharField(source="enterprise.industry.code")
+    provider = serializers.CharField(source="provider.organisation.name", allow_null=True, default=None)
+    batch = serializers.IntegerField(source="batch.number", allow_null=True, default=None)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    implementation_deadline = serializers.DateField(allow_null=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
+
+
+class TransitionInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(ACTIONS))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_status = serializers.ChoiceField(choices=Status.choices, required=False, allow_null=True)
+
+
+def _fields_and_lines(access, data):
+    lines = []
+    for line in data.pop("lines"):
+        module_id = line.pop("module", None)
+        module = None
+        if module_id:
+            module = ScenarioModule.objects.filter(program=access.program, pk=module_id).first()
+            if module is None:
+                raise PortalError("lines: 应用场景模块不在本项目清单中", fields={"lines": ["module"]})
+        lines.append({**line, "module": module})
+    provider_id = data.pop("provider", None)
+    provider = None
+    if provider_id:
+        provider = PoolMembership.objects.filter(program=access.program, pk=provider_id).first()
+        if provider is None:
+            raise PortalError("provider: 服务商不在本项目资源池中", fields={"provider": ["unknown"]})
+    return {**data, "provider": provider}, lines
+
+
+@extend_schema(parameters=[PROGRAM_PATH])
+class ApplicationListApi(ProgramScopedMixin, generics.ListAPIView):
+    serializer_class = ApplicationOutput
+    queryset = Application.objects.none()
+
+    def get_queryset(self):
+        params = self.request.query_params
+        filters = {key: params.get(key, "") for key in selectors.FILTERS}
+        return selectors.application_list(access=self.access, filters=filters, sort=params.get("sort", "-submitted"))
+
+    @extend_schema(request=ApplicationInput, responses={201: ApplicationOutput})
+    def post(self, request, program):
+        data = ApplicationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields, lines = _fields_and_lines(self.access, dict(data.validated_data))
+        application = services.application_create(access=self.access, fields=fields, lines=lines)
+        row = selectors.application_get(access=self.access, pk=application.pk)
+        return Response(ApplicationOutput(row).data, status=201)
+
+
+class ApplicationDetailOutput(ApplicationOutput):
+    estimate = serializers.DictField(allow_null=True)
+    transitions = serializers.ListField(child=serializers.DictField())
+
+
+class ApplicationDetailApi(ProgramScopedMixin, APIView):
+    @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], responses=ApplicationDetailOutput)
+    def get(self, request, program, application):
+        row = selectors.application_get(access=self.access, pk=application)
+        data = ApplicationOutput(row).data
+        try:
+            data["estimate"] = result_as_dict(selectors.application_estimate(row, on_date=timezone.localdate())[1])
+        except PortalError:
+            data["estimate"] = None
+        data["transitions"] = [
+            {
+                "action": t.action,
+                "from": t.from_status,
+                "to": t.to_status,
+                "by": str(t.actor),
+                "comment": t.comment,
+                "at": t.created_at.isoformat(),
+            }
+            for t in row.transitions.select_related("actor")
+        ]
+        return Response(data)
+
+    @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], request=ApplicationInput, responses=ApplicationOutput)
+    def put(self, request, program, application):
+        target = selectors.application_get(access=self.access, pk=application)
+        data = ApplicationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields, lines = _fields_and_lines(self.access, dict(data.validated_data))
+        services.application_update(access=self.access, application=target, fields=fields, lines=lines)
+        return Response(ApplicationOutput(selectors.application_get(access=self.access, pk=target.pk)).data)
+
+
+class ApplicationTransitionApi(ProgramScopedMixin, APIView):
+    @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], request=TransitionInput, responses=ApplicationOutput)
+    def post(self, request, program, application):
+        self.access.require(Capability.VIEW_FILINGS)
+        target = get_or_404(selectors.application_list(access=self.access), application)
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.application_transition(access=self.access, application=target, **data.validated_data)
+        return Response(ApplicationOutput(selectors.application_get(access=self.access, pk=target.pk)).data)

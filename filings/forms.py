@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from filings.models import Application, Category, Part, Status
+from programs.models import ScenarioModule
+from providers.models import PoolMembership, PoolStatus
+
+
+class ApplicationForm(forms.ModelForm):
+    track = forms.ChoiceField(label=_("Track"))
+
+    class Meta:
+        model = Application
+        fields = [
+            "title",
+            "track",
+            "provider",
+            "contract_subject",
+            "contract_budget",
+            "contract_duration_months",
+            "acceptance_method",
+            "rights_and_duties",
+            "breach_handling",
+            "payment_settlement",
+            "warranty_months",
+            "training",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("acceptance_method", "rights_and_duties", "breach_handling", "payment_settlement", "training")
+        }
+
+    def __init__(self, *args, program, tracks, industry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].choices = [(track.code, track.name) for track in tracks]
+        providers = PoolMembership.objects.filter(program=program).exclude(status=PoolStatus.REMOVED)
+        qualified = providers.filter(industries=industry, status__in=[PoolStatus.SELECTED, PoolStatus.WARNED])
+        # Until selection rounds exist, an industry without selected providers offers the pool.
+        self.fields["provider"].queryset = (
+            (qualified if qualified.exists() else providers).select_related("organisation").distinct()
+        )
+        self.fields["provider"].label_from_instance = lambda membership: membership.organisation.name
+
+
+class LineForm(forms.Form):
+    module = forms.ModelChoiceField(label=_("Scenario module"), queryset=ScenarioModule.objects.none(), required=False)
+    part = forms.ChoiceField(label=_("Part"), choices=Part.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = ScenarioModule.objects.filter(program=program, is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("module") and not (data.get("description") or "").strip():
+            raise forms.ValidationError(_("Pick a scenario module or describe the item."))
+        return data
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=3, can_delete=True, min_num=1, validate_min=True)
+
+
+class TransitionForm(forms.Form):
+    action = forms.SlugField(widget=forms.HiddenInput)
+    expected_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput, required=False)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
+    industry = forms.CharField(label=_("Industry"), required=False)
+    township = forms.CharField(label=_("Township"), required=False)
+    track = forms.CharField(label=_("Track"), required=False)
+    batch = forms.IntegerField(label=_("Batch"), required=False, min_value=1)
+    provider = forms.IntegerField(label=_("Service provider"), required=False, min_value=1)
+    submitted_from = forms.DateField(
+        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    submitted_to = forms.DateField(
+        label=_("Submitted to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    search = forms.CharField(label=_("Enterprise, credit code or number"), required=False, max_length=60)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)

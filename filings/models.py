@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.models import BaseModel
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Part(models.TextChoices):
+    N = "N", _("N: common package")
+    X = "X", _("X: custom scenario")
+
+
+class Category(models.TextChoices):
+    SOFTWARE = "software", _("Software")
+    HARDWARE = "hardware", _("Hardware")
+    AUTOMATION = "automation", _("Automation equipment")
+
+
+class Application(BaseModel):
+    """An N+X project filed by an enterprise in a program. Investment figures are the sums of its lines."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="applications"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.EnterpriseProfile",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    track = models.SlugField(_("track"), max_length=40)
+    provider = models.ForeignKey(
+        "providers.PoolMembership",
+        verbose_name=_("service provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    title = models.CharField(_("project title"), max_length=120)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    filing_number = models.CharField(_("filing number"), max_length=40, blank=True)
+    batch = models.ForeignKey(
+        "programs.Batch",
+        verbose_name=_("batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    implementation_deadline = models.DateField(_("implementation deadline"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Contract fields of the province's template (seed 001 §10).
+    contract_subject = models.CharField(_("contract subject"), max_length=200, blank=True)
+    contract_budget = models.DecimalField(
+        _("contract budget (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    contract_duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
+    acceptance_method = models.TextField(_("acceptance method and criteria"), blank=True)
+    rights_and_duties = models.TextField(_("rights and duties"), blank=True)
+    breach_handling = models.TextField(_("breach handling"), blank=True)
+    payment_settlement = models.TextField(_("payment settlement"), blank=True)
+    warranty_months = models.PositiveSmallIntegerField(_("warranty period (months)"), null=True, blank=True)
+    training = models.TextField(_("staff training"), blank=True)
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "filing_number"],
+                condition=~Q(filing_number=""),
+                name="filing_number_unique_in_program",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "status", "submitted_at"]),
+            models.Index(fields=["program", "submitted_at"]),
+        ]
+
+    def __str__(self):
+        return self.filing_number or self.title
+
+
+class ApplicationLine(BaseModel):
+    """One item of the filing: a scenario module (or a custom item), its part (N/X), category and amount."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("filing"), on_delete=models.PROTECT, related_name="lines"
+    )
+    module = models.ForeignKey(
+        "programs.ScenarioModule",
+        verbose_name=_("scenario module"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    part = models.CharField(_("part"), max_length=1, choices=Part.choices)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("filing line")
+        verbose_name_plural = _("filing lines")
+        ordering = ["application", "part", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="line_amount_not_negative")]
+
+
+class Transition(BaseModel):
+    """One step of a filing's workflow: who moved it from which state to which, when and why."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("filing"), on_delete=models.PROTECT, related_name="transitions"
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("filing transition")
+        verbose_name_plural = _("filing transitions")
+        ordering = ["application", "created_at", "id"]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from filings import views
+from portal.core import urlparams
+
+app_name = "filings"
+
+urlparams.register("application", "filings.Application")
+
+urlpatterns = [
+    path("filings/", views.application_list, name="list"),
+    path("filings/new/", views.application_new, name="new"),
+    path("filings/bulk-approve/", views.bulk_approve, name="bulk-approve"),
+    path("filings/<int:application>/", views.application_detail, name="detail"),
+    path("filings/<int:application>/edit/", views.application_edit, name="edit"),
+    path("filings/<int:application>/act/", views.application_act, name="act"),
+]

@@ -1,0 +1,211 @@
+"""Filing pages: an enterprise files and revises its projects; reviewers work the queue and decide."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from filings import forms, selectors, services
+from filings.models import Application, Status
+from filings.workflow import EDITABLE, available_actions
+from portal.core.errors import PortalError
+from portal.core.roles import Capability
+from programs.models import Industry, Region, RegionLevel
+from programs.views import PAGE_SIZE, program_view
+from providers.models import PoolMembership
+from subsidies.selectors import policy_version_for_quote
+
+
+def _render(request, access, template, context):
+    return render(request, template, {"access": access, "program": access.program, **context})
+
+
+@program_view(Capability.VIEW_FILINGS)
+def application_list(request, access):
+    form = forms.QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", "-submitted")
+    page = Paginator(selectors.application_list(access=access, filters=filters, sort=sort), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return _render(
+        request,
+        access,
+        "filings/application_list.html",
+        {
+            "page": page,
+            "form": form,
+            "sort": sort,
+            "industries": Industry.objects.filter(program=access.program, is_active=True),
+            "townships": Region.objects.filter(path__startswith=access.program.region.path, level=RegionLevel.TOWNSHIP),
+            "tracks": policy_version_for_quote(program=access.program).tracks.all(),
+            "providers": PoolMembership.objects.filter(program=access.program).select_related("organisation"),
+            "may_review": access.can(Capability.REVIEW),
+            "may_file": access.can(Capability.FILE),
+        },
+    )
+
+
+def _form_context(access, request, instance=None):
+    profile = access.program.enterprises.filter(organisation_id=access.user.organisation_id).first()
+    if profile is None:
+        raise PermissionDenied(_("Your organisation has no enterprise profile in this program yet."))
+    tracks = policy_version_for_quote(program=access.program).tracks.all()
+    form = forms.ApplicationForm(
+        request.POST or None, instance=instance, program=access.program, tracks=tracks, industry=profile.industry
+    )
+    initial = (
+        [
+            {
+                "module": line.module,
+                "part": line.part,
+                "category": line.category,
+                "description": line.description,
+                "amount": line.amount,
+            }
+            for line in instance.lines.filter(is_active=True)
+        ]
+        if instance
+        else None
+    )
+    lines = forms.LineFormSet(
+        request.POST or None, initial=initial, prefix="lines", form_kwargs={"program": access.program}
+    )
+    return profile, form, lines
+
+
+def _save(request, access, form, lines, instance=None):
+    if not (form.is_valid() and lines.is_valid()):
+        return None
+    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    items = [
+        {key: row[key] for key in ("module", "part", "category", "description", "amount")}
+        for row in lines.cleaned_data
+        if row and not row.get("DELETE")
+    ]
+    try:
+        if instance is None:
+            return services.application_create(access=access, fields=fields, lines=items)
+        return services.application_update(access=access, application=instance, fields=fields, lines=items)
+    except PortalError as error:
+        form.add_error(None, error.message)
+        return None
+
+
+@program_view(Capability.FILE)
+@require_http_methods(["GET", "POST"])
+def application_new(request, access):
+    profile, form, lines = _form_context(access, request)
+    if request.method == "POST":
+        saved = _save(request, access, form, lines)
+        if saved:
+            messages.success(request, _("Draft saved. Check the estimate, then submit."))
+            return redirect("filings:detail", program=access.program.slug, application=saved.pk)
+    return _render(
+        request,
+        access,
+        "filings/application_form.html",
+        {"form": form, "lines": lines, "profile": profile, "application": None},
+    )
+
+
+@program_view(Capability.FILE)
+@require_http_methods(["GET", "POST"])
+def application_edit(request, access, application):
+    instance = selectors.application_get(access=access, pk=application)
+    if instance.status not in EDITABLE:
+        messages.error(request, _("This filing can no longer be changed."))
+        return redirect("filings:detail", program=access.program.slug, application=instance.pk)
+    profile, form, lines = _form_context(access, request, instance)
+    if request.method == "POST":
+        saved = _save(request, access, form, lines, instance)
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("filings:detail", program=access.program.slug, application=saved.pk)
+    return _render(
+        request,
+        access,
+        "filings/application_form.html",
+        {"form": form, "lines": lines, "profile": profile, "application": instance},
+    )
+
+
+@program_view(Capability.VIEW_FILINGS)
+def application_detail(request, access, application):
+    instance = selectors.application_get(access=access, pk=application)
+    estimate, estimate_error = None, ""
+    try:
+        estimate = selectors.application_estimate(instance, on_date=timezone.localdate())
+    except PortalError as error:
+        estimate_error = error.message
+    owner = instance.enterprise.organisation_id == access.user.organisation_id
+    actions = [
+        action
+        for action in available_actions(instance.status, access.roles)
+        if owner or "enterprise" not in action.roles
+    ]
+    return _render(
+        request,
+        access,
+        "filings/application_detail.html",
+        {
+            "application": instance,
+            "lines": instance.lines.filter(is_active=True).select_related("module"),
+            "sums": selectors.application_sums(instance),
+            "transitions": instance.transitions.select_related("actor"),
+            "estimate": estimate[1] if estimate else None,
+            "estimate_version": estimate[0] if estimate else None,
+            "estimate_error": estimate_error,
+            "actions": actions,
+            "may_edit": owner and instance.status in EDITABLE and access.can(Capability.FILE),
+        },
+    )
+
+
+@program_view(Capability.VIEW_FILINGS)
+@require_POST
+def application_act(request, access, application):
+    instance = selectors.application_get(access=access, pk=application)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be read; reload the page and try again."))
+    else:
+        try:
+            services.application_transition(
+                access=access,
+                application=instance,
+                action=form.cleaned_data["action"],
+                comment=form.cleaned_data["comment"],
+                expected_status=form.cleaned_data["expected_status"] or None,
+            )
+        except PortalError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Done. The filing is now “%(status)s”.")
+                % {"status": Application.objects.get(pk=instance.pk).get_status_display()},
+            )
+    return redirect("filings:detail", program=access.program.slug, application=instance.pk)
+
+
+@program_view(Capability.REVIEW)
+@require_POST
+def bulk_approve(request, access):
+    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
+    chosen = list(
+        selectors.application_list(access=access).filter(pk__in=ids, status__in=[Status.SUBMITTED, Status.RESUBMITTED])
+    )
+    if not chosen:
+        messages.error(request, _("Select filings that wait for review."))
+        return redirect("filings:list", program=access.program.slug)
+    outcome = services.application_bulk_approve(access=access, applications=chosen)
+    approved = [pk for pk, reason in outcome.items() if not reason]
+    messages.success(request, _("%(count)d filings approved.") % {"count": len(approved)})
+    for pk, reason in outcome.items():
+        if reason:
+            messages.error(request, f"#{pk}: {reason}")
+    return redirect("filings:list", program=access.program.slug)

@@ -1,0 +1,242 @@
+"""N+X filings: the workflow for every role and state, the journey through the API, the queue's cost,
+and two reviewers approving one filing at once on PostgreSQL."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.http import Http404
+
+from filings.models import Application, Status, Transition
+from filings.selectors import application_get
+from filings.services import application_create, application_transition
+from filings.workflow import ACTIONS
+from portal.core.errors import Conflict, NotAllowed, PortalError
+from portal.core.roles import Role
+from programs.access import program_access
+from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
+from programs.models import Program, ScenarioModule
+from tests.conftest import need
+from tests.factories import EnterpriseProfileFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+SLUG = "wuyi-2024"
+
+
+def demo_user(role, slug=SLUG):
+    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
+
+
+def access_of(user, slug=SLUG):
+    return program_access(user=user, slug=slug)
+
+
+def lines(n="200000", x="50000"):
+    module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N").first()
+    return [
+        {"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal(n)},
+        {"module": None, "part": "X", "category": "hardware", "description": "定制看板", "amount": Decimal(x)},
+    ]
+
+
+def new_draft(title="车间数字化改造"):
+    enterprise = access_of(demo_user(Role.ENTERPRISE))
+    return application_create(access=enterprise, fields={"title": title, "track": "lightweight"}, lines=lines())
+
+
+def in_status(status):
+    application = new_draft()
+    Application.objects.filter(pk=application.pk).update(status=status)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_every_transition_for_every_role_and_state(action, status, role):
+    application = in_status(status)
+    actor = demo_user(role)
+    spec = ACTIONS[action]
+    allowed = status in spec.sources and role in spec.roles
+    comment = "请补充合同附件" if spec.needs_comment else ""
+    if allowed:
+        application_transition(access=access_of(actor), application=application, action=action, comment=comment)
+        application.refresh_from_db()
+        assert application.status == spec.target
+        step = Transition.objects.get(application=application)
+        assert (step.from_status, step.to_status, step.actor) == (status, spec.target, actor)
+    else:
+        with pytest.raises((NotAllowed, Conflict)):
+            application_transition(access=access_of(actor), application=application, action=action, comment=comment)
+        application.refresh_from_db()
+        assert application.status == status
+        assert not Transition.objects.filter(application=application).exists()
+
+
+def test_an_enterprise_acts_only_on_its_own_filings():
+    application = in_status(Status.DRAFT)
+    program = Program.objects.get(slug=SLUG)
+    profile = EnterpriseProfileFactory(program=program, industry=program.industries.first())
+    other = user_with_role(program, Role.ENTERPRISE, organisation=profile.organisation)
+    with pytest.raises(NotAllowed):
+        application_transition(access=access_of(other), application=application, action="submit")
+    with pytest.raises(Http404):
+        application_get(access=access_of(other), pk=application.pk)
+
+
+def test_comments_are_required_to_return_or_reject():
+    application = in_status(Status.SUBMITTED)
+    with pytest.raises(PortalError, match="comment|意见|Give a comment"):
+        application_transition(
+            access=access_of(demo_user(Role.BUREAU_REVIEWER)), application=application, action="return"
+        )
+
+
+def test_submission_is_checked_by_the_policy_engine():
+    enterprise = access_of(demo_user(Role.ENTERPRISE, "yongkang-2024"), "yongkang-2024")
+    module = ScenarioModule.objects.filter(program__slug="yongkang-2024").first()
+    small = application_create(
+        access=enterprise,
+        fields={"title": "小项目", "track": "lightweight"},
+        lines=[{"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal("250000")}],
+    )
+    with pytest.raises(PortalError) as error:
+        application_transition(access=enterprise, application=small, action="submit")
+    assert "总投入低于30万元" in error.value.message
+    small.refresh_from_db()
+    assert small.status == Status.DRAFT
+
+
+def test_approval_numbers_the_filing_fixes_the_batch_and_sets_the_deadline():
+    application = in_status(Status.SUBMITTED)
+    approved = application_transition(
+        access=access_of(demo_user(Role.BUREAU_REVIEWER)), application=application, action="approve"
+    )
+    assert approved.filing_number.startswith("WUYI-2024-")
+    assert approved.batch is not None
+    assert approved.implementation_deadline is not None
+    months = (approved.implementation_deadline.year - approved.decided_at.year) * 12 + (
+        approved.implementation_deadline.month - approved.decided_at.month
+    )
+    assert months == 3
+
+
+def test_the_second_of_two_reviewers_is_told_what_happened():
+    application = in_status(Status.SUBMITTED)
+    first = access_of(demo_user(Role.BUREAU_REVIEWER))
+    second = access_of(get_user_model().objects.get(username="reviewer"))
+    application_transition(access=first, application=application, action="approve", expected_status="submitted")
+    with pytest.raises(Conflict) as error:
+        application_transition(
+            access=second, application=application, action="reject", comment="资料不全", expected_status="submitted"
+        )
+    assert "Approved" in error.value.message or "已批准" in error.value.message or "通过" in error.value.message
+    assert Transition.objects.filter(application=application).count() == 1
+
+
+def test_the_journey_through_the_api(client):
+    enterprise, reviewer = demo_user(Role.ENTERPRISE), demo_user(Role.BUREAU_REVIEWER)
+    module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N").first()
+    base = f"/api/v1/programs/{SLUG}/applications/"
+    body = {
+        "title": "API申报",
+        "track": "lightweight",
+        "contract_subject": "轻量化改造",
+        "lines": [
+            {"module": module.pk, "part": "N", "category": "software", "amount": "300000"},
+            {"part": "X", "category": "hardware", "description": "看板", "amount": "80000"},
+        ],
+    }
+    client.force_login(enterprise)
+    created = client.post(base, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["total"] == "380000.00" and created.json()["status"] == "draft"
+    estimate = client.get(f"{base}{pk}/").json()["estimate"]
+    assert estimate["eligible"] is True and Decimal(estimate["total"]) > 0
+    assert (
+        client.post(f"{base}{pk}/transitions/", {"action": "submit"}, content_type="application/json").json()["status"]
+        == "submitted"
+    )
+
+    client.force_login(reviewer)
+    queue = client.get(base, {"status": "submitted"}).json()
+    assert pk in [row["id"] for row in queue["results"]]
+    returned = client.post(
+        f"{base}{pk}/transitions/", {"action": "return", "comment": "请补充报价单"}, content_type="application/json"
+    )
+    assert returned.json()["status"] == "returned"
+
+    client.force_login(enterprise)
+    body["lines"][1]["amount"] = "90000"
+    assert client.put(f"{base}{pk}/", body, content_type="application/json").json()["total"] == "390000.00"
+    assert (
+        client.post(f"{base}{pk}/transitions/", {"action": "resubmit"}, content_type="application/json").json()[
+            "status"
+        ]
+        == "resubmitted"
+    )
+    refused = client.post(f"{base}{pk}/transitions/", {"action": "approve"}, content_type="application/json")
+    assert refused.status_code == 403
+
+    client.force_login(reviewer)
+    approved = client.post(
+        f"{base}{pk}/transitions/",
+        {"action": "approve", "expected_status": "resubmitted"},
+        content_type="application/json",
+    ).json()
+    assert approved["status"] == "approved" and approved["filing_number"]
+    history = client.get(f"{base}{pk}/").json()["transitions"]
+    assert [step["action"] for step in history] == ["submit", "return", "resubmit", "approve"]
+    assert history[1]["comment"] == "请补充报价单"
+
+
+def test_queue_query_count_is_constant(client):
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(demo_user(Role.BUREAU_REVIEWER))
+    counts = []
+    for size in (1, 50):
+        while Application.objects.filter(program__slug=SLUG).count() < size:
+            in_status(Status.SUBMITTED)
+        client.get(f"/api/v1/programs/{SLUG}/applications/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/programs/{SLUG}/applications/").status_code == 200
+        counts.append(len(queries))
+    assert counts == [6, 6]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_at_once_leave_exactly_one_transition():
+    need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
+    from programs.demo import demo_build
+
+    demo_build()
+    application = in_status(Status.SUBMITTED)
+    reviewers = [demo_user(Role.BUREAU_REVIEWER), get_user_model().objects.get(username="reviewer")]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(user):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            application_transition(access=access_of(user), application=application, action="approve")
+            outcomes.append("approved")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=(user,)) for user in reviewers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["approved", "conflict"]
+    assert Transition.objects.filter(application=application, action="approve").count() == 1
+    assert Application.objects.get(pk=application.pk).status == Status.APPROVED
