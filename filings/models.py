@@ -143,3 +143,40 @@ class Transition(BaseModel):
         verbose_name = _("filing transition")
         verbose_name_plural = _("filing transitions")
         ordering = ["application", "created_at", "id"]
+
+
+class AttachmentKind(models.TextChoices):
+    CONTRACT = "contract", _("Contract")
+    QUOTATION = "quotation", _("Quotation")
+    OTHER = "other", _("Other document")
+
+
+def attachment_path(instance, filename):
+    # Private storage, never served by the web server: files go out only through the permission-checked view.
+    return f"private/filings/{instance.application.program_id}/{instance.application_id}/{filename}"
+
+
+class Attachment(BaseModel):
+    """A file of a filing (contract, quotation…). Stored privately; `is_active` False once replaced or removed."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("filing"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "kind", "id"]
+
+    def __str__(self):
+        return self.original_name

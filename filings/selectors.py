@@ -39,13 +39,16 @@ def application_list(*, access: ProgramAccess, filters=None, sort="-submitted"):
     if not access.can(Capability.VIEW_FILINGS):
         raise NotAllowed(_("Your roles in this program do not allow this."))
     qs = Application.objects.filter(program=access.program)
-    if not access.can(Capability.VIEW_ALL_ENTERPRISES):
+    if access.can(Capability.VIEW_ALL_ENTERPRISES):
+        # Staff see a filing once it has been submitted; a draft is the enterprise's own business.
+        qs = qs.filter(submitted_at__isnull=False)
+    else:
         organisation = getattr(access.user, "organisation_id", None)
         own = Q(pk__in=[])
         if access.can(Capability.FILE):
             own |= Q(enterprise__organisation_id=organisation)
         if "provider" in access.roles:
-            own |= Q(provider__organisation_id=organisation)
+            own |= Q(provider__organisation_id=organisation, submitted_at__isnull=False)
         qs = qs.filter(own) if organisation else qs.none()
     qs = _filtered(qs, filters or {})
     qs = qs.select_related(

@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, ApplicationLine, Transition
+from filings.models import Application, ApplicationLine, Attachment, AttachmentKind, Transition
 from filings.selectors import application_estimate, current_batch
 from filings.workflow import ACTIONS, EDITABLE
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Capability, Role
 from portal.core.services import record_save
+from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
 from subsidies.selectors import policy_version_for_quote
 
@@ -192,3 +193,56 @@ def application_bulk_approve(*, access: ProgramAccess, applications) -> dict[int
         except PortalError as error:
             outcome[application.pk] = str(error.message)
     return outcome
+
+
+def attachment_add(*, access: ProgramAccess, application: Application, kind: str, upload) -> Attachment:
+    """Store a file of a draft or returned filing of the caller's enterprise. A refused or failed upload
+    leaves nothing behind: no row, no file."""
+    profile = _own_profile(access)
+    if kind not in AttachmentKind.values:
+        raise PortalError(_("Choose what the file is."), fields={"kind": [_("Invalid.")]})
+    checked = check_upload(upload)
+    stored = None
+    try:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk, program=access.program)
+            if locked.enterprise_id != profile.pk:
+                raise NotAllowed(_("Only the enterprise that filed it may change this filing."))
+            if locked.status not in EDITABLE:
+                raise Conflict(
+                    _("This filing is “%(status)s” and can no longer be changed.")
+                    % {"status": locked.get_status_display()}
+                )
+            attachment = Attachment(
+                application=locked,
+                kind=kind,
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=access.user,
+            )
+            attachment.file.save(checked.stored_name, upload, save=False)
+            stored = attachment.file.name
+            return record_save(attachment, acting_user=access.user, reason=_("Uploaded"))
+    except Exception:
+        if stored:
+            Attachment.file.field.storage.delete(stored)
+        raise
+
+
+def attachment_remove(*, access: ProgramAccess, attachment: Attachment, reason: str = "") -> Attachment:
+    """Take a file off a draft or returned filing; the file and its row stay for the record."""
+    profile = _own_profile(access)
+    application = attachment.application
+    if application.enterprise_id != profile.pk or application.program_id != access.program.pk:
+        raise NotAllowed(_("Only the enterprise that filed it may change this filing."))
+    if application.status not in EDITABLE:
+        raise Conflict(
+            _("This filing is “%(status)s” and can no longer be changed.")
+            % {"status": application.get_status_display()}
+        )
+    attachment.is_active = False
+    return record_save(
+        attachment, acting_user=access.user, reason=reason or _("Removed"), update_fields=["is_active", "updated_at"]
+    )

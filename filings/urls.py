@@ -6,6 +6,7 @@ from portal.core import urlparams
 app_name = "filings"
 
 urlparams.register("application", "filings.Application")
+urlparams.register("attachment", "filings.Attachment", program_path="application__program")
 
 urlpatterns = [
     path("filings/", views.application_list, name="list"),
@@ -14,4 +15,15 @@ urlpatterns = [
     path("filings/<int:application>/", views.application_detail, name="detail"),
     path("filings/<int:application>/edit/", views.application_edit, name="edit"),
     path("filings/<int:application>/act/", views.application_act, name="act"),
+    path("filings/<int:application>/attachments/", views.attachment_upload, name="attachment-upload"),
+    path(
+        "filings/<int:application>/attachments/<int:attachment>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        "filings/<int:application>/attachments/<int:attachment>/remove/",
+        views.attachment_remove,
+        name="attachment-remove",
+    ),
 ]

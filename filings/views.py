@@ -3,15 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from filings import forms, selectors, services
-from filings.models import Application, Status
+from filings.models import Application, AttachmentKind, Status
 from filings.workflow import EDITABLE, available_actions
 from portal.core.errors import PortalError
+from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.models import Industry, Region, RegionLevel
 from programs.views import PAGE_SIZE, program_view
@@ -156,6 +159,8 @@ def application_detail(request, access, application):
             "lines": instance.lines.filter(is_active=True).select_related("module"),
             "sums": selectors.application_sums(instance),
             "transitions": instance.transitions.select_related("actor"),
+            "attachments": instance.attachments.filter(is_active=True).select_related("uploaded_by"),
+            "attachment_kinds": AttachmentKind.choices,
             "estimate": estimate[1] if estimate else None,
             "estimate_version": estimate[0] if estimate else None,
             "estimate_error": estimate_error,
@@ -204,8 +209,56 @@ def bulk_approve(request, access):
         return redirect("filings:list", program=access.program.slug)
     outcome = services.application_bulk_approve(access=access, applications=chosen)
     approved = [pk for pk, reason in outcome.items() if not reason]
-    messages.success(request, _("%(count)d filings approved.") % {"count": len(approved)})
+    messages.success(
+        request,
+        ngettext("%(count)d filing approved.", "%(count)d filings approved.", len(approved)) % {"count": len(approved)},
+    )
     for pk, reason in outcome.items():
         if reason:
             messages.error(request, f"#{pk}: {reason}")
     return redirect("filings:list", program=access.program.slug)
+
+
+@program_view(Capability.FILE)
+@require_POST
+def attachment_upload(request, access, application):
+    instance = selectors.application_get(access=access, pk=application)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            services.attachment_add(
+                access=access, application=instance, kind=request.POST.get("kind", ""), upload=upload
+            )
+        except PortalError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("File uploaded."))
+    return redirect("filings:detail", program=access.program.slug, application=instance.pk)
+
+
+@program_view(Capability.VIEW_FILINGS)
+def attachment_download(request, access, application, attachment):
+    """The only way a filing's file leaves the server: for people who may read the filing."""
+    instance = selectors.application_get(access=access, pk=application)
+    item = get_or_404(instance.attachments.filter(is_active=True), attachment)
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@program_view(Capability.FILE)
+@require_POST
+def attachment_remove(request, access, application, attachment):
+    instance = selectors.application_get(access=access, pk=application)
+    item = get_or_404(instance.attachments.filter(is_active=True), attachment)
+    try:
+        services.attachment_remove(access=access, attachment=item)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("File removed from the filing."))
+    return redirect("filings:detail", program=access.program.slug, application=instance.pk)

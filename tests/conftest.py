@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 
-from filings.models import Application
+from filings.models import Application, Attachment
 from portal.core.roles import Role
 from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from tests.factories import (
@@ -75,6 +76,16 @@ def tenant_pair(db):
         status="submitted",
         filing_number="ZZA-FILING-1",
     )
+    attachment = Attachment(
+        application=application,
+        kind="contract",
+        original_name="ZZA合同.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=admin_a,
+    )
+    attachment.file.save("zza-contract.pdf", ContentFile(b"%PDF-ZZA\n"), save=True)
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -113,6 +124,8 @@ def tenant_pair(db):
             policy.code,
             policy.name,
             application.title,
+            attachment.original_name,
+            "%PDF-ZZA",
             application.filing_number,
             track.code,
             track.name,

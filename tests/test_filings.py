@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import Http404
+from django.utils import timezone
 
 from filings.models import Application, Status, Transition
 from filings.selectors import application_get
@@ -48,7 +49,8 @@ def new_draft(title="车间数字化改造"):
 
 def in_status(status):
     application = new_draft()
-    Application.objects.filter(pk=application.pk).update(status=status)
+    submitted = None if status == Status.DRAFT else timezone.now()
+    Application.objects.filter(pk=application.pk).update(status=status, submitted_at=submitted)
     application.refresh_from_db()
     return application
 
@@ -240,3 +242,122 @@ def test_two_approvals_at_once_leave_exactly_one_transition():
     assert sorted(outcomes) == ["approved", "conflict"]
     assert Transition.objects.filter(application=application, action="approve").count() == 1
     assert Application.objects.get(pk=application.pk).status == Status.APPROVED
+
+
+# --- attachments -----------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def upload(name, content, content_type="application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def stored_files():
+    from django.conf import settings
+
+    root = __import__("pathlib").Path(settings.MEDIA_ROOT)
+    return sorted(str(path) for path in root.rglob("*") if path.is_file())
+
+
+def test_attachments_are_checked_stored_privately_and_served_only_to_readers(client, settings):
+    from filings.models import Attachment
+
+    application = new_draft()
+    enterprise = demo_user(Role.ENTERPRISE)
+    client.force_login(enterprise)
+    url = f"/p/{SLUG}/filings/{application.pk}/attachments/"
+    before = stored_files()
+    refused = [
+        upload("合同.exe", b"MZ\x90\x00"),
+        upload("合同.pdf", b"MZ\x90\x00 not a pdf"),
+        upload("报价单.pdf", PDF + b"0" * (settings.UPLOAD_MAX_BYTES + 1)),
+    ]
+    for item in refused:
+        response = client.post(url, {"kind": "contract", "file": item})
+        assert response.status_code == 302
+    assert stored_files() == before and not Attachment.objects.exists()
+
+    client.post(url, {"kind": "contract", "file": upload("../../etc/passwd/..\\合同 终稿.pdf", PDF)})
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "合同 终稿.pdf"
+    assert ".." not in attachment.file.name and attachment.file.name.startswith("private/filings/")
+    assert len(stored_files()) == len(before) + 1
+
+    download = client.get(f"{url}{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert "attachment;" in download["Content-Disposition"]
+
+    client.force_login(demo_user(Role.BUREAU_REVIEWER))
+    assert client.get(f"{url}{attachment.pk}/").status_code == 404  # a draft is the enterprise's own
+    application_transition(access=access_of(enterprise), application=application, action="submit")
+    assert client.get(f"{url}{attachment.pk}/").status_code == 200
+    client.force_login(enterprise)
+    late = client.post(url, {"kind": "quotation", "file": upload("报价单.pdf", PDF)})
+    assert late.status_code == 302 and Attachment.objects.count() == 1  # a submitted filing takes no new file
+    client.force_login(demo_user(Role.BUREAU_REVIEWER, "yongkang-2024"))
+    assert client.get(f"{url}{attachment.pk}/").status_code == 404
+    client.force_login(demo_user(Role.EXPERT))
+    assert client.get(f"{url}{attachment.pk}/").status_code == 403
+    client.logout()
+    assert client.get(f"{url}{attachment.pk}/").status_code == 302
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
+def form_post(lines_rows, **fields):
+    data = {
+        "title": "页面申报",
+        "track": "lightweight",
+        "lines-TOTAL_FORMS": str(len(lines_rows) + 1),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for index, row in enumerate(lines_rows):
+        data.update({f"lines-{index}-{key}": value for key, value in row.items()})
+    # the extra blank row a browser sends untouched
+    data.update(
+        {f"lines-{len(lines_rows)}-{key}": "" for key in ("module", "part", "category", "description", "amount")}
+    )
+    return data
+
+
+def test_the_journey_through_the_pages(client):
+    enterprise, reviewer = demo_user(Role.ENTERPRISE), demo_user(Role.BUREAU_REVIEWER)
+    module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N").first()
+    rows = [
+        {"module": module.pk, "part": "N", "category": "software", "description": "", "amount": "300000"},
+        {"module": "", "part": "X", "category": "hardware", "description": "定制看板", "amount": "80000"},
+    ]
+    client.force_login(enterprise)
+    assert client.get(f"/p/{SLUG}/filings/new/").status_code == 200
+    created = client.post(f"/p/{SLUG}/filings/new/", form_post(rows, contract_subject="轻量化改造合同"))
+    assert created.status_code == 302, created.content.decode()[:2000]
+    application = Application.objects.get(title="页面申报")
+    detail = f"/p/{SLUG}/filings/{application.pk}/"
+    page = client.get(detail).content.decode()
+    assert "380,000.00" in page and "定制看板" in page
+    client.post(f"{detail}act/", {"action": "submit", "expected_status": "draft"})
+
+    client.force_login(reviewer)
+    queue = client.get(f"/p/{SLUG}/filings/", {"status": "submitted", "search": "页面申报"}).content.decode()
+    assert "页面申报" in queue
+    client.post(f"{detail}act/", {"action": "return", "comment": "X部分请附报价单", "expected_status": "submitted"})
+
+    client.force_login(enterprise)
+    assert "X部分请附报价单" in client.get(detail).content.decode()
+    rows[1]["amount"] = "90000"
+    assert client.post(f"{detail}edit/", form_post(rows)).status_code == 302
+    client.post(f"{detail}act/", {"action": "resubmit", "expected_status": "returned"})
+
+    client.force_login(reviewer)
+    response = client.post(f"/p/{SLUG}/filings/bulk-approve/", {"ids": [application.pk]}, follow=True)
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED and application.filing_number
+    assert [step.action for step in application.transitions.all()] == ["submit", "return", "resubmit", "approve"]
+    assert application.lines.filter(is_active=True).count() == 2
+    assert sum(line.amount for line in application.lines.filter(is_active=True)) == Decimal("390000")
