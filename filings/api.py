@@ -24,7 +24,7 @@ APPLICATION_PATH = OpenApiParameter("application", OpenApiTypes.INT, OpenApiPara
 class LineSerializer(serializers.Serializer):
     module = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     part = serializers.ChoiceField(choices=Part.choices)
-    category = serializers.ChoiceField(choices=Category.choices)
+    category = serializers.ChoiceField(choices=Category.choices, help_text="software, hardware or automation")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 

@@ -46,7 +46,7 @@ class LineForm(forms.Form):
     module = forms.ModelChoiceField(label=_("Scenario module"), queryset=ScenarioModule.objects.none(), required=False)
     # A blank first choice keeps an untouched extra row unchanged, so the formset skips it.
     part = forms.ChoiceField(label=_("Part"), choices=[("", "—"), *Part.choices])
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices])
+    category = forms.ChoiceField(label=_("Investment type"), choices=[("", "—"), *Category.choices])
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=14, decimal_places=2)
 
