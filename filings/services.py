@@ -1,6 +1,7 @@
 """Writes to filings: create and revise a draft, and every workflow transition (one place, one lock)."""
 
 import calendar
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,8 @@ from portal.core.services import record_save
 from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
 from subsidies.selectors import policy_version_for_quote
+
+logger = logging.getLogger(__name__)
 
 CONTRACT_FIELDS = (
     "contract_subject",
@@ -136,7 +139,7 @@ def application_transition(
             locked.decided_at = now
         locked.status = spec.target
         record_save(locked, acting_user=access.user, reason=comment or str(spec.label))
-        record_save(
+        step = record_save(
             Transition(
                 application=locked,
                 action=action,
@@ -148,7 +151,18 @@ def application_transition(
             acting_user=access.user,
             reason=str(spec.label),
         )
+        transaction.on_commit(lambda: _dispatch_notices(step.pk))
     return locked
+
+
+def _dispatch_notices(transition_id):
+    """Queue the notices after the commit. If the broker is down the decision stands and the failure is logged."""
+    from filings.tasks import notify_transition_task
+
+    try:
+        notify_transition_task.delay(transition_id)
+    except Exception:  # noqa: BLE001 — a notice must never undo a decision
+        logger.exception("could not queue the notices of filing transition %s", transition_id)
 
 
 def _check_submittable(application, now):

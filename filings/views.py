@@ -19,7 +19,7 @@ from portal.core.roles import Capability
 from programs.models import Industry, Region, RegionLevel
 from programs.views import PAGE_SIZE, program_view
 from providers.models import PoolMembership
-from subsidies.selectors import policy_version_for_quote
+from subsidies.models import PolicyTrack, VersionStatus
 
 
 def _render(request, access, template, context):
@@ -44,7 +44,7 @@ def application_list(request, access):
             "sort": sort,
             "industries": Industry.objects.filter(program=access.program, is_active=True),
             "townships": Region.objects.filter(path__startswith=access.program.region.path, level=RegionLevel.TOWNSHIP),
-            "tracks": policy_version_for_quote(program=access.program).tracks.all(),
+            "tracks": PolicyTrack.objects.filter(version__program=access.program, version__status=VersionStatus.ACTIVE),
             "providers": PoolMembership.objects.filter(program=access.program).select_related("organisation"),
             "may_review": access.can(Capability.REVIEW),
             "may_file": access.can(Capability.FILE),
@@ -56,7 +56,7 @@ def _form_context(access, request, instance=None):
     profile = access.program.enterprises.filter(organisation_id=access.user.organisation_id).first()
     if profile is None:
         raise PermissionDenied(_("Your organisation has no enterprise profile in this program yet."))
-    tracks = policy_version_for_quote(program=access.program).tracks.all()
+    tracks = PolicyTrack.objects.filter(version__program=access.program, version__status=VersionStatus.ACTIVE)
     form = forms.ApplicationForm(
         request.POST or None, instance=instance, program=access.program, tracks=tracks, industry=profile.industry
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("programs/", core_views.program_chooser, name="program-chooser"),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("p/<slug:program>/", include("programs.urls")),
     path("p/<slug:program>/", include("subsidies.urls")),

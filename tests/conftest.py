@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from filings.models import Application, Attachment
+from notifications.models import Notification
 from portal.core.roles import Role
 from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from tests.factories import (
@@ -86,6 +87,14 @@ def tenant_pair(db):
         uploaded_by=admin_a,
     )
     attachment.file.save("zza-contract.pdf", ContentFile(b"%PDF-ZZA\n"), save=True)
+    notice = Notification.objects.create(
+        recipient=admin_a,
+        program=a,
+        event="filing.submit",
+        text="ZZA通知正文",
+        link="/p/zza-secret-program/",
+        source="zza:1",
+    )
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -125,6 +134,7 @@ def tenant_pair(db):
             policy.name,
             application.title,
             attachment.original_name,
+            notice.text,
             "%PDF-ZZA",
             application.filing_number,
             track.code,

@@ -361,3 +361,43 @@ def test_the_journey_through_the_pages(client):
     assert [step.action for step in application.transitions.all()] == ["submit", "return", "resubmit", "approve"]
     assert application.lines.filter(is_active=True).count() == 2
     assert sum(line.amount for line in application.lines.filter(is_active=True)) == Decimal("390000")
+
+
+def test_each_transition_notifies_the_people_involved_once(
+    client, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    from filings.notices import transition_notify
+    from notifications.models import Notification
+
+    settings.EMAIL_NOTIFICATIONS = True
+    enterprise_user, reviewer = demo_user(Role.ENTERPRISE), demo_user(Role.BUREAU_REVIEWER)
+    reviewer.email = "reviewer@bureau.example"
+    reviewer.save()
+    application = new_draft("通知测试项目")
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(access=access_of(enterprise_user), application=application, action="submit")
+    told = Notification.objects.filter(source__startswith="filings.Transition:")
+    assert reviewer in [item.recipient for item in told]
+    assert enterprise_user not in [item.recipient for item in told]  # the actor is not told of its own step
+    assert any("通知测试项目" in message.body for message in mailoutbox)
+
+    step = application.transitions.get()
+    count = told.count()
+    transition_notify(transition_id=step.pk)  # a task that runs twice sends once
+    assert told.count() == count
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(
+            access=access_of(reviewer), application=application, action="return", comment="请补充报价单"
+        )
+    mine = Notification.objects.filter(recipient=enterprise_user)
+    assert mine.count() == 1 and "请补充报价单" in mine.get().text
+
+    client.force_login(enterprise_user)
+    inbox = client.get("/notifications/").content.decode()
+    assert "请补充报价单" in inbox
+    response = client.post(f"/notifications/{mine.get().pk}/read/")
+    assert response.status_code == 302 and response.url == f"/p/{SLUG}/filings/{application.pk}/"
+    assert mine.get().read_at is not None
+    client.force_login(reviewer)
+    assert client.post(f"/notifications/{mine.get().pk}/read/").status_code == 404

@@ -3,7 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from filings.models import Application, ApplicationLine
 from portal.core.roles import Role
 from tests.factories import (
     CalendarDayFactory,
@@ -35,8 +37,18 @@ def add_rows(kind, program, count):
             user_with_role(program, Role.EXPERT)
         elif kind == "calendar":
             CalendarDayFactory(program=program)
-        elif kind == "programs":
-            pass
+        elif kind == "filings":
+            profile = EnterpriseProfileFactory(program=program, industry=program.industries.first())
+            application = Application.objects.create(
+                program=program,
+                enterprise=profile,
+                track="lightweight",
+                title="项目",
+                status="submitted",
+                submitted_at=timezone.now(),
+                created_by=UserFactory(),
+            )
+            ApplicationLine.objects.create(application=application, part="N", category="software", amount=1000)
         else:
             raise AssertionError(kind)
 
@@ -44,12 +56,14 @@ def add_rows(kind, program, count):
 # (what is listed, URL under the program, pinned query count). The count includes the session, user,
 # role lookup and the program switcher of the page shell.
 CASES = [
-    ("enterprises", "/p/{slug}/enterprises/", 8),
-    ("providers", "/p/{slug}/providers/", 9),
-    ("industries", "/p/{slug}/industries/", 7),
-    ("scenarios", "/p/{slug}/scenarios/", 9),
-    ("members", "/p/{slug}/members/", 7),
-    ("calendar", "/p/{slug}/calendar/", 7),
+    ("enterprises", "/p/{slug}/enterprises/", 9),
+    ("providers", "/p/{slug}/providers/", 10),
+    ("industries", "/p/{slug}/industries/", 8),
+    ("scenarios", "/p/{slug}/scenarios/", 10),
+    ("members", "/p/{slug}/members/", 8),
+    ("calendar", "/p/{slug}/calendar/", 8),
+    ("filings", "/p/{slug}/filings/", 12),
+    ("filings", "/api/v1/programs/{slug}/applications/", 6),
     ("industries", "/api/v1/programs/{slug}/industries/", 6),
     ("scenarios", "/api/v1/programs/{slug}/scenario-modules/", 7),
     ("enterprises", "/api/v1/programs/{slug}/organisations/", 6),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "acceptance",
     "subsidies",
     "filings",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@shugai.local")
+EMAIL_NOTIFICATIONS = env.bool("EMAIL_NOTIFICATIONS", default=False)
 
 # Demo logins share one password so that the printed list stays short.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Shugai#2024demo")

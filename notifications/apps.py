@@ -1,0 +1,9 @@
+"""In-app notifications (and e-mail where configured): who must know that something happened."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
