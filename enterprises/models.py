@@ -86,3 +86,32 @@ class EnterpriseProfile(BaseModel):
 
     def __str__(self):
         return self.organisation.name
+
+
+class TargetEnterprise(BaseModel):
+    """An enterprise on the program's target list (摸底企业清单): planned for transformation, not yet enrolled."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="target_enterprises"
+    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    name = models.CharField(_("name"), max_length=120)
+    township = models.ForeignKey(
+        "programs.Region", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "programs.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, related_name="+"
+    )
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
+    contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("target enterprise")
+        verbose_name_plural = _("target enterprises")
+        ordering = ["program", "township__sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["program", "uscc"], name="target_uscc_unique_in_program")]
+
+    def __str__(self):
+        return self.name

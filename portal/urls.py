@@ -14,6 +14,7 @@ urlpatterns = [
     path("p/<slug:program>/", include("programs.urls")),
     path("p/<slug:program>/", include("subsidies.urls")),
     path("p/<slug:program>/", include("filings.urls")),
+    path("p/<slug:program>/", include("enterprises.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
