@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts.forms import LoginForm
+from enterprises.views import signup
 
 app_name = "accounts"
 
@@ -16,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/<slug:program>/", signup, name="signup"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

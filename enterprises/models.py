@@ -115,3 +115,44 @@ class TargetEnterprise(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+class SignupStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the bureau")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SignupRequest(BaseModel):
+    """A person's request to act for an enterprise in a program. The bureau checks it before any role is given,
+    because anyone can type a company's credit code."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="signup_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="signup_requests"
+    )
+    profile = models.ForeignKey(
+        EnterpriseProfile,
+        verbose_name=_("enterprise profile"),
+        on_delete=models.PROTECT,
+        related_name="signup_requests",
+    )
+    claimed_existing = models.BooleanField(_("claims an organisation already registered"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=SignupStatus.choices, default=SignupStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-up request")
+        verbose_name_plural = _("sign-up requests")
+        ordering = ["program", "-created_at"]

@@ -1,11 +1,16 @@
 from django.urls import path
 
 from enterprises import views
+from portal.core import urlparams
 
 app_name = "enterprises"
+
+urlparams.register("signup", "enterprises.SignupRequest")
 
 urlpatterns = [
     path("targets/", views.targets, name="targets"),
     path("targets/import/", views.target_import, name="target-import"),
     path("targets/template.xlsx", views.target_template, name="target-template"),
+    path("signups/", views.signups, name="signups"),
+    path("signups/<int:signup>/decide/", views.signup_decide, name="signup-decide"),
 ]

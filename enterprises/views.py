@@ -3,14 +3,18 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from enterprises import target_list
-from enterprises.models import TargetEnterprise
+from enterprises import forms, target_list
+from enterprises import signup as signup_service
+from enterprises.models import SignupRequest, TargetEnterprise
+from portal.core.errors import PortalError
+from portal.core.queries import get_or_404
 from portal.core.roles import Capability
+from programs.models import Program, ProgramStatus
 from programs.views import PAGE_SIZE, _render, program_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,3 +64,86 @@ def target_import(request, access):
                 messages.success(request, _("%(count)d enterprises imported.") % {"count": report.created})
                 return redirect("enterprises:targets", program=access.program.slug)
     return _render(request, access, "enterprises/target_import.html", {"report": report})
+
+
+def signup(request, program):
+    """Public: a person registers its enterprise for a published program."""
+    target = Program.objects.filter(slug=program, is_public=True, status=ProgramStatus.ACTIVE).first()
+    if target is None:
+        raise Http404
+    form = forms.SignupForm(request.POST or None, program=target)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = {
+            "username": data["username"],
+            "display_name": data["display_name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "password": data["password1"],
+        }
+        enterprise = {
+            key: data[key]
+            for key in (
+                "uscc",
+                "name",
+                "township",
+                "industry",
+                "scale",
+                "output_band",
+                "is_specialised",
+                "is_little_giant",
+                "digital_level_before",
+            )
+        }
+        try:
+            signup_service.enterprise_sign_up(program=target, account=account, enterprise=enterprise)
+        except PortalError as error:
+            for field_name, errors in error.fields.items():
+                form.add_error(field_name if field_name in form.fields else None, errors)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Registered. The bureau checks your enterprise; you can file once it has approved your request."),
+            )
+            return redirect("accounts:login")
+    return render(request, "enterprises/signup.html", {"form": form, "target": target})
+
+
+@program_view(Capability.REVIEW)
+def signups(request, access):
+    rows = SignupRequest.objects.filter(program=access.program).select_related(
+        "user", "profile__organisation", "profile__industry", "profile__township", "decided_by"
+    )
+    return _render(
+        request,
+        access,
+        "enterprises/signups.html",
+        {
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "decision_form": forms.SignupDecisionForm(),
+        },
+    )
+
+
+@program_view(Capability.REVIEW)
+@require_POST
+def signup_decide(request, access, signup):
+    item = get_or_404(SignupRequest.objects.filter(program=access.program), signup)
+    form = forms.SignupDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+    else:
+        try:
+            signup_service.signup_decide(
+                access=access,
+                request=item,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except PortalError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Decision recorded."))
+    return redirect("enterprises:signups", program=access.program.slug)

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from notifications.selectors import notification_list
 from notifications.services import notification_mark_read
@@ -15,9 +15,10 @@ def inbox(request):
 
 
 @login_required
-@require_POST
 def mark_read(request, notification):
-    item = get_or_404(notification_list(user=request.user), notification)
+    item = get_or_404(notification_list(user=request.user), notification)  # someone else's: 404, any method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     notification_mark_read(user=request.user, notification=item)
     if item.link and item.link.startswith("/"):
         return redirect(item.link)

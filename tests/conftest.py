@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from enterprises.models import SignupRequest
 from filings.models import Application, Attachment
 from notifications.models import Notification
 from portal.core.roles import Role
@@ -87,6 +88,9 @@ def tenant_pair(db):
         uploaded_by=admin_a,
     )
     attachment.file.save("zza-contract.pdf", ContentFile(b"%PDF-ZZA\n"), save=True)
+    SignupRequest.objects.create(
+        program=a, profile=enterprise, user=UserFactory(username="zza-applicant", display_name="ZZA申请人")
+    )
     notice = Notification.objects.create(
         recipient=admin_a,
         program=a,
@@ -135,6 +139,7 @@ def tenant_pair(db):
             application.title,
             attachment.original_name,
             notice.text,
+            "ZZA申请人",
             "%PDF-ZZA",
             application.filing_number,
             track.code,
