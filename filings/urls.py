@@ -11,6 +11,7 @@ urlparams.register("attachment", "filings.Attachment", program_path="application
 urlpatterns = [
     path("filings/", views.application_list, name="list"),
     path("filings/new/", views.application_new, name="new"),
+    path("filings/estimate/", views.estimate_preview, name="estimate"),
     path("filings/bulk-approve/", views.bulk_approve, name="bulk-approve"),
     path("filings/<int:application>/", views.application_detail, name="detail"),
     path("filings/<int:application>/edit/", views.application_edit, name="edit"),

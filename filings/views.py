@@ -1,5 +1,7 @@
 """Filing pages: an enterprise files and revises its projects; reviewers work the queue and decide."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from filings import forms, selectors, services
-from filings.models import Application, AttachmentKind, Status
+from filings.models import Application, AttachmentKind, Category, Status
 from filings.workflow import EDITABLE, available_actions
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
@@ -20,6 +22,7 @@ from programs.models import Industry, Region, RegionLevel
 from programs.views import PAGE_SIZE, program_view
 from providers.models import PoolMembership
 from subsidies.models import PolicyTrack, VersionStatus
+from subsidies.quotes import QuoteInput, quote
 
 
 def _render(request, access, template, context):
@@ -262,3 +265,34 @@ def attachment_remove(request, access, application, attachment):
     else:
         messages.success(request, _("File removed from the filing."))
     return redirect("filings:detail", program=access.program.slug, application=instance.pk)
+
+
+@program_view(Capability.FILE)
+@require_POST
+def estimate_preview(request, access):
+    """The estimate of the form as typed, without saving anything (the filing form asks as the user types)."""
+    profile, form, lines = _form_context(access, request)
+    sums = {"N": Decimal("0"), "X": Decimal("0"), **{category: Decimal("0") for category in Category.values}}
+    for row in lines:
+        if row.is_valid() and row.has_changed() and not row.cleaned_data.get("DELETE"):
+            sums[row.cleaned_data["part"]] += row.cleaned_data["amount"]
+            sums[row.cleaned_data["category"]] += row.cleaned_data["amount"]
+    result, error = None, ""
+    batch = selectors.current_batch(access.program, timezone.localdate())
+    try:
+        _version, result = quote(
+            program=access.program,
+            data=QuoteInput(
+                track=request.POST.get("track", ""),
+                industry=profile.industry.code,
+                scale=profile.scale,
+                batch=batch.number if batch else None,
+                n_investment=sums["N"],
+                x_investment=sums["X"],
+                total_investment=sums["software"] + sums["hardware"],
+                automation_investment=sums["automation"],
+            ),
+        )
+    except PortalError as problem:
+        error = problem.message
+    return render(request, "filings/_estimate.html", {"estimate": result, "estimate_error": error, "sums": sums})

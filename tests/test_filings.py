@@ -401,3 +401,21 @@ def test_each_transition_notifies_the_people_involved_once(
     assert mine.get().read_at is not None
     client.force_login(reviewer)
     assert client.post(f"/notifications/{mine.get().pk}/read/").status_code == 404
+
+
+def test_the_form_estimates_while_typing_and_saves_nothing(client):
+    client.force_login(demo_user(Role.ENTERPRISE))
+    module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N").first()
+    rows = [{"module": module.pk, "part": "N", "category": "software", "description": "", "amount": "600000"}]
+    before = Application.objects.count()
+    response = client.post(f"/p/{SLUG}/filings/estimate/", form_post(rows))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "按上限计" in body  # N above the industry cap is shown, not hidden
+    assert Application.objects.count() == before
+    yongkang = demo_user(Role.ENTERPRISE, "yongkang-2024")
+    client.force_login(yongkang)
+    module = ScenarioModule.objects.filter(program__slug="yongkang-2024").first()
+    small = [{"module": module.pk, "part": "N", "category": "software", "description": "", "amount": "200000"}]
+    warning = client.post("/p/yongkang-2024/filings/estimate/", form_post(small)).content.decode()
+    assert "总投入低于30万元" in warning

@@ -78,3 +78,33 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+
+// Live estimate: a form with data-estimate-url posts itself there (debounced) and shows the answer.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-estimate-url]");
+  if (!form || !window.fetch || !window.FormData) return;
+  var target = document.querySelector(form.getAttribute("data-estimate-target"));
+  var timer = null;
+  function refresh() {
+    fetch(form.getAttribute("data-estimate-url"), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (html !== null && target) target.innerHTML = html;
+    }).catch(function () { /* the estimate is a help, never a blocker */ });
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 400);
+  });
+  form.addEventListener("change", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 150);
+  });
+  refresh();
+})();
