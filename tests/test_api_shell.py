@@ -37,3 +37,12 @@ def test_schema_and_docs_are_served_from_local_assets(client):
     assert "/api/v1/programs/{program}/scenario-modules/" in paths
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "/static/" in docs
+
+
+def test_nul_characters_are_refused_with_a_clear_400(client):
+    program = ProgramFactory()
+    client.force_login(user_with_role(program, Role.BUREAU_REVIEWER))
+    api = client.get(f"/api/v1/programs/{program.slug}/applications/", {"search": "a\x00b"})
+    assert api.status_code == 400 and api.json()["error"]["code"] == "invalid"
+    page = client.get(f"/p/{program.slug}/filings/", {"search": "a\x00b"})
+    assert page.status_code == 400

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -15,3 +16,25 @@ class PortalLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query string or form is never meant: refuse it with a clear 400 before any view
+    (PostgreSQL cannot store or compare it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        params = list(request.GET.lists())
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            params += list(request.POST.lists())
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in params):
+            message = translation.gettext("The request contains a NUL character, which no field accepts.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "invalid", "message": message, "fields": {}}}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)
