@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from filings.models import Application, Category, Part, Status
+from filings.models import CONTRACT_FIELDS, Application, Category, Part, Status
 from programs.models import ScenarioModule
 from providers.models import PoolMembership, PoolStatus
 
@@ -11,20 +11,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "title",
-            "track",
-            "provider",
-            "contract_subject",
-            "contract_budget",
-            "contract_duration_months",
-            "acceptance_method",
-            "rights_and_duties",
-            "breach_handling",
-            "payment_settlement",
-            "warranty_months",
-            "training",
-        ]
+        fields = ["title", "track", "provider", *CONTRACT_FIELDS]
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("acceptance_method", "rights_and_duties", "breach_handling", "payment_settlement", "training")

@@ -27,6 +27,20 @@ class Category(models.TextChoices):
     AUTOMATION = "automation", _("Automation equipment")
 
 
+# The contract fields of the province's template (seed 001 §10), in the order the form shows them.
+CONTRACT_FIELDS = (
+    "contract_subject",
+    "contract_budget",
+    "contract_duration_months",
+    "acceptance_method",
+    "rights_and_duties",
+    "breach_handling",
+    "payment_settlement",
+    "warranty_months",
+    "training",
+)
+
+
 class Application(BaseModel):
     """An N+X project filed by an enterprise in a program. Investment figures are the sums of its lines."""
 

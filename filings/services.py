@@ -19,18 +19,6 @@ from subsidies.selectors import policy_version_for_quote
 
 logger = logging.getLogger(__name__)
 
-CONTRACT_FIELDS = (
-    "contract_subject",
-    "contract_budget",
-    "contract_duration_months",
-    "acceptance_method",
-    "rights_and_duties",
-    "breach_handling",
-    "payment_settlement",
-    "warranty_months",
-    "training",
-)
-
 
 def _own_profile(access: ProgramAccess):
     access.require(Capability.FILE)
