@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import OutputBand, Scale
+from enterprises.models import EnterpriseProfile, OutputBand, Scale
 from programs.models import Industry, Region, RegionLevel
 
 
@@ -52,3 +52,24 @@ class SignupForm(forms.Form):
 class SignupDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = EnterpriseProfile
+        fields = [
+            "township",
+            "industry",
+            "scale",
+            "output_band",
+            "is_specialised",
+            "is_little_giant",
+            "digital_level_before",
+        ]
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Region.objects.filter(
+            path__startswith=program.region.path, level=RegionLevel.TOWNSHIP
+        )
+        self.fields["industry"].queryset = Industry.objects.filter(program=program, is_active=True)

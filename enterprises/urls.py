@@ -11,6 +11,7 @@ urlpatterns = [
     path("targets/", views.targets, name="targets"),
     path("targets/import/", views.target_import, name="target-import"),
     path("targets/template.xlsx", views.target_template, name="target-template"),
+    path("enterprises/<int:enterprise>/edit/", views.profile_edit, name="profile-edit"),
     path("signups/", views.signups, name="signups"),
     path("signups/<int:signup>/decide/", views.signup_decide, name="signup-decide"),
 ]

@@ -1,6 +1,7 @@
-"""The target-enterprise list: counts by township and industry, Excel template and import."""
+"""Enterprise pages outside the program app: target list (Excel), sign-up and its review, profile editing."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -10,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enterprises import forms, target_list
 from enterprises import signup as signup_service
-from enterprises.models import SignupRequest, TargetEnterprise
+from enterprises.models import EnterpriseProfile, SignupRequest, TargetEnterprise
+from enterprises.selectors import enterprise_get
+from enterprises.services import enterprise_profile_update, profile_may_edit
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -147,3 +150,32 @@ def signup_decide(request, access, signup):
         else:
             messages.success(request, _("Decision recorded."))
     return redirect("enterprises:signups", program=access.program.slug)
+
+
+@program_view()
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, access, enterprise):
+    profile = enterprise_get(access=access, pk=enterprise)
+    if not profile_may_edit(access=access, profile=profile):
+        raise PermissionDenied(_("Only the enterprise itself or the bureau admin may change this profile."))
+    form = forms.ProfileForm(
+        request.POST or None, instance=EnterpriseProfile.objects.get(pk=profile.pk), program=access.program
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise_profile_update(access=access, profile=form.instance, data=form.cleaned_data)
+        except PortalError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved. The change is in the history."))
+            return redirect("programs:enterprise-detail", program=access.program.slug, enterprise=profile.pk)
+    return _render(
+        request,
+        access,
+        "programs/form_page.html",
+        {
+            "form": form,
+            "title": _("Enterprise profile: %(name)s") % {"name": profile.organisation.name},
+            "back_url": "programs:enterprises",
+        },
+    )

@@ -55,6 +55,12 @@ class QuoteForm(forms.Form):
     automation_investment = forms.DecimalField(
         label=_("Automation equipment investment (yuan)"), required=False, min_value=0, decimal_places=2, max_digits=14
     )
+    awards = forms.CharField(
+        label=_("Awards by decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line as kind=yuan, e.g. sample=150000 or standard-reached=300000."),
+    )
     compare_version = forms.ChoiceField(label=_("Compare with version"), required=False)
     overrides = forms.CharField(
         label=_("What-if parameters"),

@@ -169,6 +169,7 @@ def calculator(request, program):
             x_investment=data["x_investment"],
             total_investment=data["total_investment"],
             automation_investment=data["automation_investment"],
+            awards=[line.strip() for line in (data.get("awards") or "").splitlines() if line.strip()],
         )
         sides = [base]
         overrides = [line.strip() for line in (data.get("overrides") or "").splitlines() if line.strip()]

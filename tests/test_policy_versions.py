@@ -218,3 +218,13 @@ def test_version_page_shows_amounts_in_yuan_and_wan_and_the_parameter_history(cl
     assert "320,000.00" in text and "32万元" in text
     assert "按调研结果上调" in text and "lightweight.floor" in text
     assert "未配置" in text  # the general informatization rate of the seeds
+
+
+def test_calculator_takes_awards_and_refuses_one_above_its_maximum(client):
+    client.force_login(user_with_role(Program.objects.get(slug="jinhua-pilot"), Role.BUREAU_REVIEWER))
+    url = reverse("subsidies:calculator", kwargs={"program": "jinhua-pilot"})
+    query = {"track": "pilot", "level": 3, "total_investment": "1200000", "accepted_on": "2025-03-10"}
+    ok = client.get(url, {**query, "awards": "standard-reached=300000\nnew-tech=200000"})
+    assert str(ok.context["results"][0][1].total) == "1100000.00"
+    too_much = client.get(url, {**query, "awards": "excellent-sample=100000.01"})
+    assert too_much.context["results"] == [] and "100,000.00" in too_much.content.decode()

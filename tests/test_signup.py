@@ -87,3 +87,26 @@ def test_only_published_programs_take_sign_ups(client):
     assert client.get(URL).status_code == 200
     assert client.get("/accounts/signup/jinhua-pilot/").status_code == 404
     assert client.get("/accounts/signup/nowhere/").status_code == 404
+
+
+def test_the_enterprise_completes_its_own_profile_and_no_one_elses(client):
+    user = get_user_model().objects.get(username="wuyi-enterprise")
+    own = EnterpriseProfile.objects.get(program__slug="wuyi-2024", organisation=user.organisation)
+    other = EnterpriseProfile.objects.filter(program__slug="wuyi-2024").exclude(pk=own.pk).first()
+    client.force_login(user)
+    data = {
+        "township": own.township_id,
+        "industry": own.industry_id,
+        "scale": "above",
+        "output_band": "gte200m",
+        "is_specialised": "on",
+        "digital_level_before": "2",
+    }
+    response = client.post(f"/p/wuyi-2024/enterprises/{own.pk}/edit/", data)
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.output_band == "gte200m" and own.is_specialised and own.digital_level_before == 2
+    assert own.history.first().history_user == user
+    assert client.post(f"/p/wuyi-2024/enterprises/{other.pk}/edit/", data).status_code == 404
+    client.force_login(get_user_model().objects.get(username="wuyi-reviewer"))
+    assert client.post(f"/p/wuyi-2024/enterprises/{own.pk}/edit/", data).status_code == 403
