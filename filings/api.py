@@ -154,3 +154,28 @@ class ApplicationTransitionApi(ProgramScopedMixin, APIView):
         data.is_valid(raise_exception=True)
         services.application_transition(access=self.access, application=target, **data.validated_data)
         return Response(ApplicationOutput(selectors.application_get(access=self.access, pk=target.pk)).data)
+
+
+class BulkApproveInput(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+
+
+class BulkApproveOutput(serializers.Serializer):
+    approved = serializers.ListField(child=serializers.IntegerField())
+    refused = serializers.DictField(child=serializers.CharField())
+
+
+class BulkApproveApi(ProgramScopedMixin, APIView):
+    """Approve several filings; each is decided on its own and a refusal says why."""
+
+    @extend_schema(parameters=[PROGRAM_PATH], request=BulkApproveInput, responses=BulkApproveOutput)
+    def post(self, request, program):
+        self.access.require(Capability.REVIEW)
+        data = BulkApproveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = set(data.validated_data["ids"])
+        found = list(selectors.application_list(access=self.access).filter(pk__in=ids))
+        outcome = services.application_bulk_approve(access=self.access, applications=found)
+        refused = {str(pk): reason for pk, reason in outcome.items() if reason}
+        refused.update({str(pk): "not found" for pk in ids - {application.pk for application in found}})
+        return Response({"approved": sorted(pk for pk, reason in outcome.items() if not reason), "refused": refused})

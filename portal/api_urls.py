@@ -30,6 +30,11 @@ urlpatterns = [
     path("programs/<slug:program>/quote/", subsidies_api.QuoteApi.as_view(), name="quote"),
     path("programs/<slug:program>/applications/", filings_api.ApplicationListApi.as_view(), name="application-list"),
     path(
+        "programs/<slug:program>/applications/bulk-approve/",
+        filings_api.BulkApproveApi.as_view(),
+        name="application-bulk-approve",
+    ),
+    path(
         "programs/<slug:program>/applications/<int:application>/",
         filings_api.ApplicationDetailApi.as_view(),
         name="application-detail",

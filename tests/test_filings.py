@@ -419,3 +419,17 @@ def test_the_form_estimates_while_typing_and_saves_nothing(client):
     small = [{"module": module.pk, "part": "N", "category": "software", "description": "", "amount": "200000"}]
     warning = client.post("/p/yongkang-2024/filings/estimate/", form_post(small)).content.decode()
     assert "总投入低于30万元" in warning
+
+
+def test_bulk_approval_through_the_api(client):
+    waiting = [in_status(Status.SUBMITTED), in_status(Status.RESUBMITTED)]
+    draft = in_status(Status.DRAFT)
+    client.force_login(demo_user(Role.BUREAU_REVIEWER))
+    url = f"/api/v1/programs/{SLUG}/applications/bulk-approve/"
+    ids = [application.pk for application in waiting] + [draft.pk, 999999]
+    result = client.post(url, {"ids": ids}, content_type="application/json").json()
+    assert result["approved"] == sorted(application.pk for application in waiting)
+    assert set(result["refused"]) == {str(draft.pk), "999999"}
+    assert Application.objects.get(pk=draft.pk).status == Status.DRAFT
+    client.force_login(demo_user(Role.ENTERPRISE))
+    assert client.post(url, {"ids": ids}, content_type="application/json").status_code == 403
