@@ -1,11 +1,9 @@
 """Django admin for bureau admins: each sees and edits only the programs it administers; nothing is deleted."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.core.errors import PortalError
 from portal.core.roles import Role
 
 
@@ -42,11 +40,7 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
-        try:
-            super().save_model(request, obj, form, change)
-        except PortalError as error:
-            messages.error(request, error.message)
-            raise
+        super().save_model(request, obj, form, change)
 
 
 class SuperuserOnlyAdmin(NoDeleteAdmin):
