@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filings.models import CONTRACT_FIELDS, Application, Category, Part, Status
 from programs.models import ScenarioModule
-from providers.models import PoolMembership, PoolStatus
+from providers.selectors import pickable_providers
 
 
 class ApplicationForm(forms.ModelForm):
@@ -20,12 +20,7 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, program, tracks, industry, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["track"].choices = [(track.code, track.name) for track in tracks]
-        providers = PoolMembership.objects.filter(program=program).exclude(status=PoolStatus.REMOVED)
-        qualified = providers.filter(industries=industry, status__in=[PoolStatus.SELECTED, PoolStatus.WARNED])
-        # Until selection rounds exist, an industry without selected providers offers the pool.
-        self.fields["provider"].queryset = (
-            (qualified if qualified.exists() else providers).select_related("organisation").distinct()
-        )
+        self.fields["provider"].queryset = pickable_providers(program=program, industry=industry)
         self.fields["provider"].label_from_instance = lambda membership: membership.organisation.name
 
 

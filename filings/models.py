@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.files import StoredFile
 from portal.core.models import BaseModel
 
 
@@ -76,6 +78,7 @@ class Application(BaseModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     implementation_deadline = models.DateField(_("implementation deadline"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("implementation completed at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -110,6 +113,25 @@ class Application(BaseModel):
 
     def __str__(self):
         return self.filing_number or self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Approved, past its implementation deadline, and not completed."""
+        return overdue_on(self, timezone.localdate())
+
+
+def overdue_q(today) -> Q:
+    """The same rule as `Application.is_overdue`, as a filter."""
+    return Q(status=Status.APPROVED, implementation_deadline__lt=today, completed_at__isnull=True)
+
+
+def overdue_on(application, today) -> bool:
+    return (
+        application.status == Status.APPROVED
+        and application.implementation_deadline is not None
+        and application.implementation_deadline < today
+        and application.completed_at is None
+    )
 
 
 class ApplicationLine(BaseModel):
@@ -165,32 +187,23 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
-def attachment_path(instance, filename):
-    # Private storage, never served by the web server: files go out only through the permission-checked view.
-    return f"private/filings/{instance.application.program_id}/{instance.application_id}/{filename}"
-
-
-class Attachment(BaseModel):
-    """A file of a filing (contract, quotation…). Stored privately; `is_active` False once replaced or removed."""
+class Attachment(StoredFile):
+    """A file of a filing (contract, quotation…)."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("filing"), on_delete=models.PROTECT, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=AttachmentKind.choices)
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["application", "kind", "id"]
 
-    def __str__(self):
-        return self.original_name
+    def storage_path(self, filename):
+        return f"private/filings/{self.application.program_id}/{self.application_id}/{filename}"
+
+
+def attachment_path(instance, filename):
+    # Named in migration 0001; files now take their place from `storage_path`.
+    return instance.storage_path(filename)

@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from filings.models import Application, ApplicationLine, Attachment, AttachmentKind, Transition
 from filings.selectors import application_estimate, current_batch
 from filings.workflow import ACTIONS, EDITABLE
+from implementation.services import milestones_create
 from portal.core.errors import Conflict, NotAllowed, PortalError
+from portal.core.files import stored_file_save
 from portal.core.roles import Capability, Role
 from portal.core.services import record_save
 from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
+from providers.selectors import pickable_providers
 from subsidies.selectors import policy_version_for_quote
 
 logger = logging.getLogger(__name__)
@@ -28,14 +31,19 @@ def _own_profile(access: ProgramAccess):
     return profile
 
 
-def _check_fields(access, fields):
+def _check_fields(access, fields, industry):
     version = policy_version_for_quote(program=access.program)
     tracks = set(version.tracks.values_list("code", flat=True))
     if fields.get("track") not in tracks:
         raise PortalError(_("Choose one of the program's tracks."), fields={"track": [_("Invalid.")]})
     provider = fields.get("provider")
-    if provider is not None and provider.program_id != access.program.pk:
-        raise PortalError(_("The provider is not in this program's pool."), fields={"provider": [_("Invalid.")]})
+    if (
+        provider is not None
+        and not pickable_providers(program=access.program, industry=industry).filter(pk=provider.pk).exists()
+    ):
+        raise PortalError(
+            _("Pick one of the providers selected for your industry."), fields={"provider": [_("Invalid.")]}
+        )
 
 
 def _replace_lines(application, lines, actor):
@@ -53,7 +61,7 @@ def application_create(*, access: ProgramAccess, fields: dict, lines: list[dict]
     """A new draft filing of the caller's own enterprise. `lines`: dicts of module, part, category,
     description, amount."""
     profile = _own_profile(access)
-    _check_fields(access, fields)
+    _check_fields(access, fields, profile.industry)
     with transaction.atomic():
         application = record_save(
             Application(program=access.program, enterprise=profile, created_by=access.user, **fields),
@@ -67,7 +75,7 @@ def application_create(*, access: ProgramAccess, fields: dict, lines: list[dict]
 def application_update(*, access: ProgramAccess, application: Application, fields: dict, lines: list[dict]):
     """Revise a draft or a returned filing of the caller's own enterprise."""
     profile = _own_profile(access)
-    _check_fields(access, fields)
+    _check_fields(access, fields, profile.industry)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.enterprise_id != profile.pk:
@@ -121,12 +129,13 @@ def application_transition(
         if action in ("submit", "resubmit"):
             _check_submittable(locked, now)
             locked.submitted_at = now
-        if action == "approve":
-            _approve(locked, now)
+        approved_on = _approve(locked, now) if action == "approve" else None
         if action in ("approve", "reject"):
             locked.decided_at = now
         locked.status = spec.target
         record_save(locked, acting_user=access.user, reason=comment or str(spec.label))
+        if approved_on:
+            milestones_create(application=locked, approved_on=approved_on, acting_user=access.user)
         step = record_save(
             Transition(
                 application=locked,
@@ -177,6 +186,7 @@ def _approve(application, now):
         .first()
     )
     application.implementation_deadline = _add_months(today, months) if months else None
+    return today
 
 
 def _add_months(day, months):
@@ -204,33 +214,21 @@ def attachment_add(*, access: ProgramAccess, application: Application, kind: str
     if kind not in AttachmentKind.values:
         raise PortalError(_("Choose what the file is."), fields={"kind": [_("Invalid.")]})
     checked = check_upload(upload)
-    stored = None
-    try:
-        with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=application.pk, program=access.program)
-            if locked.enterprise_id != profile.pk:
-                raise NotAllowed(_("Only the enterprise that filed it may change this filing."))
-            if locked.status not in EDITABLE:
-                raise Conflict(
-                    _("This filing is “%(status)s” and can no longer be changed.")
-                    % {"status": locked.get_status_display()}
-                )
-            attachment = Attachment(
-                application=locked,
-                kind=kind,
-                original_name=checked.name,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                uploaded_by=access.user,
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk, program=access.program)
+        if locked.enterprise_id != profile.pk:
+            raise NotAllowed(_("Only the enterprise that filed it may change this filing."))
+        if locked.status not in EDITABLE:
+            raise Conflict(
+                _("This filing is “%(status)s” and can no longer be changed.") % {"status": locked.get_status_display()}
             )
-            attachment.file.save(checked.stored_name, upload, save=False)
-            stored = attachment.file.name
-            return record_save(attachment, acting_user=access.user, reason=_("Uploaded"))
-    except Exception:
-        if stored:
-            Attachment.file.field.storage.delete(stored)
-        raise
+        return stored_file_save(
+            Attachment(application=locked, kind=kind),
+            upload=upload,
+            acting_user=access.user,
+            reason=_("Uploaded"),
+            checked=checked,
+        )
 
 
 def attachment_remove(*, access: ProgramAccess, attachment: Attachment, reason: str = "") -> Attachment:

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from filings import forms, selectors, services
 from filings.models import Application, AttachmentKind, Category, Status
 from filings.workflow import EDITABLE, available_actions
 from portal.core.errors import PortalError
+from portal.core.files import stored_file_response
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.models import Industry, Region, RegionLevel
@@ -246,11 +246,7 @@ def attachment_download(request, access, application, attachment):
     """The only way a filing's file leaves the server: for people who may read the filing."""
     instance = selectors.application_get(access=access, pk=application)
     item = get_or_404(instance.attachments.filter(is_active=True), attachment)
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(item)
 
 
 @program_view(Capability.FILE)

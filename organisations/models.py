@@ -33,6 +33,15 @@ class Organisation(BaseModel):
         blank=True,
         related_name="+",
     )
+    group = models.ForeignKey(
+        "self",
+        verbose_name=_("group (parent company)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_members",
+        help_text=_("Organisations of one group are affiliates: none may judge another's work."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -43,3 +52,15 @@ class Organisation(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+def affiliated(first_id, first_group_id, second_id, second_group_id) -> bool:
+    """True when two organisations are one and the same, or one is the other's group, or they share a group."""
+    if first_id is None or second_id is None:
+        return False
+    return (
+        first_id == second_id
+        or first_group_id == second_id
+        or second_group_id == first_id
+        or (first_group_id is not None and first_group_id == second_group_id)
+    )

@@ -80,6 +80,8 @@ class ProgramSettingsForm(ReasonMixin, forms.ModelForm):
             "ends_on",
             "status",
             "is_public",
+            "selection_drop_extremes",
+            "selection_drop_min_sheets",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

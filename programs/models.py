@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -79,6 +80,14 @@ class Program(BilingualNameMixin, BaseModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ProgramStatus.choices, default=ProgramStatus.ACTIVE)
+    selection_drop_extremes = models.BooleanField(
+        _("drop the highest and lowest committee totals"),
+        default=True,
+        help_text=_("In provider selection, with enough sheets the single highest and lowest totals are dropped."),
+    )
+    selection_drop_min_sheets = models.PositiveSmallIntegerField(
+        _("sheets needed before dropping"), default=5, validators=[MinValueValidator(3)]
+    )
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Publishes the calculator and announcements to everyone.")
     )

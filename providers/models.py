@@ -1,6 +1,12 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.files import StoredFile
 from portal.core.models import BaseModel
 
 
@@ -32,6 +38,8 @@ class PoolMembership(BaseModel):
     status = models.CharField(_("status"), max_length=10, choices=PoolStatus.choices, default=PoolStatus.POOL)
     local_support_staff = models.PositiveIntegerField(_("local support staff"), default=0)
     qualifications = models.TextField(_("qualifications"), blank=True)
+    team = models.TextField(_("project team"), blank=True)
+    services = models.TextField(_("services and solutions"), blank=True)
     joined_on = models.DateField(_("joined on"))
 
     class Meta:
@@ -44,3 +52,325 @@ class PoolMembership(BaseModel):
 
     def __str__(self):
         return self.organisation.name
+
+
+class ProviderCase(BaseModel):
+    """A case the provider shows the program: what it did for whom, in which industry."""
+
+    membership = models.ForeignKey(
+        PoolMembership, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="cases"
+    )
+    title = models.CharField(_("case"), max_length=160)
+    client = models.CharField(_("client enterprise"), max_length=120)
+    industry = models.ForeignKey(
+        "programs.Industry",
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    description = models.TextField(_("what was delivered"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("provider case")
+        verbose_name_plural = _("provider cases")
+        ordering = ["membership", "-year", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentKind(models.TextChoices):
+    QUALIFICATION = "qualification", _("Qualification certificate")
+    CASE = "case", _("Case evidence")
+    SOLUTION = "solution", _("Solution")
+    TEAM = "team", _("Team")
+    DECISION = "decision", _("Decision document")
+    OTHER = "other", _("Other document")
+
+
+class ProviderDocument(StoredFile):
+    membership = models.ForeignKey(
+        PoolMembership, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="documents"
+    )
+    case = models.ForeignKey(
+        ProviderCase, verbose_name=_("case"), on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=DocumentKind.choices)
+
+    class Meta:
+        verbose_name = _("provider document")
+        verbose_name_plural = _("provider documents")
+        ordering = ["membership", "kind", "id"]
+
+    def storage_path(self, filename):
+        return f"private/providers/{self.membership.program_id}/{self.membership_id}/{filename}"
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    OPEN = "open", _("Open for applications")
+    SCORING = "scoring", _("Committee scoring")
+    CONFIRMED = "confirmed", _("Result confirmed")
+    PUBLISHED = "published", _("Result published")
+
+
+class SelectionRound(BaseModel):
+    """A provider selection round (遴选): industries, window, K places per industry, sheet and committee."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="selection_rounds"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    industries = models.ManyToManyField("programs.Industry", verbose_name=_("industries"), related_name="+")
+    opens_on = models.DateField(_("applications open"))
+    closes_on = models.DateField(_("applications close"))
+    places = models.PositiveSmallIntegerField(_("places per industry"), default=3, validators=[MinValueValidator(1)])
+    template = models.ForeignKey(
+        "scoring.SheetTemplate", verbose_name=_("score sheet"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    missing_sheets_reason = models.TextField(_("why confirmed with sheets missing"), blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("selection round")
+        verbose_name_plural = _("selection rounds")
+        ordering = ["program", "-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opens")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class CommitteeSeat(BaseModel):
+    """A committee member's seat on a round (industry association or pilot-enterprise representative)."""
+
+    round = models.ForeignKey(SelectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="seats")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="committee_seats"
+    )
+    capacity = models.CharField(_("capacity"), max_length=80, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("committee seat")
+        verbose_name_plural = _("committee seats")
+        ordering = ["round", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="one_seat_per_member")]
+
+    def __str__(self):
+        return str(self.member)
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RoundApplication(BaseModel):
+    """A provider's application to a round: the industries it competes in, its team and solution."""
+
+    round = models.ForeignKey(
+        SelectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="applications"
+    )
+    membership = models.ForeignKey(
+        PoolMembership, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="round_applications"
+    )
+    industries = models.ManyToManyField("programs.Industry", verbose_name=_("industries"), related_name="+")
+    team = models.TextField(_("project team"))
+    solution = models.TextField(_("overall solution"))
+    local_support_staff = models.PositiveIntegerField(_("local support staff"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    applied_at = models.DateTimeField(_("applied at"))
+
+    class Meta:
+        verbose_name = _("round application")
+        verbose_name_plural = _("round applications")
+        ordering = ["round", "applied_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "membership"], name="one_application_per_round")]
+
+    def __str__(self):
+        return self.membership.organisation.name
+
+
+class ConflictKind(models.TextChoices):
+    EMPLOYMENT = "employment", _("Employment")
+    SHAREHOLDING = "shareholding", _("Shareholding")
+    KINSHIP = "kinship", _("Kinship")
+    SAME_GROUP = "same_group", _("Same group")
+    OTHER = "other", _("Other link")
+
+
+class ConflictDeclaration(BaseModel):
+    """A member's declared link to an applicant: the member does not score that applicant."""
+
+    round = models.ForeignKey(
+        SelectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="conflicts"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    application = models.ForeignKey(
+        RoundApplication, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="conflicts"
+    )
+    kind = models.CharField(_("link"), max_length=14, choices=ConflictKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["round", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "member"], name="one_declaration_per_pair")]
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class CommitteeSheet(BaseModel):
+    """One member's sheet for one applicant. Submitted sheets are final."""
+
+    round = models.ForeignKey(SelectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="sheets")
+    application = models.ForeignKey(
+        RoundApplication, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="sheets"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=2, default=Decimal("0"))
+    first_section = models.DecimalField(_("first section"), max_digits=7, decimal_places=2, default=Decimal("0"))
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee sheet")
+        verbose_name_plural = _("committee sheets")
+        ordering = ["round", "application", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "member"], name="one_sheet_per_pair")]
+
+
+class SheetScore(BaseModel):
+    sheet = models.ForeignKey(CommitteeSheet, verbose_name=_("sheet"), on_delete=models.PROTECT, related_name="scores")
+    item = models.ForeignKey("scoring.SheetItem", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        ordering = ["sheet", "item__section__number", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "item"], name="one_score_per_item"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="score_not_negative"),
+        ]
+
+
+class RoundResult(BaseModel):
+    """The confirmed ranking of one applicant in one industry, with the working that produced it."""
+
+    round = models.ForeignKey(SelectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="results")
+    application = models.ForeignKey(
+        RoundApplication, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="results"
+    )
+    industry = models.ForeignKey(
+        "programs.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    first_section = models.DecimalField(_("first section"), max_digits=7, decimal_places=2, null=True, blank=True)
+    sheets_used = models.PositiveSmallIntegerField(_("sheets used"), default=0)
+    working = models.TextField(_("working"), blank=True)
+    tie_break = models.CharField(_("tie-break"), max_length=200, blank=True)
+    selected = models.BooleanField(_("selected"), default=False)
+
+    class Meta:
+        verbose_name = _("round result")
+        verbose_name_plural = _("round results")
+        ordering = ["round", "industry", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application", "industry"], name="one_result_per_industry")
+        ]
+
+
+class DecisionKind(models.TextChoices):
+    ADMIT = "admit", _("Later admission (增选)")
+    WARN = "warn", _("Warning")
+    REMOVE = "remove", _("Removal")
+
+
+class PoolDecision(BaseModel):
+    """A bureau decision on a provider outside a round: later admission, warning or removal."""
+
+    membership = models.ForeignKey(
+        PoolMembership, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    kind = models.CharField(_("decision"), max_length=10, choices=DecisionKind.choices)
+    industries = models.ManyToManyField("programs.Industry", verbose_name=_("industries"), blank=True, related_name="+")
+    reason = models.TextField(_("reason"))
+    reference = models.CharField(_("decision reference"), max_length=120, blank=True)
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status_before = models.CharField(_("status before"), max_length=10, choices=PoolStatus.choices)
+    status_after = models.CharField(_("status after"), max_length=10, choices=PoolStatus.choices)
+
+    class Meta:
+        verbose_name = _("provider decision")
+        verbose_name_plural = _("provider decisions")
+        ordering = ["membership", "-decided_on", "-id"]
+
+
+class ProviderSelection(BaseModel):
+    """A provider selected for one industry of a program, by a published round or a later-admission decision.
+    Enterprises of that industry may pick the provider while the selection is active."""
+
+    membership = models.ForeignKey(
+        PoolMembership, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="selections"
+    )
+    industry = models.ForeignKey(
+        "programs.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, related_name="+"
+    )
+    round = models.ForeignKey(
+        SelectionRound, verbose_name=_("round"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision = models.ForeignKey(
+        PoolDecision, verbose_name=_("decision"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    selected_on = models.DateField(_("selected on"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("selected provider")
+        verbose_name_plural = _("selected providers")
+        ordering = ["membership", "industry"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "industry"], condition=Q(is_active=True), name="one_active_selection"
+            ),
+            models.CheckConstraint(
+                condition=Q(round__isnull=False) | Q(decision__isnull=False), name="selection_has_a_source"
+            ),
+        ]

@@ -50,6 +50,14 @@ class Capability(models.TextChoices):
     FILE = "file", _("File and revise one's own N+X projects")
     VIEW_FILINGS = "view_filings", _("Read filings")
     REVIEW = "review", _("Review filings")
+    MANAGE_POOL = "manage_pool", _("Warn, remove and admit providers by decision")
+    RUN_SELECTION = "run_selection", _("Run provider selection rounds")
+    VIEW_SELECTION = "view_selection", _("Read provider selection rounds")
+    SCORE_SELECTION = "score_selection", _("Score providers in assigned selection rounds")
+    APPLY_SELECTION = "apply_selection", _("Keep one's provider profile and apply to selection rounds")
+    POST_PROGRESS = "post_progress", _("Post implementation progress of one's projects")
+    CONFIRM_PROGRESS = "confirm_progress", _("Confirm or dispute progress, rate and complain about a provider")
+    MANAGE_IMPLEMENTATION = "manage_implementation", _("Adjust project milestones and decide complaints")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -69,6 +77,14 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.FILE: frozenset({R.ENTERPRISE}),
     Capability.VIEW_FILINGS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
     Capability.REVIEW: frozenset({R.BUREAU_REVIEWER}),
+    Capability.MANAGE_POOL: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
+    Capability.RUN_SELECTION: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
+    Capability.VIEW_SELECTION: STAFF_READERS | {R.COMMITTEE_MEMBER, R.PROVIDER},
+    Capability.SCORE_SELECTION: frozenset({R.COMMITTEE_MEMBER}),
+    Capability.APPLY_SELECTION: frozenset({R.PROVIDER}),
+    Capability.POST_PROGRESS: frozenset({R.PROVIDER}),
+    Capability.CONFIRM_PROGRESS: frozenset({R.ENTERPRISE}),
+    Capability.MANAGE_IMPLEMENTATION: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
 }
 
 

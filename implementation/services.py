@@ -1,0 +1,231 @@
+"""Writes during implementation: milestones, the provider's progress posts with evidence, the enterprise's
+answer, completion, rating and complaints, and the bureau's adjustments and complaint decisions."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from filings.models import Application, Status
+from implementation.models import (
+    Complaint,
+    ComplaintStatus,
+    Milestone,
+    MilestoneTemplate,
+    PostStatus,
+    ProgressEvidence,
+    ProgressPost,
+    ProviderRating,
+)
+from portal.core.errors import Conflict, NotAllowed, PortalError
+from portal.core.files import stored_file_save
+from portal.core.roles import Capability
+from portal.core.services import record_save
+from portal.core.uploads import check_upload
+from programs.access import ProgramAccess
+
+MAX_EVIDENCE_FILES = 10
+
+
+def milestones_create(*, application: Application, approved_on: datetime.date, acting_user) -> list[Milestone]:
+    """Copy the track's milestone templates onto a just-approved project, due counted from `approved_on`.
+    A track without templates gets one milestone due at the implementation deadline."""
+    templates = MilestoneTemplate.objects.filter(
+        program_id=application.program_id, track=application.track, is_active=True
+    ).order_by("number")
+    specs = [(t.name, approved_on + datetime.timedelta(days=t.due_days)) for t in templates]
+    if not specs:
+        specs = [(_("Implementation complete"), application.implementation_deadline or approved_on)]
+    return [
+        record_save(
+            Milestone(application=application, number=number, name=name, due_on=due_on),
+            acting_user=acting_user,
+            reason=_("Milestones set at approval"),
+        )
+        for number, (name, due_on) in enumerate(specs, start=1)
+    ]
+
+
+def _lock_project(access, application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("provider__organisation", "enterprise__organisation")
+        .get(pk=application.pk, program=access.program)
+    )
+
+
+def _require_implementing(access, project):
+    access.require(Capability.POST_PROGRESS)
+    if project.provider is None or project.provider.organisation_id != access.user.organisation_id:
+        raise NotAllowed(_("Only the provider implementing this project may post its progress."))
+
+
+def _require_owner(access, project):
+    access.require(Capability.CONFIRM_PROGRESS)
+    if project.enterprise.organisation_id != access.user.organisation_id:
+        raise NotAllowed(_("Only the enterprise of this project may do this."))
+
+
+def _require_in_implementation(project):
+    if project.status != Status.APPROVED:
+        raise Conflict(_("The project is not in implementation."))
+    if project.completed_at is not None:
+        raise Conflict(_("The project's implementation is complete."))
+
+
+@transaction.atomic
+def milestone_save(
+    *, access: ProgramAccess, application: Application, name: str, due_on, reason: str, milestone=None
+) -> Milestone:
+    """The bureau renames, reschedules or adds a project milestone; the reason goes into its history."""
+    access.require(Capability.MANAGE_IMPLEMENTATION)
+    project = _lock_project(access, application)
+    _require_in_implementation(project)
+    if not (reason or "").strip():
+        raise PortalError(_("Record why the milestone changes."), fields={"reason": [_("Required.")]})
+    if milestone is None:
+        number = (project.milestones.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        milestone = Milestone(application=project, number=number)
+    elif milestone.application_id != project.pk:
+        raise PortalError(_("The milestone is not one of this project's."))
+    milestone.name, milestone.due_on = name, due_on
+    return record_save(milestone, acting_user=access.user, reason=reason)
+
+
+def progress_post(
+    *,
+    access: ProgramAccess,
+    application: Application,
+    milestone: Milestone,
+    percent: int,
+    text: str,
+    uploads=(),
+    claims_completion: bool = False,
+) -> ProgressPost:
+    """The implementing provider reports a milestone's progress, with evidence files and photos. Every file is
+    checked before anything is written; a refused post leaves nothing behind."""
+    uploads = list(uploads)
+    if len(uploads) > MAX_EVIDENCE_FILES:
+        raise PortalError(_("Attach at most %(count)d files to one update.") % {"count": MAX_EVIDENCE_FILES})
+    checked = [check_upload(upload) for upload in uploads]
+    if not (text or "").strip():
+        raise PortalError(_("Say what was done."), fields={"text": [_("Required.")]})
+    if percent is None or not 0 <= int(percent) <= 100:
+        raise PortalError(_("Progress is a percentage from 0 to 100."), fields={"percent": [_("Invalid.")]})
+    with transaction.atomic():
+        project = _lock_project(access, application)
+        _require_implementing(access, project)
+        _require_in_implementation(project)
+        milestone = project.milestones.filter(pk=milestone.pk, is_active=True).first()
+        if milestone is None:
+            raise PortalError(_("Choose one of the project's milestones."), fields={"milestone": [_("Invalid.")]})
+        if int(percent) < milestone.percent:
+            raise PortalError(
+                _("The enterprise has already confirmed %(percent)d%% of this milestone.")
+                % {"percent": milestone.percent},
+                fields={"percent": [_("Too low.")]},
+            )
+        if claims_completion:
+            unfinished = project.milestones.filter(is_active=True, percent__lt=100).exclude(pk=milestone.pk)
+            if int(percent) != 100 or unfinished.exists():
+                raise PortalError(
+                    _("Completion can be declared with 100%% on the last milestone once all others are confirmed.")
+                )
+        post = record_save(
+            ProgressPost(
+                application=project,
+                milestone=milestone,
+                percent=int(percent),
+                text=text.strip(),
+                claims_completion=claims_completion,
+                posted_by=access.user,
+            ),
+            acting_user=access.user,
+            reason=_("Progress posted"),
+        )
+        for upload, check in zip(uploads, checked, strict=True):
+            stored_file_save(
+                ProgressEvidence(post=post), upload=upload, acting_user=access.user, reason=_("Evidence"), checked=check
+            )
+    return post
+
+
+@transaction.atomic
+def progress_respond(*, access: ProgramAccess, post: ProgressPost, confirm: bool, response: str = "") -> ProgressPost:
+    """The enterprise confirms or disputes an update. A confirmation moves the milestone to the posted share;
+    a confirmed completion ends implementation."""
+    project = _lock_project(access, post.application)
+    _require_owner(access, project)
+    locked = ProgressPost.objects.select_for_update().get(pk=post.pk, application=project)
+    if locked.status != PostStatus.PENDING:
+        raise Conflict(
+            _("This update has already been answered: %(status)s.") % {"status": locked.get_status_display()}
+        )
+    response = (response or "").strip()
+    if not confirm and not response:
+        raise PortalError(_("Say what you dispute: the provider reads it."), fields={"response": [_("Required.")]})
+    _require_in_implementation(project)
+    now = timezone.now()
+    locked.status = PostStatus.CONFIRMED if confirm else PostStatus.DISPUTED
+    locked.responded_by, locked.responded_at, locked.response = access.user, now, response
+    record_save(locked, acting_user=access.user, reason=locked.get_status_display())
+    if confirm:
+        milestone = Milestone.objects.select_for_update().get(pk=locked.milestone_id)
+        if locked.percent > milestone.percent:
+            milestone.percent = locked.percent
+            record_save(milestone, acting_user=access.user, reason=_("Progress confirmed"))
+        if locked.claims_completion:
+            project.completed_at = now
+            record_save(project, acting_user=access.user, reason=_("Implementation complete"))
+    return locked
+
+
+@transaction.atomic
+def rating_give(*, access: ProgramAccess, application: Application, score: int, comment: str = "") -> ProviderRating:
+    """The enterprise rates its provider 1–5 once implementation is complete; once per project."""
+    project = _lock_project(access, application)
+    _require_owner(access, project)
+    if project.completed_at is None:
+        raise Conflict(_("Rate the provider once implementation is complete."))
+    if ProviderRating.objects.filter(application=project).exists():
+        raise Conflict(_("This project's provider has already been rated."))
+    if score is None or not 1 <= int(score) <= 5:
+        raise PortalError(_("Give 1 to 5 stars."), fields={"score": [_("Invalid.")]})
+    return record_save(
+        ProviderRating(application=project, score=int(score), comment=comment.strip(), rated_by=access.user),
+        acting_user=access.user,
+        reason=_("Provider rated"),
+    )
+
+
+@transaction.atomic
+def complaint_file(*, access: ProgramAccess, application: Application, text: str) -> Complaint:
+    """The enterprise complains about its provider on an approved project; the bureau decides."""
+    project = _lock_project(access, application)
+    _require_owner(access, project)
+    if project.status != Status.APPROVED or project.provider_id is None:
+        raise Conflict(_("Complaints concern the provider of an approved project."))
+    if not (text or "").strip():
+        raise PortalError(_("Describe the complaint."), fields={"text": [_("Required.")]})
+    return record_save(
+        Complaint(application=project, text=text.strip(), filed_by=access.user),
+        acting_user=access.user,
+        reason=_("Complaint filed"),
+    )
+
+
+@transaction.atomic
+def complaint_decide(*, access: ProgramAccess, complaint: Complaint, confirm: bool, note: str) -> Complaint:
+    """The bureau confirms (counts against the provider) or dismisses a complaint, with its reasons."""
+    access.require(Capability.MANAGE_IMPLEMENTATION)
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk, application__program=access.program)
+    if locked.status != ComplaintStatus.OPEN:
+        raise Conflict(
+            _("This complaint has already been decided: %(status)s.") % {"status": locked.get_status_display()}
+        )
+    if not (note or "").strip():
+        raise PortalError(_("Record the reasons for the decision."), fields={"note": [_("Required.")]})
+    locked.status = ComplaintStatus.CONFIRMED if confirm else ComplaintStatus.DISMISSED
+    locked.decided_by, locked.decided_at, locked.decision_note = access.user, timezone.now(), note.strip()
+    return record_save(locked, acting_user=access.user, reason=locked.get_status_display())

@@ -1,0 +1,71 @@
+"""Writes to score-sheet templates: loading the seeded sheets into a program, and new versions."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from portal.core.services import record_save
+from scoring.models import SheetItem, SheetSection, SheetTemplate
+
+SEED = Path(__file__).resolve().parent / "seed_data" / "sheet_templates.json"
+
+
+def seeded_sheets() -> dict:
+    return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def sheet_template_create(*, program, code: str, spec: dict, acting_user=None) -> SheetTemplate:
+    """A new template (or the next version of `code`) from a spec of sections and items with their maxima."""
+    latest = SheetTemplate.objects.filter(program=program, code=code).order_by("-version").first()
+    template = record_save(
+        SheetTemplate(
+            program=program,
+            code=code,
+            version=latest.version + 1 if latest else 1,
+            purpose=spec["purpose"],
+            name=spec["name"],
+            name_en=spec.get("name_en", ""),
+            source=spec.get("source", ""),
+        ),
+        acting_user=acting_user,
+        reason="seed" if acting_user is None else "new version",
+    )
+    for section_number, section_spec in enumerate(spec["sections"], start=1):
+        section = record_save(
+            SheetSection(
+                template=template,
+                number=section_number,
+                name=section_spec["name"],
+                name_en=section_spec.get("name_en", ""),
+            ),
+            acting_user=acting_user,
+        )
+        for item_number, item in enumerate(section_spec["items"], start=1):
+            record_save(
+                SheetItem(
+                    section=section,
+                    number=item_number,
+                    name=item["name"],
+                    name_en=item.get("name_en", ""),
+                    max_points=Decimal(item["max"]),
+                    is_bonus=item.get("bonus", False),
+                ),
+                acting_user=acting_user,
+            )
+    if latest:
+        latest.is_active = False
+        record_save(latest, acting_user=acting_user, reason="superseded", update_fields=["is_active", "updated_at"])
+    return template
+
+
+def sheet_templates_load(*, program, codes: list[str]) -> list[SheetTemplate]:
+    """Load the seeded sheets `codes` into `program` once (idempotent)."""
+    specs = seeded_sheets()
+    loaded = []
+    for code in codes:
+        existing = SheetTemplate.objects.filter(program=program, code=code).order_by("-version").first()
+        loaded.append(existing or sheet_template_create(program=program, code=code, spec=specs[code]))
+    return loaded
