@@ -26,7 +26,7 @@ class MilestoneTemplate(ProgramScopedModel):
     class Meta:
         verbose_name = _("milestone template")
         verbose_name_plural = _("milestone templates")
-        ordering = ["program", "track", "number"]
+        ordering = ["program_id", "track", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "track", "number"], condition=Q(is_active=True), name="milestone_number_unique"
@@ -52,7 +52,7 @@ class Milestone(BaseModel):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        ordering = ["application", "number"]
+        ordering = ["application_id", "number"]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="milestone_percent_at_most_100")]
 
     def __str__(self):
@@ -97,7 +97,7 @@ class ProgressPost(BaseModel):
     class Meta:
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
-        ordering = ["application", "-created_at", "-id"]
+        ordering = ["application_id", "-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="post_percent_at_most_100")]
 
 
@@ -107,7 +107,7 @@ class ProgressEvidence(StoredFile):
     class Meta:
         verbose_name = _("progress evidence")
         verbose_name_plural = _("progress evidence")
-        ordering = ["post", "id"]
+        ordering = ["post_id", "id"]
 
     def storage_path(self, filename):
         application = self.post.application

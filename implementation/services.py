@@ -2,6 +2,8 @@
 answer, completion, rating and complaints, and the bureau's adjustments and complaint decisions."""
 
 import datetime
+import json
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -229,3 +231,23 @@ def complaint_decide(*, access: ProgramAccess, complaint: Complaint, confirm: bo
     locked.status = ComplaintStatus.CONFIRMED if confirm else ComplaintStatus.DISMISSED
     locked.decided_by, locked.decided_at, locked.decision_note = access.user, timezone.now(), note.strip()
     return record_save(locked, acting_user=access.user, reason=locked.get_status_display())
+
+
+SEED_MILESTONES = Path(__file__).resolve().parent / "seed_data" / "milestones.json"
+
+
+def milestone_templates_load(*, program, tracks) -> int:
+    """Give each of `tracks` its seeded default milestones, unless the track already has some (idempotent)."""
+    seeded = json.loads(SEED_MILESTONES.read_text(encoding="utf-8"))
+    created = 0
+    for track in tracks:
+        if track not in seeded or MilestoneTemplate.objects.filter(program=program, track=track).exists():
+            continue
+        for number, (name, due_days) in enumerate(seeded[track], start=1):
+            record_save(
+                MilestoneTemplate(program=program, track=track, number=number, name=name, due_days=due_days),
+                acting_user=None,
+                reason="seed",
+            )
+            created += 1
+    return created

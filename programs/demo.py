@@ -20,6 +20,7 @@ from organisations.services import organisation_create
 from portal.core.roles import Role
 from portal.core.services import record_save
 from programs import reference_data
+from programs.demo_activity import demo_activity_build
 from programs.models import Batch, CalendarDay, CalendarDayKind, Industry, Program, Region
 from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus
@@ -500,6 +501,12 @@ def demo_build() -> list[Login]:
     for slug, program in programs.items():
         role_grant(program=program, user=reviewer, role=Role.BUREAU_REVIEWER)
         logins.append(Login(MULTI_PROGRAM_REVIEWER, slug, Role.BUREAU_REVIEWER, bureaus["jinhua-pilot"].name))
+    demo_activity_build(
+        programs=programs,
+        prefix=PROGRAM_LOGIN_PREFIX,
+        user_factory=_user,
+        organisations=others,
+    )
     _user(PLATFORM_ADMIN, display_name="平台运维管理员", is_staff=True, is_superuser=True)
     logins.append(Login(PLATFORM_ADMIN, "*", "superuser", ""))
     return logins

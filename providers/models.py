@@ -77,7 +77,7 @@ class ProviderCase(BaseModel):
     class Meta:
         verbose_name = _("provider case")
         verbose_name_plural = _("provider cases")
-        ordering = ["membership", "-year", "id"]
+        ordering = ["membership_id", "-year", "id"]
 
     def __str__(self):
         return self.title
@@ -104,7 +104,7 @@ class ProviderDocument(StoredFile):
     class Meta:
         verbose_name = _("provider document")
         verbose_name_plural = _("provider documents")
-        ordering = ["membership", "kind", "id"]
+        ordering = ["membership_id", "kind", "id"]
 
     def storage_path(self, filename):
         return f"private/providers/{self.membership.program_id}/{self.membership_id}/{filename}"
@@ -152,7 +152,7 @@ class SelectionRound(BaseModel):
     class Meta:
         verbose_name = _("selection round")
         verbose_name_plural = _("selection rounds")
-        ordering = ["program", "-opens_on", "-id"]
+        ordering = ["program_id", "-opens_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opens")
         ]
@@ -174,7 +174,7 @@ class CommitteeSeat(BaseModel):
     class Meta:
         verbose_name = _("committee seat")
         verbose_name_plural = _("committee seats")
-        ordering = ["round", "id"]
+        ordering = ["round_id", "id"]
         constraints = [models.UniqueConstraint(fields=["round", "member"], name="one_seat_per_member")]
 
     def __str__(self):
@@ -207,7 +207,7 @@ class RoundApplication(BaseModel):
     class Meta:
         verbose_name = _("round application")
         verbose_name_plural = _("round applications")
-        ordering = ["round", "applied_at", "id"]
+        ordering = ["round_id", "applied_at", "id"]
         constraints = [models.UniqueConstraint(fields=["round", "membership"], name="one_application_per_round")]
 
     def __str__(self):
@@ -240,7 +240,7 @@ class ConflictDeclaration(BaseModel):
     class Meta:
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
-        ordering = ["round", "id"]
+        ordering = ["round_id", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "member"], name="one_declaration_per_pair")]
 
 
@@ -268,7 +268,7 @@ class CommitteeSheet(BaseModel):
     class Meta:
         verbose_name = _("committee sheet")
         verbose_name_plural = _("committee sheets")
-        ordering = ["round", "application", "id"]
+        ordering = ["round_id", "application_id", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "member"], name="one_sheet_per_pair")]
 
 
@@ -280,7 +280,7 @@ class SheetScore(BaseModel):
     class Meta:
         verbose_name = _("item score")
         verbose_name_plural = _("item scores")
-        ordering = ["sheet", "item__section__number", "item__number"]
+        ordering = ["sheet_id", "item__section__number", "item__number"]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "item"], name="one_score_per_item"),
             models.CheckConstraint(condition=Q(points__gte=0), name="score_not_negative"),
@@ -308,7 +308,7 @@ class RoundResult(BaseModel):
     class Meta:
         verbose_name = _("round result")
         verbose_name_plural = _("round results")
-        ordering = ["round", "industry", "rank", "id"]
+        ordering = ["round_id", "industry_id", "rank", "id"]
         constraints = [
             models.UniqueConstraint(fields=["round", "application", "industry"], name="one_result_per_industry")
         ]
@@ -340,7 +340,7 @@ class PoolDecision(BaseModel):
     class Meta:
         verbose_name = _("provider decision")
         verbose_name_plural = _("provider decisions")
-        ordering = ["membership", "-decided_on", "-id"]
+        ordering = ["membership_id", "-decided_on", "-id"]
 
 
 class ProviderSelection(BaseModel):
@@ -365,7 +365,7 @@ class ProviderSelection(BaseModel):
     class Meta:
         verbose_name = _("selected provider")
         verbose_name_plural = _("selected providers")
-        ordering = ["membership", "industry"]
+        ordering = ["membership_id", "industry_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["membership", "industry"], condition=Q(is_active=True), name="one_active_selection"

@@ -38,6 +38,7 @@ def provider_list(*, access: ProgramAccess, industry="", status="", search=""):
         .annotate(
             selected_count=Count("selections", filter=Q(selections__is_active=True), distinct=True),
         )
+        .order_by("organisation__name", "pk")
     )
     if not access.can(Capability.VIEW_ALL_ENTERPRISES):
         qs = qs.exclude(status=PoolStatus.REMOVED)
@@ -97,6 +98,7 @@ def round_list(*, access: ProgramAccess):
             ),
             seat_count=Count("seats", filter=Q(seats__is_active=True), distinct=True),
         )
+        .order_by("-opens_on", "-pk")
     )
 
 

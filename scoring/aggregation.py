@@ -46,16 +46,16 @@ class Aggregate:
         """The arithmetic as a reader checks it, e.g. "(80 + 85 + 90) ÷ 3 = 85.00; dropped: 95 (highest)…"."""
         if self.score is None:
             return _("No submitted sheet.")
-        terms = " + ".join(f"{sheet.total.normalize():f}" for sheet in self.used)
+        terms = " + ".join(str(sheet.total) for sheet in self.used)
         text = f"({terms}) ÷ {len(self.used)} = {self.score}"
         if self.dropped:
             high, low = self.dropped
             text += "；" + _(
                 "dropped the highest %(high)s (%(high_member)s) and the lowest %(low)s (%(low_member)s)"
             ) % {
-                "high": f"{high.total.normalize():f}",
+                "high": str(high.total),
                 "high_member": high.member,
-                "low": f"{low.total.normalize():f}",
+                "low": str(low.total),
                 "low_member": low.member,
             }
         return text

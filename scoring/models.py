@@ -40,7 +40,7 @@ class SheetTemplate(Bilingual, BaseModel):
     class Meta:
         verbose_name = _("score-sheet template")
         verbose_name_plural = _("score-sheet templates")
-        ordering = ["program", "purpose", "code", "-version"]
+        ordering = ["program_id", "purpose", "code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["program", "code", "version"], name="sheet_template_version_unique")
         ]
@@ -60,7 +60,7 @@ class SheetSection(Bilingual, BaseModel):
     class Meta:
         verbose_name = _("score-sheet section")
         verbose_name_plural = _("score-sheet sections")
-        ordering = ["template", "number"]
+        ordering = ["template_id", "number"]
         constraints = [models.UniqueConstraint(fields=["template", "number"], name="sheet_section_number_unique")]
 
     def __str__(self):
@@ -80,7 +80,7 @@ class SheetItem(Bilingual, BaseModel):
     class Meta:
         verbose_name = _("score-sheet item")
         verbose_name_plural = _("score-sheet items")
-        ordering = ["section", "number"]
+        ordering = ["section_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["section", "number"], name="sheet_item_number_unique"),
             models.CheckConstraint(condition=Q(max_points__gt=0), name="sheet_item_max_positive"),

@@ -61,11 +61,12 @@ def sheet_template_create(*, program, code: str, spec: dict, acting_user=None) -
     return template
 
 
-def sheet_templates_load(*, program, codes: list[str]) -> list[SheetTemplate]:
-    """Load the seeded sheets `codes` into `program` once (idempotent)."""
+def sheet_templates_load(*, program, sheets: dict[str, str]) -> list[SheetTemplate]:
+    """Load seeded sheets into `program` once (idempotent); `sheets` maps the program's template code to the
+    seed it starts from."""
     specs = seeded_sheets()
     loaded = []
-    for code in codes:
+    for code, seed in sheets.items():
         existing = SheetTemplate.objects.filter(program=program, code=code).order_by("-version").first()
-        loaded.append(existing or sheet_template_create(program=program, code=code, spec=specs[code]))
+        loaded.append(existing or sheet_template_create(program=program, code=code, spec=specs[seed]))
     return loaded

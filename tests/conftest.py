@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from enterprises.models import SignupRequest
 from filings.models import Application, Attachment
@@ -99,6 +100,8 @@ def tenant_pair(db):
         link="/p/zza-secret-program/",
         source="zza:1",
     )
+    selection = _selection_objects(a, industry, provider, admin_a)
+    progress = _progress_objects(application, provider, admin_a)
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -144,8 +147,125 @@ def tenant_pair(db):
             application.filing_number,
             track.code,
             track.name,
+            *selection,
+            *progress,
         ],
     }
+
+
+def _selection_objects(program, industry, provider, actor):
+    """A selection round of program A with a seat, an applicant, a declared conflict, a sheet and a result,
+    and the provider's case and document. Returns their markers."""
+    from datetime import date
+
+    from providers.models import (
+        CommitteeSeat,
+        CommitteeSheet,
+        ConflictDeclaration,
+        PoolDecision,
+        ProviderCase,
+        ProviderDocument,
+        RoundApplication,
+        RoundResult,
+        SelectionRound,
+    )
+    from scoring.models import SheetItem, SheetSection, SheetTemplate
+
+    template = SheetTemplate.objects.create(program=program, code="zza-sheet", purpose="selection", name="ZZA评分表")
+    section = SheetSection.objects.create(template=template, number=1, name="ZZA评分章节")
+    SheetItem.objects.create(section=section, number=1, name="ZZA评分项", max_points=Decimal("100"))
+    selection_round = SelectionRound.objects.create(
+        program=program,
+        title="ZZA遴选轮次",
+        opens_on=date(2024, 1, 1),
+        closes_on=date(2024, 2, 1),
+        template=template,
+        status="scoring",
+        created_by=actor,
+    )
+    selection_round.industries.set([industry])
+    member = user_with_role(program, Role.COMMITTEE_MEMBER, username="zza-member", display_name="ZZA评委")
+    CommitteeSeat.objects.create(round=selection_round, member=member, capacity="ZZA席位")
+    entry = RoundApplication.objects.create(
+        round=selection_round,
+        membership=provider,
+        team="ZZA团队",
+        solution="ZZA方案",
+        local_support_staff=3,
+        applied_at=timezone.now(),
+    )
+    entry.industries.set([industry])
+    ConflictDeclaration.objects.create(
+        round=selection_round, member=member, application=entry, kind="other", note="ZZA关联说明"
+    )
+    CommitteeSheet.objects.create(round=selection_round, application=entry, member=actor, comment="ZZA评语")
+    RoundResult.objects.create(round=selection_round, application=entry, industry=industry, working="ZZA计算过程")
+    PoolDecision.objects.create(
+        membership=provider,
+        kind="warn",
+        reason="ZZA警告理由",
+        decided_on=date(2024, 3, 1),
+        decided_by=actor,
+        status_before="selected",
+        status_after="warned",
+    )
+    case = ProviderCase.objects.create(membership=provider, title="ZZA案例", client="ZZA客户", year=2023)
+    document = ProviderDocument(
+        membership=provider,
+        case=case,
+        kind="case",
+        original_name="ZZA案例证明.pdf",
+        content_type="application/pdf",
+        size=12,
+        sha256="0" * 64,
+        uploaded_by=actor,
+    )
+    document.file.save("zza-case.pdf", ContentFile(b"%PDF-ZZACASE\n"), save=True)
+    return [
+        template.name,
+        section.name,
+        "ZZA评分项",
+        selection_round.title,
+        member.display_name,
+        "ZZA团队",
+        "ZZA方案",
+        "ZZA关联说明",
+        "ZZA评语",
+        "ZZA计算过程",
+        "ZZA警告理由",
+        case.title,
+        case.client,
+        document.original_name,
+        "%PDF-ZZACASE",
+    ]
+
+
+def _progress_objects(application, provider, actor):
+    """Milestones, a progress update with a photo, a rating and a complaint on program A's filing."""
+    from datetime import date
+
+    from implementation.models import Complaint, Milestone, MilestoneTemplate, ProgressEvidence, ProgressPost
+
+    application.provider = provider
+    application.save()
+    MilestoneTemplate.objects.create(
+        program=application.program, track="zza-track", number=1, name="ZZA模板节点", due_days=30
+    )
+    milestone = Milestone.objects.create(application=application, number=1, name="ZZA里程碑", due_on=date(2024, 6, 1))
+    post = ProgressPost.objects.create(
+        application=application, milestone=milestone, percent=50, text="ZZA进度说明", posted_by=actor
+    )
+    evidence = ProgressEvidence(
+        post=post,
+        original_name="ZZA现场照片.png",
+        content_type="image/png",
+        size=16,
+        sha256="0" * 64,
+        uploaded_by=actor,
+    )
+    evidence.file.save("zza-photo.png", ContentFile(b"\x89PNG\r\n\x1a\nZZAPHOTO"), save=True)
+    Complaint.objects.create(application=application, text="ZZA投诉内容", filed_by=actor)
+    return ["ZZA模板节点", milestone.name, post.text, evidence.original_name, "ZZAPHOTO", "ZZA投诉内容"]
 
 
 @pytest.fixture

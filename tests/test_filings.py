@@ -376,12 +376,12 @@ def test_each_transition_notifies_the_people_involved_once(
     application = new_draft("通知测试项目")
     with django_capture_on_commit_callbacks(execute=True):
         application_transition(access=access_of(enterprise_user), application=application, action="submit")
-    told = Notification.objects.filter(source__startswith="filings.Transition:")
+    step = application.transitions.get()
+    told = Notification.objects.filter(source=f"filings.Transition:{step.pk}")
     assert reviewer in [item.recipient for item in told]
     assert enterprise_user not in [item.recipient for item in told]  # the actor is not told of its own step
     assert any("通知测试项目" in message.body for message in mailoutbox)
 
-    step = application.transitions.get()
     count = told.count()
     transition_notify(transition_id=step.pk)  # a task that runs twice sends once
     assert told.count() == count
@@ -390,7 +390,7 @@ def test_each_transition_notifies_the_people_involved_once(
         application_transition(
             access=access_of(reviewer), application=application, action="return", comment="请补充报价单"
         )
-    mine = Notification.objects.filter(recipient=enterprise_user)
+    mine = Notification.objects.filter(recipient=enterprise_user, link__endswith=f"/filings/{application.pk}/")
     assert mine.count() == 1 and "请补充报价单" in mine.get().text
 
     client.force_login(enterprise_user)

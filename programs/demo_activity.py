@@ -1,0 +1,204 @@
+"""The demo's activity on top of its reference data: provider selection rounds (one published per program,
+one still being scored in Wuyi), and an approved Wuyi project in implementation with progress and evidence.
+
+Everything goes through the same services the pages use, so the demo shows what a real program holds.
+Idempotent: a program that already has selection rounds is left as it is.
+"""
+
+import hashlib
+import struct
+import zlib
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from filings.models import Application
+from filings.services import application_create, application_transition
+from implementation.services import milestone_templates_load, progress_post, progress_respond
+from organisations.models import OrganisationKind
+from portal.core.roles import Role
+from programs.access import program_access
+from programs.models import ScenarioModule
+from programs.services import role_grant
+from providers import services as selection
+from providers.models import PoolMembership, PoolStatus, SelectionRound
+from scoring.models import SheetItem
+from scoring.services import sheet_templates_load
+from subsidies.models import PolicyTrack, VersionStatus
+
+SHEETS = {
+    "wuyi-2024": {"provider-selection": "wuyi-provider-selection"},
+    "yongkang-2024": {"provider-selection": "wuyi-provider-selection"},
+    "jinhua-pilot": {"provider-selection": "jinhua-provider-selection"},
+}
+EXTRA_MEMBERS = 4  # with the program's committee login, five sheets: enough to drop the extremes
+
+
+def demo_activity_build(*, programs: dict, prefix: dict, user_factory, organisations: dict) -> None:
+    for slug, program in programs.items():
+        sheet_templates_load(program=program, sheets=SHEETS[slug])
+        tracks = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
+        milestone_templates_load(program=program, tracks=list(tracks.values_list("code", flat=True)))
+        if SelectionRound.objects.filter(program=program).exists():
+            continue
+        members = _committee(program, prefix[slug], user_factory, organisations)
+        providers = _provider_users(program, prefix[slug], user_factory)
+        reviewer = get_user_model().objects.get(username=f"{prefix[slug]}-reviewer")
+        selected = [m for m in providers if m.status == PoolStatus.SELECTED]
+        _round(program, reviewer, members, {m: providers[m] for m in selected}, title="2024年度服务商遴选（第一批）")
+        if slug == "wuyi-2024":
+            pool = {m: providers[m] for m in providers if m.status == PoolStatus.POOL}
+            _round(program, reviewer, members, pool, title="2024年度服务商遴选（第二批）", publish=False)
+            _project_in_implementation(program, prefix[slug], reviewer)
+
+
+def _committee(program, prefix, user_factory, organisations):
+    main = get_user_model().objects.get(username=f"{prefix}-committee")
+    members = [main]
+    for number in range(2, EXTRA_MEMBERS + 2):
+        kind = OrganisationKind.ASSOCIATION if number % 2 else OrganisationKind.INSTITUTION
+        user = user_factory(
+            f"{prefix}-committee{number}",
+            display_name=f"{program.short_name}·评审委员{number}",
+            organisation=organisations[kind],
+        )
+        role_grant(program=program, user=user, role=Role.COMMITTEE_MEMBER)
+        members.append(user)
+    return members
+
+
+def _provider_users(program, prefix, user_factory) -> dict:
+    """One user per provider of the pool (the program's provider login for the first), to apply in rounds."""
+    users = {}
+    memberships = PoolMembership.objects.filter(program=program).select_related("organisation").order_by("pk")
+    main = get_user_model().objects.get(username=f"{prefix}-provider")
+    for number, membership in enumerate(memberships, start=1):
+        if membership.organisation_id == main.organisation_id:
+            users[membership] = main
+            continue
+        user = user_factory(
+            f"{prefix}-provider{number}",
+            display_name=f"{membership.organisation.name}·申报人",
+            organisation=membership.organisation,
+        )
+        role_grant(program=program, user=user, role=Role.PROVIDER)
+        users[membership] = user
+    return users
+
+
+def _points(member, provider, item) -> Decimal:
+    """A stable score between 70% and 98% of the item's maximum, different per member and provider."""
+    digest = hashlib.sha256(f"{member.username}|{provider.pk}|{item.pk}".encode()).digest()
+    share = Decimal(70 + digest[0] % 29) / Decimal(100)
+    return (item.max_points * share).quantize(Decimal("0.5"))
+
+
+def _round(program, reviewer, members, applicants: dict, *, title, publish=True):
+    if not applicants:
+        return
+    today = timezone.localdate()
+    staff = program_access(user=reviewer, slug=program.slug)
+    industries = {industry for membership in applicants for industry in membership.industries.all()}
+    template = program.sheet_templates.filter(purpose="selection", is_active=True).first()
+    selection_round = selection.round_create(
+        access=staff,
+        fields={
+            "title": title,
+            "opens_on": today - timedelta(days=20),
+            "closes_on": today,
+            "places": 3,
+            "template": template,
+            "notes": "按遴选办法，评审委员会由行业协会代表和试点企业代表组成。",
+        },
+        industries=sorted(industries, key=lambda industry: industry.sort_order),
+    )
+    for member in members:
+        selection.round_seat(access=staff, selection_round=selection_round, member=member, capacity="评审委员")
+    selection.round_advance(access=staff, selection_round=selection_round)
+    entries = []
+    for membership, user in applicants.items():
+        entries.append(
+            selection.round_apply(
+                access=program_access(user=user, slug=program.slug),
+                selection_round=selection_round,
+                industries=list(membership.industries.all()),
+                team="项目经理1名、实施顾问3名、驻场工程师2名",
+                solution="以行业共性N模块为底座，按企业需求配置X场景，3个月内上线。",
+                local_support_staff=membership.local_support_staff,
+            )
+        )
+    selection.round_advance(access=staff, selection_round=selection_round)
+    items = list(SheetItem.objects.filter(section__template=template))
+    for member in members if publish else members[1:]:
+        for entry in entries:
+            selection.sheet_save(
+                access=program_access(user=member, slug=program.slug),
+                selection_round=selection_round,
+                entry=entry,
+                scores={str(item.pk): _points(member, entry.membership, item) for item in items},
+                submit=True,
+            )
+    if publish:
+        selection.round_confirm(access=staff, selection_round=selection_round)
+        selection.round_publish(access=staff, selection_round=selection_round, published_on=today)
+
+
+def _project_in_implementation(program, prefix, reviewer):
+    """An approved Wuyi project with its provider: one milestone confirmed, the next reported with a photo."""
+    User = get_user_model()
+    enterprise_user = User.objects.get(username=f"{prefix}-enterprise")
+    provider_user = User.objects.get(username=f"{prefix}-provider")
+    enterprise = program_access(user=enterprise_user, slug=program.slug)
+    provider = PoolMembership.objects.get(program=program, organisation=provider_user.organisation)
+    module = ScenarioModule.objects.filter(program=program, kind="N").first()
+    application = application_create(
+        access=enterprise,
+        fields={"title": "炊具车间轻量化数字化改造", "track": "lightweight", "provider": provider},
+        lines=[
+            {"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal("200000")},
+            {
+                "module": None,
+                "part": "X",
+                "category": "hardware",
+                "description": "产线数据采集终端",
+                "amount": Decimal("60000"),
+            },
+        ],
+    )
+    application_transition(access=enterprise, application=application, action="submit")
+    application_transition(
+        access=program_access(user=reviewer, slug=program.slug), application=application, action="approve"
+    )
+    application = Application.objects.get(pk=application.pk)
+    first, second = list(application.milestones.order_by("number"))[:2]
+    implementer = program_access(user=provider_user, slug=program.slug)
+    post = progress_post(
+        access=implementer,
+        application=application,
+        milestone=first,
+        percent=100,
+        text="完成现场调研，实施方案经企业确认。",
+    )
+    progress_respond(access=enterprise, post=post, confirm=True, response="方案已确认。")
+    progress_post(
+        access=implementer,
+        application=application,
+        milestone=second,
+        percent=40,
+        text="MES 已部署，12 台设备完成数据采集终端安装，照片见附件。",
+        uploads=[SimpleUploadedFile("车间采集终端.png", demo_png(), content_type="image/png")],
+    )
+
+
+def demo_png(width=96, height=64) -> bytes:
+    """A small valid PNG (a blue gradient), so the demo's evidence photo is a real image."""
+    rows = b"".join(b"\x00" + b"".join(bytes((30, 80 + y * 2, 160 + x)) for x in range(width)) for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
