@@ -442,7 +442,12 @@ def sheet_save(
     access.require(Capability.SCORE_SELECTION)
     locked = _lock_round(access, selection_round)
     _seat_of(locked, access.user)
-    if entry.round_id != locked.pk or entry.status != ApplicationStatus.SUBMITTED:
+    entry = (
+        RoundApplication.objects.select_related("membership__organisation")
+        .filter(pk=entry.pk, round=locked, status=ApplicationStatus.SUBMITTED)
+        .first()
+    )
+    if entry is None:
         raise PortalError(_("The provider is not an applicant of this round."))
     if locked.status != RoundStatus.SCORING:
         raise Conflict(_("Scoring is not open: the round is “%(status)s”.") % {"status": locked.get_status_display()})

@@ -46,16 +46,16 @@ class Aggregate:
         """The arithmetic as a reader checks it, e.g. "(80 + 85 + 90) ÷ 3 = 85.00; dropped: 95 (highest)…"."""
         if self.score is None:
             return _("No submitted sheet.")
-        terms = " + ".join(str(sheet.total) for sheet in self.used)
+        terms = " + ".join(f"{sheet.total:.2f}" for sheet in self.used)
         text = f"({terms}) ÷ {len(self.used)} = {self.score}"
         if self.dropped:
             high, low = self.dropped
             text += "；" + _(
                 "dropped the highest %(high)s (%(high_member)s) and the lowest %(low)s (%(low_member)s)"
             ) % {
-                "high": str(high.total),
+                "high": f"{high.total:.2f}",
                 "high_member": high.member,
-                "low": str(low.total),
+                "low": f"{low.total:.2f}",
                 "low_member": low.member,
             }
         return text
