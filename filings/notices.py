@@ -1,23 +1,11 @@
 """Who hears of a filing's workflow step, and what they read."""
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from filings.models import Status, Transition
+from notifications.selectors import role_holders
 from notifications.services import notify
 from portal.core.roles import Role
-
-
-def _holders(program, role, organisation_id=None):
-    users = get_user_model().objects.filter(
-        is_active=True,
-        role_assignments__program=program,
-        role_assignments__role=role,
-        role_assignments__revoked_at__isnull=True,
-    )
-    if organisation_id is not None:
-        users = users.filter(organisation_id=organisation_id)
-    return list(users.distinct())
 
 
 def transition_notify(*, transition_id: int):
@@ -26,12 +14,12 @@ def transition_notify(*, transition_id: int):
     ).get(pk=transition_id)
     application = step.application
     program = application.program
-    enterprise_users = _holders(program, Role.ENTERPRISE, application.enterprise.organisation_id)
+    enterprise_users = role_holders(program, Role.ENTERPRISE, application.enterprise.organisation_id)
     recipients = list(enterprise_users)
     if step.to_status in (Status.SUBMITTED, Status.RESUBMITTED, Status.WITHDRAWN):
-        recipients += _holders(program, Role.BUREAU_REVIEWER)
+        recipients += role_holders(program, Role.BUREAU_REVIEWER)
     if step.to_status == Status.APPROVED and application.provider_id:
-        recipients += _holders(program, Role.PROVIDER, application.provider.organisation_id)
+        recipients += role_holders(program, Role.PROVIDER, application.provider.organisation_id)
     recipients = [user for user in recipients if user.pk != step.actor_id]
     text = (
         f"{application.enterprise.organisation.name}《{application.title}》："

@@ -3,6 +3,7 @@ answer, completion, rating and complaints, and the bureau's adjustments and comp
 
 import datetime
 import json
+import logging
 from pathlib import Path
 
 from django.db import transaction
@@ -28,6 +29,21 @@ from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
 
 MAX_EVIDENCE_FILES = 10
+logger = logging.getLogger(__name__)
+
+
+def _notify_after_commit(subject: str, object_id: int, event: str) -> None:
+    """Queue the notices once the change is committed; a broker outage never undoes the change."""
+
+    def dispatch():
+        from implementation.tasks import notify_task
+
+        try:
+            notify_task.delay(subject, object_id, event)
+        except Exception:  # noqa: BLE001 — a notice must never undo a decision
+            logger.exception("could not queue the %s notices of %s %s", event, subject, object_id)
+
+    transaction.on_commit(dispatch)
 
 
 def milestones_create(*, application: Application, approved_on: datetime.date, acting_user) -> list[Milestone]:
@@ -150,6 +166,7 @@ def progress_post(
             stored_file_save(
                 ProgressEvidence(post=post), upload=upload, acting_user=access.user, reason=_("Evidence"), checked=check
             )
+        _notify_after_commit("post", post.pk, "posted")
     return post
 
 
@@ -180,6 +197,7 @@ def progress_respond(*, access: ProgramAccess, post: ProgressPost, confirm: bool
         if locked.claims_completion:
             project.completed_at = now
             record_save(project, acting_user=access.user, reason=_("Implementation complete"))
+    _notify_after_commit("post", locked.pk, "answered")
     return locked
 
 
@@ -210,11 +228,13 @@ def complaint_file(*, access: ProgramAccess, application: Application, text: str
         raise Conflict(_("Complaints concern the provider of an approved project."))
     if not (text or "").strip():
         raise PortalError(_("Describe the complaint."), fields={"text": [_("Required.")]})
-    return record_save(
+    complaint = record_save(
         Complaint(application=project, text=text.strip(), filed_by=access.user),
         acting_user=access.user,
         reason=_("Complaint filed"),
     )
+    _notify_after_commit("complaint", complaint.pk, "filed")
+    return complaint
 
 
 @transaction.atomic
@@ -230,7 +250,9 @@ def complaint_decide(*, access: ProgramAccess, complaint: Complaint, confirm: bo
         raise PortalError(_("Record the reasons for the decision."), fields={"note": [_("Required.")]})
     locked.status = ComplaintStatus.CONFIRMED if confirm else ComplaintStatus.DISMISSED
     locked.decided_by, locked.decided_at, locked.decision_note = access.user, timezone.now(), note.strip()
-    return record_save(locked, acting_user=access.user, reason=locked.get_status_display())
+    record_save(locked, acting_user=access.user, reason=locked.get_status_display())
+    _notify_after_commit("complaint", locked.pk, "decided")
+    return locked
 
 
 SEED_MILESTONES = Path(__file__).resolve().parent / "seed_data" / "milestones.json"

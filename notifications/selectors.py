@@ -1,3 +1,5 @@
+from django.contrib.auth import get_user_model
+
 from notifications.models import Notification
 from programs.access import programs_for_user
 
@@ -11,3 +13,16 @@ def notification_list(*, user):
 
 def unread_count(*, user) -> int:
     return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
+def role_holders(program, role, organisation_id=None) -> list:
+    """Active users holding `role` in `program` (of one organisation when given): the people to tell."""
+    users = get_user_model().objects.filter(
+        is_active=True,
+        role_assignments__program=program,
+        role_assignments__role=role,
+        role_assignments__revoked_at__isnull=True,
+    )
+    if organisation_id is not None:
+        users = users.filter(organisation_id=organisation_id)
+    return list(users.distinct())

@@ -4,6 +4,7 @@
 Every write checks the caller's role through `ProgramAccess`, locks what it changes, and leaves history.
 """
 
+import logging
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -37,6 +38,22 @@ from providers.models import (
     SheetStatus,
 )
 from scoring.models import SheetItem, SheetPurpose
+
+logger = logging.getLogger(__name__)
+
+
+def _notify_after_commit(event: str, object_id: int) -> None:
+    """Queue the notices once the change is committed; a broker outage never undoes the change."""
+
+    def dispatch():
+        from providers.tasks import notify_task
+
+        try:
+            notify_task.delay(event, object_id)
+        except Exception:  # noqa: BLE001 — a notice must never undo a decision
+            logger.exception("could not queue the %s notices of %s", event, object_id)
+
+    transaction.on_commit(dispatch)
 
 
 def pool_membership_add(*, program, organisation, industries, joined_on, acting_user=None, **facts):
@@ -207,6 +224,7 @@ def pool_decide(
             record_save(selection, acting_user=access.user, reason=reason, update_fields=["is_active", "updated_at"])
     locked.status = after
     record_save(locked, acting_user=access.user, reason=f"{decision.get_kind_display()}：{reason}")
+    _notify_after_commit("decision", decision.pk)
     return decision
 
 
@@ -289,7 +307,9 @@ def round_seat(*, access: ProgramAccess, selection_round: SelectionRound, member
         raise Conflict(_("%(user)s already sits on this committee.") % {"user": member})
     seat = seat or CommitteeSeat(round=locked, member=member)
     seat.capacity, seat.is_active = capacity, True
-    return record_save(seat, acting_user=access.user, reason=_("Seated"))
+    record_save(seat, acting_user=access.user, reason=_("Seated"))
+    _notify_after_commit("seat", seat.pk)
+    return seat
 
 
 @transaction.atomic
@@ -555,4 +575,5 @@ def round_publish(*, access: ProgramAccess, selection_round: SelectionRound, pub
             record_save(membership, acting_user=access.user, reason=_("Selected in “%(round)s”") % {"round": locked})
     locked.status, locked.published_on = RoundStatus.PUBLISHED, published_on
     record_save(locked, acting_user=access.user, reason=_("Result published"))
+    _notify_after_commit("publish", locked.pk)
     return locked
