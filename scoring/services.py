@@ -70,3 +70,38 @@ def sheet_templates_load(*, program, sheets: dict[str, str]) -> list[SheetTempla
         existing = SheetTemplate.objects.filter(program=program, code=code).order_by("-version").first()
         loaded.append(existing or sheet_template_create(program=program, code=code, spec=specs[seed]))
     return loaded
+
+
+def sheet_template_in_use(template: SheetTemplate) -> bool:
+    """A template is fixed once a selection round past preparation uses it (acceptance reviews join later)."""
+    from providers.models import RoundStatus, SelectionRound
+
+    return SelectionRound.objects.filter(template=template).exclude(status=RoundStatus.DRAFT).exists()
+
+
+def sheet_template_spec(template: SheetTemplate) -> dict:
+    """The template as a spec `sheet_template_create` accepts: the starting point of its next version."""
+    return {
+        "purpose": template.purpose,
+        "name": template.name,
+        "name_en": template.name_en,
+        "source": template.source,
+        "sections": [
+            {
+                "name": section.name,
+                "name_en": section.name_en,
+                "items": [
+                    {"name": item.name, "name_en": item.name_en, "max": str(item.max_points), "bonus": item.is_bonus}
+                    for item in section.items.order_by("number")
+                ],
+            }
+            for section in template.sections.order_by("number")
+        ],
+    }
+
+
+def sheet_template_new_version(*, template: SheetTemplate, acting_user) -> SheetTemplate:
+    """Copy `template` as the next version of its code, to be edited while the old one stays as it was used."""
+    return sheet_template_create(
+        program=template.program, code=template.code, spec=sheet_template_spec(template), acting_user=acting_user
+    )
