@@ -1,12 +1,10 @@
 """Enterprise sign-up: a person registers (or claims) an enterprise for a program; the bureau decides."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import account_check, account_create
 from enterprises.models import EnterpriseProfile, SignupRequest, SignupStatus, VerificationStatus
 from enterprises.services import enterprise_profile_create
 from organisations import uscc as uscc_rules
@@ -23,19 +21,7 @@ def enterprise_sign_up(*, program, account: dict, enterprise: dict) -> SignupReq
     """Create the login and, unless the credit code is already registered, the organisation and its profile.
     The person gets no role until the bureau approves the request."""
     code = uscc_rules.validate(enterprise.pop("uscc"))
-    User = get_user_model()
-    if User.objects.filter(username=account["username"]).exists():
-        raise PortalError(_("This username is taken."), fields={"username": [_("Taken.")]})
-    user = User(
-        username=account["username"],
-        display_name=account.get("display_name", ""),
-        email=account.get("email", ""),
-        phone=account.get("phone", ""),
-    )
-    try:
-        validate_password(account["password"], user)
-    except ValidationError as error:
-        raise PortalError(" ".join(error.messages), fields={"password": error.messages}) from error
+    user = account_check(account)
     with transaction.atomic():
         organisation = Organisation.objects.filter(uscc=code).first()
         claimed = organisation is not None
@@ -48,10 +34,7 @@ def enterprise_sign_up(*, program, account: dict, enterprise: dict) -> SignupReq
             organisation = organisation_create(uscc=code, name=enterprise.pop("name"), kind=OrganisationKind.ENTERPRISE)
         else:
             enterprise.pop("name", None)
-        user.organisation = organisation
-        user.set_password(account["password"])
-        user._history_user = None
-        user.save()
+        account_create(user, password=account["password"], organisation=organisation)
         profile = EnterpriseProfile.objects.filter(program=program, organisation=organisation).first()
         if profile is None:
             profile = enterprise_profile_create(

@@ -374,3 +374,44 @@ class ProviderSelection(BaseModel):
                 condition=Q(round__isnull=False) | Q(decision__isnull=False), name="selection_has_a_source"
             ),
         ]
+
+
+class SignupStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the bureau")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProviderSignup(BaseModel):
+    """A provider's registration for a program: its organisation (by USCC), the industries it serves, its local
+    staff. The bureau checks it before the provider enters the resource pool and its person gets a role."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="provider_signups"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="provider_signups"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    industries = models.ManyToManyField("programs.Industry", verbose_name=_("industries"), related_name="+")
+    local_support_staff = models.PositiveIntegerField(_("local support staff"))
+    qualifications = models.TextField(_("qualifications"), blank=True)
+    claimed_existing = models.BooleanField(_("claims an organisation already registered"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=SignupStatus.choices, default=SignupStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("provider registration")
+        verbose_name_plural = _("provider registrations")
+        ordering = ["-created_at", "-id"]
