@@ -66,4 +66,5 @@ class QueueFilterForm(forms.Form):
         label=_("Submitted to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     search = forms.CharField(label=_("Enterprise, credit code or number"), required=False, max_length=60)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

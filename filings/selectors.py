@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, Category, Part
+from filings.models import Application, Category, Part, overdue_q
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -27,7 +28,19 @@ SORTS = {
     "number": "filing_number",
     "-number": "-filing_number",
 }
-FILTERS = ("status", "industry", "township", "track", "batch", "provider", "submitted_from", "submitted_to", "search")
+FILTERS = (
+    "status",
+    "industry",
+    "township",
+    "track",
+    "batch",
+    "provider",
+    "submitted_from",
+    "submitted_to",
+    "search",
+    "overdue",
+)
+TRUE_VALUES = {"1", "true", "yes", "on"}
 
 
 def _sum(condition):
@@ -82,6 +95,8 @@ def _filtered(qs, filters):
         qs = qs.filter(submitted_at__date__gte=value["submitted_from"])
     if value["submitted_to"]:
         qs = qs.filter(submitted_at__date__lte=value["submitted_to"])
+    if value["overdue"] is True or str(value["overdue"] or "").lower() in TRUE_VALUES:
+        qs = qs.filter(overdue_q(timezone.localdate()))
     if value["search"]:
         term = value["search"]
         qs = qs.filter(

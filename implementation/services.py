@@ -144,7 +144,11 @@ def progress_post(
                 % {"percent": milestone.percent},
                 fields={"percent": [_("Too low.")]},
             )
+        if project.progress_posts.filter(claims_completion=True, status=PostStatus.PENDING).exists():
+            raise Conflict(_("The provider has declared completion: wait for the enterprise's answer."))
         if claims_completion:
+            if project.progress_posts.filter(status=PostStatus.PENDING).exists():
+                raise PortalError(_("Declare completion once the enterprise has answered every earlier update."))
             unfinished = project.milestones.filter(is_active=True, percent__lt=100).exclude(pk=milestone.pk)
             if int(percent) != 100 or unfinished.exists():
                 raise PortalError(
@@ -213,7 +217,7 @@ def rating_give(*, access: ProgramAccess, application: Application, score: int, 
     if score is None or not 1 <= int(score) <= 5:
         raise PortalError(_("Give 1 to 5 stars."), fields={"score": [_("Invalid.")]})
     return record_save(
-        ProviderRating(application=project, score=int(score), comment=comment.strip(), rated_by=access.user),
+        ProviderRating(application=project, score=int(score), comment=(comment or "").strip(), rated_by=access.user),
         acting_user=access.user,
         reason=_("Provider rated"),
     )

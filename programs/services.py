@@ -11,7 +11,7 @@ from portal.core.services import record_save
 from programs.access import ProgramAccess
 from programs.models import Program, RoleAssignment
 
-CONFIGURABLE = ("industry", "scenariomodule", "batch", "calendarday")
+CONFIGURABLE = ("industry", "scenariomodule", "batch", "calendarday", "milestonetemplate")
 
 
 def config_save(*, access: ProgramAccess, instance, reason="", m2m=None):

@@ -14,6 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from enterprises.models import EnterpriseProfile
 from enterprises.selectors import enterprise_get, enterprise_list
+from filings.selectors import application_list
+from implementation.forms import MilestoneTemplateForm
+from implementation.models import MilestoneTemplate
+from implementation.selectors import overdue_count
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.history import history_entries
 from portal.core.queries import get_or_404
@@ -66,6 +70,13 @@ def dashboard(request, access):
         context["own_enterprises"] = list(enterprise_list(access=access))
     if access.can(Capability.VIEW_MEMBERS):
         context["member_count"] = selectors.role_assignment_list(access=access).count()
+    if access.can(Capability.VIEW_FILINGS):
+        # Staff count the program's overdue projects; an enterprise or a provider counts only its own.
+        context["overdue_count"] = (
+            overdue_count(program=access.program)
+            if access.can(Capability.VIEW_ALL_ENTERPRISES)
+            else application_list(access=access, filters={"overdue": True}).count()
+        )
     context["industries"] = list(selectors.industry_list(access=access))
     context["batches"] = list(selectors.batch_list(access=access))
     return _render(request, access, "programs/dashboard.html", context)
@@ -233,6 +244,12 @@ CONFIG_FORMS = {
     "scenario": (ScenarioModule, forms.ScenarioModuleForm, "programs:scenarios", gettext_lazy("scenario module")),
     "batch": (Batch, forms.BatchForm, "programs:calendar", gettext_lazy("batch")),
     "day": (CalendarDay, forms.CalendarDayForm, "programs:calendar", gettext_lazy("calendar day")),
+    "milestone": (
+        MilestoneTemplate,
+        MilestoneTemplateForm,
+        "implementation:milestone-templates",
+        gettext_lazy("milestone template"),
+    ),
 }
 
 
@@ -244,7 +261,7 @@ def config_edit(request, access, kind, pk=None):
         raise Http404
     model, form_class, back_url, label = CONFIG_FORMS[kind]
     instance = get_or_404(model.objects.filter(program=access.program), pk) if pk else model(program=access.program)
-    extra = {"program": access.program} if form_class is forms.ScenarioModuleForm else {}
+    extra = {"program": access.program} if form_class in (forms.ScenarioModuleForm, MilestoneTemplateForm) else {}
     form = form_class(request.POST or None, instance=instance, **extra)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
@@ -335,6 +352,7 @@ HISTORY_MODELS = {
     "enterprise": EnterpriseProfile,
     "provider": PoolMembership,
     "policyversion": PolicyVersion,
+    "milestonetemplate": MilestoneTemplate,
 }
 
 
