@@ -50,6 +50,8 @@ def complaint_list(*, access: ProgramAccess, status=""):
     )
     if not access.can(Capability.VIEW_ALL_ENTERPRISES):
         organisation = access.user.organisation_id
+        if organisation is None:
+            return qs.none()
         qs = qs.filter(
             Q(application__enterprise__organisation_id=organisation)
             | Q(application__provider__organisation_id=organisation)

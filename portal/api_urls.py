@@ -2,10 +2,22 @@ from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from filings import api as filings_api
+from implementation import api as implementation_api
+from portal.core import urlparams
 from programs import api as programs_api
+from providers import api as providers_api
 from subsidies import api as subsidies_api
 
 app_name = "api"
+
+urlparams.register("round", "providers.SelectionRound")
+urlparams.register("entry", "providers.RoundApplication", program_path="round__program")
+urlparams.register("provider", "providers.PoolMembership")
+urlparams.register("post", "implementation.ProgressPost", program_path="application__program")
+urlparams.register("complaint", "implementation.Complaint", program_path="application__program")
+
+SELECTION_ROUND = "programs/<slug:program>/selection-rounds/<int:round>/"
+APPLICATION = "programs/<slug:program>/applications/<int:application>/"
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
@@ -43,5 +55,38 @@ urlpatterns = [
         "programs/<slug:program>/applications/<int:application>/transitions/",
         filings_api.ApplicationTransitionApi.as_view(),
         name="application-transition",
+    ),
+    path(
+        "programs/<slug:program>/selection-rounds/",
+        providers_api.RoundListApi.as_view(),
+        name="selection-round-list",
+    ),
+    path(SELECTION_ROUND, providers_api.RoundDetailApi.as_view(), name="selection-round-detail"),
+    path(f"{SELECTION_ROUND}applications/", providers_api.RoundApplyApi.as_view(), name="selection-round-apply"),
+    path(f"{SELECTION_ROUND}conflicts/", providers_api.RoundConflictApi.as_view(), name="selection-round-conflict"),
+    path(
+        f"{SELECTION_ROUND}sheets/<int:entry>/",
+        providers_api.RoundSheetApi.as_view(),
+        name="selection-round-sheet",
+    ),
+    path(f"{SELECTION_ROUND}confirm/", providers_api.RoundConfirmApi.as_view(), name="selection-round-confirm"),
+    path(f"{SELECTION_ROUND}publish/", providers_api.RoundPublishApi.as_view(), name="selection-round-publish"),
+    path(
+        "programs/<slug:program>/providers/<int:provider>/decisions/",
+        providers_api.ProviderDecisionApi.as_view(),
+        name="provider-decision",
+    ),
+    path(f"{APPLICATION}progress/", implementation_api.ProgressApi.as_view(), name="application-progress"),
+    path(
+        f"{APPLICATION}progress/<int:post>/response/",
+        implementation_api.ProgressResponseApi.as_view(),
+        name="application-progress-response",
+    ),
+    path(f"{APPLICATION}rating/", implementation_api.RatingApi.as_view(), name="application-rating"),
+    path(f"{APPLICATION}complaints/", implementation_api.ComplaintListApi.as_view(), name="application-complaints"),
+    path(
+        "programs/<slug:program>/complaints/<int:complaint>/decision/",
+        implementation_api.ComplaintDecisionApi.as_view(),
+        name="complaint-decision",
     ),
 ]

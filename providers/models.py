@@ -275,7 +275,7 @@ class CommitteeSheet(BaseModel):
 class SheetScore(BaseModel):
     sheet = models.ForeignKey(CommitteeSheet, verbose_name=_("sheet"), on_delete=models.PROTECT, related_name="scores")
     item = models.ForeignKey("scoring.SheetItem", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("item score")

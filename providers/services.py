@@ -5,8 +5,9 @@ Every write checks the caller's role through `ProgramAccess`, locks what it chan
 """
 
 import logging
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -185,6 +186,10 @@ def pool_decide(
     locked = PoolMembership.objects.select_for_update().get(pk=membership.pk, program=access.program)
     before = locked.status
     decided_on = decided_on or timezone.localdate()
+    if decided_on > timezone.localdate() or decided_on < access.program.starts_on:
+        raise PortalError(
+            _("The decision date lies between the program's start and today."), fields={"decided_on": [_("Invalid.")]}
+        )
     if kind == DecisionKind.ADMIT:
         industries = list(industries)
         if not industries:
@@ -379,8 +384,9 @@ def round_apply(
         round=locked, membership=membership
     )
     entry.team, entry.solution, entry.local_support_staff = team, solution, local_support_staff
+    if entry.applied_at is None or entry.status == ApplicationStatus.WITHDRAWN:
+        entry.applied_at = timezone.now()  # a withdrawn application that returns queues anew for tie-breaks
     entry.status = ApplicationStatus.SUBMITTED
-    entry.applied_at = entry.applied_at or timezone.now()
     record_save(entry, acting_user=access.user, reason=_("Applied"))
     entry.industries.set(industries)
     return entry
@@ -431,20 +437,22 @@ def conflict_declare(
 # Selection rounds: committee sheets -----------------------------------------------------------------------
 
 
-def _points(raw, item) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise PortalError(
-            _("“%(item)s”: enter a number.") % {"item": item.display_name}, fields={f"item_{item.pk}": [_("Invalid.")]}
-        ) from None
-    if not value.is_finite() or value < 0 or value > item.max_points or value != value.quantize(Decimal("0.01")):
+SCORE_PATTERN = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$", re.ASCII)
+
+
+def _points(raw, item) -> Decimal | None:
+    """The score typed for `item`: None when left blank; refused unless 0 ≤ score ≤ the item's maximum, with at
+    most two decimals (plain ASCII digits)."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    if not SCORE_PATTERN.match(text) or Decimal(text) > item.max_points:
         raise PortalError(
             _("“%(item)s”: the score must lie between 0 and %(max)s, with at most two decimals.")
             % {"item": item.display_name, "max": item.max_points},
             fields={f"item_{item.pk}": [_("Out of range.")]},
         )
-    return value
+    return Decimal(text)
 
 
 @transaction.atomic
@@ -481,25 +489,35 @@ def sheet_save(
         raise Conflict(_("Your sheet for this provider is submitted and final."))
     items = list(SheetItem.objects.filter(section__template=locked.template).select_related("section"))
     known = {str(item.pk): item for item in items}
-    unknown = [key for key in scores if str(key) not in known]
+    unknown = [str(key)[:20] for key in scores if str(key) not in known]
     if unknown:
-        raise PortalError(_("The sheet has no item %(items)s.") % {"items": ", ".join(map(str, unknown))})
-    values = {str(key): _points(raw, known[str(key)]) for key, raw in scores.items() if str(raw).strip() != ""}
+        raise PortalError(
+            _("The sheet has no item %(items)s.") % {"items": ", ".join(unknown[:5])},
+            fields={"scores": [_("Unknown item.")]},
+        )
+    # The sheet as sent is the whole sheet: an item left out or blank has no score.
+    values = {key: _points(scores.get(key, scores.get(int(key))), item) for key, item in known.items()}
     if submit:
-        missing = [item.display_name for item in items if str(item.pk) not in values]
+        missing = [known[key] for key, value in values.items() if value is None]
         if missing:
             raise PortalError(
-                _("Score every item before submitting; missing: %(items)s") % {"items": "、".join(missing)}
+                _("Score every item before submitting; missing: %(items)s")
+                % {"items": "、".join(item.display_name for item in missing)},
+                fields={f"item_{item.pk}": [_("Required.")] for item in missing},
             )
+    scored = {key: value for key, value in values.items() if value is not None}
     sheet.comment = comment
-    sheet.total = sum(values.values(), Decimal("0"))
-    sheet.first_section = sum((value for key, value in values.items() if known[key].section.number == 1), Decimal("0"))
+    sheet.total = sum(scored.values(), Decimal("0"))
+    sheet.first_section = sum((value for key, value in scored.items() if known[key].section.number == 1), Decimal("0"))
     if submit:
         sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, timezone.now()
     record_save(sheet, acting_user=access.user, reason=_("Sheet submitted") if submit else _("Sheet saved"))
     existing = {score.item_id: score for score in sheet.scores.all()}
     for key, value in values.items():
-        score = existing.get(int(key)) or SheetScore(sheet=sheet, item=known[key])
+        score = existing.get(int(key))
+        if score is None and value is None:
+            continue
+        score = score or SheetScore(sheet=sheet, item=known[key])
         if score.pk is None or score.points != value:
             score.points = value
             record_save(score, acting_user=access.user)

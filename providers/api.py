@@ -1,0 +1,445 @@
+"""Provider selection in the API: rounds as each role may see them, applications, conflicts of interest,
+committee sheets, confirmation and publication, and the bureau's decisions on a provider."""
+
+from django.db.models import F
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.core.errors import PortalError
+from portal.core.roles import Capability
+from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from programs.selectors import industry_list
+from providers import selectors, services
+from providers.models import ConflictKind, DecisionKind, RoundStatus, SelectionRound, SheetStatus
+from scoring.selectors import sheet_structure
+
+ROUND_PATH = OpenApiParameter("round", OpenApiTypes.INT, OpenApiParameter.PATH, description="Selection round id")
+ENTRY_PATH = OpenApiParameter("entry", OpenApiTypes.INT, OpenApiParameter.PATH, description="Round application id")
+PROVIDER_PATH = OpenApiParameter("provider", OpenApiTypes.INT, OpenApiParameter.PATH, description="Provider id")
+MAX_ID = 2**63 - 1
+MAX_TEXT = 10_000
+
+
+def _industries(access, codes, *, field="industries"):
+    """The program's industries named by `codes`; an unknown code is a field error."""
+    codes = list(dict.fromkeys(codes))
+    found = {
+        industry.code: industry for industry in industry_list(access=access, with_counts=False).filter(code__in=codes)
+    }
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise PortalError(
+            _("The industry is not one of this program's."),
+            fields={field: [f"{code}: {_('Invalid.')}" for code in unknown]},
+        )
+    return [found[code] for code in codes]
+
+
+# Output --------------------------------------------------------------------------------------------------
+
+
+class TemplateOutput(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RoundOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField(help_text="draft, open, scoring, confirmed or published")
+    industries = serializers.SerializerMethodField()
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    places = serializers.IntegerField()
+    template = TemplateOutput()
+    applicant_count = serializers.IntegerField()
+    seat_count = serializers.IntegerField()
+
+    def get_industries(self, obj) -> list[str]:
+        return [industry.code for industry in obj.industries.all()]
+
+
+class ItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+    max_points = serializers.DecimalField(max_digits=6, decimal_places=2)
+    is_bonus = serializers.BooleanField()
+
+
+class SectionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+    items = ItemOutput(many=True)
+
+
+class ApplicantOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    provider = serializers.CharField(source="membership.organisation.name")
+    uscc = serializers.CharField(source="membership.organisation.uscc")
+    industries = serializers.SerializerMethodField()
+    applied_at = serializers.DateTimeField()
+    status = serializers.CharField()
+
+    def get_industries(self, obj) -> list[str]:
+        return [industry.code for industry in obj.industries.all()]
+
+
+class CellOutput(serializers.Serializer):
+    member = serializers.CharField()
+    applicant = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["conflict", "missing", "draft", "submitted"])
+
+
+class RankingRowOutput(serializers.Serializer):
+    applicant = serializers.IntegerField()
+    provider = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    first_section = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    sheets = serializers.IntegerField(help_text="Submitted sheets the score is the mean of")
+    working = serializers.CharField()
+    tie_break = serializers.CharField()
+    proposed = serializers.BooleanField(help_text="Within the round's places (selected, once confirmed)")
+
+
+class RankingTableOutput(serializers.Serializer):
+    industry = serializers.CharField()
+    rows = RankingRowOutput(many=True)
+
+
+class RoundDetailOutput(RoundOutput):
+    sheet = SectionOutput(many=True)
+    applicants = ApplicantOutput(many=True)
+    completeness = CellOutput(many=True, required=False, help_text="Only for those who run the round")
+    missing_sheets = serializers.IntegerField(required=False, help_text="Only for those who run the round")
+    ranking = RankingTableOutput(many=True, required=False, help_text="Only for those who may see it")
+
+
+def _ranking(selection_round) -> list[dict]:
+    """The live ranking while scoring; the stored results once the round is confirmed."""
+    if selection_round.status in (RoundStatus.CONFIRMED, RoundStatus.PUBLISHED):
+        results = selection_round.results.select_related("application__membership__organisation").order_by(
+            F("rank").asc(nulls_last=True), "application__applied_at", "id"
+        )
+        by_industry = {}
+        for result in results:
+            by_industry.setdefault(result.industry_id, []).append(
+                {
+                    "applicant": result.application_id,
+                    "provider": result.application.membership.organisation.name,
+                    "rank": result.rank,
+                    "score": result.score,
+                    "first_section": result.first_section,
+                    "sheets": result.sheets_used,
+                    "working": result.working,
+                    "tie_break": result.tie_break,
+                    "proposed": result.selected,
+                }
+            )
+        return [
+            {"industry": industry.code, "rows": by_industry.get(industry.pk, [])}
+            for industry in selection_round.industries.all()
+        ]
+    return [
+        {
+            "industry": table.industry.code,
+            "rows": [
+                {
+                    "applicant": row.entry.pk,
+                    "provider": row.entry.membership.organisation.name,
+                    "rank": row.rank,
+                    "score": row.aggregate.score,
+                    "first_section": row.aggregate.first_section,
+                    "sheets": len(row.aggregate.used),
+                    "working": row.aggregate.working,
+                    "tie_break": row.tie_break,
+                    "proposed": row.proposed,
+                }
+                for row in table.rows
+            ],
+        }
+        for table in selectors.round_ranking(selection_round)
+    ]
+
+
+# Rounds --------------------------------------------------------------------------------------------------
+
+
+@extend_schema(parameters=[PROGRAM_PATH])
+class RoundListApi(ProgramScopedMixin, generics.ListAPIView):
+    serializer_class = RoundOutput
+    queryset = SelectionRound.objects.none()  # for the schema only; requests use get_queryset
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.round_list(access=self.access)
+
+
+class RoundDetailApi(ProgramScopedMixin, APIView):
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH], responses=RoundDetailOutput)
+    def get(self, request, program, round):
+        access = self.access
+        selection_round = selectors.round_get(access=access, pk=round)
+        data = RoundOutput(selection_round).data
+        data["sheet"] = SectionOutput(sheet_structure(selection_round.template), many=True).data
+        data["applicants"] = ApplicantOutput(selectors.round_applicants(selection_round, access=access), many=True).data
+        if access.can(Capability.RUN_SELECTION):
+            grid = selectors.completeness(selection_round)
+            data["completeness"] = CellOutput(
+                [
+                    {"member": str(cell.member), "applicant": cell.entry.pk, "state": cell.state}
+                    for row in grid
+                    for cell in row
+                ],
+                many=True,
+            ).data
+            data["missing_sheets"] = sum(
+                1 for row in grid for cell in row if cell.state in ("missing", SheetStatus.DRAFT)
+            )
+        if selectors.may_see_ranking(access, selection_round):
+            data["ranking"] = RankingTableOutput(_ranking(selection_round), many=True).data
+        return Response(data)
+
+
+class ApplyInput(serializers.Serializer):
+    industries = serializers.ListField(child=serializers.SlugField(max_length=40), min_length=1, max_length=100)
+    team = serializers.CharField(max_length=MAX_TEXT)
+    solution = serializers.CharField(max_length=MAX_TEXT)
+    local_support_staff = serializers.IntegerField(min_value=0, max_value=100_000)
+
+
+class RoundApplicationOutput(ApplicantOutput):
+    team = serializers.CharField()
+    solution = serializers.CharField()
+    local_support_staff = serializers.IntegerField()
+
+
+class RoundApplyApi(ProgramScopedMixin, APIView):
+    """The provider applies to an open round, or revises its application while the round is open."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH], request=ApplyInput, responses={201: RoundApplicationOutput})
+    def post(self, request, program, round):
+        access = self.access
+        access.require(Capability.APPLY_SELECTION)
+        selection_round = selectors.round_get(access=access, pk=round)
+        data = ApplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        industries = _industries(access, fields.pop("industries"))
+        entry = services.round_apply(access=access, selection_round=selection_round, industries=industries, **fields)
+        entry = selectors.round_applicants(selection_round, access=access).get(pk=entry.pk)
+        return Response(RoundApplicationOutput(entry).data, status=201)
+
+
+class ConflictInput(serializers.Serializer):
+    applicant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    kind = serializers.ChoiceField(choices=ConflictKind.choices)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ConflictOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    applicant = serializers.IntegerField(source="application_id")
+    kind = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RoundConflictApi(ProgramScopedMixin, APIView):
+    """A committee member declares a link to an applicant; it does not score that applicant."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH], request=ConflictInput, responses={201: ConflictOutput})
+    def post(self, request, program, round):
+        access = self.access
+        access.require(Capability.SCORE_SELECTION)
+        selection_round = selectors.round_get(access=access, pk=round)
+        data = ConflictInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = selectors.entry_get(access=access, selection_round=selection_round, pk=data.validated_data["applicant"])
+        declaration = services.conflict_declare(
+            access=access,
+            selection_round=selection_round,
+            entry=entry,
+            kind=data.validated_data["kind"],
+            note=data.validated_data["note"],
+        )
+        return Response(ConflictOutput(declaration).data, status=201)
+
+
+# Committee sheets ----------------------------------------------------------------------------------------
+
+
+class SheetInput(serializers.Serializer):
+    scores = serializers.DictField(
+        child=serializers.CharField(max_length=20, allow_blank=True),
+        help_text='Points per item id, as decimal strings: {"12": "22.50"}. A blank value leaves the item unscored.',
+    )
+    comment = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    submit = serializers.BooleanField(required=False, default=False, help_text="Make the sheet final")
+
+
+class SheetOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    total = serializers.DecimalField(max_digits=7, decimal_places=2)
+    first_section = serializers.DecimalField(max_digits=7, decimal_places=2)
+    scores = serializers.SerializerMethodField()
+    comment = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+    def get_scores(self, obj) -> dict[str, str]:
+        return {str(score.item_id): f"{score.points:.2f}" for score in obj.scores.all()}
+
+
+class OtherSheetOutput(SheetOutput):
+    member = serializers.StringRelatedField()
+
+
+class OwnSheetOutput(SheetOutput):
+    others = OtherSheetOutput(many=True, help_text="The other sheets of this applicant the caller may read")
+
+
+def _item_errors_as_scores(error: PortalError) -> PortalError:
+    """The service names an item's error `item_<id>`; the API's input names it `scores.<id>`."""
+    items = {key: value for key, value in error.fields.items() if key.startswith("item_")}
+    if items:
+        rest = {key: value for key, value in error.fields.items() if key not in items}
+        error.fields = {**rest, "scores": {key.removeprefix("item_"): value for key, value in items.items()}}
+    return error
+
+
+class RoundSheetApi(ProgramScopedMixin, APIView):
+    """A committee member's sheet for one applicant: read it (with the others it may read), save or submit it."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH, ENTRY_PATH], responses=OwnSheetOutput)
+    def get(self, request, program, round, entry):
+        access = self.access
+        selection_round = selectors.round_get(access=access, pk=round)
+        applicant = selectors.entry_get(access=access, selection_round=selection_round, pk=entry)
+        visible = list(selectors.sheets_visible(access=access, entry=applicant))
+        own = next((sheet for sheet in visible if sheet.member_id == access.user.pk), None)
+        if own is None:
+            raise Http404
+        data = SheetOutput(own).data
+        data["others"] = OtherSheetOutput([sheet for sheet in visible if sheet.pk != own.pk], many=True).data
+        return Response(data)
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH, ENTRY_PATH], request=SheetInput, responses=SheetOutput)
+    def put(self, request, program, round, entry):
+        access = self.access
+        access.require(Capability.SCORE_SELECTION)
+        selection_round = selectors.round_get(access=access, pk=round)
+        applicant = selectors.entry_get(access=access, selection_round=selection_round, pk=entry)
+        data = SheetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            sheet = services.sheet_save(
+                access=access, selection_round=selection_round, entry=applicant, **data.validated_data
+            )
+        except PortalError as error:
+            raise _item_errors_as_scores(error) from None
+        sheet = selectors.sheets_visible(access=access, entry=applicant).get(pk=sheet.pk)
+        return Response(SheetOutput(sheet).data)
+
+
+# Confirmation and publication ----------------------------------------------------------------------------
+
+
+class ConfirmInput(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=MAX_TEXT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required while sheets are missing: why the round is confirmed without them",
+    )
+
+
+class PublishInput(serializers.Serializer):
+    published_on = serializers.DateField()
+
+
+class RoundConfirmApi(ProgramScopedMixin, APIView):
+    """Fix the ranking; the top places of each industry become the selected list."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH], request=ConfirmInput, responses=RoundOutput)
+    def post(self, request, program, round):
+        access = self.access
+        access.require(Capability.RUN_SELECTION)
+        selection_round = selectors.round_get(access=access, pk=round)
+        data = ConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.round_confirm(access=access, selection_round=selection_round, reason=data.validated_data["reason"])
+        return Response(RoundOutput(selectors.round_get(access=access, pk=selection_round.pk)).data)
+
+
+class RoundPublishApi(ProgramScopedMixin, APIView):
+    """Publish the confirmed list: its providers may be picked in their industries from then on."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH], request=PublishInput, responses=RoundOutput)
+    def post(self, request, program, round):
+        access = self.access
+        access.require(Capability.RUN_SELECTION)
+        selection_round = selectors.round_get(access=access, pk=round)
+        data = PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.round_publish(
+            access=access, selection_round=selection_round, published_on=data.validated_data["published_on"]
+        )
+        return Response(RoundOutput(selectors.round_get(access=access, pk=selection_round.pk)).data)
+
+
+# Decisions on a provider ---------------------------------------------------------------------------------
+
+
+class DecisionInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DecisionKind.choices)
+    reason = serializers.CharField(max_length=MAX_TEXT)
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    industries = serializers.ListField(
+        child=serializers.SlugField(max_length=40),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="For a later admission: the industries it is admitted for",
+    )
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class DecisionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    provider = serializers.IntegerField(source="membership_id")
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+    reference = serializers.CharField()
+    decided_on = serializers.DateField()
+    industries = serializers.SerializerMethodField()
+    status_before = serializers.CharField()
+    status_after = serializers.CharField()
+
+    def get_industries(self, obj) -> list[str]:
+        return [industry.code for industry in obj.industries.all()]
+
+
+class ProviderDecisionApi(ProgramScopedMixin, APIView):
+    """Admit a provider later (增选), warn or remove it, by a recorded decision."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, PROVIDER_PATH], request=DecisionInput, responses={201: DecisionOutput})
+    def post(self, request, program, provider):
+        access = self.access
+        access.require(Capability.MANAGE_POOL)
+        membership = selectors.provider_get(access=access, pk=provider)
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        industries = _industries(access, fields.pop("industries"))
+        decision = services.pool_decide(access=access, membership=membership, industries=industries, **fields)
+        return Response(DecisionOutput(decision).data, status=201)
