@@ -255,11 +255,11 @@ def round_ranking(selection_round) -> list[RankingTable]:
 def may_see_ranking(access: ProgramAccess, selection_round) -> bool:
     """Bureau and audit roles always; a committee member once it has no sheet left to submit; a provider once
     the result is published."""
-    if access.can(Capability.VIEW_ALL_ENTERPRISES):
+    if access.can(Capability.VIEW_ALL_ENTERPRISES) or selection_round.status == RoundStatus.PUBLISHED:
         return True
     if access.can(Capability.SCORE_SELECTION) and is_seated(selection_round, access.user):
         return not [pair for pair in missing_sheets(selection_round) if pair[0].pk == access.user.pk]
-    return selection_round.status == RoundStatus.PUBLISHED
+    return False
 
 
 def sheets_visible(*, access: ProgramAccess, entry: RoundApplication):

@@ -250,7 +250,10 @@ NEXT_STATUS = {RoundStatus.DRAFT: RoundStatus.OPEN, RoundStatus.OPEN: RoundStatu
 
 
 def _lock_round(access, selection_round) -> SelectionRound:
-    return SelectionRound.objects.select_for_update().get(pk=selection_round.pk, program=access.program)
+    locked = SelectionRound.objects.select_for_update().filter(pk=selection_round.pk, program=access.program).first()
+    if locked is None:
+        raise NotAllowed(_("The round is not one of this program's."))
+    return locked
 
 
 def _check_round_fields(access, fields, industries):
@@ -288,6 +291,13 @@ def round_update(*, access: ProgramAccess, selection_round: SelectionRound, fiel
         raise Conflict(_("The round is “%(status)s”: its set-up is fixed.") % {"status": locked.get_status_display()})
     industries = list(industries)
     _check_round_fields(access, fields, industries)
+    kept = {industry.pk for industry in industries}
+    applied = set(locked.applications.filter(status=ApplicationStatus.SUBMITTED).values_list("industries", flat=True))
+    if applied - kept:
+        raise PortalError(
+            _("Providers have applied in an industry you removed; keep it in the round."),
+            fields={"industries": [_("Invalid.")]},
+        )
     for name, value in fields.items():
         setattr(locked, name, value)
     record_save(locked, acting_user=access.user, reason=reason or _("Round changed"))

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from portal.core import urlparams
+from providers import views
+
+app_name = "providers"
+
+urlparams.register("round", "providers.SelectionRound")
+urlparams.register("seat", "providers.CommitteeSeat", program_path="round__program")
+urlparams.register("entry", "providers.RoundApplication", program_path="round__program")
+urlparams.register("provider", "providers.PoolMembership")
+urlparams.register("document", "providers.ProviderDocument", program_path="membership__program")
+urlparams.register("case", "providers.ProviderCase", program_path="membership__program")
+
+urlpatterns = [
+    # Selection rounds
+    path("rounds/", views.round_list, name="rounds"),
+    path("rounds/new/", views.round_new, name="round-new"),
+    path("rounds/<int:round>/", views.round_detail, name="round"),
+    path("rounds/<int:round>/edit/", views.round_edit, name="round-edit"),
+    path("rounds/<int:round>/advance/", views.round_advance, name="round-advance"),
+    path("rounds/<int:round>/seats/", views.round_seat, name="round-seat"),
+    path("rounds/<int:round>/seats/<int:seat>/remove/", views.round_unseat, name="round-unseat"),
+    path("rounds/<int:round>/confirm/", views.round_confirm, name="round-confirm"),
+    path("rounds/<int:round>/publish/", views.round_publish, name="round-publish"),
+    path("rounds/<int:round>/apply/", views.round_apply, name="round-apply"),
+    path("rounds/<int:round>/withdraw/", views.round_withdraw, name="round-withdraw"),
+    path("rounds/<int:round>/applicants/<int:entry>/", views.entry_detail, name="entry"),
+    path("rounds/<int:round>/applicants/<int:entry>/sheet/", views.sheet, name="sheet"),
+    path("rounds/<int:round>/applicants/<int:entry>/conflict/", views.conflict, name="conflict"),
+    # A provider's page and the bureau's decisions
+    path("providers/<int:provider>/", views.provider_detail, name="detail"),
+    path("providers/<int:provider>/decide/", views.provider_decide, name="decide"),
+    path("providers/<int:provider>/documents/<int:document>/", views.provider_document, name="document"),
+    # The provider's own profile
+    path("profile/", views.profile, name="profile"),
+    path("profile/cases/new/", views.case_edit, name="case-new"),
+    path("profile/cases/<int:case>/edit/", views.case_edit, name="case-edit"),
+    path("profile/cases/<int:case>/close/", views.case_close, name="case-close"),
+    path("profile/documents/", views.document_upload, name="document-upload"),
+    path("profile/documents/<int:document>/remove/", views.document_remove, name="document-remove"),
+]
