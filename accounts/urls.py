@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts.forms import LoginForm
 from enterprises.views import signup
+from providers.signup_views import provider_signup
 
 app_name = "accounts"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/<slug:program>/", signup, name="signup"),
+    path("signup/<slug:program>/provider/", provider_signup, name="provider-signup"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AccountSignupForm
 from enterprises.models import EnterpriseProfile, OutputBand, Scale
 from programs.models import Industry, Region, RegionLevel
 
 
-class SignupForm(forms.Form):
+class SignupForm(AccountSignupForm):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
     name = forms.CharField(
         label=_("Enterprise name"), max_length=120, help_text=_("Ignored when the credit code is already registered.")
@@ -23,17 +24,6 @@ class SignupForm(forms.Form):
         empty_value=None,
         choices=[("", _("Not assessed")), *[(level, str(level)) for level in range(0, 5)]],
     )
-    username = forms.RegexField(
-        label=_("Username"),
-        max_length=40,
-        regex=r"^[A-Za-z0-9_.@+-]+$",
-        help_text=_("Letters, digits and _ . @ + - only."),
-    )
-    display_name = forms.CharField(label=_("Your name"), max_length=60)
-    phone = forms.CharField(label=_("Phone"), max_length=30)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,12 +31,6 @@ class SignupForm(forms.Form):
             path__startswith=program.region.path, level=RegionLevel.TOWNSHIP
         )
         self.fields["industry"].queryset = Industry.objects.filter(program=program, is_active=True)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
-        return data
 
 
 class SignupDecisionForm(forms.Form):

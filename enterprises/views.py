@@ -77,13 +77,7 @@ def signup(request, program):
     form = forms.SignupForm(request.POST or None, program=target)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        account = {
-            "username": data["username"],
-            "display_name": data["display_name"],
-            "email": data["email"],
-            "phone": data["phone"],
-            "password": data["password1"],
-        }
+        account = form.account()
         enterprise = {
             key: data[key]
             for key in (

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AccountSignupForm
 from portal.core.roles import Role
 from programs.models import Industry
 from providers.models import ConflictKind, DecisionKind, DocumentKind, RoundStatus
@@ -330,3 +331,29 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = membership.cases.filter(is_active=True)
+
+
+class ProviderSignupForm(AccountSignupForm):
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
+    name = forms.CharField(
+        label=_("Provider name"), max_length=120, help_text=_("Ignored when the credit code is already registered.")
+    )
+    industries = _industry_field(_("Industries you serve"))
+    local_support_staff = forms.IntegerField(label=_("Local support staff"), min_value=0, max_value=10000)
+    qualifications = forms.CharField(
+        label=_("Qualifications"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Certifications, software enterprise status, honours."),
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industries"].queryset = Industry.objects.filter(program=program, is_active=True)
+        self.fields["industries"].label_from_instance = _industry_label
+
+    def provider(self) -> dict:
+        return {
+            key: self.cleaned_data[key]
+            for key in ("uscc", "name", "industries", "local_support_staff", "qualifications")
+        }

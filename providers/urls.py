@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portal.core import urlparams
-from providers import views
+from providers import signup_views, views
 
 app_name = "providers"
 
@@ -11,8 +11,12 @@ urlparams.register("entry", "providers.RoundApplication", program_path="round__p
 urlparams.register("provider", "providers.PoolMembership")
 urlparams.register("document", "providers.ProviderDocument", program_path="membership__program")
 urlparams.register("case", "providers.ProviderCase", program_path="membership__program")
+urlparams.register("provider_signup", "providers.ProviderSignup")
 
 urlpatterns = [
+    # Registrations of new providers
+    path("provider-signups/", signup_views.signups, name="signups"),
+    path("provider-signups/<int:provider_signup>/decide/", signup_views.signup_decide, name="signup-decide"),
     # Selection rounds
     path("rounds/", views.round_list, name="rounds"),
     path("rounds/new/", views.round_new, name="round-new"),

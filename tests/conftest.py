@@ -165,6 +165,7 @@ def _selection_objects(program, industry, provider, actor):
         PoolDecision,
         ProviderCase,
         ProviderDocument,
+        ProviderSignup,
         RoundApplication,
         RoundResult,
         SelectionRound,
@@ -210,6 +211,13 @@ def _selection_objects(program, industry, provider, actor):
         status_after="warned",
     )
     case = ProviderCase.objects.create(membership=provider, title="ZZA案例", client="ZZA客户", year=2023)
+    ProviderSignup.objects.create(
+        program=program,
+        user=UserFactory(username="zza-provider-applicant", display_name="ZZA服务商申请人"),
+        organisation=provider.organisation,
+        local_support_staff=2,
+        qualifications="ZZA资质说明",
+    )
     document = ProviderDocument(
         membership=provider,
         case=case,
@@ -235,6 +243,8 @@ def _selection_objects(program, industry, provider, actor):
         "ZZA警告理由",
         case.title,
         case.client,
+        "ZZA服务商申请人",
+        "ZZA资质说明",
         document.original_name,
         "%PDF-ZZACASE",
     ]

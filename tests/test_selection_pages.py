@@ -643,3 +643,43 @@ def test_pool_decision_and_profile_through_the_pages(client, pages):
     client.post(url("document-remove", document=document.pk))
     document.refresh_from_db()
     assert not document.is_active
+
+
+def test_a_provider_registers_and_the_bureau_admits_it_to_the_pool(client):
+    """Public registration with a USCC → pending, no role → the reviewer approves → in the pool, with the role."""
+    from organisations import uscc as uscc_rules
+    from programs.access import program_roles
+    from providers.models import PoolMembership, ProviderSignup
+
+    program = Program.objects.get(slug=SLUG)
+    Program.objects.filter(pk=program.pk).update(is_public=True)
+    doors = program.industries.get(code="doors")
+    code = uscc_rules.complete("91330723MA2BBBBB0")
+    form = {
+        "uscc": code,
+        "name": "武义新锐数字科技有限公司",
+        "industries": [doors.pk],
+        "local_support_staff": "5",
+        "qualifications": "ISO 9001",
+        "username": "new-provider",
+        "display_name": "王经理",
+        "phone": "13800000000",
+        "email": "",
+        "password1": "Strong#pass-2024",
+        "password2": "Strong#pass-2024",
+    }
+    bad = client.post(f"/accounts/signup/{SLUG}/provider/", {**form, "uscc": code[:-1] + ("Y" if code[-1] == "X" else "X")})
+    assert bad.status_code == 200 and not ProviderSignup.objects.filter(user__username="new-provider").exists()
+    response = client.post(f"/accounts/signup/{SLUG}/provider/", form)
+    assert response.status_code == 302
+    signup = ProviderSignup.objects.get(user__username="new-provider")
+    assert signup.status == "pending" and not program_roles(user=signup.user, program=program)
+
+    client.force_login(get_user_model().objects.get(username="wuyi-enterprise"))
+    assert client.post(f"/p/{SLUG}/provider-signups/{signup.pk}/decide/", {"decision": "approve"}).status_code == 403
+    client.force_login(get_user_model().objects.get(username="wuyi-reviewer"))
+    assert "武义新锐数字科技有限公司" in client.get(f"/p/{SLUG}/provider-signups/").content.decode()
+    client.post(f"/p/{SLUG}/provider-signups/{signup.pk}/decide/", {"decision": "approve"})
+    membership = PoolMembership.objects.get(program=program, organisation__uscc=code)
+    assert membership.status == "pool" and list(membership.industries.all()) == [doors]
+    assert Role.PROVIDER in program_roles(user=signup.user, program=program)
