@@ -63,6 +63,7 @@ class PostStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting the enterprise")
     CONFIRMED = "confirmed", _("Confirmed by the enterprise")
     DISPUTED = "disputed", _("Disputed by the enterprise")
+    SUPERSEDED = "superseded", _("Replaced by a later update")
 
 
 class ProgressPost(BaseModel):

@@ -154,6 +154,9 @@ def progress_post(
                 raise PortalError(
                     _("Completion can be declared with 100% on the last milestone once all others are confirmed.")
                 )
+        for older in project.progress_posts.filter(milestone=milestone, status=PostStatus.PENDING):
+            older.status = PostStatus.SUPERSEDED
+            record_save(older, acting_user=access.user, reason=_("Replaced by a later update"))
         post = record_save(
             ProgressPost(
                 application=project,

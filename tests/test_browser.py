@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from tests.conftest import chromium_path, need
 
@@ -149,3 +150,70 @@ def test_filing_journey(live_server, browser_page):
     page.screenshot(path=SHOTS / "13-filing-approved.png", full_page=True)
     application.refresh_from_db()
     assert application.status == "approved" and application.filing_number in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_selection_and_progress_journey(live_server, browser_page, tmp_path):
+    """A committee member scores, the reviewer confirms and publishes the round, the provider posts progress
+    with a photo, the enterprise confirms it."""
+    from filings.models import Application
+    from implementation.models import Milestone, ProgressPost
+    from programs.demo import demo_build
+    from programs.demo_activity import demo_png
+    from providers.models import ProviderSelection, SelectionRound
+
+    demo_build()
+    page, base = browser_page, live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())  # the pages ask before confirming and publishing
+    selection_round = SelectionRound.objects.get(program__slug="wuyi-2024", status="scoring")
+    entry = selection_round.applications.get()
+
+    log_in(page, base, "wuyi-committee")
+    page.goto(f"{base}/p/wuyi-2024/rounds/{selection_round.pk}/applicants/{entry.pk}/sheet/")
+    inputs = page.locator("form.sheet-form input[name^=item_]")
+    for index in range(inputs.count()):
+        inputs.nth(index).fill(str(18 + index))
+    page.screenshot(path=SHOTS / "20-committee-sheet.png", full_page=True)
+    with page.expect_navigation():
+        page.click("form.sheet-form button[name=submit][value='1']")
+    assert entry.sheets.get(member__username="wuyi-committee").total == 18 + 19 + 20 + 21
+
+    log_in(page, base, "wuyi-reviewer")
+    page.goto(f"{base}/p/wuyi-2024/rounds/{selection_round.pk}/")
+    with page.expect_navigation():
+        page.click(f"form[action$='/rounds/{selection_round.pk}/confirm/'] button[type=submit]")
+    page.fill("form[action$='/publish/'] input[name=published_on]", f"{timezone.localdate():%Y-%m-%d}")
+    with page.expect_navigation():
+        page.click("form[action$='/publish/'] button[type=submit]")
+    page.screenshot(path=SHOTS / "21-round-published.png", full_page=True)
+    selection_round.refresh_from_db()
+    assert selection_round.status == "published"
+    assert ProviderSelection.objects.filter(round=selection_round, membership=entry.membership).exists()
+    assert entry.membership.organisation.name in page.content()
+
+    project = Application.objects.get(program__slug="wuyi-2024", title="炊具车间轻量化数字化改造")
+    photo = tmp_path / "现场照片.png"
+    photo.write_bytes(demo_png())
+    second = Milestone.objects.get(application=project, number=2)
+    log_in(page, base, "wuyi-provider")
+    page.goto(f"{base}/p/wuyi-2024/filings/{project.pk}/progress/")
+    page.select_option("select[name=milestone]", str(second.pk))
+    page.fill("input[name=percent]", "70")
+    page.fill("textarea[name=text]", "浏览器上报：看板已上线")
+    page.set_input_files("input[name=files]", str(photo))
+    with page.expect_navigation():
+        page.click("form[action$='/progress/post/'] button[type=submit]")
+    post = ProgressPost.objects.get(application=project, text="浏览器上报：看板已上线")
+    assert post.evidence.get().original_name == "现场照片.png"
+    page.screenshot(path=SHOTS / "22-progress-posted.png", full_page=True)
+
+    log_in(page, base, "wuyi-enterprise")
+    page.goto(f"{base}/p/wuyi-2024/filings/{project.pk}/progress/")
+    assert page.locator("img[src*='/evidence/']").count() >= 1
+    with page.expect_navigation():
+        page.click(f"form[action$='/progress/{post.pk}/respond/'] button[value=confirm]")
+    post.refresh_from_db()
+    second.refresh_from_db()
+    assert post.status == "confirmed" and second.percent == 70
+    page.screenshot(path=SHOTS / "23-progress-confirmed.png", full_page=True)
