@@ -15,6 +15,7 @@ from enterprises.models import EnterpriseProfile, SignupRequest, TargetEnterpris
 from enterprises.selectors import enterprise_get
 from enterprises.services import enterprise_profile_update, profile_may_edit
 from portal.core.errors import PortalError
+from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.models import Program, ProgramStatus
@@ -95,10 +96,7 @@ def signup(request, program):
         try:
             signup_service.enterprise_sign_up(program=target, account=account, enterprise=enterprise)
         except PortalError as error:
-            for field_name, errors in error.fields.items():
-                form.add_error(field_name if field_name in form.fields else None, errors)
-            if not error.fields:
-                form.add_error(None, error.message)
+            show_portal_error(form, error)
         else:
             messages.success(
                 request,

@@ -19,6 +19,7 @@ from implementation.forms import MilestoneTemplateForm
 from implementation.models import MilestoneTemplate
 from implementation.selectors import overdue_count
 from portal.core.errors import NotAllowed, PortalError
+from portal.core.forms import show_portal_error
 from portal.core.history import history_entries
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -269,10 +270,7 @@ def config_edit(request, access, kind, pk=None):
         try:
             services.config_save(access=access, instance=obj, reason=form.cleaned_data["change_reason"], m2m=m2m)
         except PortalError as error:
-            for field_name, errors in error.fields.items():
-                form.add_error(field_name if field_name in form.fields else None, errors)
-            if not error.fields:
-                form.add_error(None, error.message)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Saved. The change is in the history."))
             return redirect(back_url, program=access.program.slug)

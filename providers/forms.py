@@ -32,14 +32,6 @@ def _industry_label(industry):
     return industry.display_name
 
 
-def portal_error_to_form(form, error):
-    """Show a PortalError on `form`: its message on top, and each field it names marked on that field."""
-    form.add_error(None, error.message)
-    for name, messages in (error.fields or {}).items():
-        if name in form.fields:
-            form.add_error(name, messages)
-
-
 # Selection rounds: set-up ----------------------------------------------------------------------------------
 
 

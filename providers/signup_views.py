@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enterprises.forms import SignupDecisionForm
 from portal.core.errors import PortalError
+from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.models import Program, ProgramStatus
@@ -29,10 +30,7 @@ def provider_signup(request, program):
         try:
             provider_sign_up(program=target, account=form.account(), provider=form.provider())
         except PortalError as error:
-            for field_name, errors in error.fields.items():
-                form.add_error(field_name if field_name in form.fields else None, errors)
-            if not error.fields:
-                form.add_error(None, error.message)
+            show_portal_error(form, error)
         else:
             messages.success(
                 request,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from implementation.selectors import provider_standing
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.files import stored_file_response
+from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.views import program_view
@@ -106,7 +107,7 @@ def round_new(request, access):
                 access=access, fields=form.round_fields(), industries=form.cleaned_data["industries"]
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Round created. Seat the committee, then open it for applications."))
             return _round_redirect(access, created)
@@ -134,7 +135,7 @@ def round_edit(request, access, round):
                 reason=form.cleaned_data["change_reason"],
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Saved. The change is in the history."))
             return _round_redirect(access, selection_round)
@@ -273,7 +274,7 @@ def round_seat(request, access, round):
                 capacity=form.cleaned_data["capacity"],
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("%(member)s sits on the committee.") % {"member": seat.member})
             return _round_redirect(access, selection_round)
@@ -308,7 +309,7 @@ def round_confirm(request, access, round):
         try:
             services.round_confirm(access=access, selection_round=selection_round, reason=form.cleaned_data["reason"])
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Result confirmed. Publish it when the bureau has announced it."))
             return _round_redirect(access, selection_round)
@@ -327,7 +328,7 @@ def round_publish(request, access, round):
                 access=access, selection_round=selection_round, published_on=form.cleaned_data["published_on"]
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Result published. The selected providers may now be picked."))
             return _round_redirect(access, selection_round)
@@ -377,7 +378,7 @@ def round_apply(request, access, round):
                 local_support_staff=form.cleaned_data["local_support_staff"],
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(
                 request,
@@ -481,7 +482,7 @@ def sheet(request, access, round, entry):
                 submit=submit,
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             if submit:
                 messages.success(request, _("Sheet submitted. It is final; the other members' sheets are shown now."))
@@ -608,7 +609,7 @@ def provider_decide(request, access, provider):
                 reference=form.cleaned_data["reference"],
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(
                 request,
@@ -652,7 +653,7 @@ def profile(request, access):
                 reason=form.cleaned_data["change_reason"],
             )
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Saved. The change is in the history."))
             return _profile_redirect(access)
@@ -684,7 +685,7 @@ def case_edit(request, access, case=None):
         try:
             services.provider_case_save(access=access, fields=form.case_fields(), case=instance)
         except PortalError as error:
-            forms.portal_error_to_form(form, error)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Case saved."))
             return _profile_redirect(access)

@@ -668,7 +668,9 @@ def test_a_provider_registers_and_the_bureau_admits_it_to_the_pool(client):
         "password1": "Strong#pass-2024",
         "password2": "Strong#pass-2024",
     }
-    bad = client.post(f"/accounts/signup/{SLUG}/provider/", {**form, "uscc": code[:-1] + ("Y" if code[-1] == "X" else "X")})
+    bad = client.post(
+        f"/accounts/signup/{SLUG}/provider/", {**form, "uscc": code[:-1] + ("Y" if code[-1] == "X" else "X")}
+    )
     assert bad.status_code == 200 and not ProviderSignup.objects.filter(user__username="new-provider").exists()
     response = client.post(f"/accounts/signup/{SLUG}/provider/", form)
     assert response.status_code == 302
