@@ -152,6 +152,7 @@ def progress_post(
             unfinished = project.milestones.filter(is_active=True, percent__lt=100).exclude(pk=milestone.pk)
             if int(percent) != 100 or unfinished.exists():
                 raise PortalError(
+                    # xgettext:no-python-format
                     _("Completion can be declared with 100% on the last milestone once all others are confirmed.")
                 )
         for older in project.progress_posts.filter(milestone=milestone, status=PostStatus.PENDING):

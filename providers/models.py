@@ -234,7 +234,7 @@ class ConflictDeclaration(BaseModel):
     application = models.ForeignKey(
         RoundApplication, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="conflicts"
     )
-    kind = models.CharField(_("link"), max_length=14, choices=ConflictKind.choices)
+    kind = models.CharField(_("relationship"), max_length=14, choices=ConflictKind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
