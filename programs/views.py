@@ -17,7 +17,7 @@ from enterprises.selectors import enterprise_get, enterprise_list
 from filings.selectors import application_list
 from implementation.forms import MilestoneTemplateForm
 from implementation.models import MilestoneTemplate
-from implementation.selectors import overdue_count
+from implementation.selectors import overdue_count, provider_standing
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.forms import show_portal_error
 from portal.core.history import history_entries
@@ -26,8 +26,8 @@ from portal.core.roles import Capability
 from programs import forms, selectors, services
 from programs.access import program_access
 from programs.models import Batch, CalendarDay, Industry, ModuleKind, Program, RoleAssignment, ScenarioModule
-from providers.models import PoolMembership, PoolStatus
-from providers.selectors import provider_list
+from providers.models import PoolMembership, PoolStatus, RoundStatus
+from providers.selectors import provider_list, round_list
 from subsidies.models import PolicyVersion
 
 PAGE_SIZE = 50
@@ -69,6 +69,12 @@ def dashboard(request, access):
         context["rollup"] = list(selectors.rollup_programs(access=access))
     if access.can(Capability.VIEW_OWN_ENTERPRISE) and not access.can(Capability.VIEW_ALL_ENTERPRISES):
         context["own_enterprises"] = list(enterprise_list(access=access))
+    if access.can(Capability.APPLY_SELECTION):
+        membership = provider_list(access=access).filter(organisation_id=access.user.organisation_id).first()
+        if membership is not None:
+            context["own_membership"] = membership
+            context["standing"] = provider_standing(membership)
+            context["open_rounds"] = round_list(access=access).filter(status=RoundStatus.OPEN).count()
     if access.can(Capability.VIEW_MEMBERS):
         context["member_count"] = selectors.role_assignment_list(access=access).count()
     if access.can(Capability.VIEW_FILINGS):

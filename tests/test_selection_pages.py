@@ -685,3 +685,14 @@ def test_a_provider_registers_and_the_bureau_admits_it_to_the_pool(client):
     membership = PoolMembership.objects.get(program=program, organisation__uscc=code)
     assert membership.status == "pool" and list(membership.industries.all()) == [doors]
     assert Role.PROVIDER in program_roles(user=signup.user, program=program)
+
+
+def test_the_provider_sees_its_standing_on_the_dashboard(client):
+    provider = get_user_model().objects.get(username="wuyi-provider")
+    client.force_login(provider)
+    response = client.get(f"/p/{SLUG}/")
+    standing = response.context["standing"]
+    assert response.context["own_membership"].organisation_id == provider.organisation_id
+    assert (standing.projects, standing.in_implementation, standing.overdue) == (1, 1, 0)
+    client.force_login(get_user_model().objects.get(username="wuyi-enterprise"))
+    assert "standing" not in client.get(f"/p/{SLUG}/").context
