@@ -67,7 +67,7 @@ def milestones_create(*, application: Application, approved_on: datetime.date, a
 
 def _lock_project(access, application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("provider__organisation", "enterprise__organisation")
         .get(pk=application.pk, program=access.program)
     )
@@ -249,7 +249,7 @@ def complaint_file(*, access: ProgramAccess, application: Application, text: str
 def complaint_decide(*, access: ProgramAccess, complaint: Complaint, confirm: bool, note: str) -> Complaint:
     """The bureau confirms (counts against the provider) or dismisses a complaint, with its reasons."""
     access.require(Capability.MANAGE_IMPLEMENTATION)
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk, application__program=access.program)
+    locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk, application__program=access.program)
     if locked.status != ComplaintStatus.OPEN:
         raise Conflict(
             _("This complaint has already been decided: %(status)s.") % {"status": locked.get_status_display()}

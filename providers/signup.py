@@ -62,7 +62,7 @@ def provider_signup_decide(*, access: ProgramAccess, signup: ProviderSignup, app
         raise PortalError(_("Give the reason; the applicant reads it."), fields={"reason": [_("Required.")]})
     with transaction.atomic():
         locked = (
-            ProviderSignup.objects.select_for_update()
+            ProviderSignup.objects.select_for_update(of=("self",))
             .select_related("user", "organisation")
             .get(pk=signup.pk, program=access.program)
         )
