@@ -5,9 +5,7 @@ Every write checks the caller's role through `ProgramAccess`, locks what it chan
 """
 
 import logging
-import re
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +36,8 @@ from providers.models import (
     SheetScore,
     SheetStatus,
 )
-from scoring.models import SheetItem, SheetPurpose
+from scoring.models import SheetPurpose
+from scoring.sheets import sheet_fill
 
 logger = logging.getLogger(__name__)
 
@@ -447,24 +446,6 @@ def conflict_declare(
 # Selection rounds: committee sheets -----------------------------------------------------------------------
 
 
-SCORE_PATTERN = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$", re.ASCII)
-
-
-def _points(raw, item) -> Decimal | None:
-    """The score typed for `item`: None when left blank; refused unless 0 ≤ score ≤ the item's maximum, with at
-    most two decimals (plain ASCII digits)."""
-    text = str(raw if raw is not None else "").strip()
-    if not text:
-        return None
-    if not SCORE_PATTERN.match(text) or Decimal(text) > item.max_points:
-        raise PortalError(
-            _("“%(item)s”: the score must lie between 0 and %(max)s, with at most two decimals.")
-            % {"item": item.display_name, "max": item.max_points},
-            fields={f"item_{item.pk}": [_("Out of range.")]},
-        )
-    return Decimal(text)
-
-
 @transaction.atomic
 def sheet_save(
     *,
@@ -497,37 +478,18 @@ def sheet_save(
     ).first() or CommitteeSheet(round=locked, application=entry, member=access.user)
     if sheet.status == SheetStatus.SUBMITTED:
         raise Conflict(_("Your sheet for this provider is submitted and final."))
-    items = list(SheetItem.objects.filter(section__template=locked.template).select_related("section"))
-    known = {str(item.pk): item for item in items}
-    unknown = [str(key)[:20] for key in scores if str(key) not in known]
-    if unknown:
-        raise PortalError(
-            _("The sheet has no item %(items)s.") % {"items": ", ".join(unknown[:5])},
-            fields={"scores": [_("Unknown item.")]},
-        )
-    # The sheet as sent is the whole sheet: an item left out or blank has no score.
-    values = {key: _points(scores.get(key, scores.get(int(key))), item) for key, item in known.items()}
-    if submit:
-        missing = [known[key] for key, value in values.items() if value is None]
-        if missing:
-            raise PortalError(
-                _("Score every item before submitting; missing: %(items)s")
-                % {"items": "、".join(item.display_name for item in missing)},
-                fields={f"item_{item.pk}": [_("Required.")] for item in missing},
-            )
-    scored = {key: value for key, value in values.items() if value is not None}
+    filled = sheet_fill(locked.template, scores, complete=submit)
     sheet.comment = comment
-    sheet.total = sum(scored.values(), Decimal("0"))
-    sheet.first_section = sum((value for key, value in scored.items() if known[key].section.number == 1), Decimal("0"))
+    sheet.total, sheet.first_section = filled.total, filled.first_section
     if submit:
         sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, timezone.now()
     record_save(sheet, acting_user=access.user, reason=_("Sheet submitted") if submit else _("Sheet saved"))
     existing = {score.item_id: score for score in sheet.scores.all()}
-    for key, value in values.items():
+    for key, value in filled.values.items():
         score = existing.get(int(key))
         if score is None and value is None:
             continue
-        score = score or SheetScore(sheet=sheet, item=known[key])
+        score = score or SheetScore(sheet=sheet, item=filled.items[key])
         if score.pk is None or score.points != value:
             score.points = value
             record_save(score, acting_user=access.user)
