@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from acceptance.models import TrackRubric
+from acceptance.services import track_rubric_set
 from filings.models import Application
 from filings.services import application_create, application_transition
 from implementation.services import milestone_templates_load, progress_post, progress_respond
@@ -30,9 +32,23 @@ from scoring.services import sheet_templates_load
 from subsidies.models import PolicyTrack, VersionStatus
 
 SHEETS = {
-    "wuyi-2024": {"provider-selection": "wuyi-provider-selection"},
-    "yongkang-2024": {"provider-selection": "wuyi-provider-selection"},
-    "jinhua-pilot": {"provider-selection": "jinhua-provider-selection"},
+    "wuyi-2024": {"provider-selection": "wuyi-provider-selection", "acceptance": "nx-lightweight-acceptance"},
+    "yongkang-2024": {
+        "provider-selection": "wuyi-provider-selection",
+        "acceptance": "nx-lightweight-acceptance",
+        "acceptance-midlevel": "midlevel-factory-acceptance",
+    },
+    "jinhua-pilot": {"provider-selection": "jinhua-provider-selection", "acceptance": "nx-lightweight-acceptance"},
+}
+# Which rubric each track is accepted on ("" is the program's default).
+RUBRICS = {
+    "wuyi-2024": {"": "acceptance"},
+    "yongkang-2024": {
+        "": "acceptance",
+        "midlevel-pilot": "acceptance-midlevel",
+        "midlevel-promotion": "acceptance-midlevel",
+    },
+    "jinhua-pilot": {"": "acceptance"},
 }
 EXTRA_MEMBERS = 4  # with the program's committee login, five sheets: enough to drop the extremes
 
@@ -40,6 +56,10 @@ EXTRA_MEMBERS = 4  # with the program's committee login, five sheets: enough to 
 def demo_activity_build(*, programs: dict, prefix: dict, user_factory, organisations: dict) -> None:
     for slug, program in programs.items():
         sheet_templates_load(program=program, sheets=SHEETS[slug])
+        for track, code in RUBRICS[slug].items():
+            if not TrackRubric.objects.filter(program=program, track=track).exists():
+                template = program.sheet_templates.filter(code=code, is_active=True).get()
+                track_rubric_set(program=program, track=track, template=template)
         tracks = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
         milestone_templates_load(program=program, tracks=list(tracks.values_list("code", flat=True)))
         if SelectionRound.objects.filter(program=program).exists():

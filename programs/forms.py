@@ -82,6 +82,9 @@ class ProgramSettingsForm(ReasonMixin, forms.ModelForm):
             "is_public",
             "selection_drop_extremes",
             "selection_drop_min_sheets",
+            "acceptance_pass_mark",
+            "acceptance_min_experts",
+            "announcement_working_days",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

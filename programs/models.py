@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -87,6 +89,19 @@ class Program(BilingualNameMixin, BaseModel):
     )
     selection_drop_min_sheets = models.PositiveSmallIntegerField(
         _("sheets needed before dropping"), default=5, validators=[MinValueValidator(3)]
+    )
+    acceptance_pass_mark = models.DecimalField(
+        _("acceptance pass mark"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("60"),
+        help_text=_("The experts' mean total (bonus points included) a project needs to pass acceptance."),
+    )
+    acceptance_min_experts = models.PositiveSmallIntegerField(
+        _("experts per acceptance panel, at least"), default=3, validators=[MinValueValidator(1)]
+    )
+    announcement_working_days = models.PositiveSmallIntegerField(
+        _("public announcement (working days)"), default=7, validators=[MinValueValidator(1)]
     )
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Publishes the calculator and announcements to everyone.")

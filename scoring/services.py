@@ -73,10 +73,14 @@ def sheet_templates_load(*, program, sheets: dict[str, str]) -> list[SheetTempla
 
 
 def sheet_template_in_use(template: SheetTemplate) -> bool:
-    """A template is fixed once a selection round past preparation uses it (acceptance reviews join later)."""
+    """A template is fixed once a selection round past preparation or an acceptance review uses it."""
+    from acceptance.models import AcceptanceReview
     from providers.models import RoundStatus, SelectionRound
 
-    return SelectionRound.objects.filter(template=template).exclude(status=RoundStatus.DRAFT).exists()
+    return (
+        SelectionRound.objects.filter(template=template).exclude(status=RoundStatus.DRAFT).exists()
+        or AcceptanceReview.objects.filter(template=template).exists()
+    )
 
 
 def sheet_template_spec(template: SheetTemplate) -> dict:

@@ -58,6 +58,12 @@ class Capability(models.TextChoices):
     POST_PROGRESS = "post_progress", _("Post implementation progress of one's projects")
     CONFIRM_PROGRESS = "confirm_progress", _("Confirm or dispute progress, rate and complain about a provider")
     MANAGE_IMPLEMENTATION = "manage_implementation", _("Adjust project milestones and decide complaints")
+    VIEW_ACCEPTANCE = "view_acceptance", _("Read acceptance reviews")
+    REQUEST_ACCEPTANCE = "request_acceptance", _("Request acceptance of one's completed project")
+    COSIGN_ACCEPTANCE = "cosign_acceptance", _("Co-sign the acceptance request of a project one implemented")
+    RUN_ACCEPTANCE = "run_acceptance", _("Assign panels, close acceptance reviews, run announcements")
+    SCORE_ACCEPTANCE = "score_acceptance", _("Score assigned projects on the acceptance rubric")
+    AUDIT_ACCEPTANCE = "audit_acceptance", _("Record audited investment and the audit conclusion")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -85,6 +91,12 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.POST_PROGRESS: frozenset({R.PROVIDER}),
     Capability.CONFIRM_PROGRESS: frozenset({R.ENTERPRISE}),
     Capability.MANAGE_IMPLEMENTATION: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
+    Capability.VIEW_ACCEPTANCE: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER, R.EXPERT, R.FINANCIAL_AUDITOR},
+    Capability.REQUEST_ACCEPTANCE: frozenset({R.ENTERPRISE}),
+    Capability.COSIGN_ACCEPTANCE: frozenset({R.PROVIDER}),
+    Capability.RUN_ACCEPTANCE: frozenset({R.BUREAU_REVIEWER}),
+    Capability.SCORE_ACCEPTANCE: frozenset({R.EXPERT}),
+    Capability.AUDIT_ACCEPTANCE: frozenset({R.FINANCIAL_AUDITOR}),
 }
 
 

@@ -1,0 +1,130 @@
+"""Reads of acceptance: which rubric a project is scored on, who may not judge it, the panel's result with its
+working, and the reviews each role may see."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from acceptance.models import AcceptanceReview, ExpertSheet, ReviewStatus, SheetStatus, TrackRubric
+from organisations.models import affiliated
+from portal.core.errors import NotAllowed
+from portal.core.queries import get_or_404
+from portal.core.roles import Capability
+from programs.access import ProgramAccess
+from scoring import aggregation
+
+
+def rubric_for(application):
+    """The rubric of the project's track, else the program's default rubric."""
+    rubrics = TrackRubric.objects.filter(program_id=application.program_id, track__in=[application.track, ""])
+    chosen = sorted(rubrics.select_related("template"), key=lambda rubric: rubric.track == "")
+    return chosen[0].template if chosen else None
+
+
+def parties(review) -> list:
+    """The organisations whose people may not judge the project: its enterprise and its implementing provider."""
+    application = review.application
+    found = [application.enterprise.organisation]
+    if application.provider_id:
+        found.append(application.provider.organisation)
+    return found
+
+
+def related(organisation, party) -> bool:
+    return organisation is not None and affiliated(organisation.pk, organisation.group_id, party.pk, party.group_id)
+
+
+def all_sheets_in(review) -> bool:
+    seated = set(review.seats.filter(is_active=True).values_list("expert_id", flat=True))
+    submitted = set(review.sheets.filter(status=SheetStatus.SUBMITTED).values_list("expert_id", flat=True))
+    return bool(seated) and seated <= submitted
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    score: Decimal | None
+    passed: bool
+    pass_mark: Decimal
+    working: str
+
+
+def review_result(review) -> ReviewResult:
+    """The mean of the submitted sheets' totals (bonus included; no extremes dropped) against the pass mark."""
+    sheets = review.sheets.filter(status=SheetStatus.SUBMITTED).select_related("expert")
+    result = aggregation.aggregate(
+        [
+            aggregation.Sheet(member=str(sheet.expert), total=sheet.total, first_section=Decimal("0"))
+            for sheet in sheets
+        ],
+        drop_extremes=False,
+        min_sheets=0,
+    )
+    pass_mark = review.application.program.acceptance_pass_mark
+    passed = result.score is not None and result.score >= pass_mark
+    verdict = _("passed (pass mark %(mark)s)") if passed else _("failed (pass mark %(mark)s)")
+    return ReviewResult(
+        score=result.score,
+        passed=passed,
+        pass_mark=pass_mark,
+        working=f"{result.working}；{verdict % {'mark': pass_mark}}",
+    )
+
+
+def review_list(*, access: ProgramAccess, status=""):
+    """Reviews the caller may see: all for bureau and audit roles; its own projects' for an enterprise or a
+    provider; those it sits on for an expert; those it audits for a financial auditor."""
+    access.require(Capability.VIEW_ACCEPTANCE)
+    qs = AcceptanceReview.objects.filter(application__program=access.program)
+    if not access.can(Capability.VIEW_ALL_ENTERPRISES):
+        organisation = access.user.organisation_id
+        visible = Q(pk__in=[])
+        if access.can(Capability.REQUEST_ACCEPTANCE) and organisation:
+            visible |= Q(application__enterprise__organisation_id=organisation)
+        if access.can(Capability.COSIGN_ACCEPTANCE) and organisation:
+            visible |= Q(application__provider__organisation_id=organisation)
+        if access.can(Capability.SCORE_ACCEPTANCE):
+            visible |= Q(pk__in=access.user.expert_seats.filter(is_active=True).values("review_id"))
+        if access.can(Capability.AUDIT_ACCEPTANCE):
+            visible |= Q(financial_auditor=access.user)
+        qs = qs.filter(visible)
+    qs = qs.select_related(
+        "application__enterprise__organisation", "application__provider__organisation", "template"
+    ).order_by("-created_at", "-pk")
+    return qs.filter(status=status) if status else qs
+
+
+def review_get(*, access: ProgramAccess, pk) -> AcceptanceReview:
+    return get_or_404(review_list(access=access), pk)
+
+
+def sheets_visible(*, access: ProgramAccess, review):
+    """Bureau and audit roles read every sheet; an expert its own, and the others' once its own is submitted."""
+    qs = ExpertSheet.objects.filter(review=review).select_related("expert").prefetch_related("scores__item__section")
+    if access.can(Capability.VIEW_ALL_ENTERPRISES):
+        return qs
+    if access.can(Capability.SCORE_ACCEPTANCE):
+        own_submitted = qs.filter(expert=access.user, status=SheetStatus.SUBMITTED).exists()
+        return (
+            qs.filter(Q(expert=access.user) | Q(status=SheetStatus.SUBMITTED))
+            if own_submitted
+            else qs.filter(expert=access.user)
+        )
+    raise NotAllowed(_("Your roles in this program do not allow this."))
+
+
+def ready_for_subsidy(*, program):
+    """Projects whose announcement ended without objection: what a calculation run picks up."""
+    return AcceptanceReview.objects.filter(application__program=program, status=ReviewStatus.ANNOUNCED)
+
+
+def audited_facts(review) -> dict:
+    """The audited amounts as the policy engine's investment facts."""
+    audit = review.audit
+    return {
+        "n_investment": audit.n_total,
+        "x_investment": audit.x_total,
+        "total_investment": audit.total,
+        "automation_investment": audit.automation,
+    }
