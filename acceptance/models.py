@@ -283,3 +283,89 @@ class Objection(BaseModel):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         ordering = ["review_id", "created_at", "id"]
+
+
+class DigitalLevelStandard(ProgramScopedModel):
+    """What a digital level takes (domain.md "Digital level"): a score floor and a number of business scenes
+    assessed at that level or above. Program data: the bureau confirms it against the official index."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="digital_level_standards"
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    min_score = models.DecimalField(_("score floor"), max_digits=5, decimal_places=2)
+    min_scenes = models.PositiveSmallIntegerField(_("scenes at this level or above"))
+
+    class Meta:
+        verbose_name = _("digital level standard")
+        verbose_name_plural = _("digital level standards")
+        ordering = ["program_id", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "level"], name="one_standard_per_level"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="level_one_to_four"),
+        ]
+
+
+class AssessmentPhase(models.TextChoices):
+    BEFORE = "before", _("Before transformation")
+    AFTER = "after", _("After transformation")
+
+
+SCENE_COUNT = 16  # 数字化经营: sixteen business scenes, each rated 1–4
+
+
+class DigitalAssessment(BaseModel):
+    """An on-site digital-level assessment of an enterprise, before or after its transformation."""
+
+    application = models.ForeignKey(
+        "filings.Application", verbose_name=_("project"), on_delete=models.PROTECT, related_name="digital_assessments"
+    )
+    phase = models.CharField(_("phase"), max_length=6, choices=AssessmentPhase.choices)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    basics = models.DecimalField(_("digital basics (of 50)"), max_digits=5, decimal_places=2)
+    management = models.DecimalField(_("digital management (of 30)"), max_digits=5, decimal_places=2)
+    results = models.DecimalField(_("digital results (of 20)"), max_digits=5, decimal_places=2)
+    scene_levels = models.JSONField(_("business scene levels"), help_text=_("Sixteen levels from 1 to 4, in order."))
+    level = models.PositiveSmallIntegerField(_("resulting level"))
+    reason = models.TextField(_("why this level"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("digital-level assessment")
+        verbose_name_plural = _("digital-level assessments")
+        ordering = ["application_id", "phase", "-assessed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    basics__gte=0,
+                    basics__lte=50,
+                    management__gte=0,
+                    management__lte=30,
+                    results__gte=0,
+                    results__lte=20,
+                ),
+                name="assessment_scores_within_maxima",
+            )
+        ]
+
+    @property
+    def score(self):
+        return self.basics + self.management + self.results
+
+
+class AssessmentReport(StoredFile):
+    assessment = models.ForeignKey(
+        DigitalAssessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="reports"
+    )
+
+    class Meta:
+        verbose_name = _("assessment report")
+        verbose_name_plural = _("assessment reports")
+        ordering = ["assessment_id", "id"]
+
+    def storage_path(self, filename):
+        application = self.assessment.application
+        return f"private/assessments/{application.program_id}/{application.pk}/{filename}"

@@ -128,3 +128,52 @@ def audited_facts(review) -> dict:
         "total_investment": audit.total,
         "automation_investment": audit.automation,
     }
+
+
+def after_level(review) -> int | None:
+    """The digital level assessed after transformation (Jinhua), if any."""
+    assessment = (
+        review.application.digital_assessments.filter(phase="after", is_active=True).order_by("-assessed_on").first()
+    )
+    return assessment.level if assessment else None
+
+
+def review_estimate(review):
+    """The policy engine's proposed subsidy on the audited amounts: (version, result), or a PortalError.
+    The acceptance date is the day the review was decided."""
+    from filings.selectors import current_batch
+    from subsidies.quotes import QuoteInput, quote
+
+    application = review.application
+    profile = application.enterprise
+    batch = application.batch or current_batch(application.program, (review.decided_at or review.created_at).date())
+    facts = audited_facts(review)
+    return quote(
+        program=application.program,
+        data=QuoteInput(
+            track=application.track,
+            industry=profile.industry.code,
+            scale=profile.scale,
+            batch=batch.number if batch else None,
+            level=after_level(review),
+            accepted_on=(review.decided_at or review.created_at).date(),
+            **facts,
+        ),
+    )
+
+
+def announcement_list(*, program):
+    """Projects in announcement (or on hold) of the program, for the public announcement page."""
+    return (
+        AcceptanceReview.objects.filter(
+            application__program=program, status__in=[ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD]
+        )
+        .select_related(
+            "application__enterprise__organisation",
+            "application__enterprise__industry",
+            "application__provider__organisation",
+            "application__batch",
+            "audit",
+        )
+        .order_by("announcement_starts_on", "pk")
+    )

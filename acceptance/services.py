@@ -3,16 +3,23 @@ the financial audit, the result, the public announcement and its objections. Eve
 `ReviewTransition` row and a history row."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acceptance import selectors
+from acceptance.digital_level import Standard, digital_level
 from acceptance.models import (
     AMOUNT_FIELDS,
+    SCENE_COUNT,
     AcceptanceReview,
+    AssessmentPhase,
+    AssessmentReport,
     AuditReport,
+    DigitalAssessment,
+    DigitalLevelStandard,
     ExpertConflict,
     ExpertScore,
     ExpertSeat,
@@ -382,3 +389,84 @@ def track_rubric_set(*, program, track: str, template, acting_user=None) -> Trac
     )
     rubric.template = template
     return record_save(rubric, acting_user=acting_user, reason=_("Rubric chosen"))
+
+
+# Digital-level assessments (Jinhua pilot) -----------------------------------------------------------------
+
+# The seeded standard: score floors from domain.md; the scene counts are the portal's defaults, for the bureau
+# to confirm against the official index (工信厅企业〔2024〕56号).
+DEFAULT_STANDARDS = {1: ("20", 2), 2: ("40", 4), 3: ("60", 6), 4: ("80", 8)}
+
+
+def digital_level_standards_load(*, program) -> int:
+    created = 0
+    for level, (floor, scenes) in DEFAULT_STANDARDS.items():
+        if not DigitalLevelStandard.objects.filter(program=program, level=level).exists():
+            record_save(
+                DigitalLevelStandard(program=program, level=level, min_score=Decimal(floor), min_scenes=scenes),
+                acting_user=None,
+                reason="seed",
+            )
+            created += 1
+    return created
+
+
+def assessment_record(
+    *,
+    access: ProgramAccess,
+    application: Application,
+    phase: str,
+    assessed_on: date,
+    basics: Decimal,
+    management: Decimal,
+    results: Decimal,
+    scene_levels: list,
+    report=None,
+) -> DigitalAssessment:
+    """Record an assessment before or after transformation; the level is computed from the program's standards,
+    with its reason. A new assessment of the same phase replaces the earlier one (which stays on record)."""
+    access.require(Capability.ASSESS_LEVEL)
+    if phase not in AssessmentPhase.values:
+        raise PortalError(_("Choose before or after transformation."), fields={"phase": [_("Invalid.")]})
+    levels = list(scene_levels or [])
+    if len(levels) != SCENE_COUNT or any(not isinstance(v, int) or not 1 <= v <= 4 for v in levels):
+        raise PortalError(
+            _("Rate each of the %(count)d business scenes from 1 to 4.") % {"count": SCENE_COUNT},
+            fields={"scene_levels": [_("Invalid.")]},
+        )
+    standards = [
+        Standard(level=s.level, min_score=s.min_score, min_scenes=s.min_scenes)
+        for s in DigitalLevelStandard.objects.filter(program=access.program)
+    ]
+    if not standards:
+        raise PortalError(_("The program has no digital-level standard; ask the bureau admin."))
+    checked = check_upload(report) if report is not None else None
+    with transaction.atomic():
+        project = Application.objects.select_for_update(of=("self",)).get(pk=application.pk, program=access.program)
+        assessment = DigitalAssessment(
+            application=project,
+            phase=phase,
+            assessor=access.user,
+            assessed_on=assessed_on,
+            basics=basics,
+            management=management,
+            results=results,
+            scene_levels=levels,
+            level=0,
+            reason="",
+        )
+        result = digital_level(score=assessment.score, scene_levels=levels, standards=standards)
+        assessment.level, assessment.reason = result.level, result.reason
+        for earlier in project.digital_assessments.filter(phase=phase, is_active=True):
+            earlier.is_active = False
+            record_save(earlier, acting_user=access.user, reason=_("Replaced by a new assessment"))
+        record_save(assessment, acting_user=access.user, reason=result.reason)
+        if report is not None:
+            stored_file_save(
+                AssessmentReport(assessment=assessment),
+                upload=report,
+                acting_user=access.user,
+                reason=_("Assessment report"),
+                checked=checked,
+            )
+    return assessment

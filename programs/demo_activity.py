@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from acceptance.models import TrackRubric
-from acceptance.services import track_rubric_set
+from acceptance.services import digital_level_standards_load, track_rubric_set
 from filings.models import Application
 from filings.services import application_create, application_transition
 from implementation.services import milestone_templates_load, progress_post, progress_respond
@@ -60,6 +60,8 @@ def demo_activity_build(*, programs: dict, prefix: dict, user_factory, organisat
             if not TrackRubric.objects.filter(program=program, track=track).exists():
                 template = program.sheet_templates.filter(code=code, is_active=True).get()
                 track_rubric_set(program=program, track=track, template=template)
+        if slug == "jinhua-pilot":
+            digital_level_standards_load(program=program)
         tracks = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
         milestone_templates_load(program=program, tracks=list(tracks.values_list("code", flat=True)))
         if SelectionRound.objects.filter(program=program).exists():

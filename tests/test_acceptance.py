@@ -266,3 +266,17 @@ def test_an_expert_sees_the_others_sheets_only_after_submitting(completed, panel
     assert {sheet.expert_id for sheet in visible} == {first.pk, second.pk}
     assert timezone.now()  # the sheets carry their submission time
     assert all(sheet.submitted_at for sheet in visible)
+
+
+def test_the_proposed_subsidy_is_the_engine_on_the_audited_amounts(completed, panel_people):
+    review = assigned(completed, panel_people)
+    for expert in panel_people["experts"][:3]:
+        fill(review, expert, lambda item: item.max_points * D("0.8"))
+    audited = {**AMOUNTS, "x_hardware": D("10000")}  # the auditor cut the X hardware from 40,000 to 10,000
+    services.audit_record(access=access_of(panel_people["auditor"]), review=review, amounts=audited, conclusion="核减")
+    version, result = selectors.review_estimate(review)
+    from filings.selectors import application_estimate
+
+    _, filed = application_estimate(completed, on_date=timezone.localdate())
+    assert selectors.audited_facts(review)["x_investment"] == D("30000")
+    assert result.total < filed.total and version.program_id == completed.program_id

@@ -64,6 +64,7 @@ class Capability(models.TextChoices):
     RUN_ACCEPTANCE = "run_acceptance", _("Assign panels, close acceptance reviews, run announcements")
     SCORE_ACCEPTANCE = "score_acceptance", _("Score assigned projects on the acceptance rubric")
     AUDIT_ACCEPTANCE = "audit_acceptance", _("Record audited investment and the audit conclusion")
+    ASSESS_LEVEL = "assess_level", _("Record digital-level assessments")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -97,6 +98,7 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.RUN_ACCEPTANCE: frozenset({R.BUREAU_REVIEWER}),
     Capability.SCORE_ACCEPTANCE: frozenset({R.EXPERT}),
     Capability.AUDIT_ACCEPTANCE: frozenset({R.FINANCIAL_AUDITOR}),
+    Capability.ASSESS_LEVEL: frozenset({R.BUREAU_REVIEWER, R.EXPERT}),
 }
 
 
