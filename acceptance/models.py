@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.files import StoredFile
 from portal.core.models import BaseModel
@@ -37,9 +38,9 @@ class TrackRubric(ProgramScopedModel):
 
 
 class ReviewStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    REQUESTED = "requested", pgettext_lazy("acceptance status", "Requested")
     PANEL = "panel", _("Panel assigned")
-    SCORING = "scoring", _("Scoring")
+    SCORING = "scoring", pgettext_lazy("acceptance status", "Scoring")
     AUDITED = "audited", _("Scored and audited")
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
@@ -369,3 +370,58 @@ class AssessmentReport(StoredFile):
     def storage_path(self, filename):
         application = self.assessment.application
         return f"private/assessments/{application.program_id}/{application.pk}/{filename}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class AcceptanceReportFile(StoredFile):
+    """A generated acceptance report (PDF). `fingerprint` identifies the data it was made from: the same data
+    never makes a second file."""
+
+    review = models.ForeignKey(
+        AcceptanceReview, verbose_name=_("acceptance review"), on_delete=models.PROTECT, related_name="report_files"
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+
+    class Meta:
+        verbose_name = _("acceptance report")
+        verbose_name_plural = _("acceptance reports")
+        ordering = ["review_id", "-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["review", "fingerprint"], name="one_report_per_review_state")]
+
+    def storage_path(self, filename):
+        application = self.review.application
+        return f"private/acceptance/{application.program_id}/{application.pk}/reports/{filename}"
+
+
+class ReportJob(BaseModel):
+    """One request to (re)generate a review's report: its progress, shown in the browser while Celery works."""
+
+    review = models.ForeignKey(
+        AcceptanceReview, verbose_name=_("acceptance review"), on_delete=models.PROTECT, related_name="report_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    report = models.ForeignKey(
+        AcceptanceReportFile,
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["review_id", "-created_at", "-id"]

@@ -2,6 +2,7 @@
 the financial audit, the result, the public announcement and its objections. Every state change is a
 `ReviewTransition` row and a history row."""
 
+import logging
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from acceptance.digital_level import Standard, digital_level
 from acceptance.models import (
     AMOUNT_FIELDS,
     SCENE_COUNT,
+    AcceptanceReportFile,
     AcceptanceReview,
     AssessmentPhase,
     AssessmentReport,
@@ -27,6 +29,8 @@ from acceptance.models import (
     FinancialAudit,
     Objection,
     ObjectionStatus,
+    ReportJob,
+    ReportStatus,
     ReviewStatus,
     ReviewTransition,
     SheetStatus,
@@ -42,6 +46,8 @@ from programs.access import ProgramAccess, program_roles
 from programs.calendar import working_days_end
 from scoring.models import SheetPurpose
 from scoring.sheets import sheet_fill
+
+logger = logging.getLogger(__name__)
 
 
 def _move(review, to_status, actor, comment=""):
@@ -470,3 +476,74 @@ def assessment_record(
                 checked=checked,
             )
     return assessment
+
+
+# The acceptance report (PDF) ------------------------------------------------------------------------------
+
+
+def report_request(*, access: ProgramAccess, review: AcceptanceReview) -> ReportJob:
+    """Queue the report of a review for anyone who may read it; the browser follows the job's progress."""
+    access.require(Capability.VIEW_ACCEPTANCE)
+    job = record_save(ReportJob(review=review, requested_by=access.user), acting_user=access.user)
+    transaction.on_commit(lambda: _dispatch_report(job.pk))
+    return job
+
+
+def _dispatch_report(job_id):
+    from acceptance.tasks import render_report_task
+
+    try:
+        render_report_task.delay(job_id)
+    except Exception:  # noqa: BLE001 — the job stays queued and says so; the page offers to try again
+        logger.exception("could not queue acceptance report job %s", job_id)
+        ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
+            message=_("The report service is not reachable; try again later.")
+        )
+
+
+def _job_step(job, status, progress, message=""):
+    job.status, job.progress, job.message = status, progress, message
+    record_save(job, acting_user=job.requested_by, update_fields=["status", "progress", "message", "updated_at"])
+
+
+def report_render(*, job: ReportJob) -> AcceptanceReportFile:
+    """Render the review's report unless a report of the same data exists (then that one is the job's result).
+    Safe to run twice: one review state, one file."""
+    from django.core.files.base import ContentFile
+
+    from acceptance.documents import report_data, report_fingerprint, report_pdf
+
+    if job.status == ReportStatus.DONE and job.report_id:
+        return job.report
+    _job_step(job, ReportStatus.RENDERING, 10, _("Reading the review"))
+    review = AcceptanceReview.objects.select_related(
+        "application__program", "application__enterprise__organisation", "application__provider__organisation"
+    ).get(pk=job.review_id)
+    data = report_data(review)
+    fingerprint = report_fingerprint(data)
+    existing = review.report_files.filter(fingerprint=fingerprint).first()
+    if existing is None:
+        _job_step(job, ReportStatus.RENDERING, 40, _("Laying out the pages"))
+        rendered = report_pdf(data)
+        _job_step(job, ReportStatus.RENDERING, 85, _("Storing the file"))
+        name = f"{review.application.filing_number or review.application.pk}-验收报告.pdf"
+        upload = ContentFile(rendered.content, name=name)
+        with transaction.atomic():
+            for older in review.report_files.filter(is_active=True):
+                older.is_active = False
+                record_save(older, acting_user=job.requested_by, update_fields=["is_active", "updated_at"])
+            existing = stored_file_save(
+                AcceptanceReportFile(review=review, fingerprint=fingerprint, pages=rendered.pages),
+                upload=upload,
+                acting_user=job.requested_by,
+                reason=_("Report generated"),
+            )
+    job.report = existing
+    job.status, job.progress, job.message = ReportStatus.DONE, 100, ""
+    record_save(job, acting_user=job.requested_by)
+    return existing
+
+
+def report_failed(*, job_id: int, message: str) -> None:
+    job = ReportJob.objects.get(pk=job_id)
+    _job_step(job, ReportStatus.FAILED, job.progress, message[:300])
