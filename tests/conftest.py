@@ -102,6 +102,7 @@ def tenant_pair(db):
     )
     selection = _selection_objects(a, industry, provider, admin_a)
     progress = _progress_objects(application, provider, admin_a)
+    acceptance = _acceptance_objects(application, admin_a)
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -149,6 +150,7 @@ def tenant_pair(db):
             track.name,
             *selection,
             *progress,
+            *acceptance,
         ],
     }
 
@@ -304,3 +306,98 @@ def pytest_terminal_summary(terminalreporter):
             f"isolation walker: {CHECKED['routes']} routes, {CHECKED['pairs']} (route × role) pairs checked, "
             f"{CHECKED['requests']} requests"
         )
+
+
+def _acceptance_objects(application, actor):
+    """An acceptance review of program A's filing with a panel seat, a sheet, the audit and its report, an
+    objection, a digital-level assessment with its report, and a generated report file. Returns their markers."""
+    from datetime import date
+
+    from acceptance.models import (
+        AcceptanceReportFile,
+        AcceptanceReview,
+        AssessmentReport,
+        AuditReport,
+        DigitalAssessment,
+        ExpertSeat,
+        ExpertSheet,
+        FinancialAudit,
+        Objection,
+        ReportJob,
+    )
+    from scoring.models import SheetItem, SheetSection, SheetTemplate
+
+    rubric = SheetTemplate.objects.create(
+        program=application.program, code="zza-rubric", purpose="acceptance", name="ZZA验收评分表"
+    )
+    section = SheetSection.objects.create(template=rubric, number=1, name="ZZA验收维度")
+    SheetItem.objects.create(section=section, number=1, name="ZZA验收评分项", max_points=Decimal("100"))
+    review = AcceptanceReview.objects.create(
+        application=application,
+        status="announcing",
+        template=rubric,
+        deliverables="ZZA交付成果",
+        requested_by=actor,
+        announcement_starts_on=date(2024, 7, 1),
+        announcement_ends_on=date(2024, 7, 9),
+    )
+    expert = user_with_role(application.program, Role.EXPERT, username="zza-expert", display_name="ZZA专家")
+    ExpertSeat.objects.create(review=review, expert=expert, assigned_by=actor)
+    ExpertSheet.objects.create(review=review, expert=expert, status="submitted", total=88, comment="ZZA专家意见")
+    audit = FinancialAudit.objects.create(review=review, auditor=actor, conclusion="ZZA审计结论", n_software=123457)
+    files = []
+    for model, owner, name, content in (
+        (AuditReport, {"audit": audit}, "ZZA审计报告.pdf", b"%PDF-ZZAAUDIT\n"),
+        (AcceptanceReportFile, {"review": review, "fingerprint": "0" * 64}, "ZZA验收报告.pdf", b"%PDF-ZZAREPORT\n"),
+    ):
+        item = model(
+            **owner,
+            original_name=name,
+            content_type="application/pdf",
+            size=len(content),
+            sha256="0" * 64,
+            uploaded_by=actor,
+        )
+        item.file.save(name, ContentFile(content), save=True)
+        files.append(item)
+    ReportJob.objects.create(review=review, requested_by=actor, status="done", progress=100, report=files[1])
+    Objection.objects.create(review=review, raised_by="ZZA异议人", text="ZZA异议内容", recorded_by=actor)
+    assessment = DigitalAssessment.objects.create(
+        application=application,
+        phase="after",
+        assessor=actor,
+        assessed_on=date(2024, 6, 1),
+        basics=30,
+        management=20,
+        results=12,
+        scene_levels=[3] * 16,
+        level=3,
+        reason="ZZA定级依据",
+    )
+    report = AssessmentReport(
+        assessment=assessment,
+        original_name="ZZA评测报告.pdf",
+        content_type="application/pdf",
+        size=14,
+        sha256="0" * 64,
+        uploaded_by=actor,
+    )
+    report.file.save("zza-assessment.pdf", ContentFile(b"%PDF-ZZALEVEL\n"), save=True)
+    return [
+        rubric.name,
+        section.name,
+        "ZZA验收评分项",
+        "ZZA交付成果",
+        expert.display_name,
+        "ZZA专家意见",
+        "ZZA审计结论",
+        "ZZA审计报告.pdf",
+        "%PDF-ZZAAUDIT",
+        "ZZA验收报告.pdf",
+        "%PDF-ZZAREPORT",
+        "ZZA异议人",
+        "ZZA异议内容",
+        "ZZA定级依据",
+        "ZZA评测报告.pdf",
+        "%PDF-ZZALEVEL",
+    ]
