@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acceptance.models import AcceptanceReview, ExpertSheet, ReviewStatus, SheetStatus, TrackRubric
@@ -100,7 +101,8 @@ def review_get(*, access: ProgramAccess, pk) -> AcceptanceReview:
 
 
 def sheets_visible(*, access: ProgramAccess, review):
-    """Bureau and audit roles read every sheet; an expert its own, and the others' once its own is submitted."""
+    """Staff readers (bureau, supervisor, auditor) read every sheet; an expert its own, and the others' once its
+    own is submitted; nobody else (the financial auditor included) reads sheets."""
     qs = ExpertSheet.objects.filter(review=review).select_related("expert").prefetch_related("scores__item__section")
     if access.can(Capability.VIEW_ALL_ENTERPRISES):
         return qs
@@ -146,7 +148,8 @@ def review_estimate(review):
 
     application = review.application
     profile = application.enterprise
-    batch = application.batch or current_batch(application.program, (review.decided_at or review.created_at).date())
+    accepted_on = timezone.localdate(review.decided_at or review.created_at)
+    batch = application.batch or current_batch(application.program, accepted_on)
     facts = audited_facts(review)
     return quote(
         program=application.program,
@@ -156,7 +159,7 @@ def review_estimate(review):
             scale=profile.scale,
             batch=batch.number if batch else None,
             level=after_level(review),
-            accepted_on=(review.decided_at or review.created_at).date(),
+            accepted_on=accepted_on,
             **facts,
         ),
     )

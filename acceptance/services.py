@@ -166,13 +166,16 @@ def panel_assign(*, access: ProgramAccess, review: AcceptanceReview, experts, fi
         raise PortalError(
             _("A panel needs at least %(count)d experts.") % {"count": minimum}, fields={"experts": [_("Too few.")]}
         )
-    refusals = [reason for expert in experts if (reason := _refusal(locked, expert, Role.EXPERT))]
+    fields = {}
+    refused = [reason for expert in experts if (reason := _refusal(locked, expert, Role.EXPERT))]
+    if refused:
+        fields["experts"] = refused
     if financial_auditor is None:
-        refusals.append(_("Choose the financial auditor."))
+        fields["financial_auditor"] = [_("Choose the financial auditor.")]
     elif reason := _refusal(locked, financial_auditor, Role.FINANCIAL_AUDITOR):
-        refusals.append(reason)
-    if refusals:
-        raise PortalError("；".join(refusals), fields={"experts": refusals})
+        fields["financial_auditor"] = [reason]
+    if fields:
+        raise PortalError("；".join(message for messages in fields.values() for message in messages), fields=fields)
     for expert in experts:
         record_save(ExpertSeat(review=locked, expert=expert, assigned_by=access.user), acting_user=access.user)
     locked.financial_auditor = financial_auditor

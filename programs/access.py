@@ -9,7 +9,7 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
 from portal.core.errors import NotAllowed
-from portal.core.roles import ROLE_BY_CODENAME, ROLE_PERMISSIONS, Capability, capabilities_of
+from portal.core.roles import PUBLIC_CAPABILITIES, ROLE_BY_CODENAME, ROLE_PERMISSIONS, Capability, capabilities_of
 from programs.models import Program
 
 
@@ -80,3 +80,33 @@ def program_access_by_id(*, user, program_id) -> ProgramAccess | None:
         return None
     roles = program_roles(user=user, program=program)
     return ProgramAccess(program=program, user=user, roles=roles) if roles else None
+
+
+class PublicAccess(ProgramAccess):
+    """A visitor of a program that publishes itself: may quote and read the public announcement, nothing else."""
+
+    @property
+    def capabilities(self):
+        return set(PUBLIC_CAPABILITIES)
+
+
+def member_or_public_access(*, request, slug: str, capability: str) -> ProgramAccess | None:
+    """The caller's access to `capability` in program `slug`: through its roles, else as a visitor when the
+    program is public and the capability is a public one. None: an anonymous visitor must log in first."""
+    from django.core.exceptions import PermissionDenied
+
+    if request.user.is_authenticated:
+        program = Program.objects.select_related("region").filter(slug=slug).first()
+        if program is not None and program_roles(user=request.user, program=program):
+            access = program_access(user=request.user, slug=slug)
+            try:
+                access.require(capability)
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from error
+            return access
+    program = Program.objects.select_related("region").filter(slug=slug, is_public=True).first()
+    if program is None or capability not in PUBLIC_CAPABILITIES:
+        if not request.user.is_authenticated:
+            return None
+        raise Http404
+    return PublicAccess(program=program, user=request.user, roles=frozenset())

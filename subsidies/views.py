@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.core.errors import NotAllowed, PortalError
+from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.access import ProgramAccess, program_access, program_roles
-from programs.models import Industry, Program
+from programs.access import member_or_public_access
+from programs.models import Industry
 from programs.views import program_view
 from subsidies import forms, services
 from subsidies.models import PolicyTrack, VersionStatus
@@ -135,7 +134,7 @@ def draft_from(request, access, version):
 
 def calculator(request, program):
     """Everyone with a role in the program; the public too when the program publishes its calculator."""
-    access = _calculator_access(request, program)
+    access = member_or_public_access(request=request, slug=program, capability=Capability.QUOTE)
     if access is None:
         return redirect_to_login(request.get_full_path())
     may_compare = access.can(Capability.COMPARE_POLICIES)
@@ -204,30 +203,3 @@ def calculator(request, program):
             "public_view": not access.roles,
         },
     )
-
-
-class _PublicAccess(ProgramAccess):
-    """A visitor of a program that publishes its calculator: may quote, nothing else."""
-
-    @property
-    def capabilities(self):
-        return {Capability.QUOTE}
-
-
-def _calculator_access(request, slug) -> ProgramAccess | None:
-    """The caller's access; None when an anonymous visitor must log in first (the program is not public)."""
-    if request.user.is_authenticated:
-        program = Program.objects.select_related("region").filter(slug=slug).first()
-        if program is not None and program_roles(user=request.user, program=program):
-            access = program_access(user=request.user, slug=slug)
-            try:
-                access.require(Capability.QUOTE)
-            except NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-            return access
-    program = Program.objects.select_related("region").filter(slug=slug, is_public=True).first()
-    if program is None:
-        if not request.user.is_authenticated:
-            return None
-        raise Http404
-    return _PublicAccess(program=program, user=request.user, roles=frozenset())

@@ -75,3 +75,40 @@ def test_a_changed_review_gets_a_new_report_and_the_old_one_is_kept(passed, djan
     assert files.count() == 2 and files.filter(is_active=True).get() == second.report
     text = PdfReader(BytesIO(second.report.file.read())).pages[0].extract_text()
     assert "公示期" in text
+
+
+def test_the_browser_requests_the_report_follows_its_job_and_downloads_it(
+    passed, client, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="wuyi-enterprise"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/p/wuyi-2024/acceptance/{passed.pk}/report/")
+    job = ReportJob.objects.get(review=passed)
+    assert response.status_code == 302 and f"report_job={job.pk}" in response.url
+    state = client.get(f"/p/wuyi-2024/acceptance/{passed.pk}/report/jobs/{job.pk}/").json()
+    assert (state["status"], state["progress"]) == ("done", 100) and state["download"]
+    pdf = client.get(state["download"])
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    assert "report" in client.get(f"/p/wuyi-2024/acceptance/{passed.pk}/").content.decode()
+
+    client.force_login(get_user_model().objects.get(username="yongkang-reviewer"))
+    assert client.get(f"/p/wuyi-2024/acceptance/{passed.pk}/report/jobs/{job.pk}/").status_code == 404
+    assert client.get(state["download"]).status_code == 404
+    assert client.get(state["download"].replace("wuyi-2024", "yongkang-2024")).status_code == 404
+
+
+def test_the_public_announcement_is_public_only_for_a_public_program(passed, client):
+    from datetime import date
+
+    from programs.models import Program
+
+    services.announcement_open(access=access_of("wuyi-reviewer"), review=passed, starts_on=date(2026, 12, 1))
+    client.logout()
+    Program.objects.filter(slug="wuyi-2024").update(is_public=False)
+    assert client.get("/p/wuyi-2024/announcement/").status_code == 302  # not public: log in first
+    Program.objects.filter(slug="wuyi-2024").update(is_public=True)
+    page = client.get("/p/wuyi-2024/announcement/")
+    assert page.status_code == 200 and "炊具车间轻量化数字化改造" in page.content.decode()
+    assert client.get(f"/p/wuyi-2024/acceptance/{passed.pk}/").status_code == 302  # the review itself stays private

@@ -27,13 +27,19 @@ def test_every_message_is_translated_and_none_is_fuzzy():
     assert untranslated == [] and fuzzy == []
 
 
+def _text(quoted):
+    return quoted.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+
 def test_compiled_catalogue_matches_the_source():
     compiled = gettext.GNUTranslations(PO.with_suffix(".mo").open("rb"))
     for block, msgid, msgstr in entries():
         if msgid and "msgid_plural" not in block:
-            assert compiled.gettext(
-                msgid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
-            ) == msgstr.encode().decode("unicode_escape").encode("latin-1").decode("utf-8"), msgid
+            context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+            found = (
+                compiled.pgettext(_text(context.group(1)), _text(msgid)) if context else compiled.gettext(_text(msgid))
+            )
+            assert found == _text(msgstr), msgid
 
 
 def test_chinese_by_default_and_english_on_request():

@@ -47,6 +47,7 @@ class Capability(models.TextChoices):
     VIEW_POLICIES = "view_policies", _("Read policy versions")
     COMPARE_POLICIES = "compare_policies", _("Compare policy versions and what-ifs")
     QUOTE = "quote", _("Use the subsidy calculator")
+    VIEW_ANNOUNCEMENT = "view_announcement", _("Read the public announcement of accepted projects")
     FILE = "file", _("File and revise one's own N+X projects")
     VIEW_FILINGS = "view_filings", _("Read filings")
     REVIEW = "review", _("Review filings")
@@ -81,6 +82,7 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.VIEW_POLICIES: STAFF_READERS,
     Capability.COMPARE_POLICIES: STAFF_READERS,
     Capability.QUOTE: EVERY_ROLE,
+    Capability.VIEW_ANNOUNCEMENT: EVERY_ROLE,
     Capability.FILE: frozenset({R.ENTERPRISE}),
     Capability.VIEW_FILINGS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
     Capability.REVIEW: frozenset({R.BUREAU_REVIEWER}),
@@ -110,3 +112,7 @@ def roles_may(roles, capability) -> bool:
 
 def capabilities_of(roles) -> set[str]:
     return {cap for cap, allowed in CAPABILITIES.items() if any(role in allowed for role in roles)}
+
+
+# What a visitor without a role may do in a program that publishes itself (`Program.is_public`).
+PUBLIC_CAPABILITIES = frozenset({Capability.QUOTE, Capability.VIEW_ANNOUNCEMENT})

@@ -108,3 +108,34 @@
   });
   refresh();
 })();
+
+// Background jobs: an element with data-job-url polls it (JSON: status, progress, message, download) and shows
+// the progress bar, the message and, when done, the download link; the page works without it by reloading.
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll("[data-job-url]");
+  if (!boxes.length || !window.fetch) return;
+  Array.prototype.forEach.call(boxes, function (box) {
+    var bar = box.querySelector("progress");
+    var text = box.querySelector("[data-job-message]");
+    var link = box.querySelector("[data-job-download]");
+    function poll() {
+      fetch(box.getAttribute("data-job-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (job) {
+          if (!job) return;
+          if (bar) bar.value = job.progress;
+          if (text) text.textContent = job.message || job.status_label;
+          box.setAttribute("data-job-status", job.status);
+          if (job.status === "done" && link && job.download) {
+            link.href = job.download;
+            link.hidden = false;
+            return;
+          }
+          if (job.status !== "failed") setTimeout(poll, 1000);
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    }
+    poll();
+  });
+})();

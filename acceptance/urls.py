@@ -1,0 +1,51 @@
+from django.urls import path
+
+from acceptance import report_views, views
+from portal.core import urlparams
+
+app_name = "acceptance"
+
+urlparams.register("review", "acceptance.AcceptanceReview", program_path="application__program")
+urlparams.register("objection", "acceptance.Objection", program_path="review__application__program")
+urlparams.register("report", "acceptance.AuditReport", program_path="audit__review__application__program")
+urlparams.register("assessment", "acceptance.DigitalAssessment", program_path="application__program")
+urlparams.register("assessment_report", "acceptance.AssessmentReport", program_path="assessment__application__program")
+urlparams.register("job", "acceptance.ReportJob", program_path="review__application__program")
+urlparams.register("report_file", "acceptance.AcceptanceReportFile", program_path="review__application__program")
+
+urlpatterns = [
+    # Acceptance reviews
+    path("acceptance/", views.review_list, name="reviews"),
+    path("filings/<int:application>/acceptance/request/", views.review_request, name="request"),
+    path("acceptance/<int:review>/", views.review_detail, name="review"),
+    path("acceptance/<int:review>/cosign/", views.cosign, name="cosign"),
+    path("acceptance/<int:review>/panel/", views.panel, name="panel"),
+    path("acceptance/<int:review>/replace/", views.replace, name="replace"),
+    path("acceptance/<int:review>/conflict/", views.conflict, name="conflict"),
+    path("acceptance/<int:review>/sheet/", views.sheet, name="sheet"),
+    path("acceptance/<int:review>/audit/", views.audit, name="audit"),
+    path("acceptance/<int:review>/audit/reports/<int:report>/", views.audit_report, name="audit-report"),
+    path("acceptance/<int:review>/close/", views.close, name="close"),
+    path("acceptance/<int:review>/announce/", views.announce, name="announce"),
+    path("acceptance/<int:review>/objection/", views.objection, name="objection"),
+    path("acceptance/<int:review>/objections/<int:objection>/resolve/", views.resolve, name="resolve"),
+    path("acceptance/<int:review>/conclude/", views.conclude, name="conclude"),
+    # The acceptance report (PDF), made by a Celery task
+    path("acceptance/<int:review>/report/", report_views.report_request, name="report-request"),
+    path("acceptance/<int:review>/report/jobs/<int:job>/", report_views.report_job, name="report-job"),
+    path(
+        "acceptance/<int:review>/report/files/<int:report_file>/",
+        report_views.report_download,
+        name="report-download",
+    ),
+    # The public announcement (公示)
+    path("announcement/", views.announcement, name="announcement"),
+    # Digital-level assessments
+    path("filings/<int:application>/assessments/", views.assessments, name="assessments"),
+    path("filings/<int:application>/assessments/new/", views.assessment_new, name="assessment-new"),
+    path(
+        "filings/<int:application>/assessments/<int:assessment>/reports/<int:assessment_report>/",
+        views.assessment_report,
+        name="assessment-report",
+    ),
+]
