@@ -3,7 +3,7 @@ the financial audit, the result, the public announcement and its objections. Eve
 `ReviewTransition` row and a history row."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -318,6 +318,13 @@ def announcement_open(*, access: ProgramAccess, review: AcceptanceReview, starts
         raise Conflict(_("Only a passed project is announced."))
     if starts_on is None:
         raise PortalError(_("Give the first day of the announcement."), fields={"starts_on": [_("Required.")]})
+    latest = timezone.localdate() + timedelta(days=366)
+    if not access.program.starts_on <= starts_on <= latest:
+        raise PortalError(
+            _("The announcement starts between %(first)s and %(last)s.")
+            % {"first": access.program.starts_on, "last": latest},
+            fields={"starts_on": [_("Invalid.")]},
+        )
     locked.announcement_starts_on = starts_on
     locked.announcement_ends_on = working_days_end(access.program, starts_on, access.program.announcement_working_days)
     return _move(
@@ -438,7 +445,9 @@ def assessment_record(
     if phase not in AssessmentPhase.values:
         raise PortalError(_("Choose before or after transformation."), fields={"phase": [_("Invalid.")]})
     levels = list(scene_levels or [])
-    if len(levels) != SCENE_COUNT or any(not isinstance(v, int) or not 1 <= v <= 4 for v in levels):
+    if len(levels) != SCENE_COUNT or any(
+        isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 4 for v in levels
+    ):
         raise PortalError(
             _("Rate each of the %(count)d business scenes from 1 to 4.") % {"count": SCENE_COUNT},
             fields={"scene_levels": [_("Invalid.")]},

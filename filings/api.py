@@ -157,7 +157,9 @@ class ApplicationTransitionApi(ProgramScopedMixin, APIView):
 
 
 class BulkApproveInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), min_length=1, max_length=500
+    )
 
 
 class BulkApproveOutput(serializers.Serializer):

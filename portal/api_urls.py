@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from acceptance import api as acceptance_api
 from filings import api as filings_api
 from implementation import api as implementation_api
 from portal.core import urlparams
@@ -15,9 +16,12 @@ urlparams.register("entry", "providers.RoundApplication", program_path="round__p
 urlparams.register("provider", "providers.PoolMembership")
 urlparams.register("post", "implementation.ProgressPost", program_path="application__program")
 urlparams.register("complaint", "implementation.Complaint", program_path="application__program")
+urlparams.register("review", "acceptance.AcceptanceReview", program_path="application__program")
+urlparams.register("objection", "acceptance.Objection", program_path="review__application__program")
 
 SELECTION_ROUND = "programs/<slug:program>/selection-rounds/<int:round>/"
 APPLICATION = "programs/<slug:program>/applications/<int:application>/"
+ACCEPTANCE_REVIEW = "programs/<slug:program>/acceptance-reviews/<int:review>/"
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
@@ -89,4 +93,30 @@ urlpatterns = [
         implementation_api.ComplaintDecisionApi.as_view(),
         name="complaint-decision",
     ),
+    path(
+        "programs/<slug:program>/acceptance-reviews/",
+        acceptance_api.ReviewListApi.as_view(),
+        name="acceptance-review-list",
+    ),
+    path(ACCEPTANCE_REVIEW, acceptance_api.ReviewDetailApi.as_view(), name="acceptance-review-detail"),
+    path(f"{APPLICATION}acceptance/", acceptance_api.RequestApi.as_view(), name="acceptance-request"),
+    path(f"{ACCEPTANCE_REVIEW}cosign/", acceptance_api.CosignApi.as_view(), name="acceptance-cosign"),
+    path(f"{ACCEPTANCE_REVIEW}panel/", acceptance_api.PanelApi.as_view(), name="acceptance-panel"),
+    path(f"{ACCEPTANCE_REVIEW}conflicts/", acceptance_api.ConflictApi.as_view(), name="acceptance-conflict"),
+    path(f"{ACCEPTANCE_REVIEW}sheet/", acceptance_api.SheetApi.as_view(), name="acceptance-sheet"),
+    path(f"{ACCEPTANCE_REVIEW}audit/", acceptance_api.AuditApi.as_view(), name="acceptance-audit"),
+    path(f"{ACCEPTANCE_REVIEW}close/", acceptance_api.CloseApi.as_view(), name="acceptance-close"),
+    path(f"{ACCEPTANCE_REVIEW}announcement/", acceptance_api.AnnounceApi.as_view(), name="acceptance-announce"),
+    path(f"{ACCEPTANCE_REVIEW}objections/", acceptance_api.ObjectionApi.as_view(), name="acceptance-objection"),
+    path(
+        f"{ACCEPTANCE_REVIEW}objections/<int:objection>/resolution/",
+        acceptance_api.ObjectionResolveApi.as_view(),
+        name="acceptance-objection-resolve",
+    ),
+    path(
+        "programs/<slug:program>/announcement/",
+        acceptance_api.AnnouncementListApi.as_view(),
+        name="announcement",
+    ),
+    path(f"{APPLICATION}assessments/", acceptance_api.AssessmentListApi.as_view(), name="assessment-list"),
 ]

@@ -217,3 +217,124 @@ def test_selection_and_progress_journey(live_server, browser_page, tmp_path):
     second.refresh_from_db()
     assert post.status == "confirmed" and second.percent == 70
     page.screenshot(path=SHOTS / "23-progress-confirmed.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_acceptance_journey(live_server, browser_page, tmp_path, django_capture_on_commit_callbacks):
+    """The reviewer seats a panel of two, both experts score, the auditor records the amounts with a report,
+    the reviewer closes the review (passed) and opens the announcement; the report PDF's first page is kept."""
+    from django.contrib.auth import get_user_model
+
+    from acceptance import services as acceptance
+    from acceptance.models import AcceptanceReview, ReportJob
+    from filings.models import Application
+    from implementation import services as implementation
+    from organisations.models import Organisation
+    from programs.access import program_access
+    from programs.demo import demo_build
+    from programs.models import Program
+    from tests.factories import user_with_role
+
+    demo_build()
+    program = Program.objects.get(slug="wuyi-2024")
+    Program.objects.filter(pk=program.pk).update(acceptance_min_experts=2)
+    users = get_user_model().objects
+
+    def access_of(username):
+        return program_access(user=users.get(username=username), slug="wuyi-2024")
+
+    project = Application.objects.get(program=program, title="炊具车间轻量化数字化改造")
+    milestones = list(project.milestones.order_by("number"))
+    for milestone in milestones[1:]:
+        post = implementation.progress_post(
+            access=access_of("wuyi-provider"),
+            application=project,
+            milestone=milestone,
+            percent=100,
+            text="完成",
+            claims_completion=milestone == milestones[-1],
+        )
+        implementation.progress_respond(access=access_of("wuyi-enterprise"), post=post, confirm=True)
+    amounts = {"n_software": 200000, "n_hardware": 0, "x_software": 0, "x_hardware": 60000, "automation": 0}
+    review = acceptance.acceptance_request(
+        access=access_of("wuyi-enterprise"), application=project, deliverables="MES、看板、采集终端", amounts=amounts
+    )
+    acceptance.acceptance_cosign(access=access_of("wuyi-provider"), review=review)
+    second = user_with_role(
+        program,
+        "expert",
+        username="wuyi-expert2",
+        display_name="武义验收专家二",
+        organisation=Organisation.objects.get(name="金华智能制造研究院"),
+    )
+    second.set_password(settings.DEMO_PASSWORD)
+    second.save()
+
+    page, base = browser_page, live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())
+    review_url = f"{base}/p/wuyi-2024/acceptance/{review.pk}/"
+
+    log_in(page, base, "wuyi-reviewer")
+    page.goto(review_url)
+    for expert in (users.get(username="wuyi-expert"), second):
+        page.check(f"form.panel-form input[name=experts][value='{expert.pk}']")
+    page.select_option("form.panel-form select[name=financial_auditor]", str(users.get(username="wuyi-finaudit").pk))
+    page.screenshot(path=SHOTS / "31-acceptance-panel.png", full_page=True)
+    with page.expect_navigation():
+        page.click("form.panel-form button[type=submit]")
+    assert AcceptanceReview.objects.get(pk=review.pk).status == "panel"
+
+    for username, share in (("wuyi-expert", "0.9"), ("wuyi-expert2", "0.8")):
+        log_in(page, base, username)
+        page.goto(f"{review_url}sheet/")
+        inputs = page.locator("form.sheet-form input[name^=item_]")
+        for index in range(inputs.count()):
+            maximum = float(inputs.nth(index).get_attribute("max"))
+            inputs.nth(index).fill(f"{maximum * float(share):.2f}")
+        if username == "wuyi-expert":
+            page.screenshot(path=SHOTS / "32-acceptance-sheet.png", full_page=True)
+        with page.expect_navigation():
+            page.click("form.sheet-form button[name=submit][value='1']")
+
+    report_pdf = tmp_path / "审计报告.pdf"
+    report_pdf.write_bytes(b"%PDF-1.4\n% audit report\n")
+    log_in(page, base, "wuyi-finaudit")
+    page.goto(review_url)
+    page.fill("form.audit-form input[name=x_hardware]", "50000")
+    page.fill("form.audit-form textarea[name=conclusion]", "发票与付款相符，X部分硬件核减1万元。")
+    page.set_input_files("form.audit-form input[name=report]", str(report_pdf))
+    with page.expect_navigation():
+        page.click("form.audit-form button[type=submit]")
+    review.refresh_from_db()
+    assert review.status == "audited" and review.audit.x_hardware == 50000
+
+    log_in(page, base, "wuyi-reviewer")
+    page.goto(review_url)
+    with page.expect_navigation():
+        page.click(f"form[action$='/acceptance/{review.pk}/close/'] button[type=submit]")
+    review.refresh_from_db()
+    assert (review.status, str(review.score)) == ("passed", "85.00")
+    page.fill(f"form[action$='/acceptance/{review.pk}/announce/'] input[name=starts_on]", "2026-12-01")
+    with page.expect_navigation():
+        page.click(f"form[action$='/acceptance/{review.pk}/announce/'] button[type=submit]")
+    review.refresh_from_db()
+    assert review.status == "announcing"
+    page.screenshot(path=SHOTS / "33-acceptance-announcing.png", full_page=True)
+    page.goto(f"{base}/p/wuyi-2024/announcement/")
+    assert "炊具车间轻量化数字化改造" in page.content()
+    page.screenshot(path=SHOTS / "34-announcement.png", full_page=True)
+
+    page.goto(review_url)
+    with page.expect_navigation():
+        page.click(f"form[action$='/acceptance/{review.pk}/report/'] button[type=submit]")
+    # With a worker the bar fills and the link appears; with in-process tasks the file is listed at once.
+    page.wait_for_selector("[data-job-download]:not([hidden]), a[href*='/report/files/']", timeout=60_000)
+    job = ReportJob.objects.filter(review=review).latest("pk")
+    assert job.status == "done" and job.report.pages == 4
+    page.screenshot(path=SHOTS / "35-acceptance-report-ready.png", full_page=True)
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(job.report.file.open("rb").read())
+    pdf[0].render(scale=1.5).to_pil().save(SHOTS / "36-acceptance-report-pdf-page1.png")
