@@ -616,8 +616,8 @@ class AnnouncementOutput(serializers.Serializer):
 
     @extend_schema_field(_money(allow_null=True, help_text="The proposed subsidy total on the audited amounts"))
     def get_proposed_subsidy(self, obj):
-        proposed = _proposed(obj)
-        return None if proposed is None else _money().to_representation(proposed["total"])
+        result, _why = self.context.get("estimates", {}).get(obj.pk, (None, ""))
+        return None if result is None else _money().to_representation(result.total)
 
 
 @extend_schema(parameters=[PROGRAM_PATH])
@@ -631,6 +631,15 @@ class AnnouncementListApi(ProgramScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         self.access.require(Capability.VIEW_PROGRAM)
         return selectors.announcement_list(program=self.access.program)
+
+    def get_serializer(self, *args, **kwargs):
+        if args and not isinstance(args[0], AcceptanceReview):
+            # One page of rows: their proposed subsidies come from one reading of the policy.
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["estimates"] = selectors.announcement_estimates(
+                list(args[0]), program=self.access.program
+            )
+        return super().get_serializer(*args, **kwargs)
 
 
 # Digital-level assessments -------------------------------------------------------------------------------

@@ -4,13 +4,13 @@ working, and the reviews each role may see."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acceptance.models import AcceptanceReview, ExpertSheet, ReviewStatus, SheetStatus, TrackRubric
+from acceptance.models import AcceptanceReview, DigitalAssessment, ExpertSheet, ReviewStatus, SheetStatus, TrackRubric
 from organisations.models import affiliated
-from portal.core.errors import NotAllowed
+from portal.core.errors import NotAllowed, PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
@@ -133,23 +133,35 @@ def audited_facts(review) -> dict:
 
 
 def after_level(review) -> int | None:
-    """The digital level assessed after transformation (Jinhua), if any."""
-    assessment = (
-        review.application.digital_assessments.filter(phase="after", is_active=True).order_by("-assessed_on").first()
-    )
+    """The digital level assessed after transformation (Jinhua), if any (prefetched by `announcement_list`)."""
+    application = review.application
+    if hasattr(application, "after_assessments"):
+        found = application.after_assessments
+        return found[0].level if found else None
+    assessment = application.digital_assessments.filter(phase="after", is_active=True).order_by("-assessed_on").first()
     return assessment.level if assessment else None
 
 
-def review_estimate(review):
+def _batch_on(batches, day):
+    """`filings.selectors.current_batch` over batches already read."""
+    holding = [b for b in batches if b.opens_on <= day <= b.closes_on]
+    if holding:
+        return min(holding, key=lambda b: b.number)
+    opened = [b for b in batches if b.opens_on <= day]
+    return max(opened, key=lambda b: b.number) if opened else None
+
+
+def review_estimate(review, *, cache=None, batches=None):
     """The policy engine's proposed subsidy on the audited amounts: (version, result), or a PortalError.
-    The acceptance date is the day the review was decided."""
-    from filings.selectors import current_batch
+    The acceptance date is the day the review was decided. `cache`/`batches`: shared by a list's rows."""
     from subsidies.quotes import QuoteInput, quote
 
     application = review.application
     profile = application.enterprise
     accepted_on = timezone.localdate(review.decided_at or review.created_at)
-    batch = application.batch or current_batch(application.program, accepted_on)
+    if batches is None:
+        batches = list(application.program.batches.all())
+    batch = application.batch or _batch_on(batches, accepted_on)
     facts = audited_facts(review)
     return quote(
         program=application.program,
@@ -162,7 +174,26 @@ def review_estimate(review):
             accepted_on=accepted_on,
             **facts,
         ),
+        cache=cache,
     )
+
+
+def announcement_estimates(reviews, *, program) -> dict:
+    """{review pk: (result, "") or (None, why)} for a list of reviews, reading the policy once."""
+    from subsidies.quotes import QuoteCache
+
+    cache, batches, found = QuoteCache(), list(program.batches.all()), {}
+    for review in reviews:
+        if getattr(review, "audit", None) is None:
+            found[review.pk] = (None, _("No audit recorded."))
+            continue
+        try:
+            _version, result = review_estimate(review, cache=cache, batches=batches)
+        except PortalError as error:
+            found[review.pk] = (None, error.message)
+        else:
+            found[review.pk] = (result, "")
+    return found
 
 
 def announcement_list(*, program):
@@ -176,7 +207,15 @@ def announcement_list(*, program):
             "application__enterprise__industry",
             "application__provider__organisation",
             "application__batch",
+            "application__program",
             "audit",
+        )
+        .prefetch_related(
+            Prefetch(
+                "application__digital_assessments",
+                queryset=DigitalAssessment.objects.filter(phase="after", is_active=True).order_by("-assessed_on"),
+                to_attr="after_assessments",
+            )
         )
         .order_by("announcement_starts_on", "pk")
     )

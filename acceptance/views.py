@@ -654,21 +654,22 @@ def announcement(request, program):
     access = member_or_public_access(request=request, slug=program, capability=Capability.VIEW_ANNOUNCEMENT)
     if access is None:
         return redirect_to_login(request.get_full_path())
+    reviews = list(selectors.announcement_list(program=access.program))
+    estimates = selectors.announcement_estimates(reviews, program=access.program)
     rows = []
-    for review in selectors.announcement_list(program=access.program):
-        audit = getattr(review, "audit", None)  # the reverse one-to-one raises an AttributeError when absent
-        row = {"review": review, "application": review.application, "audit": audit, "subsidy": None, "reason": ""}
-        if audit is None:
-            row["reason"] = _("No audit recorded.")
-        else:
-            try:
-                _version, result = selectors.review_estimate(review)
-            except PortalError as error:
-                row["reason"] = error.message
-            else:
-                row["subsidy"] = result.total
-                row["eligible"] = result.eligible
-                row["reason"] = "；".join(str(reason) for reason in result.reasons)
+    for review in reviews:
+        result, why = estimates[review.pk]
+        row = {
+            "review": review,
+            "application": review.application,
+            "audit": getattr(review, "audit", None),
+            "subsidy": None,
+            "reason": why,
+        }
+        if result is not None:
+            row["subsidy"] = result.total
+            row["eligible"] = result.eligible
+            row["reason"] = "；".join(str(reason) for reason in result.reasons)
         rows.append(row)
     return _render(
         request,
