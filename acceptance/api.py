@@ -30,6 +30,7 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability, Role
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from providers.models import ConflictKind
+from scoring.api import SheetSectionOutput
 from scoring.selectors import sheet_structure
 
 REVIEW_PATH = OpenApiParameter("review", OpenApiTypes.INT, OpenApiParameter.PATH, description="Acceptance review id")
@@ -127,21 +128,6 @@ class AcceptancePanelSeatOutput(serializers.Serializer):
     )
 
 
-class RubricItemOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
-    max_points = serializers.DecimalField(max_digits=6, decimal_places=2)
-    is_bonus = serializers.BooleanField()
-
-
-class RubricSectionOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
-    items = RubricItemOutput(many=True)
-
-
 class ExpertSheetOutput(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField(help_text="draft or submitted")
@@ -201,7 +187,7 @@ class AcceptanceReviewDetailOutput(AcceptanceReviewHeadOutput):
     declared = InvestmentAmountsOutput(help_text="The investment per category the enterprise declared")
     audit = FinancialAuditOutput(required=False, help_text="Once recorded, for those who may read it")
     panel = AcceptancePanelSeatOutput(many=True)
-    rubric = RubricSectionOutput(many=True, help_text="The rubric's sections and items (ids for the sheet)")
+    rubric = SheetSectionOutput(many=True, help_text="The rubric's sections and items (ids for the sheet)")
     sheets = PanelSheetOutput(many=True, required=False, help_text="The sheets the caller may read")
     result = AcceptanceResultOutput(required=False, help_text="Once the review is closed")
     transitions = AcceptanceTransitionOutput(many=True)
@@ -261,7 +247,7 @@ def _detail(access, review) -> dict:
     if audit_visible:
         data["audit"] = FinancialAuditOutput(audit).data
     data["panel"] = AcceptancePanelSeatOutput(_panel(review), many=True).data
-    data["rubric"] = RubricSectionOutput(sheet_structure(review.template), many=True).data
+    data["rubric"] = SheetSectionOutput(sheet_structure(review.template), many=True).data
     with suppress(NotAllowed):  # the enterprise, the provider and the financial auditor read no sheet
         data["sheets"] = PanelSheetOutput(selectors.sheets_visible(access=access, review=review), many=True).data
     transitions = list(review.transitions.select_related("actor"))

@@ -195,35 +195,6 @@ class ResolveForm(forms.Form):
         return self.cleaned_data["decision"] == "upheld"
 
 
-class SheetForm(forms.Form):
-    """One input per item of the rubric; the values go to `expert_sheet_save` as typed, which checks them."""
-
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, structure, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sections = []
-        for section in structure:
-            rows = []
-            for item in section.items.all():
-                name = f"item_{item.pk}"
-                self.fields[name] = forms.CharField(
-                    label=item.display_name,
-                    required=False,
-                    max_length=20,
-                    widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": f"{item.max_points}"}),
-                )
-                rows.append((item, self[name]))
-            self.sections.append((section, rows))
-
-    def scores(self) -> dict:
-        return {
-            name.removeprefix("item_"): self.cleaned_data.get(name, "")
-            for name in self.fields
-            if name.startswith("item_")
-        }
-
-
 SCENE_CHOICES = [(str(level), str(level)) for level in range(1, 5)]
 SCENE_FIELDS = [f"scene_{number}" for number in range(1, SCENE_COUNT + 1)]
 

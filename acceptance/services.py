@@ -45,7 +45,7 @@ from portal.core.uploads import check_upload
 from programs.access import ProgramAccess, program_roles
 from programs.calendar import working_days_end
 from scoring.models import SheetPurpose
-from scoring.sheets import sheet_fill
+from scoring.sheets import sheet_fill, sheet_scores_save
 
 logger = logging.getLogger(__name__)
 
@@ -239,15 +239,7 @@ def expert_sheet_save(
     if submit:
         sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, timezone.now()
     record_save(sheet, acting_user=access.user, reason=_("Sheet submitted") if submit else _("Sheet saved"))
-    existing = {score.item_id: score for score in sheet.scores.all()}
-    for key, value in filled.values.items():
-        score = existing.get(int(key))
-        if score is None and value is None:
-            continue
-        score = score or ExpertScore(sheet=sheet, item=filled.items[key])
-        if score.pk is None or score.points != value:
-            score.points = value
-            record_save(score, acting_user=access.user)
+    sheet_scores_save(sheet, filled, score_model=ExpertScore, acting_user=access.user)
     if locked.status == ReviewStatus.PANEL:
         _move(locked, ReviewStatus.SCORING, access.user, _("Scoring started"))
     _mark_audited_when_complete(locked, access.user)

@@ -41,6 +41,7 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import member_or_public_access
 from programs.views import PAGE_SIZE, program_view
+from scoring.forms import SheetForm
 from scoring.selectors import sheet_structure
 
 # The life of a review that goes well; FAILED and ON_HOLD branch off it.
@@ -467,7 +468,7 @@ def sheet(request, access, review):
     structure = sheet_structure(item.template)
     own = item.sheets.filter(expert=access.user).prefetch_related("scores").first()
     initial = {"comment": own.comment, **{f"item_{s.item_id}": s.points for s in own.scores.all()}} if own else {}
-    form = forms.SheetForm(request.POST or None, initial=initial, structure=structure)
+    form = SheetForm(request.POST or None, initial=initial, structure=structure)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("submit") == "1"
         try:

@@ -1,7 +1,6 @@
 """Writes to filings: create and revise a draft, and every workflow transition (one place, one lock)."""
 
 import calendar
-import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,12 +14,11 @@ from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
 from portal.core.roles import Capability, Role
 from portal.core.services import record_save
+from portal.core.tasks import queue_after_commit
 from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
 from providers.selectors import pickable_providers
 from subsidies.selectors import policy_version_for_quote
-
-logger = logging.getLogger(__name__)
 
 
 def _own_profile(access: ProgramAccess):
@@ -148,18 +146,8 @@ def application_transition(
             acting_user=access.user,
             reason=str(spec.label),
         )
-        transaction.on_commit(lambda: _dispatch_notices(step.pk))
+        queue_after_commit("filings.tasks.notify_transition_task", step.pk)
     return locked
-
-
-def _dispatch_notices(transition_id):
-    """Queue the notices after the commit. If the broker is down the decision stands and the failure is logged."""
-    from filings.tasks import notify_transition_task
-
-    try:
-        notify_transition_task.delay(transition_id)
-    except Exception:  # noqa: BLE001 — a notice must never undo a decision
-        logger.exception("could not queue the notices of filing transition %s", transition_id)
 
 
 def _check_submittable(application, now):

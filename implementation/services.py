@@ -3,7 +3,6 @@ answer, completion, rating and complaints, and the bureau's adjustments and comp
 
 import datetime
 import json
-import logging
 from pathlib import Path
 
 from django.db import transaction
@@ -25,25 +24,11 @@ from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
 from portal.core.roles import Capability
 from portal.core.services import record_save
+from portal.core.tasks import queue_after_commit
 from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
 
 MAX_EVIDENCE_FILES = 10
-logger = logging.getLogger(__name__)
-
-
-def _notify_after_commit(subject: str, object_id: int, event: str) -> None:
-    """Queue the notices once the change is committed; a broker outage never undoes the change."""
-
-    def dispatch():
-        from implementation.tasks import notify_task
-
-        try:
-            notify_task.delay(subject, object_id, event)
-        except Exception:  # noqa: BLE001 — a notice must never undo a decision
-            logger.exception("could not queue the %s notices of %s %s", event, subject, object_id)
-
-    transaction.on_commit(dispatch)
 
 
 def milestones_create(*, application: Application, approved_on: datetime.date, acting_user) -> list[Milestone]:
@@ -174,7 +159,7 @@ def progress_post(
             stored_file_save(
                 ProgressEvidence(post=post), upload=upload, acting_user=access.user, reason=_("Evidence"), checked=check
             )
-        _notify_after_commit("post", post.pk, "posted")
+        queue_after_commit("implementation.tasks.notify_task", "post", post.pk, "posted")
     return post
 
 
@@ -205,7 +190,7 @@ def progress_respond(*, access: ProgramAccess, post: ProgressPost, confirm: bool
         if locked.claims_completion:
             project.completed_at = now
             record_save(project, acting_user=access.user, reason=_("Implementation complete"))
-    _notify_after_commit("post", locked.pk, "answered")
+    queue_after_commit("implementation.tasks.notify_task", "post", locked.pk, "answered")
     return locked
 
 
@@ -241,7 +226,7 @@ def complaint_file(*, access: ProgramAccess, application: Application, text: str
         acting_user=access.user,
         reason=_("Complaint filed"),
     )
-    _notify_after_commit("complaint", complaint.pk, "filed")
+    queue_after_commit("implementation.tasks.notify_task", "complaint", complaint.pk, "filed")
     return complaint
 
 
@@ -259,7 +244,7 @@ def complaint_decide(*, access: ProgramAccess, complaint: Complaint, confirm: bo
     locked.status = ComplaintStatus.CONFIRMED if confirm else ComplaintStatus.DISMISSED
     locked.decided_by, locked.decided_at, locked.decision_note = access.user, timezone.now(), note.strip()
     record_save(locked, acting_user=access.user, reason=locked.get_status_display())
-    _notify_after_commit("complaint", locked.pk, "decided")
+    queue_after_commit("implementation.tasks.notify_task", "complaint", locked.pk, "decided")
     return locked
 
 

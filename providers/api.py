@@ -16,6 +16,7 @@ from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from programs.selectors import industry_list
 from providers import selectors, services
 from providers.models import ConflictKind, DecisionKind, RoundStatus, SelectionRound, SheetStatus
+from scoring.api import SheetSectionOutput
 from scoring.selectors import sheet_structure
 
 ROUND_PATH = OpenApiParameter("round", OpenApiTypes.INT, OpenApiParameter.PATH, description="Selection round id")
@@ -65,21 +66,6 @@ class RoundOutput(serializers.Serializer):
         return [industry.code for industry in obj.industries.all()]
 
 
-class ItemOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
-    max_points = serializers.DecimalField(max_digits=6, decimal_places=2)
-    is_bonus = serializers.BooleanField()
-
-
-class SectionOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
-    items = ItemOutput(many=True)
-
-
 class ApplicantOutput(serializers.Serializer):
     id = serializers.IntegerField()
     provider = serializers.CharField(source="membership.organisation.name")
@@ -116,7 +102,7 @@ class RankingTableOutput(serializers.Serializer):
 
 
 class RoundDetailOutput(RoundOutput):
-    sheet = SectionOutput(many=True)
+    sheet = SheetSectionOutput(many=True)
     applicants = ApplicantOutput(many=True)
     completeness = CellOutput(many=True, required=False, help_text="Only for those who run the round")
     missing_sheets = serializers.IntegerField(required=False, help_text="Only for those who run the round")
@@ -189,7 +175,7 @@ class RoundDetailApi(ProgramScopedMixin, APIView):
         access = self.access
         selection_round = selectors.round_get(access=access, pk=round)
         data = RoundOutput(selection_round).data
-        data["sheet"] = SectionOutput(sheet_structure(selection_round.template), many=True).data
+        data["sheet"] = SheetSectionOutput(sheet_structure(selection_round.template), many=True).data
         data["applicants"] = ApplicantOutput(selectors.round_applicants(selection_round, access=access), many=True).data
         if access.can(Capability.RUN_SELECTION):
             grid = selectors.completeness(selection_round)

@@ -4,7 +4,6 @@
 Every write checks the caller's role through `ProgramAccess`, locks what it changes, and leaves history.
 """
 
-import logging
 from datetime import date
 
 from django.db import transaction
@@ -15,6 +14,7 @@ from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
 from portal.core.roles import Capability, Role
 from portal.core.services import record_save
+from portal.core.tasks import queue_after_commit
 from programs.access import ProgramAccess, program_roles
 from providers import selectors
 from providers.models import (
@@ -37,23 +37,7 @@ from providers.models import (
     SheetStatus,
 )
 from scoring.models import SheetPurpose
-from scoring.sheets import sheet_fill
-
-logger = logging.getLogger(__name__)
-
-
-def _notify_after_commit(event: str, object_id: int) -> None:
-    """Queue the notices once the change is committed; a broker outage never undoes the change."""
-
-    def dispatch():
-        from providers.tasks import notify_task
-
-        try:
-            notify_task.delay(event, object_id)
-        except Exception:  # noqa: BLE001 — a notice must never undo a decision
-            logger.exception("could not queue the %s notices of %s", event, object_id)
-
-    transaction.on_commit(dispatch)
+from scoring.sheets import sheet_fill, sheet_scores_save
 
 
 def pool_membership_add(*, program, organisation, industries, joined_on, acting_user=None, **facts):
@@ -228,7 +212,7 @@ def pool_decide(
             record_save(selection, acting_user=access.user, reason=reason, update_fields=["is_active", "updated_at"])
     locked.status = after
     record_save(locked, acting_user=access.user, reason=f"{decision.get_kind_display()}：{reason}")
-    _notify_after_commit("decision", decision.pk)
+    queue_after_commit("providers.tasks.notify_task", "decision", decision.pk)
     return decision
 
 
@@ -322,7 +306,7 @@ def round_seat(*, access: ProgramAccess, selection_round: SelectionRound, member
     seat = seat or CommitteeSeat(round=locked, member=member)
     seat.capacity, seat.is_active = capacity, True
     record_save(seat, acting_user=access.user, reason=_("Seated"))
-    _notify_after_commit("seat", seat.pk)
+    queue_after_commit("providers.tasks.notify_task", "seat", seat.pk)
     return seat
 
 
@@ -484,15 +468,7 @@ def sheet_save(
     if submit:
         sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, timezone.now()
     record_save(sheet, acting_user=access.user, reason=_("Sheet submitted") if submit else _("Sheet saved"))
-    existing = {score.item_id: score for score in sheet.scores.all()}
-    for key, value in filled.values.items():
-        score = existing.get(int(key))
-        if score is None and value is None:
-            continue
-        score = score or SheetScore(sheet=sheet, item=filled.items[key])
-        if score.pk is None or score.points != value:
-            score.points = value
-            record_save(score, acting_user=access.user)
+    sheet_scores_save(sheet, filled, score_model=SheetScore, acting_user=access.user)
     return sheet
 
 
@@ -565,5 +541,5 @@ def round_publish(*, access: ProgramAccess, selection_round: SelectionRound, pub
             record_save(membership, acting_user=access.user, reason=_("Selected in “%(round)s”") % {"round": locked})
     locked.status, locked.published_on = RoundStatus.PUBLISHED, published_on
     record_save(locked, acting_user=access.user, reason=_("Result published"))
-    _notify_after_commit("publish", locked.pk)
+    queue_after_commit("providers.tasks.notify_task", "publish", locked.pk)
     return locked

@@ -30,6 +30,7 @@ from providers.models import (
     RoundStatus,
     SheetStatus,
 )
+from scoring.forms import SheetForm
 from scoring.selectors import sheet_structure
 
 SCORING_AND_AFTER = (RoundStatus.SCORING, RoundStatus.CONFIRMED, RoundStatus.PUBLISHED)
@@ -469,7 +470,7 @@ def sheet(request, access, round, entry):
     own = item.sheets.filter(member=access.user).prefetch_related("scores").first()
     conflict = selectors.member_conflict(member=access.user, entry=item)
     initial = {"comment": own.comment, **{f"item_{s.item_id}": s.points for s in own.scores.all()}} if own else {}
-    form = forms.SheetForm(request.POST or None, initial=initial, structure=structure)
+    form = SheetForm(request.POST or None, initial=initial, structure=structure)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("submit") == "1"
         try:

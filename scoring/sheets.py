@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from portal.core.errors import PortalError
+from portal.core.services import record_save
 from scoring.models import SheetItem
 
 SCORE_PATTERN = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$", re.ASCII)
@@ -69,3 +70,17 @@ def sheet_fill(template, scores: dict, *, complete: bool) -> FilledSheet:
         first_section=sum((v for k, v in scored.items() if items[k].section.number == 1), Decimal("0")),
         bonus=sum((v for k, v in scored.items() if items[k].is_bonus), Decimal("0")),
     )
+
+
+def sheet_scores_save(sheet, filled: FilledSheet, *, score_model, acting_user) -> None:
+    """Store the item scores of `filled` on `sheet` (rows of `score_model`: sheet, item, points): new and changed
+    scores are saved with history, a cleared one becomes empty, untouched ones are left alone."""
+    existing = {score.item_id: score for score in sheet.scores.all()}
+    for key, value in filled.values.items():
+        score = existing.get(int(key))
+        if score is None and value is None:
+            continue
+        score = score or score_model(sheet=sheet, item=filled.items[key])
+        if score.pk is None or score.points != value:
+            score.points = value
+            record_save(score, acting_user=acting_user)

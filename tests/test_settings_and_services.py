@@ -112,3 +112,12 @@ def test_compose_file_has_the_production_shape():
     assert "worker" in services["worker"]["command"] and "beat" in services["beat"]["command"]
     assert "media" in compose["volumes"]
     assert "DJANGO_SECRET_KEY" in services["web"]["environment"]
+
+
+@pytest.mark.django_db
+def test_a_notice_that_cannot_be_queued_is_logged_and_never_raises(django_capture_on_commit_callbacks, caplog):
+    from portal.core.tasks import queue_after_commit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_after_commit("portal.core.tasks.no_such_task", 7)
+    assert "could not queue portal.core.tasks.no_such_task(7,)" in caplog.text

@@ -1,0 +1,16 @@
+from rest_framework import serializers
+
+
+class SheetItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+    max_points = serializers.DecimalField(max_digits=6, decimal_places=2)
+    is_bonus = serializers.BooleanField()
+
+
+class SheetSectionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+    items = SheetItemOutput(many=True)
