@@ -142,7 +142,7 @@ def after_level(review) -> int | None:
     return assessment.level if assessment else None
 
 
-def _batch_on(batches, day):
+def batch_on(batches, day):
     """`filings.selectors.current_batch` over batches already read."""
     holding = [b for b in batches if b.opens_on <= day <= b.closes_on]
     if holding:
@@ -161,7 +161,7 @@ def review_estimate(review, *, cache=None, batches=None):
     accepted_on = timezone.localdate(review.decided_at or review.created_at)
     if batches is None:
         batches = list(application.program.batches.all())
-    batch = application.batch or _batch_on(batches, accepted_on)
+    batch = application.batch or batch_on(batches, accepted_on)
     facts = audited_facts(review)
     return quote(
         program=application.program,

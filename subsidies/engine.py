@@ -29,6 +29,13 @@ ZERO = Decimal("0")
 ZERO_FEN = Decimal("0.00")
 
 KINDS = ("nx_batch", "tiered_total", "midlevel_factory", "level_year")
+# The subsidy components (line codes) each rule kind can produce, in the order a ledger shows them.
+COMPONENTS = {
+    "nx_batch": ("N", "X"),
+    "tiered_total": ("base", "excess"),
+    "midlevel_factory": ("base", "excess", "automation"),
+    "level_year": ("pilot",),
+}
 AWARD_KINDS = ("sample", "standard-reached", "excellent-sample", "chain-case", "new-tech", "acceptance")
 
 

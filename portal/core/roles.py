@@ -66,6 +66,12 @@ class Capability(models.TextChoices):
     SCORE_ACCEPTANCE = "score_acceptance", _("Score assigned projects on the acceptance rubric")
     AUDIT_ACCEPTANCE = "audit_acceptance", _("Record audited investment and the audit conclusion")
     ASSESS_LEVEL = "assess_level", _("Record digital-level assessments")
+    VIEW_RUNS = "view_runs", _("Read calculation runs, funding pools, awards and payments")
+    RUN_SUBSIDY = "run_subsidy", _("Create, calculate, review and approve calculation runs; record payments")
+    GRANT_AWARD = "grant_award", _("Grant and withdraw awards by decision")
+    MANAGE_FUNDS = "manage_funds", _("Keep the program's funding pools")
+    EXPORT_LEDGER = "export_ledger", _("Download Excel ledgers")
+    VIEW_OWN_SUBSIDY = "view_own_subsidy", _("Read the subsidies of one's own projects")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -101,6 +107,12 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.SCORE_ACCEPTANCE: frozenset({R.EXPERT}),
     Capability.AUDIT_ACCEPTANCE: frozenset({R.FINANCIAL_AUDITOR}),
     Capability.ASSESS_LEVEL: frozenset({R.BUREAU_REVIEWER, R.EXPERT}),
+    Capability.VIEW_RUNS: STAFF_READERS,
+    Capability.RUN_SUBSIDY: frozenset({R.BUREAU_REVIEWER}),
+    Capability.GRANT_AWARD: frozenset({R.BUREAU_REVIEWER}),
+    Capability.MANAGE_FUNDS: frozenset({R.BUREAU_ADMIN}),
+    Capability.EXPORT_LEDGER: STAFF_READERS,
+    Capability.VIEW_OWN_SUBSIDY: frozenset({R.ENTERPRISE}),
 }
 
 

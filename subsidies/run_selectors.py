@@ -1,0 +1,369 @@
+"""Reads of calculation runs: lists, a run's lines and totals, pools, awards, payments, the ledger's rows, and
+what-ifs of a run under another policy (evaluated in memory, written nowhere)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from portal.core.errors import NotAllowed
+from portal.core.queries import get_or_404
+from portal.core.roles import Capability
+from programs.access import ProgramAccess
+from subsidies import calculation, engine
+from subsidies.ledger import Layout, LedgerRow
+from subsidies.models import (
+    FUNDING_SOURCES,
+    AwardDecision,
+    CalculationRun,
+    FundingPool,
+    FundingSource,
+    LineKind,
+    Payment,
+    PoolAllocation,
+    RunExclusion,
+    RunLine,
+    RunStatus,
+)
+from subsidies.selectors import apply_override, parse_override, policy_snapshot, policy_version_for_quote
+
+ZERO = Decimal("0.00")
+MONEY = {"output_field": RunLine._meta.get_field("total")}
+
+COMPONENT_LABELS = {
+    "N": "N部分",
+    "X": "X部分",
+    "base": "基础部分",
+    "excess": "超出部分",
+    "automation": "自动化设备",
+    "pilot": "试点补助",
+}
+
+
+def _readable(access: ProgramAccess):
+    if not access.can(Capability.VIEW_RUNS):
+        raise NotAllowed(_("Your roles in this program do not allow this."))
+
+
+def run_list(*, access: ProgramAccess, status: str = ""):
+    _readable(access)
+    runs = CalculationRun.objects.filter(program=access.program).select_related(
+        "policy_version", "created_by", "approved_by"
+    )
+    return runs.filter(status=status) if status else runs
+
+
+def run_get(*, access: ProgramAccess, pk) -> CalculationRun:
+    _readable(access)
+    return get_or_404(
+        CalculationRun.objects.filter(program=access.program).select_related(
+            "program", "policy_version", "created_by", "reviewed_by", "approved_by"
+        ),
+        pk,
+    )
+
+
+def run_lines(run: CalculationRun):
+    """The run's current lines, in order, with what has been paid on each."""
+    paid = Payment.objects.filter(line=OuterRef("pk")).values("line").annotate(s=Sum("amount")).values("s")[:1]
+    return (
+        RunLine.objects.filter(run=run, generation=run.generation)
+        .select_related("corrects__run")
+        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
+        .order_by("position")
+    )
+
+
+def run_exclusions(run: CalculationRun):
+    return RunExclusion.objects.filter(run=run, generation=run.generation).order_by("application_id")
+
+
+def line_get(*, access: ProgramAccess, run: CalculationRun, pk) -> RunLine:
+    _readable(access)
+    return get_or_404(run_lines(run).select_related("application", "review"), pk)
+
+
+@dataclass
+class Group:
+    name: str
+    lines: int = 0
+    subsidy: Decimal = ZERO
+    awards: Decimal = ZERO
+    total: Decimal = ZERO
+
+
+@dataclass
+class RunTotals:
+    by_industry: list = field(default_factory=list)
+    by_township: list = field(default_factory=list)
+    by_track: list = field(default_factory=list)
+    by_source: list = field(default_factory=list)  # (source code, label, share, unfunded or None)
+    by_stage: list = field(default_factory=list)  # (stage, count)
+
+
+def run_totals(run: CalculationRun) -> RunTotals:
+    """Totals of the current lines by industry, township, track and funding source (set-based, few queries)."""
+    lines = RunLine.objects.filter(run=run, generation=run.generation)
+    totals = RunTotals()
+    for name, target in (("industry_name", "by_industry"), ("township", "by_township"), ("track", "by_track")):
+        rows = (
+            lines.annotate(group=KT(f"inputs__{name}"))
+            .values("group")
+            .annotate(n=Count("id"), subsidy=Sum("subsidy"), awards=Sum("awards"), total=Sum("total"))
+            .order_by("group")
+        )
+        setattr(
+            totals,
+            target,
+            [Group(row["group"] or "—", row["n"], row["subsidy"], row["awards"], row["total"]) for row in rows],
+        )
+    sums = lines.aggregate(**{source: Sum(source) for source in FUNDING_SOURCES})
+    shortfalls = dict(
+        PoolAllocation.objects.filter(line__run=run, line__generation=run.generation)
+        .values("pool__source")
+        .annotate(short=Sum("requested") - Sum("allocated"))
+        .values_list("pool__source", "short")
+    )
+    totals.by_source = [
+        (source, FundingSource(source).label, sums[source] or ZERO, shortfalls.get(source))
+        for source in FUNDING_SOURCES
+        if sums[source]
+    ]
+    totals.by_stage = list(
+        RunExclusion.objects.filter(run=run, generation=run.generation)
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .order_by("stage")
+    )
+    return totals
+
+
+def line_allocations(line: RunLine):
+    return PoolAllocation.objects.filter(line=line).select_related("pool").order_by("pool__source")
+
+
+def line_payments(line: RunLine):
+    return Payment.objects.filter(line=line).select_related("recorded_by").order_by("paid_on", "pk")
+
+
+def pool_list(*, access: ProgramAccess):
+    _readable(access)
+    return FundingPool.objects.filter(program=access.program).order_by("source")
+
+
+def pool_allocations(pool: FundingPool, *, limit: int = 200):
+    return (
+        PoolAllocation.objects.filter(pool=pool)
+        .select_related("line__run", "line__application")
+        .order_by("sequence")[:limit]
+    )
+
+
+def award_list(*, access: ProgramAccess):
+    if not access.can(Capability.VIEW_RUNS):
+        raise NotAllowed(_("Your roles in this program do not allow this."))
+    return AwardDecision.objects.filter(program=access.program).select_related(
+        "application__enterprise__organisation", "application__enterprise__industry", "granted_by"
+    )
+
+
+def own_subsidy_lines(*, access: ProgramAccess):
+    """An enterprise's own lines in approved or paid runs, with what has been paid."""
+    access.require(Capability.VIEW_OWN_SUBSIDY)
+    organisation = getattr(access.user, "organisation_id", None)
+    if organisation is None:
+        return RunLine.objects.none()
+    paid = Payment.objects.filter(line=OuterRef("pk")).values("line").annotate(s=Sum("amount")).values("s")[:1]
+    return (
+        RunLine.objects.filter(
+            run__program=access.program, frozen=True, application__enterprise__organisation_id=organisation
+        )
+        .select_related("run", "application")
+        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
+        .order_by("-run__number", "position")
+    )
+
+
+# --- the ledger -------------------------------------------------------------------------------------------
+
+
+def ledger_layout(program) -> Layout:
+    """Columns for the components the program's policy versions produce, and the funding sources."""
+    kinds = list(
+        dict.fromkeys(
+            program.policy_versions.filter(tracks__isnull=False)
+            .values_list("tracks__kind", flat=True)
+            .order_by("tracks__kind")
+        )
+    )
+    codes = list(dict.fromkeys(code for kind in sorted(kinds) for code in engine.COMPONENTS.get(kind, ())))
+    return Layout(
+        components=[(code, COMPONENT_LABELS.get(code, code)) for code in codes],
+        sources=[(source, str(FundingSource(source).label)) for source in FUNDING_SOURCES],
+    )
+
+
+def ledger_lines(program, run: CalculationRun | None = None):
+    """The lines a ledger lists: a run's current lines, or every approved and paid run's lines of the program."""
+    if run is not None:
+        lines = RunLine.objects.filter(run=run, generation=run.generation)
+    else:
+        lines = RunLine.objects.filter(run__program=program, frozen=True)
+    return lines
+
+
+def ledger_count(program, run=None) -> int:
+    return ledger_lines(program, run).count()
+
+
+LEDGER_COLUMNS = (
+    "run__number",
+    "run__status",
+    "run__policy_version__code",
+    "position",
+    "kind",
+    "corrects__run__number",
+    "corrects__position",
+    "inputs",
+    "result",
+    "subsidy",
+    "awards",
+    "total",
+    *FUNDING_SOURCES,
+    "unfunded",
+    "paid",
+    "first_paid",
+    "last_paid",
+)
+
+
+def ledger_rows(program, run=None, *, chunk_size=2000):
+    """LedgerRow per line, streamed (for 100,000 lines the memory stays flat)."""
+    payments = Payment.objects.filter(line=OuterRef("pk")).values("line")
+    lines = (
+        ledger_lines(program, run)
+        .annotate(
+            paid=Coalesce(Subquery(payments.annotate(s=Sum("amount")).values("s")[:1]), Value(ZERO), **MONEY),
+            first_paid=Subquery(payments.annotate(d=Min("paid_on")).values("d")[:1]),
+            last_paid=Subquery(payments.annotate(d=Max("paid_on")).values("d")[:1]),
+        )
+        .order_by("run__number", "position")
+    )
+    statuses = dict(RunStatus.choices)
+    kinds = dict(LineKind.choices)
+    for values in lines.values_list(*LEDGER_COLUMNS).iterator(chunk_size=chunk_size):
+        row = dict(zip(LEDGER_COLUMNS, values, strict=True))
+        yield _ledger_row(row, statuses, kinds)
+
+
+def _ledger_row(row, statuses, kinds) -> LedgerRow:
+    inputs, result = row["inputs"], row["result"]
+    funded = row["total"] - row["unfunded"]
+    paid = row["paid"]
+    if funded == 0:
+        status = _("Nothing to pay")
+    elif paid == funded:
+        status = _("Paid")
+    elif paid:
+        status = _("Partly paid")
+    else:
+        status = _("Unpaid")
+    first, last = row["first_paid"], row["last_paid"]
+    dates = "" if first is None else first.isoformat() if first == last else f"{first.isoformat()} — {last.isoformat()}"
+    corrects = f"#{row['corrects__run__number']}-{row['corrects__position']}" if row["corrects__run__number"] else ""
+    return LedgerRow(
+        run=row["run__number"],
+        run_status=str(statuses.get(row["run__status"], row["run__status"])),
+        policy_version=row["run__policy_version__code"] or "",
+        position=row["position"],
+        kind=str(kinds.get(row["kind"], row["kind"])),
+        corrects=corrects,
+        enterprise=inputs.get("enterprise", ""),
+        uscc=inputs.get("uscc", ""),
+        township=inputs.get("township", ""),
+        industry=inputs.get("industry_name", ""),
+        track=inputs.get("track", ""),
+        provider=inputs.get("provider", ""),
+        filing_number=inputs.get("filing_number", ""),
+        batch=inputs.get("batch"),
+        audited=tuple(Decimal(inputs[name]) for name in calculation.AUDIT_FIELDS),
+        components={
+            line["component"]: (Decimal(line["base"]), Decimal(line["rate"]), Decimal(line["amount"]))
+            for line in result.get("subsidy_lines", [])
+        },
+        subsidy_subtotal=Decimal(result["subsidy_subtotal"]),
+        cap=None if result.get("cap") is None else Decimal(result["cap"]),
+        subsidy=row["subsidy"],
+        awards=row["awards"],
+        total=row["total"],
+        funding={source: row[source] for source in FUNDING_SOURCES},
+        unfunded=row["unfunded"],
+        paid=paid,
+        payment_status=str(status),
+        paid_dates=dates,
+    )
+
+
+# --- what-if ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WhatIfRow:
+    line: RunLine
+    current: Decimal
+    other: Decimal | None  # None: not eligible or not computable under the other policy
+    note: str = ""
+
+    @property
+    def difference(self) -> Decimal:
+        return (self.other or ZERO) - self.current
+
+
+@dataclass
+class WhatIf:
+    version: str
+    overrides: list
+    rows: list
+    current_total: Decimal = ZERO
+    other_total: Decimal = ZERO
+    changed: int = 0
+
+    @property
+    def difference(self) -> Decimal:
+        return self.other_total - self.current_total
+
+
+def run_what_if(*, access: ProgramAccess, run: CalculationRun, version: str = "", overrides=(), show: int = 200):
+    """The run's project lines under another policy version and/or changed parameters, side by side: nothing is
+    written. `show`: how many changed rows to keep for display (the totals cover every line)."""
+    access.require(Capability.COMPARE_POLICIES)
+    chosen = policy_version_for_quote(program=run.program, code=version)
+    policy = policy_snapshot(version=chosen)
+    kinds = {track.kind for track in policy.tracks.values()}
+    for text in overrides:
+        policy = apply_override(policy, *_parse_for_any(text, kinds))
+    found = WhatIf(version=chosen.code, overrides=list(overrides), rows=[])
+    for line in run_lines(run).filter(kind=LineKind.PROJECT).iterator(chunk_size=2000):
+        result, problem = calculation.evaluate(policy, line.inputs)
+        other = result.total if result is not None and result.eligible else None
+        note = problem or ("" if result is None or result.eligible else "；".join(result.reasons))
+        found.current_total += line.total
+        found.other_total += other or ZERO
+        if other != line.total:
+            found.changed += 1
+            if len(found.rows) < show:
+                found.rows.append(WhatIfRow(line, line.total, other, note))
+    return found
+
+
+def _parse_for_any(text, kinds):
+    error = None
+    for kind in sorted(kinds) or [""]:
+        try:
+            return parse_override(text, track_kind=kind)
+        except Exception as problem:  # noqa: BLE001 — try the next kind; the last refusal is the answer
+            error = problem
+    raise error

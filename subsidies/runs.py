@@ -1,0 +1,534 @@
+"""Writes to calculation runs: create, calculate, review, approve (drawing the funding pools), pay, correct;
+award decisions and funding pools. Every step is checked against the caller's roles and recorded."""
+
+import logging
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from portal.core.errors import Conflict, NotAllowed, PortalError
+from portal.core.money import format_yuan, round_fen
+from portal.core.progress import progress_set
+from portal.core.roles import Capability
+from portal.core.services import record_save
+from programs.access import ProgramAccess
+from programs.models import Program
+from subsidies import allocation, calculation
+from subsidies.models import (
+    FUNDING_SOURCES,
+    AwardDecision,
+    CalculationRun,
+    FundingPool,
+    FundingSource,
+    JobStatus,
+    LineKind,
+    Payment,
+    PoolAllocation,
+    RunCorrection,
+    RunLine,
+    RunStatus,
+    RunTransition,
+)
+from subsidies.selectors import policy_snapshot, policy_version_for_quote
+
+logger = logging.getLogger(__name__)
+ZERO = Decimal("0.00")
+
+
+def _transition(run, *, action, from_status, actor, comment=""):
+    record_save(
+        RunTransition(
+            run=run, action=action, from_status=from_status, to_status=run.status, actor=actor, comment=comment
+        ),
+        acting_user=actor,
+    )
+
+
+def _locked(run) -> CalculationRun:
+    return CalculationRun.objects.select_for_update().get(pk=run.pk)
+
+
+def _require_status(run, *statuses):
+    if run.status not in statuses:
+        raise Conflict(
+            _("This run is %(status)s; the action is not possible now.") % {"status": run.get_status_display()}
+        )
+
+
+def _same_program(access, run):
+    if run.program_id != access.program.pk:
+        raise NotAllowed(_("This run belongs to another program."))
+
+
+# --- the run's life ---------------------------------------------------------------------------------------
+
+
+def run_create(*, access: ProgramAccess, title: str = "") -> CalculationRun:
+    """A new draft run of the program, numbered after the last one; its calculation is queued at once."""
+    access.require(Capability.RUN_SUBSIDY)
+    with transaction.atomic():
+        Program.objects.select_for_update().get(pk=access.program.pk)
+        number = (CalculationRun.objects.filter(program=access.program).aggregate(n=Max("number"))["n"] or 0) + 1
+        run = record_save(
+            CalculationRun(
+                program=access.program,
+                number=number,
+                title=title.strip() or _("Calculation run %(number)s") % {"number": number},
+                created_by=access.user,
+                job_status=JobStatus.QUEUED,
+            ),
+            acting_user=access.user,
+            reason=_("Run created"),
+        )
+        _transition(run, action="create", from_status=RunStatus.DRAFT, actor=access.user)
+        _queue_calculation(run)
+    return run
+
+
+def run_recalculate(*, access: ProgramAccess, run: CalculationRun) -> CalculationRun:
+    """Queue the calculation of a draft again (after awards, corrections or policy changes)."""
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, run)
+    with transaction.atomic():
+        run = _locked(run)
+        _require_status(run, RunStatus.DRAFT)
+        if run.job_status == JobStatus.RUNNING:
+            raise Conflict(_("The run is being calculated; wait for it to finish."))
+        run.job_status, run.job_message = JobStatus.QUEUED, ""
+        record_save(run, acting_user=access.user, reason=_("Calculation requested"))
+        _queue_calculation(run)
+    return run
+
+
+def _queue_calculation(run):
+    progress_set("run", run.pk, 0, _("Queued"))
+
+    def dispatch():
+        from subsidies.tasks import calculate_run_task
+
+        try:
+            calculate_run_task.delay(run.pk)
+        except Exception:  # noqa: BLE001 — the run says it could not be queued; the page offers to try again
+            logger.exception("could not queue calculation run %s", run.pk)
+            CalculationRun.objects.filter(pk=run.pk, job_status=JobStatus.QUEUED).update(
+                job_status=JobStatus.FAILED, job_message=_("The calculation service is not reachable; try again later.")
+            )
+
+    transaction.on_commit(dispatch)
+
+
+def run_calculate(*, run_id: int) -> CalculationRun:
+    """The Celery task's work: calculate the draft. Safe to run twice; a failure leaves the run as it was."""
+    run = CalculationRun.objects.select_related("program").get(pk=run_id)
+    if run.status != RunStatus.DRAFT:
+        return run
+    CalculationRun.objects.filter(pk=run_id).update(job_status=JobStatus.RUNNING, job_message="")
+    try:
+        return calculation.calculate(run)
+    except Exception as error:
+        message = getattr(error, "message", "") or str(error) or type(error).__name__
+        CalculationRun.objects.filter(pk=run_id).update(job_status=JobStatus.FAILED, job_message=str(message)[:300])
+        progress_set("run", run_id, 0, str(message)[:300])
+        raise
+
+
+def run_review(*, access: ProgramAccess, run: CalculationRun, comment: str = "") -> CalculationRun:
+    """Mark a calculated draft as reviewed: its lines are what will be approved."""
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, run)
+    with transaction.atomic():
+        run = _locked(run)
+        _require_status(run, RunStatus.DRAFT)
+        if run.job_status in (JobStatus.QUEUED, JobStatus.RUNNING) or not run.generation:
+            raise Conflict(_("The run has no finished calculation to review."))
+        before = run.status
+        run.status, run.reviewed_by, run.reviewed_at = RunStatus.REVIEWED, access.user, timezone.now()
+        record_save(run, acting_user=access.user, reason=comment)
+        _transition(run, action="review", from_status=before, actor=access.user, comment=comment)
+    return run
+
+
+def run_return(*, access: ProgramAccess, run: CalculationRun, comment: str) -> CalculationRun:
+    """Send a reviewed run back to draft, with the reason."""
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, run)
+    if not comment.strip():
+        raise PortalError(_("Say why the run goes back to draft."), fields={"comment": [_("This field is required.")]})
+    with transaction.atomic():
+        run = _locked(run)
+        _require_status(run, RunStatus.REVIEWED)
+        before = run.status
+        run.status, run.reviewed_by, run.reviewed_at = RunStatus.DRAFT, None, None
+        record_save(run, acting_user=access.user, reason=comment)
+        _transition(run, action="return", from_status=before, actor=access.user, comment=comment)
+    return run
+
+
+def run_approve(*, access: ProgramAccess, run: CalculationRun, comment: str = "") -> CalculationRun:
+    """Approve a reviewed run (not by its creator): freeze its lines and draw the funding pools first accepted,
+    first paid. The run's row lock and then the pools' row locks (in one order) serialise concurrent approvals,
+    and the database refuses a pool allocated beyond its budget."""
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, run)
+    with transaction.atomic():
+        run = _locked(run)
+        _require_status(run, RunStatus.REVIEWED)
+        if run.created_by_id == access.user.pk:
+            raise NotAllowed(_("A run is approved by someone other than the person who created it."))
+        lines = list(
+            RunLine.objects.filter(run=run, generation=run.generation)
+            .order_by("accepted_at", "application_id", "position")
+            .values("id", "application_id", "kind", "corrects_id", *FUNDING_SOURCES)
+        )
+        _refuse_approved_twice(run, lines)
+        pools = {
+            pool.source: pool
+            for pool in FundingPool.objects.select_for_update().filter(program=run.program).order_by("pk")
+        }
+        grants = allocation.allocate(_claims(lines, pools), {source: pool.remaining for source, pool in pools.items()})
+        unfunded = _record_grants(run, grants, pools, access.user)
+        RunLine.objects.filter(run=run, generation=run.generation).update(frozen=True)
+        before = run.status
+        run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, access.user, timezone.now()
+        run.unfunded_total = sum(unfunded.values(), ZERO)
+        record_save(run, acting_user=access.user, reason=comment)
+        _transition(run, action="approve", from_status=before, actor=access.user, comment=comment)
+    return run
+
+
+def _refuse_approved_twice(run, lines):
+    projects = [line["application_id"] for line in lines if line["kind"] == LineKind.PROJECT]
+    clash = (
+        RunLine.objects.filter(frozen=True, kind=LineKind.PROJECT, application_id__in=projects)
+        .select_related("run", "application")
+        .first()
+    )
+    if clash is not None:
+        raise Conflict(
+            _("“%(project)s” is already in approved run %(run)s; calculate this run again before approving it.")
+            % {"project": clash.application.title, "run": clash.run.number}
+        )
+
+
+def _claims(lines, pools):
+    """Each line's share of each pooled source, in acceptance order. Negative shares (adjustments lowering a
+    line) may return at most what the corrected line holds from that pool."""
+    corrected = [line["corrects_id"] for line in lines if line["corrects_id"]]
+    held = defaultdict(lambda: ZERO)
+    if corrected:
+        taken = PoolAllocation.objects.filter(pool__in=list(pools.values()))
+        for line_id, source, amount in taken.filter(line_id__in=corrected).values_list(
+            "line_id", "pool__source", "allocated"
+        ):
+            held[(line_id, source)] += amount
+        for line_id, source, amount in taken.filter(line__corrects_id__in=corrected, line__frozen=True).values_list(
+            "line__corrects_id", "pool__source", "allocated"
+        ):
+            held[(line_id, source)] += amount
+    for line in lines:
+        for source in FUNDING_SOURCES:
+            amount = line[source]
+            if source in pools and amount:
+                yield allocation.Claim(line["id"], source, amount, held[(line["corrects_id"], source)])
+
+
+def _record_grants(run, grants, pools, user) -> dict:
+    unfunded = defaultdict(lambda: ZERO)
+    rows = []
+    for grant in grants:
+        pool = pools[grant.source]
+        pool.allocation_count += 1
+        pool.allocated += grant.allocated
+        rows.append(
+            PoolAllocation(
+                pool=pool,
+                line_id=grant.line_id,
+                sequence=pool.allocation_count,
+                requested=grant.requested,
+                allocated=grant.allocated,
+            )
+        )
+        if grant.shortfall > 0:
+            unfunded[grant.line_id] += grant.shortfall
+    bulk_create_with_history(rows, PoolAllocation, batch_size=2000, default_user=user)
+    for pool in pools.values():
+        record_save(pool, acting_user=user, reason=_("Allocated to run %(number)s") % {"number": run.number})
+    short = [RunLine(pk=line_id, unfunded=amount) for line_id, amount in unfunded.items()]
+    RunLine.objects.bulk_update(short, ["unfunded"], batch_size=2000)
+    return unfunded
+
+
+# --- payments ---------------------------------------------------------------------------------------------
+
+
+def funded_amounts(lines) -> dict:
+    """{(line id, source): the part of the line's share the pools granted (all of it for unpooled sources)}."""
+    lines = list(lines)
+    shortfalls = defaultdict(lambda: ZERO)
+    for line_id, source, requested, allocated in PoolAllocation.objects.filter(
+        line_id__in=[line.pk for line in lines]
+    ).values_list("line_id", "pool__source", "requested", "allocated"):
+        shortfalls[(line_id, source)] += requested - allocated
+    return {
+        (line.pk, source): line.share(source) - shortfalls[(line.pk, source)]
+        for line in lines
+        for source in FUNDING_SOURCES
+        if line.share(source)
+    }
+
+
+def paid_amounts(lines) -> dict:
+    paid = defaultdict(lambda: ZERO)
+    for line_id, source, amount in Payment.objects.filter(line__in=list(lines)).values_list(
+        "line_id", "source", "amount"
+    ):
+        paid[(line_id, source)] += amount
+    return paid
+
+
+def outstanding(lines) -> dict:
+    """{(line id, source): funded but not yet paid}, only the pairs with something left."""
+    lines = list(lines)
+    paid = paid_amounts(lines)
+    return {key: amount - paid[key] for key, amount in funded_amounts(lines).items() if amount - paid[key]}
+
+
+def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount, paid_on: date, voucher: str, note=""):
+    """Record money paid on a line from one source. A run whose every funded amount is paid becomes paid."""
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, line.run)
+    amount = _amount(amount, "amount", allow_negative=True)
+    if source not in FundingSource.values:
+        raise PortalError(_("Unknown funding source."), fields={"source": [_("Unknown funding source.")]})
+    if not (voucher or "").strip():
+        raise PortalError(_("Give the voucher number."), fields={"voucher": [_("This field is required.")]})
+    with transaction.atomic():
+        run = _locked(line.run)
+        _require_status(run, RunStatus.APPROVED)
+        left = outstanding([line]).get((line.pk, source), ZERO)
+        if left == 0 or (amount > 0) != (left > 0) or abs(amount) > abs(left):
+            message = _("At most %(left)s yuan of this line's %(source)s share is still to pay.") % {
+                "left": format_yuan(left),
+                "source": FundingSource(source).label,
+            }
+            raise PortalError(message, fields={"amount": [message]})
+        payment = record_save(
+            Payment(
+                line=line,
+                source=source,
+                amount=amount,
+                paid_on=paid_on,
+                voucher=voucher.strip(),
+                note=note.strip(),
+                recorded_by=access.user,
+            ),
+            acting_user=access.user,
+        )
+        _pool_paid(run, {source: amount}, access.user)
+        _settle(run, access.user)
+    return payment
+
+
+def run_pay_remaining(*, access: ProgramAccess, run: CalculationRun, paid_on: date, voucher: str, note=""):
+    """Pay every funded amount of the run still open, under one voucher (a bank batch transfer)."""
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, run)
+    if not (voucher or "").strip():
+        raise PortalError(_("Give the voucher number."), fields={"voucher": [_("This field is required.")]})
+    with transaction.atomic():
+        run = _locked(run)
+        _require_status(run, RunStatus.APPROVED)
+        left = outstanding(RunLine.objects.filter(run=run, generation=run.generation))
+        if not left:
+            raise Conflict(_("Nothing is left to pay in this run."))
+        payments = [
+            Payment(
+                line_id=line_id,
+                source=source,
+                amount=amount,
+                paid_on=paid_on,
+                voucher=voucher.strip(),
+                note=note,
+                recorded_by=access.user,
+            )
+            for (line_id, source), amount in left.items()
+        ]
+        bulk_create_with_history(payments, Payment, batch_size=2000, default_user=access.user)
+        by_source = defaultdict(lambda: ZERO)
+        for payment in payments:
+            by_source[payment.source] += payment.amount
+        _pool_paid(run, by_source, access.user)
+        _settle(run, access.user)
+    return len(payments)
+
+
+def _pool_paid(run, by_source, user):
+    for pool in (
+        FundingPool.objects.select_for_update().filter(program=run.program, source__in=list(by_source)).order_by("pk")
+    ):
+        pool.paid += by_source[pool.source]
+        record_save(pool, acting_user=user, reason=_("Paid in run %(number)s") % {"number": run.number})
+
+
+def _settle(run, user):
+    if outstanding(RunLine.objects.filter(run=run, generation=run.generation)):
+        return
+    before = run.status
+    run.status, run.paid_at = RunStatus.PAID, timezone.now()
+    record_save(run, acting_user=user, reason=_("Every funded amount is paid"))
+    _transition(run, action="paid", from_status=before, actor=user)
+
+
+# --- corrections ------------------------------------------------------------------------------------------
+
+
+def correction_raise(*, access: ProgramAccess, run: CalculationRun, line: RunLine, reason: str) -> RunCorrection:
+    """Correct a line of an approved run through this draft: its next calculation carries the difference."""
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, run)
+    _same_program(access, line.run)
+    if not reason.strip():
+        raise PortalError(_("Say what the correction is for."), fields={"reason": [_("This field is required.")]})
+    if not line.frozen or line.kind != LineKind.PROJECT:
+        raise PortalError(
+            _("Only a project line of an approved run can be corrected."), fields={"line": ["not approved"]}
+        )
+    with transaction.atomic():
+        run = _locked(run)
+        _require_status(run, RunStatus.DRAFT)
+        if run.corrections.filter(corrects=line, is_active=True).exists():
+            raise Conflict(_("This line is already being corrected in this run."))
+        correction = record_save(
+            RunCorrection(run=run, corrects=line, reason=reason.strip(), requested_by=access.user),
+            acting_user=access.user,
+        )
+    run_recalculate(access=access, run=run)
+    return correction
+
+
+def correction_withdraw(*, access: ProgramAccess, correction: RunCorrection, reason: str) -> RunCorrection:
+    access.require(Capability.RUN_SUBSIDY)
+    _same_program(access, correction.run)
+    with transaction.atomic():
+        run = _locked(correction.run)
+        _require_status(run, RunStatus.DRAFT)
+        correction.is_active = False
+        record_save(correction, acting_user=access.user, reason=reason)
+    run_recalculate(access=access, run=run)
+    return correction
+
+
+# --- awards -----------------------------------------------------------------------------------------------
+
+
+def award_grant(*, access: ProgramAccess, application, kind: str, amount, reference: str, decided_on: date, reason=""):
+    """Grant an award by decision, within the active policy's limits and (for sample enterprises) the industry's
+    quota. Paid by the next run that calculates the project."""
+    access.require(Capability.GRANT_AWARD)
+    if application.program_id != access.program.pk:
+        raise NotAllowed(_("This project belongs to another program."))
+    amount = _amount(amount, "amount")
+    if not (reference or "").strip():
+        raise PortalError(_("Give the decision's reference."), fields={"reference": [_("This field is required.")]})
+    policy = policy_snapshot(version=policy_version_for_quote(program=access.program))
+    limits = policy.params.get("award_max") or {}
+    minimums = policy.params.get("award_min") or {}
+    if kind not in limits:
+        message = _("The active policy has no award of this kind.")
+        raise PortalError(message, fields={"kind": [message]})
+    if amount > limits[kind] or amount < minimums.get(kind, ZERO):
+        message = _("The award must be between %(low)s and %(high)s yuan.") % {
+            "low": format_yuan(minimums.get(kind, ZERO)),
+            "high": format_yuan(limits[kind]),
+        }
+        raise PortalError(message, fields={"amount": [message]})
+    with transaction.atomic():
+        Program.objects.select_for_update().get(pk=access.program.pk)
+        if AwardDecision.objects.filter(application=application, kind=kind, is_active=True).exists():
+            raise Conflict(_("This project already holds this award."))
+        if kind == "sample":
+            _check_sample_quota(access.program, application, policy)
+        return record_save(
+            AwardDecision(
+                program=access.program,
+                application=application,
+                kind=kind,
+                amount=amount,
+                reference=reference.strip(),
+                decided_on=decided_on,
+                reason=(reason or "").strip(),
+                granted_by=access.user,
+            ),
+            acting_user=access.user,
+            reason=reason,
+        )
+
+
+def _check_sample_quota(program, application, policy):
+    industry = application.enterprise.industry
+    quota = (policy.params.get("sample_quota") or {}).get(industry.code)
+    if quota is None:
+        return
+    held = AwardDecision.objects.filter(
+        program=program, kind="sample", is_active=True, application__enterprise__industry=industry
+    ).count()
+    if held >= quota:
+        message = _("The %(industry)s industry already has its %(quota)s sample enterprises.") % {
+            "industry": industry.name,
+            "quota": quota,
+        }
+        raise PortalError(message, fields={"kind": [message]})
+
+
+def award_withdraw(*, access: ProgramAccess, award: AwardDecision, reason: str) -> AwardDecision:
+    access.require(Capability.GRANT_AWARD)
+    if award.program_id != access.program.pk:
+        raise NotAllowed(_("This award belongs to another program."))
+    if not reason.strip():
+        raise PortalError(_("Say why the award is withdrawn."), fields={"reason": [_("This field is required.")]})
+    award.is_active, award.withdrawn_reason = False, reason.strip()
+    return record_save(award, acting_user=access.user, reason=reason)
+
+
+# --- funding pools ----------------------------------------------------------------------------------------
+
+
+def pool_save(*, access: ProgramAccess, source: str, budget, note: str = "", reason: str = "") -> FundingPool:
+    """Open or change the pool of a funding source; its budget never goes below what is already allocated."""
+    access.require(Capability.MANAGE_FUNDS)
+    if source not in FundingSource.values:
+        raise PortalError(_("Unknown funding source."), fields={"source": [_("Unknown funding source.")]})
+    budget = _amount(budget, "budget", allow_zero=True)
+    with transaction.atomic():
+        pool = FundingPool.objects.select_for_update().filter(program=access.program, source=source).first()
+        pool = pool or FundingPool(program=access.program, source=source)
+        if budget < pool.allocated:
+            message = _("The budget cannot be below the %(allocated)s yuan already allocated.") % {
+                "allocated": format_yuan(pool.allocated)
+            }
+            raise PortalError(message, fields={"budget": [message]})
+        pool.budget, pool.note = budget, note.strip()
+        return record_save(pool, acting_user=access.user, reason=reason)
+
+
+def _amount(value, name, *, allow_negative=False, allow_zero=False) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+        if not amount.is_finite():
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        message = _("Enter an amount in yuan.")
+        raise PortalError(message, fields={name: [message]}) from None
+    if amount != round_fen(amount):
+        message = _("At most two decimals (fen).")
+        raise PortalError(message, fields={name: [message]})
+    if (amount < 0 and not allow_negative) or (amount == 0 and not allow_zero):
+        message = _("Enter an amount above zero.")
+        raise PortalError(message, fields={name: [message]})
+    return amount
