@@ -9,8 +9,8 @@ engine's pure function, write the lines in bulk, all in one transaction.
 """
 
 import hashlib
-from contextlib import closing
 import json
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal

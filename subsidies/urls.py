@@ -6,6 +6,12 @@ from subsidies import views
 app_name = "subsidies"
 
 urlparams.register("version", "subsidies.PolicyVersion")
+urlparams.register("run", "subsidies.CalculationRun")
+urlparams.register("line", "subsidies.RunLine", program_path="run__program")
+urlparams.register("correction", "subsidies.RunCorrection", program_path="run__program")
+urlparams.register("award", "subsidies.AwardDecision")
+urlparams.register("pool", "subsidies.FundingPool")
+urlparams.register("ledger_job", "subsidies.LedgerJob")
 
 urlpatterns = [
     path("policies/", views.versions, name="versions"),

@@ -103,6 +103,7 @@ def tenant_pair(db):
     selection = _selection_objects(a, industry, provider, admin_a)
     progress = _progress_objects(application, provider, admin_a)
     acceptance = _acceptance_objects(application, admin_a)
+    subsidy = _subsidy_objects(application, admin_a)
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -151,6 +152,7 @@ def tenant_pair(db):
             *selection,
             *progress,
             *acceptance,
+            *subsidy,
         ],
     }
 
@@ -400,4 +402,91 @@ def _acceptance_objects(application, actor):
         "ZZA定级依据",
         "ZZA评测报告.pdf",
         "%PDF-ZZALEVEL",
+    ]
+
+
+def _subsidy_objects(application, actor):
+    """A calculation run of program A (approved, with a line, a project left out, a correction in a draft run),
+    an award, a funding pool with its allocation, a payment and a ledger job with its file. Returns markers."""
+    from django.utils import timezone
+
+    from acceptance.models import AcceptanceReview
+    from subsidies.models import (
+        AwardDecision,
+        CalculationRun,
+        FundingPool,
+        LedgerFile,
+        LedgerJob,
+        Payment,
+        PoolAllocation,
+        RunCorrection,
+        RunExclusion,
+        RunLine,
+    )
+
+    program = application.program
+    review = AcceptanceReview.objects.get(application=application)
+    run = CalculationRun.objects.create(program=program, number=1, title="ZZA核算批次", created_by=actor)
+    inputs = {"enterprise": "ZZA企业有限公司", "township": "ZZA乡镇", "industry_name": "ZZA行业", "track": "zza-track"}
+    result = {"subsidy_lines": [], "subsidy_subtotal": "0.00", "cap": None, "trace": ["ZZA计算过程"]}
+    money = {"subsidy": Decimal("123457.00"), "awards": Decimal("0"), "total": Decimal("123457.00")}
+    line = RunLine.objects.create(
+        run=run,
+        generation=1,
+        position=1,
+        application=application,
+        review=review,
+        accepted_at=timezone.now(),
+        inputs=inputs,
+        result=result,
+        county=Decimal("123457.00"),
+        frozen=True,
+        **money,
+    )
+    RunExclusion.objects.create(
+        run=run, generation=1, application=application, review=review, stage="policy", reason="ZZA剔除原因"
+    )
+    run.generation, run.line_count, run.status = 1, 1, "approved"
+    run.save()
+    draft = CalculationRun.objects.create(program=program, number=2, title="ZZA更正批次", created_by=actor)
+    RunCorrection.objects.create(run=draft, corrects=line, reason="ZZA更正原因", requested_by=actor)
+    AwardDecision.objects.create(
+        program=program,
+        application=application,
+        kind="sample",
+        amount=Decimal("123457"),
+        reference="ZZA决定文号",
+        decided_on=timezone.localdate(),
+        granted_by=actor,
+    )
+    pool = FundingPool.objects.create(program=program, source="county", budget=Decimal("9123457"), note="ZZA资金池")
+    PoolAllocation.objects.create(pool=pool, line=line, sequence=1, requested=line.total, allocated=line.total)
+    Payment.objects.create(
+        line=line,
+        source="county",
+        amount=Decimal("1234.57"),
+        paid_on=timezone.localdate(),
+        voucher="ZZA凭证号",
+        recorded_by=actor,
+    )
+    job = LedgerJob.objects.create(program=program, run=run, requested_by=actor, status="done", progress=100)
+    ledger = LedgerFile(
+        job=job,
+        original_name="ZZA台账.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        size=13,
+        sha256="0" * 64,
+        uploaded_by=actor,
+    )
+    ledger.file.save("zza-ledger.xlsx", ContentFile(b"PK\x03\x04ZZALEDGER"), save=True)
+    return [
+        "ZZA核算批次",
+        "ZZA计算过程",
+        "ZZA剔除原因",
+        "ZZA更正原因",
+        "ZZA决定文号",
+        "ZZA资金池",
+        "ZZA凭证号",
+        "ZZA台账",
+        "ZZALEDGER",
     ]

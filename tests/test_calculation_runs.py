@@ -237,7 +237,7 @@ def test_awards_stay_within_their_limits_and_the_sample_quota(wuyi_projects):
     program = Program.objects.get(slug="wuyi-2024")
     doors = [ProjectSpec(f"门样本{n}", "doors", at("2025-03-01"), batch=3, n_software=D("100000")) for n in range(3)]
     projects = accepted_projects_create(program, doors, actor=reviewer.user)
-    grant = dict(access=reviewer, kind="sample", reference="决定", decided_on=at("2025-03-01").date())
+    grant = {"access": reviewer, "kind": "sample", "reference": "决定", "decided_on": at("2025-03-01").date()}
     with pytest.raises(PortalError) as above:
         runs.award_grant(application=projects[0], amount="200000.01", **grant)
     assert "amount" in above.value.fields
@@ -313,3 +313,19 @@ def test_allocation_is_in_order_and_releases_at_most_what_a_line_holds():
         {"central": D("150")},
     )
     assert [(g.line_id, g.allocated) for g in grants] == [(1, D("100")), (2, D("50")), (4, D("-30")), (5, D("30"))]
+
+
+def test_the_demo_has_runs_in_every_state_for_the_three_programs():
+    from subsidies.demo import demo_runs_build
+
+    demo_runs_build()
+    demo_runs_build()  # idempotent
+    found = {
+        (run.program.slug, run.number): (run.status, run.line_count, run.total, run.unfunded_total)
+        for run in CalculationRun.objects.select_related("program")
+    }
+    assert found[("wuyi-2024", 1)] == (RunStatus.PAID, 4, D("981728.39"), D("0.00"))
+    assert found[("wuyi-2024", 2)][0] == RunStatus.DRAFT
+    assert found[("yongkang-2024", 1)][0] == RunStatus.REVIEWED
+    assert found[("jinhua-pilot", 1)] == (RunStatus.APPROVED, 3, D("2100000.00"), D("40000.00"))
+    assert len(found) == 4

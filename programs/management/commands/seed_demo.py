@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from portal.core.roles import Role
 from programs.demo import demo_build
+from subsidies.demo import demo_runs_build
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = demo_build()
+        demo_runs_build()
         labels = {**dict(Role.choices), "superuser": "Platform superuser (Django admin only)"}
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {settings.DEMO_PASSWORD}):"))
         self.stdout.write(f"  {'username':<22} {'program':<15} role")

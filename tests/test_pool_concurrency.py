@@ -1,0 +1,147 @@
+"""Several processes approving runs at once against one small central pool (PostgreSQL): the pool is never
+over-allocated, each approval draws it first accepted first, and once it is empty every later line finds
+nothing. Two drafts over the same projects: exactly one is approved."""
+
+import multiprocessing
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
+
+from acceptance.models import AcceptanceReview, ReviewStatus
+from portal.core.errors import Conflict
+from portal.core.roles import Role
+from programs.access import program_access
+from programs.models import Program
+from subsidies import runs
+from subsidies.accepted import ProjectSpec, accepted_projects_create
+from subsidies.models import CalculationRun, FundingPool, PoolAllocation, RunStatus
+from tests.conftest import need
+from tests.factories import user_with_role
+
+SLUG = "jinhua-pilot"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+D = Decimal
+BUDGET = D("1000000.00")
+
+
+def access_of(user):
+    return program_access(user=user, slug=SLUG)
+
+
+def _approve(run_id, user_id, barrier, outcomes):
+    """In a child process: wait for the others, then approve."""
+
+    try:
+        barrier.wait(timeout=30)
+        user = get_user_model().objects.get(pk=user_id)
+        runs.run_approve(access=access_of(user), run=CalculationRun.objects.get(pk=run_id))
+        outcomes.put((run_id, "approved"))
+    except Conflict:
+        outcomes.put((run_id, "conflict"))
+    except Exception as error:  # noqa: BLE001 — reported to the parent, which fails the test
+        outcomes.put((run_id, f"error: {error!r}"))
+    finally:
+        connections.close_all()
+
+
+def approve_at_once(run_ids, approver):
+    """Fork one process per run; all approve at the same moment. Returns {run id: outcome}."""
+    context = multiprocessing.get_context("fork")
+    barrier, outcomes = context.Barrier(len(run_ids)), context.Queue()
+    connections.close_all()  # each child opens its own connection
+    children = [context.Process(target=_approve, args=(rid, approver.pk, barrier, outcomes)) for rid in run_ids]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=60)
+    return dict(outcomes.get(timeout=5) for _child in children)
+
+
+def projects(program, actor, label, days):
+    specs = [
+        ProjectSpec(
+            f"{label}{n}",
+            "power-tools",
+            datetime(2025, 1, day, 10, tzinfo=SHANGHAI),
+            track="pilot",
+            n_software=D("1200000"),
+            level=3,
+        )
+        for n, day in enumerate(days)
+    ]
+    return accepted_projects_create(program, specs, actor=actor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_never_over_allocate_and_follow_acceptance_order():
+    need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
+    from programs.demo import demo_build
+
+    demo_build()
+    program = Program.objects.get(slug=SLUG)
+    creator = get_user_model().objects.get(username="jinhua-reviewer")
+    approver = user_with_role(program, Role.BUREAU_REVIEWER)
+    runs.pool_save(
+        access=access_of(get_user_model().objects.get(username="jinhua-admin")), source="central", budget=BUDGET
+    )
+    run_ids, earlier = [], []
+    for k in range(4):  # four runs over disjoint projects, each set accepted after the one before
+        made = projects(program, creator, f"并发{k}-", [3 + 5 * k, 4 + 5 * k, 5 + 5 * k])
+        # projects of earlier runs wait outside this run: their announcement is set back while it is calculated
+        AcceptanceReview.objects.filter(application__in=earlier).update(status=ReviewStatus.PASSED)
+        run = runs.run_create(access=access_of(creator), title=f"并发批次{k}")
+        runs.run_calculate(run_id=run.pk)
+        run.refresh_from_db()
+        assert run.line_count == 3
+        runs.run_review(access=access_of(creator), run=run)
+        run_ids.append(run.pk)
+        earlier += made
+    AcceptanceReview.objects.filter(application__in=earlier).update(status=ReviewStatus.ANNOUNCED)
+
+    outcomes = approve_at_once(run_ids, approver)
+
+    assert sorted(outcomes.values()) == ["approved"] * 4, outcomes
+    pool = FundingPool.objects.get(program=program, source="central")
+    allocations = list(PoolAllocation.objects.filter(pool=pool).select_related("line").order_by("sequence"))
+    assert len(allocations) == 12
+    assert pool.allocated <= pool.budget
+    assert pool.allocated == sum(a.allocated for a in allocations) == min(BUDGET, sum(a.requested for a in allocations))
+    assert pool.allocation_count == 12
+    # each approval drew the pool in acceptance order
+    for run_id in run_ids:
+        own = [a for a in allocations if a.line.run_id == run_id]
+        assert [a.line.accepted_at for a in own] == sorted(a.line.accepted_at for a in own)
+        assert [a.sequence for a in own] == sorted(a.sequence for a in own)
+    # first come, first funded: once a line finds the pool short, every later line finds it empty
+    first_short = next(i for i, a in enumerate(allocations) if a.allocated < a.requested)
+    assert all(a.allocated == a.requested for a in allocations[:first_short])
+    assert all(a.allocated == 0 for a in allocations[first_short + 1 :])
+    assert allocations[first_short].allocated == BUDGET - sum(a.allocated for a in allocations[:first_short])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drafts_of_the_same_projects_approved_at_once_give_one_approved_run():
+    need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
+    from programs.demo import demo_build
+
+    demo_build()
+    program = Program.objects.get(slug=SLUG)
+    creator = get_user_model().objects.get(username="jinhua-reviewer")
+    approver = user_with_role(program, Role.BUREAU_REVIEWER)
+    projects(program, creator, "重叠", [6, 7])
+    run_ids = []
+    for title in ("甲", "乙"):
+        run = runs.run_create(access=access_of(creator), title=title)
+        runs.run_calculate(run_id=run.pk)
+        runs.run_review(access=access_of(creator), run=run)
+        run_ids.append(run.pk)
+
+    outcomes = approve_at_once(run_ids, approver)
+
+    assert sorted(outcomes.values()) == ["approved", "conflict"], outcomes
+    statuses = sorted(runs.CalculationRun.objects.filter(pk__in=run_ids).values_list("status", flat=True))
+    assert statuses == sorted([RunStatus.APPROVED, RunStatus.REVIEWED])
