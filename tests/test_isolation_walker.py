@@ -216,3 +216,53 @@ def judge(response, targeted, markers):
     if targeted and status not in ALLOWED_REFUSALS:
         return f"status {status} for a route filled with program A's objects"
     return None
+
+
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>[\w.]+)"?', re.IGNORECASE)
+# What a signed-in reader may change by reading: its own session, the login throttle's records, and the jobs
+# that render documents it may read (a report PDF, a large ledger built in the background) with their files.
+DOCUMENT_JOBS = (
+    "acceptance_reportjob",
+    "acceptance_acceptancereportfile",
+    "subsidies_ledgerjob",
+    "subsidies_ledgerfile",
+)
+READER_TABLES = {"django_session", *DOCUMENT_JOBS, *(table.replace("_", "_historical", 1) for table in DOCUMENT_JOBS)}
+
+
+def writes(queries):
+    tables = []
+    for query in queries:
+        match = WRITE.match(query["sql"])
+        if match and match["table"] not in READER_TABLES and not match["table"].startswith("axes_"):
+            tables.append(match["table"])
+    return tables
+
+
+@pytest.mark.django_db
+def test_the_auditor_writes_nothing_anywhere(tenant_pair, client):
+    """The auditor of program A sends POST, PUT, PATCH and DELETE to every route filled with A's objects: no
+    request may write a row (the SQL sent is inspected) or fail with a server error."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import user_with_role
+
+    pair = tenant_pair
+    auditor = user_with_role(pair["a"], Role.AUDITOR, username="zza-auditor")
+    failures, sent = [], 0
+    client.force_login(auditor)
+    for route, name, _pattern in walk():
+        for values in fillings(route, name, pair):
+            path = fill(route, values)
+            for method in ("post", "put", "patch", "delete"):
+                with CaptureQueriesContext(connection) as queries:
+                    response = getattr(client, method)(path)
+                sent += 1
+                changed = writes(queries.captured_queries)
+                if response.status_code >= 500 or changed:
+                    failures.append(f"{method.upper()} {path} ({name}): status {response.status_code}, wrote {changed}")
+                if "_auth_user_id" not in client.session:  # the route logged the auditor out
+                    client.force_login(auditor)
+    assert not failures, "\n".join(failures[:40]) + f"\n… {len(failures)} failures"
+    assert sent > 1000
