@@ -427,7 +427,24 @@ def _subsidy_objects(application, actor):
     program = application.program
     review = AcceptanceReview.objects.get(application=application)
     run = CalculationRun.objects.create(program=program, number=1, title="ZZA核算批次", created_by=actor)
-    inputs = {"enterprise": "ZZA企业有限公司", "township": "ZZA乡镇", "industry_name": "ZZA行业", "track": "zza-track"}
+    inputs = {
+        "enterprise": "ZZA企业有限公司",
+        "uscc": application.enterprise.organisation.uscc,
+        "township": "ZZA乡镇",
+        "industry": "zza-industry",
+        "industry_name": "ZZA行业",
+        "scale": "above",
+        "track": "zza-track",
+        "provider": "ZZA服务商有限公司",
+        "filing_number": "ZZA-FILING-1",
+        "title": "ZZA申报项目",
+        "batch": None,
+        "level": None,
+        "accepted_on": "2024-07-10",
+        **dict.fromkeys(("n_software", "n_hardware", "x_software", "x_hardware", "automation"), "0.00"),
+        "awards": [],
+    }
+    inputs["n_software"] = "123457.00"
     result = {"subsidy_lines": [], "subsidy_subtotal": "0.00", "cap": None, "trace": ["ZZA计算过程"]}
     money = {"subsidy": Decimal("123457.00"), "awards": Decimal("0"), "total": Decimal("123457.00")}
     line = RunLine.objects.create(
