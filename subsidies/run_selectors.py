@@ -21,6 +21,7 @@ from subsidies.models import (
     CalculationRun,
     FundingPool,
     FundingSource,
+    LedgerJob,
     LineKind,
     Payment,
     PoolAllocation,
@@ -168,6 +169,29 @@ def award_list(*, access: ProgramAccess):
     return AwardDecision.objects.filter(program=access.program).select_related(
         "application__enterprise__organisation", "application__enterprise__industry", "granted_by"
     )
+
+
+def award_candidates(*, access: ProgramAccess):
+    """Projects of the program that went through acceptance: those an award can be granted to."""
+    from django.db.models import Exists
+
+    from acceptance.models import AcceptanceReview
+    from filings.models import Application
+
+    return (
+        Application.objects.filter(program=access.program)
+        .filter(Exists(AcceptanceReview.objects.filter(application=OuterRef("pk"))))
+        .select_related("enterprise__organisation")
+        .order_by("enterprise__organisation__name", "pk")
+    )
+
+
+def ledger_jobs(*, access: ProgramAccess, run=None, every: bool = False):
+    """The program's ledger jobs (of one run, or of the whole program when `run` is None); `every`: all jobs."""
+    if not access.can(Capability.EXPORT_LEDGER):
+        raise NotAllowed(_("Your roles in this program do not allow this."))
+    jobs = LedgerJob.objects.filter(program=access.program).select_related("requested_by", "file_record")
+    return jobs if every else jobs.filter(run=run)
 
 
 def own_subsidy_lines(*, access: ProgramAccess):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portal.core import urlparams
-from subsidies import views
+from subsidies import run_views, views
 
 app_name = "subsidies"
 
@@ -20,4 +20,31 @@ urlpatterns = [
     path("policies/<int:version>/activate/", views.activate, name="activate"),
     path("policies/<int:version>/draft/", views.draft_from, name="draft-from"),
     path("calculator/", views.calculator, name="calculator"),
+    # calculation runs (批次核算), funding pools, awards and ledgers
+    path("runs/", run_views.run_list_page, name="runs"),
+    path("runs/<int:run>/", run_views.run_detail, name="run"),
+    path("runs/<int:run>/progress/", run_views.run_progress, name="run-progress"),
+    path("runs/<int:run>/recalculate/", run_views.run_recalculate, name="run-recalculate"),
+    path("runs/<int:run>/review/", run_views.run_review, name="run-review"),
+    path("runs/<int:run>/return/", run_views.run_return, name="run-return"),
+    path("runs/<int:run>/approve/", run_views.run_approve, name="run-approve"),
+    path("runs/<int:run>/pay/", run_views.run_pay, name="run-pay"),
+    path("runs/<int:run>/what-if/", run_views.what_if, name="what-if"),
+    path("runs/<int:run>/ledger/", run_views.run_ledger, name="run-ledger"),
+    path("runs/<int:run>/lines/<int:line>/", run_views.line_detail, name="line"),
+    path("runs/<int:run>/lines/<int:line>/pay/", run_views.line_pay, name="line-pay"),
+    path("runs/<int:run>/lines/<int:line>/correct/", run_views.line_correct, name="line-correct"),
+    path(
+        "runs/<int:run>/corrections/<int:correction>/withdraw/",
+        run_views.correction_withdraw,
+        name="correction-withdraw",
+    ),
+    path("pools/", run_views.pools, name="pools"),
+    path("pools/<int:pool>/", run_views.pool_detail, name="pool"),
+    path("awards/", run_views.awards, name="awards"),
+    path("awards/<int:award>/withdraw/", run_views.award_withdraw, name="award-withdraw"),
+    path("ledger/", run_views.ledger, name="ledger"),
+    path("ledger/jobs/<int:ledger_job>/", run_views.ledger_job, name="ledger-job"),
+    path("ledger/jobs/<int:ledger_job>/download/", run_views.ledger_download, name="ledger-download"),
+    path("my-subsidies/", run_views.my_subsidies, name="my-subsidies"),
 ]

@@ -110,7 +110,8 @@
 })();
 
 // Background jobs: an element with data-job-url polls it (JSON: status, progress, message, download) and shows
-// the progress bar, the message and, when done, the download link; the page works without it by reloading.
+// the progress bar, the message and, when done, the download link (or, with data-job-reload, reloads the page
+// once the job is done or failed); the page works without it by reloading.
 (function () {
   "use strict";
   var boxes = document.querySelectorAll("[data-job-url]");
@@ -127,6 +128,11 @@
           if (bar) bar.value = job.progress;
           if (text) text.textContent = job.message || job.status_label;
           box.setAttribute("data-job-status", job.status);
+          // data-job-reload: the page itself shows the job's outcome (a calculation run's lines), so reload it.
+          if ((job.status === "done" || job.status === "failed") && box.hasAttribute("data-job-reload")) {
+            window.location.reload();
+            return;
+          }
           if (job.status === "done" && link && job.download) {
             link.href = job.download;
             link.hidden = false;
