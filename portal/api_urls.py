@@ -8,6 +8,7 @@ from portal.core import urlparams
 from programs import api as programs_api
 from providers import api as providers_api
 from subsidies import api as subsidies_api
+from subsidies import run_api
 
 app_name = "api"
 
@@ -22,6 +23,7 @@ urlparams.register("objection", "acceptance.Objection", program_path="review__ap
 SELECTION_ROUND = "programs/<slug:program>/selection-rounds/<int:round>/"
 APPLICATION = "programs/<slug:program>/applications/<int:application>/"
 ACCEPTANCE_REVIEW = "programs/<slug:program>/acceptance-reviews/<int:review>/"
+RUN = "programs/<slug:program>/runs/<int:run>/"
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
@@ -119,4 +121,43 @@ urlpatterns = [
         name="announcement",
     ),
     path(f"{APPLICATION}assessments/", acceptance_api.AssessmentListApi.as_view(), name="assessment-list"),
+    path("programs/<slug:program>/runs/", run_api.RunListApi.as_view(), name="run-list"),
+    path(RUN, run_api.RunDetailApi.as_view(), name="run-detail"),
+    path(f"{RUN}lines/", run_api.RunLineListApi.as_view(), name="run-lines"),
+    path(f"{RUN}lines/<int:line>/", run_api.RunLineDetailApi.as_view(), name="run-line"),
+    path(f"{RUN}lines/<int:line>/payments/", run_api.RunLinePaymentApi.as_view(), name="run-line-payment"),
+    path(f"{RUN}exclusions/", run_api.RunExclusionListApi.as_view(), name="run-exclusions"),
+    path(f"{RUN}calculate/", run_api.RunCalculateApi.as_view(), name="run-calculate"),
+    path(f"{RUN}review/", run_api.RunReviewApi.as_view(), name="run-review"),
+    path(f"{RUN}return/", run_api.RunReturnApi.as_view(), name="run-return"),
+    path(f"{RUN}approve/", run_api.RunApproveApi.as_view(), name="run-approve"),
+    path(f"{RUN}pay-remaining/", run_api.RunPayRemainingApi.as_view(), name="run-pay-remaining"),
+    path(f"{RUN}corrections/", run_api.RunCorrectionApi.as_view(), name="run-correction"),
+    path(
+        f"{RUN}corrections/<int:correction>/withdraw/",
+        run_api.RunCorrectionWithdrawApi.as_view(),
+        name="run-correction-withdraw",
+    ),
+    path(f"{RUN}what-if/", run_api.RunWhatIfApi.as_view(), name="run-what-if"),
+    path(f"{RUN}ledger/", run_api.RunLedgerApi.as_view(), name="run-ledger"),
+    path("programs/<slug:program>/ledger/", run_api.LedgerApi.as_view(), name="ledger"),
+    path(
+        "programs/<slug:program>/ledger-jobs/<int:ledger_job>/",
+        run_api.LedgerJobApi.as_view(),
+        name="ledger-job",
+    ),
+    path(
+        "programs/<slug:program>/ledger-jobs/<int:ledger_job>/download/",
+        run_api.LedgerJobDownloadApi.as_view(),
+        name="ledger-job-download",
+    ),
+    path("programs/<slug:program>/pools/", run_api.FundingPoolListApi.as_view(), name="pool-list"),
+    path("programs/<slug:program>/pools/<int:pool>/", run_api.FundingPoolDetailApi.as_view(), name="pool-detail"),
+    path("programs/<slug:program>/awards/", run_api.AwardListApi.as_view(), name="award-list"),
+    path(
+        "programs/<slug:program>/awards/<int:award>/withdraw/",
+        run_api.AwardWithdrawApi.as_view(),
+        name="award-withdraw",
+    ),
+    path("programs/<slug:program>/my-subsidies/", run_api.OwnSubsidyListApi.as_view(), name="my-subsidies"),
 ]
