@@ -4,6 +4,10 @@
 - an approved run cannot go back to draft or review, and its calculation, policy version and totals stay;
 - a paid run stays paid; runs are never deleted.
 
+Row deletion is refused by row triggers on PostgreSQL; a TRUNCATE (a test database being emptied) is not a row
+deletion. On SQLite, the embedded demo database, the application alone refuses deletion (every model's manager
+does), because emptying a test database there deletes row by row.
+
 Installed after every `migrate` (the post_migrate signal), replacing the previous definitions, so a database
 built from the models (as the test suite does) has them too.
 """
@@ -80,8 +84,6 @@ def _sqlite_child(table):
         f"BEGIN SELECT RAISE(ABORT, {message}); END",
         f"CREATE TRIGGER {table}_frozen_update BEFORE UPDATE ON {table} WHEN {frozen_old} OR {frozen_new} "
         f"BEGIN SELECT RAISE(ABORT, {message}); END",
-        f"CREATE TRIGGER {table}_frozen_delete BEFORE DELETE ON {table} WHEN {frozen_old} "
-        f"BEGIN SELECT RAISE(ABORT, {message}); END",
     ]
 
 
@@ -103,8 +105,6 @@ SQLITE = [
     )
     BEGIN SELECT RAISE(ABORT, 'calculation run is approved: it cannot change'); END
     """,
-    "CREATE TRIGGER subsidies_run_no_delete BEFORE DELETE ON subsidies_calculationrun "
-    "BEGIN SELECT RAISE(ABORT, 'calculation runs are never deleted'); END",
 ]
 
 SQLITE_DROP = [

@@ -338,3 +338,71 @@ def test_acceptance_journey(live_server, browser_page, tmp_path, django_capture_
 
     pdf = pypdfium2.PdfDocument(job.report.file.open("rb").read())
     pdf[0].render(scale=1.5).to_pil().save(SHOTS / "36-acceptance-report-pdf-page1.png")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_calculation_run_journey(live_server, browser_page, tmp_path):
+    """The reviewer creates a run and marks the demo's draft reviewed, a second reviewer approves it, a payment is
+    recorded on a line, a what-if is compared, and the auditor downloads the run's ledger."""
+
+    from openpyxl import load_workbook
+
+    from programs.demo import demo_build
+    from subsidies.demo import demo_runs_build
+    from subsidies.models import CalculationRun, Payment
+
+    demo_build()
+    demo_runs_build()
+    page, base = browser_page, live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())  # approval and batch payment ask first
+    runs_url = f"{base}/p/wuyi-2024/runs/"
+    draft = CalculationRun.objects.get(program__slug="wuyi-2024", status="draft")
+
+    log_in(page, base, "wuyi-reviewer")
+    page.goto(runs_url)
+    page.fill("form[action$='/runs/'] input[name=title]", "浏览器新建核算批次")
+    with page.expect_navigation():
+        page.click("form[action$='/runs/'] button[type=submit]")
+    created = CalculationRun.objects.get(program__slug="wuyi-2024", title="浏览器新建核算批次")
+    assert created.job_status == "done" and created.generation == 1
+    page.screenshot(path=SHOTS / "40-run-created.png", full_page=True)
+    page.goto(f"{runs_url}{draft.pk}/")
+    with page.expect_navigation():
+        page.click(f"form[action$='/runs/{draft.pk}/review/'] button[type=submit]")
+    draft.refresh_from_db()
+    assert draft.status == "reviewed"
+
+    log_in(page, base, "reviewer")
+    page.goto(f"{runs_url}{draft.pk}/")
+    with page.expect_navigation():
+        page.click(f"form[action$='/runs/{draft.pk}/approve/'] button[type=submit]")
+    draft.refresh_from_db()
+    assert draft.status == "approved" and draft.approved_by.username == "reviewer"
+    page.screenshot(path=SHOTS / "41-run-approved.png", full_page=True)
+    line = draft.lines.filter(generation=draft.generation).order_by("position").first()
+    page.goto(f"{runs_url}{draft.pk}/lines/{line.pk}/")
+    page.fill(f"form[action$='/lines/{line.pk}/pay/'] input[name=voucher]", "WY-BROWSER-0001")
+    with page.expect_navigation():
+        page.click(f"form[action$='/lines/{line.pk}/pay/'] button[type=submit]")
+    payment = Payment.objects.get(line=line)
+    assert payment.voucher == "WY-BROWSER-0001" and payment.amount == line.total
+    assert "WY-BROWSER-0001" in page.content()
+    page.screenshot(path=SHOTS / "42-run-line-paid.png", full_page=True)
+    page.goto(f"{runs_url}{draft.pk}/what-if/?overrides=x_rate%3D0.50")
+    assert "+" in page.locator("main").inner_text() or "-" in page.locator("main").inner_text()
+    page.screenshot(path=SHOTS / "43-run-what-if.png", full_page=True)
+
+    log_in(page, base, "wuyi-auditor")
+    page.goto(f"{runs_url}{draft.pk}/")
+    assert page.locator(f"form[action$='/runs/{draft.pk}/pay/']").count() == 0  # the auditor only reads
+    with page.expect_download() as download:
+        page.click(f"a[href$='/runs/{draft.pk}/ledger/?download=1']")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+    workbook = load_workbook(saved)
+    assert workbook.sheetnames == ["汇总", "台账"]
+    header = next(workbook["台账"].iter_rows(values_only=True))
+    assert "统一社会信用代码" in header
+    page.screenshot(path=SHOTS / "44-run-auditor.png", full_page=True)
