@@ -9,6 +9,7 @@ from programs import api as programs_api
 from providers import api as providers_api
 from subsidies import api as subsidies_api
 from subsidies import run_api
+from subsidies import runs as run_services
 
 app_name = "api"
 
@@ -128,9 +129,9 @@ urlpatterns = [
     path(f"{RUN}lines/<int:line>/payments/", run_api.RunLinePaymentApi.as_view(), name="run-line-payment"),
     path(f"{RUN}exclusions/", run_api.RunExclusionListApi.as_view(), name="run-exclusions"),
     path(f"{RUN}calculate/", run_api.RunCalculateApi.as_view(), name="run-calculate"),
-    path(f"{RUN}review/", run_api.RunReviewApi.as_view(), name="run-review"),
-    path(f"{RUN}return/", run_api.RunReturnApi.as_view(), name="run-return"),
-    path(f"{RUN}approve/", run_api.RunApproveApi.as_view(), name="run-approve"),
+    path(f"{RUN}review/", run_api.RunStepApi.as_view(step=run_services.run_review), name="run-review"),
+    path(f"{RUN}return/", run_api.RunStepApi.as_view(step=run_services.run_return), name="run-return"),
+    path(f"{RUN}approve/", run_api.RunStepApi.as_view(step=run_services.run_approve), name="run-approve"),
     path(f"{RUN}pay-remaining/", run_api.RunPayRemainingApi.as_view(), name="run-pay-remaining"),
     path(f"{RUN}corrections/", run_api.RunCorrectionApi.as_view(), name="run-correction"),
     path(

@@ -499,8 +499,11 @@ class RunCommentInput(serializers.Serializer):
     comment = serializers.CharField(max_length=MAX_REASON, required=False, allow_blank=True, default="")
 
 
-class RunReviewApi(ProgramScopedMixin, APIView):
-    """Mark a calculated draft as reviewed."""
+class RunStepApi(ProgramScopedMixin, APIView):
+    """A step of a run with a comment, named by the route: mark reviewed, return to draft (the comment, why, is
+    required), approve (someone other than the creator: the lines freeze and the pools are drawn)."""
+
+    step = None  # the service the route names: runs.run_review, runs.run_return or runs.run_approve
 
     @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH], request=RunCommentInput, responses=RunOutput)
     def post(self, request, program, run):
@@ -509,35 +512,7 @@ class RunReviewApi(ProgramScopedMixin, APIView):
         target = _run(access, run)
         data = RunCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.run_review(access=access, run=target, comment=data.validated_data["comment"])
-        return Response(_run_data(access, run))
-
-
-class RunReturnApi(ProgramScopedMixin, APIView):
-    """Send a reviewed run back to draft; the comment (why) is required."""
-
-    @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH], request=RunCommentInput, responses=RunOutput)
-    def post(self, request, program, run):
-        access = self.access
-        access.require(Capability.RUN_SUBSIDY)
-        target = _run(access, run)
-        data = RunCommentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.run_return(access=access, run=target, comment=data.validated_data["comment"])
-        return Response(_run_data(access, run))
-
-
-class RunApproveApi(ProgramScopedMixin, APIView):
-    """Approve a reviewed run (someone other than its creator): its lines freeze and the pools are drawn."""
-
-    @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH], request=RunCommentInput, responses=RunOutput)
-    def post(self, request, program, run):
-        access = self.access
-        access.require(Capability.RUN_SUBSIDY)
-        target = _run(access, run)
-        data = RunCommentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.run_approve(access=access, run=target, comment=data.validated_data["comment"])
+        self.step(access=access, run=target, comment=data.validated_data["comment"])
         return Response(_run_data(access, run))
 
 
