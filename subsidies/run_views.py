@@ -241,19 +241,25 @@ def run_recalculate(request, access, run):
     return redirect(_run_url(access, item))
 
 
-@program_view(Capability.RUN_SUBSIDY)
-@require_POST
-def run_review(request, access, run):
+def _run_step(request, access, run, step, prefix, done):
+    """A step with an optional comment (mark reviewed, approve); refusals come back as messages."""
     item = run_get(access=access, pk=run)
-    form = forms.CommentForm(request.POST, auto_id="id_review_%s")
+    form = forms.CommentForm(request.POST, auto_id=f"id_{prefix}_%s")
     if form.is_valid():
         try:
-            runs.run_review(access=access, run=item, comment=form.cleaned_data["comment"])
+            step(access=access, run=item, comment=form.cleaned_data["comment"])
         except PortalError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The run is marked as reviewed. Another reviewer approves it next."))
+            messages.success(request, done)
     return redirect(_run_url(access, item))
+
+
+@program_view(Capability.RUN_SUBSIDY)
+@require_POST
+def run_review(request, access, run):
+    done = _("The run is marked as reviewed. Another reviewer approves it next.")
+    return _run_step(request, access, run, runs.run_review, "review", done)
 
 
 @program_view(Capability.RUN_SUBSIDY)
@@ -275,16 +281,8 @@ def run_return(request, access, run):
 @program_view(Capability.RUN_SUBSIDY)
 @require_POST
 def run_approve(request, access, run):
-    item = run_get(access=access, pk=run)
-    form = forms.CommentForm(request.POST, auto_id="id_approve_%s")
-    if form.is_valid():
-        try:
-            runs.run_approve(access=access, run=item, comment=form.cleaned_data["comment"])
-        except PortalError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The run is approved: its lines are frozen and the funding pools drawn."))
-    return redirect(_run_url(access, item))
+    done = _("The run is approved: its lines are frozen and the funding pools drawn.")
+    return _run_step(request, access, run, runs.run_approve, "approve", done)
 
 
 @program_view(Capability.RUN_SUBSIDY)
