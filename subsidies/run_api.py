@@ -464,7 +464,7 @@ class RunLineDetailApi(ProgramScopedMixin, APIView):
         data["result"] = RunLineResultOutput(item.result).data
         data["allocations"] = LineAllocationOutput(selectors.line_allocations(item), many=True).data
         data["payments"] = PaymentOutput(selectors.line_payments(item), many=True).data
-        left = services.outstanding([item])
+        left = selectors.outstanding([item])
         data["outstanding"] = {
             source: f"{left[(item.pk, source)]:.2f}" for source in FUNDING_SOURCES if (item.pk, source) in left
         }

@@ -1,10 +1,11 @@
 """Reads of calculation runs: lists, a run's lines and totals, pools, awards, payments, the ledger's rows, and
 what-ifs of a run under another policy (evaluated in memory, written nowhere)."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -148,6 +149,44 @@ def line_allocations(line: RunLine):
 
 def line_payments(line: RunLine):
     return Payment.objects.filter(line=line).select_related("recorded_by").order_by("paid_on", "pk")
+
+
+def funded_amounts(lines) -> dict:
+    """{(line id, source): the part of the line's share the pools granted (all of it for unpooled sources)}.
+    `lines`: a queryset of lines, or a few lines."""
+    lines = _line_queryset(lines)
+    shortfalls = defaultdict(lambda: ZERO)
+    for line_id, source, requested, allocated in PoolAllocation.objects.filter(line__in=lines.values("pk")).values_list(
+        "line_id", "pool__source", "requested", "allocated"
+    ):
+        shortfalls[(line_id, source)] += requested - allocated
+    return {
+        (pk, source): share - shortfalls[(pk, source)]
+        for pk, *shares in lines.values_list("pk", *FUNDING_SOURCES).iterator(chunk_size=5000)
+        for source, share in zip(FUNDING_SOURCES, shares, strict=True)
+        if share
+    }
+
+
+def paid_amounts(lines) -> dict:
+    paid = defaultdict(lambda: ZERO)
+    for line_id, source, amount in Payment.objects.filter(line__in=_line_queryset(lines).values("pk")).values_list(
+        "line_id", "source", "amount"
+    ):
+        paid[(line_id, source)] += amount
+    return paid
+
+
+def outstanding(lines) -> dict:
+    """{(line id, source): funded but not yet paid}, only the pairs with something left."""
+    paid = paid_amounts(lines)
+    return {key: amount - paid[key] for key, amount in funded_amounts(lines).items() if amount - paid[key]}
+
+
+def _line_queryset(lines):
+    if isinstance(lines, QuerySet):
+        return lines
+    return RunLine.objects.filter(pk__in=[line.pk for line in lines])
 
 
 def pool_list(*, access: ProgramAccess):

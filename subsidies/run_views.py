@@ -41,12 +41,15 @@ from subsidies.models import (
 from subsidies.run_selectors import (
     award_candidates,
     award_list,
+    funded_amounts,
     ledger_count,
     ledger_jobs,
     line_allocations,
     line_get,
     line_payments,
+    outstanding,
     own_subsidy_lines,
+    paid_amounts,
     pool_allocations,
     pool_list,
     run_exclusions,
@@ -348,8 +351,8 @@ def _correction_rows(line) -> list[dict]:
 
 def _line_page(request, access, run, line, **bound):
     may_run = access.can(Capability.RUN_SUBSIDY)
-    funded = runs.funded_amounts([line])
-    paid = runs.paid_amounts([line])
+    funded = funded_amounts([line])
+    paid = paid_amounts([line])
     by_source = [
         {
             "source": source,
@@ -419,7 +422,7 @@ def line_detail(request, access, run, line):
 @require_POST
 def line_pay(request, access, run, line):
     item, found = _run_and_line(access, run, line)
-    sources = [source for _pk, source in runs.outstanding([found])]
+    sources = [source for _pk, source in outstanding([found])]
     form = forms.PaymentForm(request.POST, sources=sources)
     if form.is_valid():
         data = form.cleaned_data

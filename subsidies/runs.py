@@ -35,6 +35,7 @@ from subsidies.models import (
     RunStatus,
     RunTransition,
 )
+from subsidies.run_selectors import outstanding
 from subsidies.selectors import policy_snapshot, policy_version_for_quote
 
 logger = logging.getLogger(__name__)
@@ -267,38 +268,6 @@ def _record_grants(run, grants, pools, user) -> dict:
 # --- payments ---------------------------------------------------------------------------------------------
 
 
-def funded_amounts(lines) -> dict:
-    """{(line id, source): the part of the line's share the pools granted (all of it for unpooled sources)}."""
-    lines = list(lines)
-    shortfalls = defaultdict(lambda: ZERO)
-    for line_id, source, requested, allocated in PoolAllocation.objects.filter(
-        line_id__in=[line.pk for line in lines]
-    ).values_list("line_id", "pool__source", "requested", "allocated"):
-        shortfalls[(line_id, source)] += requested - allocated
-    return {
-        (line.pk, source): line.share(source) - shortfalls[(line.pk, source)]
-        for line in lines
-        for source in FUNDING_SOURCES
-        if line.share(source)
-    }
-
-
-def paid_amounts(lines) -> dict:
-    paid = defaultdict(lambda: ZERO)
-    for line_id, source, amount in Payment.objects.filter(line__in=list(lines)).values_list(
-        "line_id", "source", "amount"
-    ):
-        paid[(line_id, source)] += amount
-    return paid
-
-
-def outstanding(lines) -> dict:
-    """{(line id, source): funded but not yet paid}, only the pairs with something left."""
-    lines = list(lines)
-    paid = paid_amounts(lines)
-    return {key: amount - paid[key] for key, amount in funded_amounts(lines).items() if amount - paid[key]}
-
-
 def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount, paid_on: date, voucher: str, note=""):
     """Record money paid on a line from one source. A run whose every funded amount is paid becomes paid."""
     access.require(Capability.RUN_SUBSIDY)
@@ -311,7 +280,7 @@ def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount,
     with transaction.atomic():
         run = _locked(line.run)
         _require_status(run, RunStatus.APPROVED)
-        left = outstanding([line]).get((line.pk, source), ZERO)
+        left = outstanding(RunLine.objects.filter(pk=line.pk)).get((line.pk, source), ZERO)
         if left == 0 or (amount > 0) != (left > 0) or abs(amount) > abs(left):
             message = _("At most %(left)s yuan of this line's %(source)s share is still to pay.") % {
                 "left": format_yuan(left),
