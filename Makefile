@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The calculation-run benchmark's own PostgreSQL database (and <name>_setup beside it); never the suite's.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shugai_bench
 
 .PHONY: setup run test lint check migrate demo messages bench clean
 
@@ -46,6 +48,8 @@ messages: setup
 
 bench: demo
 	$(PY) bench/bench_policy_engine.py
+	$(PY) bench/bench_calculation_run.py --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/bench_ledger.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,6 +100,7 @@ class Context:
     levels: dict  # application id → level assessed after transformation
     awards: dict  # application id → [(kind, amount)]
     digest: object = field(default_factory=hashlib.sha256)
+    tz: object = field(default_factory=timezone.get_current_timezone)
 
 
 class Unchanged(Exception):
@@ -146,7 +147,7 @@ def read_context(program, policy) -> Context:
 
 def project_inputs(row, context: Context) -> dict:
     """The facts a line reads, as stored on the line (JSON: amounts as strings)."""
-    accepted_on = timezone.localdate(row["decided_at"])
+    accepted_on = row["decided_at"].astimezone(context.tz).date()
     batch = row["batch"]
     if batch is None:
         found = batch_on(context.batches, accepted_on)
@@ -311,7 +312,8 @@ def _write_projects(run, generation, rows, context, expected) -> Totals:
             line = _line(run, generation, totals.lines + 1, row, inputs, result)
             lines.append(line)
             totals.add(line)
-            _digest(context, "line", line.application_id, inputs, line.result)
+            context.digest.update(f"line {line.application_id} ".encode())
+            context.digest.update("".join(_json_of(line)).encode())
         if len(lines) >= CHUNK:
             _write_lines(lines)
             lines = []
@@ -345,9 +347,53 @@ def _line(run, generation, position, row, inputs, result, **extra) -> RunLine:
     )
 
 
+LINE_COLUMNS = (
+    "run_id",
+    "generation",
+    "position",
+    "kind",
+    "application_id",
+    "review_id",
+    "corrects_id",
+    "accepted_at",
+    "inputs",
+    "result",
+    "subsidy",
+    "awards",
+    "total",
+    *FUNDING_SOURCES,
+    "unfunded",
+    "frozen",
+)
+JSON_COLUMNS = ("inputs", "result")
+
+
+def _json_of(line: RunLine) -> tuple[str, str]:
+    """The line's inputs and result as JSON text, made once per line (the fingerprint and the insert share it)."""
+    if not hasattr(line, "_json"):
+        line._json = tuple(json.dumps(getattr(line, name), ensure_ascii=False) for name in JSON_COLUMNS)
+    return line._json
+
+
 def _write_lines(lines):
-    """One bulk insert of a chunk of lines."""
-    RunLine.objects.bulk_create(lines)
+    """One bulk insert of a chunk of lines. On PostgreSQL the rows go in one multi-row INSERT built from the JSON
+    text already made for the fingerprint; elsewhere through the ORM."""
+    if not lines:
+        return
+    if connection.vendor != "postgresql":
+        RunLine.objects.bulk_create(lines)
+        return
+    from psycopg2.extras import execute_values
+
+    template = "(" + ", ".join("%s::jsonb" if name in JSON_COLUMNS else "%s" for name in LINE_COLUMNS) + ")"
+    values = []
+    for line in lines:
+        inputs, result = _json_of(line)
+        texts = {"inputs": inputs, "result": result}
+        values.append(tuple(texts[name] if name in texts else getattr(line, name) for name in LINE_COLUMNS))
+    sql = f"INSERT INTO {RunLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) VALUES %s"
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, values, template=template, page_size=len(values))
 
 
 # --- corrections of approved lines -------------------------------------------------------------------------
