@@ -173,11 +173,13 @@ def run_return(*, access: ProgramAccess, run: CalculationRun, comment: str) -> C
 
 def run_approve(*, access: ProgramAccess, run: CalculationRun, comment: str = "") -> CalculationRun:
     """Approve a reviewed run (not by its creator): freeze its lines and draw the funding pools first accepted,
-    first paid. The run's row lock and then the pools' row locks (in one order) serialise concurrent approvals,
-    and the database refuses a pool allocated beyond its budget."""
+    first paid. The program's row lock serialises approvals (then the run's and the pools' locks are taken in that
+    order); the database refuses a pool allocated beyond its budget and a project in two approved runs."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, run)
     with transaction.atomic():
+        # one approval at a time per program: a later one sees the projects the earlier one froze
+        Program.objects.select_for_update().get(pk=access.program.pk)
         run = _locked(run)
         _require_status(run, RunStatus.REVIEWED)
         if run.created_by_id == access.user.pk:
