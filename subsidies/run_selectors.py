@@ -253,6 +253,17 @@ def own_subsidy_lines(*, access: ProgramAccess):
 # --- the ledger -------------------------------------------------------------------------------------------
 
 
+def payment_state(funded: Decimal, paid: Decimal) -> tuple[str, str]:
+    """(code, label) of what has been paid on a line against what the pools funded: the pages and the ledger."""
+    if funded == 0:
+        return "none", _("Nothing to pay")
+    if paid == funded:
+        return "paid", _("Paid")
+    if paid:
+        return "partly", _("Partly paid")
+    return "unpaid", _("Unpaid")
+
+
 def ledger_layout(program) -> Layout:
     """Columns for the components the program's policy versions produce, and the funding sources."""
     kinds = list(
@@ -324,16 +335,8 @@ def ledger_rows(program, run=None, *, chunk_size=2000):
 
 def _ledger_row(row, statuses, kinds) -> LedgerRow:
     inputs, result = row["inputs"], row["result"]
-    funded = row["total"] - row["unfunded"]
     paid = row["paid"]
-    if funded == 0:
-        status = _("Nothing to pay")
-    elif paid == funded:
-        status = _("Paid")
-    elif paid:
-        status = _("Partly paid")
-    else:
-        status = _("Unpaid")
+    _code, status = payment_state(row["total"] - row["unfunded"], paid)
     first, last = row["first_paid"], row["last_paid"]
     dates = "" if first is None else first.isoformat() if first == last else f"{first.isoformat()} — {last.isoformat()}"
     corrects = f"#{row['corrects__run__number']}-{row['corrects__position']}" if row["corrects__run__number"] else ""

@@ -50,6 +50,7 @@ from subsidies.run_selectors import (
     outstanding,
     own_subsidy_lines,
     paid_amounts,
+    payment_state,
     pool_allocations,
     pool_list,
     run_exclusions,
@@ -107,15 +108,8 @@ def _line_url(access, line) -> str:
 
 
 def payment_status(line) -> tuple[str, str]:
-    """(code, label) of what has been paid on a line against what the pools funded (as the ledger says it)."""
-    funded = line.total - line.unfunded
-    if funded == 0:
-        return "none", _("Nothing to pay")
-    if line.paid == funded:
-        return "paid", _("Paid")
-    if line.paid:
-        return "partly", _("Partly paid")
-    return "unpaid", _("Unpaid")
+    """(code, label) of what has been paid on a line, as the ledger says it."""
+    return payment_state(line.total - line.unfunded, line.paid)
 
 
 # The runs --------------------------------------------------------------------------------------------------
