@@ -3,21 +3,12 @@ Noto Sans CJK SC). Kept apart from HTTP and from Celery so both the task and the
 
 import hashlib
 import json
-from dataclasses import dataclass
-
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 
 from acceptance.models import AMOUNT_FIELDS, SheetStatus
 from acceptance.selectors import review_result
+from portal.core.pdf import RenderedPdf, render_pdf
 from scoring.selectors import sheet_structure
 from subsidies.models import PolicyTrack, VersionStatus
-
-
-@dataclass(frozen=True)
-class RenderedReport:
-    content: bytes
-    pages: int
 
 
 def report_data(review) -> dict:
@@ -76,11 +67,6 @@ def report_fingerprint(data: dict) -> str:
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
 
-def report_pdf(data: dict) -> RenderedReport:
+def report_pdf(data: dict) -> RenderedPdf:
     """Render the report in Chinese, whatever language the requester used."""
-    from weasyprint import HTML
-
-    with translation.override("zh-hans"):
-        html = render_to_string("acceptance/pdf/report.html", {**data, "generated_at": timezone.localtime()})
-    document = HTML(string=html).render()
-    return RenderedReport(content=document.write_pdf(), pages=len(document.pages))
+    return render_pdf("acceptance/pdf/report.html", data)

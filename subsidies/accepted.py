@@ -36,6 +36,7 @@ class ProjectSpec:
     scale: str = Scale.ABOVE
     provider: object = None  # a PoolMembership, or None
     uscc: str = ""
+    score: Decimal = D("85.00")  # the panel's mean score
 
 
 def _codes(count: int) -> list[str]:
@@ -108,8 +109,8 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
                 declared_automation=spec.automation,
                 requested_by=actor,
                 financial_auditor=actor,
-                score=D("85.00"),
-                working="85.00",
+                score=spec.score,
+                working=f"{spec.score}",
                 decided_at=spec.decided_at,
                 announcement_starts_on=spec.decided_at.date() + timedelta(days=1),
                 announcement_ends_on=spec.decided_at.date() + timedelta(days=10),

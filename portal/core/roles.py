@@ -72,6 +72,9 @@ class Capability(models.TextChoices):
     MANAGE_FUNDS = "manage_funds", _("Keep the program's funding pools")
     EXPORT_LEDGER = "export_ledger", _("Download Excel ledgers")
     VIEW_OWN_SUBSIDY = "view_own_subsidy", _("Read the subsidies of one's own projects")
+    VIEW_RANKING = "view_ranking", _("Read the provider rankings and their bulletins")
+    PUBLISH_RANKING = "publish_ranking", _("Publish the rankings of a period")
+    VIEW_OWN_RANKING = "view_own_ranking", _("Read one's own position in the published rankings")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -113,6 +116,9 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.MANAGE_FUNDS: frozenset({R.BUREAU_ADMIN}),
     Capability.EXPORT_LEDGER: STAFF_READERS,
     Capability.VIEW_OWN_SUBSIDY: frozenset({R.ENTERPRISE}),
+    Capability.VIEW_RANKING: STAFF_READERS,
+    Capability.PUBLISH_RANKING: frozenset({R.BUREAU_REVIEWER}),
+    Capability.VIEW_OWN_RANKING: frozenset({R.PROVIDER}),
 }
 
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_celery_beat",
     "portal.core",
     "accounts",
     "organisations",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "implementation",
     "acceptance",
     "subsidies",
+    "rankings",
     "filings",
     "notifications",
 ]
@@ -146,6 +148,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"  # the schedule lives in the database
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
