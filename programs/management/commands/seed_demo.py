@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from portal.core.roles import Role
 from programs.demo import demo_build
+from rankings.demo import demo_rankings_build
 from subsidies.demo import demo_runs_build
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = demo_build()
         demo_runs_build()
+        demo_rankings_build()
         labels = {**dict(Role.choices), "superuser": "Platform superuser (Django admin only)"}
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {settings.DEMO_PASSWORD}):"))
         self.stdout.write(f"  {'username':<22} {'program':<15} role")
