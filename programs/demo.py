@@ -25,6 +25,7 @@ from programs.models import Batch, CalendarDay, CalendarDayKind, Industry, Progr
 from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus
 from providers.services import pool_membership_add
+from rankings.kpi import kpi_targets_load
 from subsidies.services import policy_versions_load
 
 PROGRAMS = [
@@ -415,6 +416,7 @@ def demo_build() -> list[Login]:
         reference_data.industries_load(program=program)
         reference_data.scenario_modules_load(program=program, industry_codes=spec["catalogue_industries"])
         policy_versions_load(program=program)
+        kpi_targets_load(program=program)
         for number, name, opens_on, closes_on in BATCHES[program.slug]:
             if not Batch.objects.filter(program=program, number=number).exists():
                 record_save(

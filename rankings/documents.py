@@ -6,7 +6,7 @@ import json
 
 from portal.core.pdf import RenderedPdf, render_pdf
 from rankings import charts, horse_race
-from rankings.selectors import INDICATOR_LABELS
+from rankings.kinds import indicator_labels
 
 
 def bulletin_data(snapshot) -> dict:
@@ -14,12 +14,13 @@ def bulletin_data(snapshot) -> dict:
     from rankings.models import RankingEntry, RankingSnapshot
 
     entries = list(snapshot.entries.all().order_by("group", "rank", "subject_name"))
+    labels = indicator_labels(snapshot.kind)
     groups = {}
     for entry in entries:
         group = groups.setdefault(
             entry.group, {"code": entry.group, "name": entry.group_name, "ranked": [], "unranked": []}
         )
-        entry.cells = [entry.values.get(code) for code in INDICATOR_LABELS]
+        entry.cells = [entry.values.get(code) for code in labels]
         (group["ranked"] if entry.rank is not None else group["unranked"]).append(entry)
     for group in groups.values():
         group["chart"] = charts.bar_chart(
@@ -49,7 +50,7 @@ def bulletin_data(snapshot) -> dict:
         "snapshot": snapshot,
         "program": snapshot.program,
         "groups": ordered,
-        "indicators": list(INDICATOR_LABELS.values()),
+        "indicators": list(labels.values()),
         "flagged": [entry for entry in entries if entry.flagged],
         "trend": trend,
     }

@@ -17,6 +17,7 @@ from acceptance.models import AcceptanceReview, ReviewStatus
 from filings.models import Application, Status
 from implementation.models import ComplaintStatus, Milestone, PostStatus, ProgressPost
 from providers.models import ProviderSelection
+from rankings import ranking
 from rankings.ranking import Indicator, Subject
 
 INDICATORS = (
@@ -180,3 +181,26 @@ def _tallies(program, cutoff) -> dict:
 
         add(membership, industry, complain)
     return tallies
+
+
+class HorseRace:
+    """The horse race as a ranking kind: its indicators, default weights, groups and marks (the dynamic list)."""
+
+    INDICATORS = INDICATORS
+    OVERALL_NAME = _("All industries")
+    DEFAULT_WEIGHTS = ranking.default_weights(INDICATORS, GROUP_SHARES)
+
+    @staticmethod
+    def groups_as_of(program, cutoff) -> list[Group]:
+        return groups_as_of(program, cutoff, str(HorseRace.OVERALL_NAME))
+
+    @staticmethod
+    def marks(placed, scheme, earlier_bottoms) -> dict:
+        """{provider: why} for the providers in the last places for the scheme's number of periods running."""
+        ranks = [(item.subject.id, item.rank) for item in placed if item.rank is not None]
+        found = ranking.flagged(ranking.bottom(ranks, scheme.bottom_n), earlier_bottoms, scheme.bottom_periods)
+        reason = str(_("In the last %(places)s places for %(periods)s periods running.")) % {
+            "places": scheme.bottom_n,
+            "periods": scheme.bottom_periods,
+        }
+        return dict.fromkeys(found, reason)

@@ -181,3 +181,42 @@ class BulletinJob(BaseModel):
         verbose_name = _("bulletin job")
         verbose_name_plural = _("bulletin jobs")
         ordering = ["snapshot", "-created_at", "-id"]
+
+
+class KpiSource(models.TextChoices):
+    """What the portal counts for a KPI; an indicator without a source is shown with its target only."""
+
+    NONE = "", _("Not kept in the portal")
+    APPROVED_ABOVE = "approved_above", _("Approved projects of above-scale enterprises")
+    APPROVED_BELOW = "approved_below", _("Approved projects of below-scale enterprises")
+    LEVEL2_ABOVE = "level2_above", _("Above-scale enterprises assessed at level 2 or above after transformation")
+    LEVEL2_BELOW = "level2_below", _("Below-scale enterprises assessed at level 2 or above after transformation")
+    LITTLE_GIANTS = "little_giants", _("Approved projects of “little giant” enterprises")
+    SPECIALISED = "specialised", _("Approved projects of specialised and innovative enterprises")
+    LEVEL4 = "level4", _("Enterprises assessed at level 4 after transformation")
+    PROVIDERS = "providers", _("Providers selected")
+    CHAIN_CASES = "chain_cases", _("Chain transformation awards granted")
+
+
+class KpiTarget(BaseModel):
+    """One yearly target of a program's KPI table (seed 004, table 1), and what the portal counts against it."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="kpi_targets"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("indicator"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    target = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
+    source = models.CharField(_("counted from"), max_length=20, choices=KpiSource.choices, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        ordering = ["program", "sort_order", "year"]
+        constraints = [models.UniqueConstraint(fields=["program", "code", "year"], name="one_kpi_target_per_year")]
+
+    def __str__(self):
+        return f"{self.label} {self.year}"

@@ -12,9 +12,10 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from rankings import charts, horse_race
+from rankings.kinds import indicator_labels
 from rankings.models import RankingEntry, RankingKind, RankingSnapshot, SnapshotStatus
 
-INDICATOR_LABELS = {indicator.code: indicator.label for indicator in horse_race.INDICATORS}
+INDICATOR_LABELS = indicator_labels(RankingKind.HORSE_RACE)
 
 
 def _require_reader(access: ProgramAccess):
@@ -65,11 +66,11 @@ def snapshot_groups(*, access: ProgramAccess, snapshot: RankingSnapshot) -> list
     if not access.can(Capability.VIEW_RANKING) and not snapshot.scheme.get("publish_details"):
         entries = entries.filter(subject_id=own_membership_id(access) or 0)
     groups: dict[str, GroupView] = {}
+    labels = indicator_labels(snapshot.kind)
     for entry in entries:
         group = groups.setdefault(entry.group, GroupView(entry.group, entry.group_name))
         entry.indicators = [
-            (code, INDICATOR_LABELS.get(code, code), entry.values.get(code), entry.normalised.get(code))
-            for code in INDICATOR_LABELS
+            (code, label, entry.values.get(code), entry.normalised.get(code)) for code, label in labels.items()
         ]
         entry.change = None if entry.rank is None or entry.previous_rank is None else entry.previous_rank - entry.rank
         (group.ranked if entry.rank is not None else group.unranked).append(entry)

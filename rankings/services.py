@@ -14,6 +14,7 @@ from portal.core.services import record_save
 from programs.access import ProgramAccess
 from programs.models import Program
 from rankings import horse_race, periods, ranking
+from rankings.kinds import KINDS
 from rankings.models import (
     BulletinJob,
     BulletinStatus,
@@ -27,32 +28,47 @@ from rankings.models import (
 
 logger = logging.getLogger(__name__)
 
-# The period each program's horse race runs on (scoring.md §3); other programs rank monthly.
-HORSE_RACE_PERIODS = {"wuyi-2024": PeriodKind.BIWEEKLY}
+# Which rankings each program keeps, and on which period (scoring.md §3, §4); other programs keep a monthly
+# horse race. The schemes are program data: these are the values they start from.
+DEFAULT_SCHEMES = {
+    "wuyi-2024": {RankingKind.HORSE_RACE: PeriodKind.BIWEEKLY, RankingKind.TOWNSHIP: PeriodKind.MONTHLY},
+    "jinhua-pilot": {RankingKind.HORSE_RACE: PeriodKind.MONTHLY, RankingKind.DISTRICT: PeriodKind.QUARTERLY},
+}
+
+
+def schemes_ensure(program: Program) -> list[RankingScheme]:
+    """The program's schemes, made with their defaults the first time: the horse race (progress 50 / quality 50
+    spread equally inside each; bottom 1 place for 3 periods running; providers see their own figures only) and
+    the region rankings the program keeps (equal weights)."""
+    wanted = DEFAULT_SCHEMES.get(program.slug, {RankingKind.HORSE_RACE: PeriodKind.MONTHLY})
+    have = {scheme.kind: scheme for scheme in RankingScheme.objects.filter(program=program)}
+    for kind, period in wanted.items():
+        if kind not in have:
+            weights = KINDS[kind].DEFAULT_WEIGHTS
+            have[kind] = record_save(
+                RankingScheme(
+                    program=program,
+                    kind=kind,
+                    period=period,
+                    weights={code: str(weight) for code, weight in weights.items()},
+                ),
+                acting_user=None,
+                reason=_("Default scheme"),
+            )
+    return sorted(have.values(), key=lambda scheme: scheme.kind)
+
+
+def scheme_of(program: Program, kind=RankingKind.HORSE_RACE) -> RankingScheme | None:
+    return next((scheme for scheme in schemes_ensure(program) if scheme.kind == kind), None)
 
 
 def scheme_defaults(program: Program) -> RankingScheme:
-    """The program's horse-race scheme, made with the defaults the first time: progress 50 / quality 50 spread
-    equally inside each, bottom 1 place for 3 periods running, providers see their own figures only."""
-    scheme = RankingScheme.objects.filter(program=program, kind=RankingKind.HORSE_RACE).first()
-    if scheme is not None:
-        return scheme
-    weights = ranking.default_weights(horse_race.INDICATORS, horse_race.GROUP_SHARES)
-    return record_save(
-        RankingScheme(
-            program=program,
-            kind=RankingKind.HORSE_RACE,
-            period=HORSE_RACE_PERIODS.get(program.slug, PeriodKind.MONTHLY),
-            weights={code: str(weight) for code, weight in weights.items()},
-        ),
-        acting_user=None,
-        reason=_("Default scheme"),
-    )
+    return scheme_of(program, RankingKind.HORSE_RACE)
 
 
 def scheme_check(scheme: RankingScheme) -> None:
     """Refuse weights that name unknown indicators, are negative or do not add up to 100."""
-    known = {indicator.code for indicator in horse_race.INDICATORS}
+    known = {indicator.code for indicator in KINDS[scheme.kind].INDICATORS}
     try:
         weights = {code: Decimal(str(value)) for code, value in scheme.weights.items()}
     except (ArithmeticError, ValueError, AttributeError):
@@ -63,26 +79,25 @@ def scheme_check(scheme: RankingScheme) -> None:
         raise PortalError(message, fields={"weights": [message]})
 
 
-def snapshot_make(*, program: Program, period: periods.Period) -> RankingSnapshot:
-    """The horse-race snapshot of `period`: made once from the data as of the period's cut-off; asking again
+def snapshot_make(*, program: Program, period: periods.Period, kind=RankingKind.HORSE_RACE) -> RankingSnapshot:
+    """The snapshot of `kind` for `period`: made once from the data as of the period's cut-off; asking again
     returns the same snapshot unchanged (one snapshot per program, kind and period)."""
-    existing = RankingSnapshot.objects.filter(
-        program=program, kind=RankingKind.HORSE_RACE, period_start=period.start
-    ).first()
+    existing = RankingSnapshot.objects.filter(program=program, kind=kind, period_start=period.start).first()
     if existing is not None:
         return existing
-    scheme = scheme_defaults(program)
+    scheme = scheme_of(program, kind)
+    if scheme is None:
+        raise PortalError(_("This program keeps no ranking of this kind."))
+    builder = KINDS[kind]
     weights = {code: Decimal(str(value)) for code, value in scheme.weights.items()}
-    groups = horse_race.groups_as_of(program, period.cutoff, str(_("All industries")))
+    groups = builder.groups_as_of(program, period.cutoff)
     chain, step = [], period
     for _step in range(max(scheme.bottom_periods - 1, 1)):  # the consecutive periods just before, latest first
         step = periods.previous_period(scheme.period, program.starts_on, step)
         chain.append(step.start)
     found = {
         snapshot.period_start: snapshot
-        for snapshot in RankingSnapshot.objects.filter(
-            program=program, kind=RankingKind.HORSE_RACE, period_start__in=chain
-        )
+        for snapshot in RankingSnapshot.objects.filter(program=program, kind=kind, period_start__in=chain)
     }
     previous = found.get(chain[0])
     before = _previous_entries(previous)
@@ -94,7 +109,7 @@ def snapshot_make(*, program: Program, period: periods.Period) -> RankingSnapsho
             snapshot = record_save(
                 RankingSnapshot(
                     program=program,
-                    kind=RankingKind.HORSE_RACE,
+                    kind=kind,
                     period_start=period.start,
                     period_end=period.end,
                     cutoff=period.cutoff,
@@ -114,10 +129,10 @@ def snapshot_make(*, program: Program, period: periods.Period) -> RankingSnapsho
                 reason=_("Ranking of the period"),
             )
             RankingEntry.objects.bulk_create(
-                _entries(snapshot, groups, weights, before, earlier_bottoms, scheme), batch_size=1000
+                _entries(snapshot, builder, groups, weights, before, earlier_bottoms, scheme), batch_size=1000
             )
     except IntegrityError:  # another worker made it first: one snapshot per period
-        return RankingSnapshot.objects.get(program=program, kind=RankingKind.HORSE_RACE, period_start=period.start)
+        return RankingSnapshot.objects.get(program=program, kind=kind, period_start=period.start)
     return snapshot
 
 
@@ -136,14 +151,11 @@ def _bottom_of(snapshot, scheme) -> set:
     return ranking.bottom(list(ranked), scheme.bottom_n)
 
 
-def _entries(snapshot, groups, weights, before, earlier_bottoms, scheme):
+def _entries(snapshot, builder, groups, weights, before, earlier_bottoms, scheme):
     entries = []
     for group in groups:
-        placed = ranking.rank(horse_race.INDICATORS, group.subjects, weights)
-        flags = set()
-        if group.code == horse_race.OVERALL:
-            ranks = [(item.subject.id, item.rank) for item in placed if item.rank is not None]
-            flags = ranking.flagged(ranking.bottom(ranks, scheme.bottom_n), earlier_bottoms, scheme.bottom_periods)
+        placed = ranking.rank(builder.INDICATORS, group.subjects, weights)
+        marks = builder.marks(placed, scheme, earlier_bottoms) if group.code == horse_race.OVERALL else {}
         for item in placed:
             subject = item.subject
             previous_rank, previous_score = before.get((group.code, subject.id), (None, None))
@@ -160,33 +172,29 @@ def _entries(snapshot, groups, weights, before, earlier_bottoms, scheme):
                     rank=item.rank,
                     previous_rank=previous_rank,
                     previous_score=previous_score,
-                    flagged=subject.id in flags,
-                    flag_reason=_("In the last %(places)s places for %(periods)s periods running.")
-                    % {"places": scheme.bottom_n, "periods": scheme.bottom_periods}
-                    if subject.id in flags
-                    else "",
+                    flagged=subject.id in marks,
+                    flag_reason=marks.get(subject.id, ""),
                 )
             )
     return entries
 
 
 def snapshots_catch_up(*, now=None) -> list[RankingSnapshot]:
-    """Make every ended period's horse-race snapshot still missing, for every active program: what the daily
-    beat job does. A worker that was down catches up every period it missed; running it twice adds nothing."""
+    """Make every ended period's snapshot still missing, for every active program and ranking it keeps: what the
+    daily beat job does. A worker that was down catches up every period it missed; running it twice adds
+    nothing."""
     today = periods.today_in_shanghai(now or timezone.now())
     made = []
     for program in Program.objects.filter(status="active").order_by("pk"):
-        scheme = scheme_defaults(program)
-        if not scheme.is_active:
-            continue
-        have = set(
-            RankingSnapshot.objects.filter(program=program, kind=RankingKind.HORSE_RACE).values_list(
-                "period_start", flat=True
+        for scheme in schemes_ensure(program):
+            if not scheme.is_active:
+                continue
+            have = set(
+                RankingSnapshot.objects.filter(program=program, kind=scheme.kind).values_list("period_start", flat=True)
             )
-        )
-        for period in periods.ended_periods(scheme.period, program.starts_on, today):
-            if period.start not in have:
-                made.append(snapshot_make(program=program, period=period))
+            for period in periods.ended_periods(scheme.period, program.starts_on, today):
+                if period.start not in have:
+                    made.append(snapshot_make(program=program, period=period, kind=scheme.kind))
     return made
 
 
