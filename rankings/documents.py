@@ -8,6 +8,36 @@ from portal.core.pdf import RenderedPdf, render_pdf
 from rankings import charts, horse_race
 from rankings.kinds import indicator_labels
 
+# The bulletin's title, what its rows are, and how it reads, per ranking kind (the PDF is always in Chinese).
+TITLES = {
+    "horse_race": {
+        "title": "服务商赛马通报",
+        "subject_label": "服务商",
+        "intro": "本期对中选服务商按进度与质量两类指标评价：各指标在同一细分行业（或全部行业）的服务商之间"
+        "按最小—最大法归一，"
+        "按项目设定的权重加权后满分 100 分。尚无项目的服务商列于表后，不参与排名。",
+        "marks_title": "动态管理名单",
+        "mark_class": "flag",
+    },
+    "township": {
+        "title": "乡镇（街道）数字化改造进度晾晒",
+        "subject_label": "乡镇（街道）",
+        "intro": "按摸底企业清单计划改造数、申报数、备案通过数、完成数与验收通过数统计各乡镇（街道）进度，"
+        "以完成率（完成数 ÷ 计划数）排名。尚无计划数的乡镇（街道）列于表后，不参与排名。",
+        "marks_title": "",
+        "mark_class": "",
+    },
+    "district": {
+        "title": "县（市、区）试点工作季度晾晒",
+        "subject_label": "县（市、区）",
+        "intro": "按签约试点项目数、实施进度、验收通过项目数与获得荣誉数四项指标，在各县（市、区）之间"
+        "按最小—最大法归一，"
+        "按项目设定的权重加权后满分 100 分；前三名予以通报表扬。",
+        "marks_title": "通报表扬",
+        "mark_class": "commended",
+    },
+}
+
 
 def bulletin_data(snapshot) -> dict:
     """Every group of the snapshot with its entries, its bar chart, and the overall trend over the periods."""
@@ -49,6 +79,7 @@ def bulletin_data(snapshot) -> dict:
     return {
         "snapshot": snapshot,
         "program": snapshot.program,
+        **TITLES[snapshot.kind],
         "groups": ordered,
         "indicators": list(labels.values()),
         "flagged": [entry for entry in entries if entry.flagged],
