@@ -7,6 +7,7 @@ from implementation import api as implementation_api
 from portal.core import urlparams
 from programs import api as programs_api
 from providers import api as providers_api
+from rankings import api as rankings_api
 from subsidies import api as subsidies_api
 from subsidies import run_api
 from subsidies import runs as run_services
@@ -161,4 +162,10 @@ urlpatterns = [
         name="award-withdraw",
     ),
     path("programs/<slug:program>/my-subsidies/", run_api.OwnSubsidyListApi.as_view(), name="my-subsidies"),
+    path("programs/<slug:program>/horse-race/", rankings_api.HorseRaceListApi.as_view(), name="horse-race-list"),
+    path(
+        "programs/<slug:program>/horse-race/<int:snapshot>/",
+        rankings_api.HorseRaceDetailApi.as_view(),
+        name="horse-race-detail",
+    ),
 ]

@@ -15,8 +15,6 @@ from rankings import charts, horse_race
 from rankings.kinds import indicator_labels
 from rankings.models import RankingEntry, RankingKind, RankingSnapshot, SnapshotStatus
 
-INDICATOR_LABELS = indicator_labels(RankingKind.HORSE_RACE)
-
 
 def _require_reader(access: ProgramAccess):
     if not (access.can(Capability.VIEW_RANKING) or access.can(Capability.VIEW_OWN_RANKING)):

@@ -62,10 +62,6 @@ def scheme_of(program: Program, kind=RankingKind.HORSE_RACE) -> RankingScheme | 
     return next((scheme for scheme in schemes_ensure(program) if scheme.kind == kind), None)
 
 
-def scheme_defaults(program: Program) -> RankingScheme:
-    return scheme_of(program, RankingKind.HORSE_RACE)
-
-
 def scheme_check(scheme: RankingScheme) -> None:
     """Refuse weights that name unknown indicators, are negative or do not add up to 100."""
     known = {indicator.code for indicator in KINDS[scheme.kind].INDICATORS}

@@ -104,6 +104,7 @@ def tenant_pair(db):
     progress = _progress_objects(application, provider, admin_a)
     acceptance = _acceptance_objects(application, admin_a)
     subsidy = _subsidy_objects(application, admin_a)
+    rankings = _ranking_objects(a, provider, admin_a)
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -153,6 +154,7 @@ def tenant_pair(db):
             *progress,
             *acceptance,
             *subsidy,
+            *rankings,
         ],
     }
 
@@ -507,3 +509,49 @@ def _subsidy_objects(application, actor):
         "ZZA台账",
         "ZZALEDGER",
     ]
+
+
+def _ranking_objects(program, provider, actor):
+    """A horse-race snapshot of program A with an entry, a bulletin job and its PDF, and a KPI target."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from rankings.models import BulletinFile, BulletinJob, KpiTarget, RankingEntry, RankingSnapshot
+
+    snapshot = RankingSnapshot.objects.create(
+        program=program,
+        kind="horse_race",
+        period_start=date(2024, 7, 1),
+        period_end=date(2024, 7, 31),
+        cutoff=datetime(2024, 8, 1, tzinfo=ZoneInfo("Asia/Shanghai")),
+        scheme={"period": "monthly", "weights": {"contracts": "100"}, "publish_details": False},
+        status="published",
+    )
+    RankingEntry.objects.create(
+        snapshot=snapshot,
+        group="",
+        group_name="ZZA全部行业",
+        subject_id=provider.pk,
+        subject_name=provider.organisation.name,
+        values={"contracts": "7"},
+        normalised={"contracts": "1.0000"},
+        score=Decimal("77.77"),
+        rank=1,
+        flag_reason="ZZA动态管理原因",
+        flagged=True,
+    )
+    job = BulletinJob.objects.create(snapshot=snapshot, requested_by=actor, status="done", progress=100)
+    bulletin = BulletinFile(
+        snapshot=snapshot,
+        fingerprint="0" * 64,
+        original_name="ZZA赛马通报.pdf",
+        content_type="application/pdf",
+        size=17,
+        sha256="0" * 64,
+        uploaded_by=actor,
+    )
+    bulletin.file.save("zza-bulletin.pdf", ContentFile(b"%PDF-ZZABULLETIN\n"), save=True)
+    job.bulletin = bulletin
+    job.save()
+    KpiTarget.objects.create(program=program, code="zza-kpi", label="ZZA绩效指标", unit="家", year=2025, target=9)
+    return ["ZZA全部行业", "ZZA动态管理原因", "ZZA赛马通报", "ZZABULLETIN", "ZZA绩效指标"]

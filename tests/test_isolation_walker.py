@@ -237,6 +237,8 @@ DOCUMENT_JOBS = (
     "acceptance_acceptancereportfile",
     "subsidies_ledgerjob",
     "subsidies_ledgerfile",
+    "rankings_bulletinjob",
+    "rankings_bulletinfile",
 )
 READER_TABLES = {"django_session", *DOCUMENT_JOBS, *(table.replace("_", "_historical", 1) for table in DOCUMENT_JOBS)}
 
