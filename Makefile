@@ -50,6 +50,7 @@ bench: demo
 	$(PY) bench/bench_policy_engine.py
 	$(PY) bench/bench_calculation_run.py --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/bench_ledger.py
+	$(PY) bench/bench_bulletin.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
