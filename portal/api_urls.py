@@ -8,6 +8,7 @@ from portal.core import urlparams
 from programs import api as programs_api
 from providers import api as providers_api
 from rankings import api as rankings_api
+from rankings.models import RankingKind
 from subsidies import api as subsidies_api
 from subsidies import run_api
 from subsidies import runs as run_services
@@ -168,4 +169,25 @@ urlpatterns = [
         rankings_api.HorseRaceDetailApi.as_view(),
         name="horse-race-detail",
     ),
+    # Every ranking kind, one route per kind (reverse with kind=...): an unknown kind matches no route (404), and
+    # the isolation walker fills each route with the program's snapshots as it does any other
+    *(
+        route
+        for kind in RankingKind.values
+        for route in (
+            path(
+                f"programs/<slug:program>/rankings/{kind}/",
+                rankings_api.RankingListApi.as_view(),
+                {"kind": kind},
+                name="ranking-list",
+            ),
+            path(
+                f"programs/<slug:program>/rankings/{kind}/<int:snapshot>/",
+                rankings_api.RankingDetailApi.as_view(),
+                {"kind": kind},
+                name="ranking-detail",
+            ),
+        )
+    ),
+    path("programs/<slug:program>/kpi/", rankings_api.KpiBoardApi.as_view(), name="kpi"),
 ]

@@ -1,14 +1,23 @@
 """Reads of program data. Every list is scoped to one program the caller already has access to."""
 
-from django.db.models import Count, Q, Value
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
+from acceptance.models import AcceptanceReview, ReviewStatus
 from enterprises.models import EnterpriseProfile
+from filings.models import Application, Status
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Batch, CalendarDay, Industry, Program, Region, RegionLevel, RoleAssignment, ScenarioModule
 from providers.models import PoolMembership, PoolStatus
+from subsidies.models import CalculationRun, RunStatus
+
+# Acceptance passed: passed, in or after the public announcement, or held on an objection (as the rankings count it)
+ACCEPTED = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
 
 
 def industry_list(*, access: ProgramAccess, include_inactive=False, with_counts=True):
@@ -95,18 +104,51 @@ def program_counts(*, program: Program) -> dict[str, int]:
     }
 
 
-def rollup_programs(*, access: ProgramAccess):
-    """Programs of the sub-regions under the supervised program's region, with their head counts only."""
+def _per_program(rows, aggregate, *, program_field="program", empty=0, output_field=None):
+    """A subquery of `aggregate` over `rows` of the outer program (its default when there are none): figures
+    of many tables side by side in one query, without the joins multiplying each other's rows."""
+    figure = (
+        rows.filter(**{program_field: OuterRef("pk")})
+        .order_by()
+        .values(program_field)
+        .annotate(figure=aggregate)
+        .values("figure")
+    )
+    return Coalesce(Subquery(figure), empty, output_field=output_field or IntegerField())
+
+
+def rollup_programs(*, access: ProgramAccess, with_counts=True):
+    """Programs of the sub-regions under the supervised program's region, with figures only (one query): head
+    counts, filings submitted, approved, completed, accepted (acceptance passed), and the approved subsidy total
+    of their approved or paid calculation runs. Never a record of those programs."""
     access.require(Capability.VIEW_ROLLUP)
     region = access.program.region
-    return (
+    programs = (
         Program.objects.filter(region__path__startswith=region.path)
         .exclude(pk=access.program.pk)
         .select_related("region")
-        .annotate(
-            enterprise_count=Count("enterprises", filter=Q(enterprises__is_active=True), distinct=True),
-            provider_count=Count(
-                "pool_memberships", filter=~Q(pool_memberships__status=PoolStatus.REMOVED), distinct=True
-            ),
-        )
+        .order_by("region__path", "slug")
+    )
+    if not with_counts:
+        return programs
+    count = Count("pk")
+    return programs.annotate(
+        enterprise_count=_per_program(EnterpriseProfile.objects.filter(is_active=True), count),
+        provider_count=_per_program(PoolMembership.objects.exclude(status=PoolStatus.REMOVED), count),
+        filed_count=_per_program(Application.objects.filter(submitted_at__isnull=False), count),
+        approved_count=_per_program(Application.objects.filter(status=Status.APPROVED), count),
+        completed_count=_per_program(
+            Application.objects.filter(status=Status.APPROVED, completed_at__isnull=False), count
+        ),
+        accepted_count=_per_program(
+            AcceptanceReview.objects.filter(status__in=ACCEPTED),
+            Count("application", distinct=True),
+            program_field="application__program",
+        ),
+        subsidy_total=_per_program(
+            CalculationRun.objects.filter(status__in=[RunStatus.APPROVED, RunStatus.PAID]),
+            Sum("total"),
+            empty=Value(Decimal("0")),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
     )
