@@ -231,3 +231,10 @@ def test_bulletin_jobs_make_one_file_per_snapshot(wuyi_race):
     second = services.bulletin_render(job=services.bulletin_request(access=access, snapshot=snapshot))
     assert first.pk == second.pk and BulletinFile.objects.filter(snapshot=snapshot).count() == 1
     assert first.file.open("rb").read(5) == b"%PDF-" and first.pages >= 2
+
+
+@pytest.mark.django_db
+def test_the_schedule_is_visible_in_admin(client):
+    client.force_login(get_user_model().objects.get(username="platform"))
+    page = client.get("/admin/django_celery_beat/periodictask/")
+    assert page.status_code == 200 and "rankings: make the rankings of ended periods" in page.content.decode()
