@@ -376,7 +376,7 @@ class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RENDERING = "rendering", _("Rendering")
     DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("job status", "Failed")
 
 
 class AcceptanceReportFile(StoredFile):

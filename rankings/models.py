@@ -4,6 +4,7 @@ kind with the inputs used, their entries, and the bulletin PDFs."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.errors import HardDeleteRefused
 from portal.core.files import StoredFile
@@ -140,7 +141,7 @@ class BulletinStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RENDERING = "rendering", _("Rendering")
     DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("job status", "Failed")
 
 
 class BulletinFile(StoredFile):
