@@ -113,6 +113,16 @@ def _subjects(members, names, tallies, code):
     return subjects
 
 
+def milestones_reached(applications, cutoff) -> dict:
+    """{milestone id: the highest progress the enterprise confirmed before `cutoff`} for `applications`."""
+    return dict(
+        ProgressPost.objects.filter(application__in=applications, status=PostStatus.CONFIRMED, responded_at__lt=cutoff)
+        .values("milestone_id")
+        .annotate(best=Max("percent"))
+        .values_list("milestone_id", "best")
+    )
+
+
 def _tallies(program, cutoff) -> dict:
     """{(provider membership id, industry code or OVERALL): _Tally} as of `cutoff`."""
     tallies = defaultdict(_Tally)
@@ -139,12 +149,7 @@ def _tallies(program, cutoff) -> dict:
 
         add(membership, industry, count)
 
-    confirmed = (
-        ProgressPost.objects.filter(status=PostStatus.CONFIRMED, responded_at__lt=cutoff)
-        .values("milestone_id")
-        .annotate(best=Max("percent"))
-    )
-    reached = {row["milestone_id"]: row["best"] for row in confirmed.filter(application__program=program)}
+    reached = milestones_reached(signed, cutoff)
     for milestone, membership, industry in Milestone.objects.filter(application__in=signed, is_active=True).values_list(
         "pk", "application__provider_id", "application__enterprise__industry__code"
     ):

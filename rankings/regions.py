@@ -14,15 +14,14 @@ district).
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import AcceptanceReview
 from enterprises.models import TargetEnterprise
 from filings.models import Application, Status
-from implementation.models import Milestone, PostStatus, ProgressPost
+from implementation.models import Milestone
 from programs.models import Region
-from rankings.horse_race import PASSED, Group
+from rankings.horse_race import PASSED, Group, milestones_reached
 from rankings.ranking import Indicator, Subject
 
 OVERALL = ""
@@ -116,12 +115,7 @@ class District:
         signed = Application.objects.filter(program=program, status=Status.APPROVED, decided_at__lt=cutoff)
         for path in signed.values_list("enterprise__township__path", flat=True):
             counts[holder(path)]["signed"] += 1
-        reached = dict(
-            ProgressPost.objects.filter(application__in=signed, status=PostStatus.CONFIRMED, responded_at__lt=cutoff)
-            .values("milestone_id")
-            .annotate(best=Max("percent"))
-            .values_list("milestone_id", "best")
-        )
+        reached = milestones_reached(signed, cutoff)
         for milestone, path in Milestone.objects.filter(application__in=signed, is_active=True).values_list(
             "pk", "application__enterprise__township__path"
         ):
