@@ -75,6 +75,9 @@ class Capability(models.TextChoices):
     VIEW_RANKING = "view_ranking", _("Read the provider rankings and their bulletins")
     PUBLISH_RANKING = "publish_ranking", _("Publish the rankings of a period")
     VIEW_OWN_RANKING = "view_own_ranking", _("Read one's own position in the published rankings")
+    VIEW_SOLUTIONS = "view_solutions", _("Browse the providers' solution library")
+    PUBLISH_SOLUTION = "publish_solution", _("Publish one's solutions in the library")
+    MANAGE_PILOTS = "manage_pilots", _("Designate pilot enterprises")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -119,6 +122,9 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.VIEW_RANKING: STAFF_READERS,
     Capability.PUBLISH_RANKING: frozenset({R.BUREAU_REVIEWER}),
     Capability.VIEW_OWN_RANKING: frozenset({R.PROVIDER}),
+    Capability.VIEW_SOLUTIONS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
+    Capability.PUBLISH_SOLUTION: frozenset({R.PROVIDER}),
+    Capability.MANAGE_PILOTS: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
 }
 
 
