@@ -36,7 +36,17 @@ COMPONENTS = {
     "midlevel_factory": ("base", "excess", "automation"),
     "level_year": ("pilot",),
 }
-AWARD_KINDS = ("sample", "standard-reached", "excellent-sample", "chain-case", "new-tech", "acceptance")
+AWARD_KINDS = (
+    "sample",
+    "standard-reached",
+    "excellent-sample",
+    "chain-case",
+    "new-tech",
+    "excellent-product",
+    "acceptance",
+)
+# Awards to a provider's product (seed 004 §18), not to a project: granted in the solution library, never in a run.
+PRODUCT_AWARD_KINDS = frozenset({"excellent-product"})
 
 
 @dataclass(frozen=True)
@@ -323,7 +333,7 @@ def _awards(track, params, facts, result):
             AwardLine("acceptance", automatic, f"评审验收通过后一次性奖励{format_wan(automatic)}万元")
         )
     for kind, amount in facts.awards:
-        if kind not in limits:
+        if kind not in limits or kind in PRODUCT_AWARD_KINDS:
             raise PolicyError("award", f"本政策没有“{kind}”类奖励")
         amount = _money(amount, "award", required=True)
         if amount > limits[kind]:

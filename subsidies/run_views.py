@@ -551,7 +551,7 @@ def pool_detail(request, access, pool):
 def _award_form(access, data=None):
     projects = award_candidates(access=access)
     try:
-        kinds = policy_snapshot(version=policy_version_for_quote(program=access.program)).params.get("award_max", {})
+        kinds = runs.project_award_limits(policy_snapshot(version=policy_version_for_quote(program=access.program)))
     except PortalError:
         kinds = {}
     return forms.AwardForm(data, projects=projects, kinds=kinds)

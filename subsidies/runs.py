@@ -20,6 +20,7 @@ from portal.core.services import record_save
 from programs.access import ProgramAccess
 from programs.models import Program
 from subsidies import allocation, calculation
+from subsidies.engine import PRODUCT_AWARD_KINDS
 from subsidies.models import (
     FUNDING_SOURCES,
     AwardDecision,
@@ -408,7 +409,7 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
     if not (reference or "").strip():
         raise PortalError(_("Give the decision's reference."), fields={"reference": [_("This field is required.")]})
     policy = policy_snapshot(version=policy_version_for_quote(program=access.program))
-    limits = policy.params.get("award_max") or {}
+    limits = project_award_limits(policy)
     minimums = policy.params.get("award_min") or {}
     if kind not in limits:
         message = _("The active policy has no award of this kind.")
@@ -439,6 +440,13 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
             acting_user=access.user,
             reason=reason,
         )
+
+
+def project_award_limits(policy) -> dict:
+    """{kind: maximum} of the awards a project can be granted under `policy` (product awards are not)."""
+    return {
+        kind: limit for kind, limit in (policy.params.get("award_max") or {}).items() if kind not in PRODUCT_AWARD_KINDS
+    }
 
 
 def _check_sample_quota(program, application, policy):
