@@ -156,3 +156,57 @@ class SignupRequest(BaseModel):
         verbose_name = _("sign-up request")
         verbose_name_plural = _("sign-up requests")
         ordering = ["program", "-created_at"]
+
+
+class PilotDesignation(BaseModel):
+    """The bureau's designation of a target enterprise as a pilot enterprise (试点企业) of its industry.
+
+    Revoked, never deleted: a revocation keeps the row with `is_active=False` and the reason. The industry is
+    copied from the target when designated, so the per-industry quota counts one column.
+    """
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="pilot_designations"
+    )
+    target = models.ForeignKey(
+        TargetEnterprise,
+        verbose_name=_("target enterprise"),
+        on_delete=models.PROTECT,
+        related_name="pilot_designations",
+    )
+    industry = models.ForeignKey(
+        "programs.Industry",
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
+        related_name="pilot_designations",
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    reference = models.CharField(_("decision reference"), max_length=100, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("designated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    revoked_reason = models.TextField(_("reason for revocation"), max_length=2000, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pilot designation")
+        verbose_name_plural = _("pilot designations")
+        ordering = ["program", "industry", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target"], condition=models.Q(is_active=True), name="one_active_pilot_per_target"
+            ),
+        ]
+
+    def __str__(self):
+        return self.target.name

@@ -2,11 +2,13 @@ from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from acceptance import api as acceptance_api
+from enterprises import pilot_api
 from filings import api as filings_api
 from implementation import api as implementation_api
 from portal.core import urlparams
 from programs import api as programs_api
 from providers import api as providers_api
+from providers import solution_api
 from rankings import api as rankings_api
 from rankings.models import RankingKind
 from subsidies import api as subsidies_api
@@ -22,11 +24,13 @@ urlparams.register("post", "implementation.ProgressPost", program_path="applicat
 urlparams.register("complaint", "implementation.Complaint", program_path="application__program")
 urlparams.register("review", "acceptance.AcceptanceReview", program_path="application__program")
 urlparams.register("objection", "acceptance.Objection", program_path="review__application__program")
+urlparams.register("solution", "providers.Solution")
 
 SELECTION_ROUND = "programs/<slug:program>/selection-rounds/<int:round>/"
 APPLICATION = "programs/<slug:program>/applications/<int:application>/"
 ACCEPTANCE_REVIEW = "programs/<slug:program>/acceptance-reviews/<int:review>/"
 RUN = "programs/<slug:program>/runs/<int:run>/"
+SOLUTION = "programs/<slug:program>/solutions/<int:solution>/"
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
@@ -190,4 +194,21 @@ urlpatterns = [
         )
     ),
     path("programs/<slug:program>/kpi/", rankings_api.KpiBoardApi.as_view(), name="kpi"),
+    path("programs/<slug:program>/pilots/", pilot_api.PilotListApi.as_view(), name="pilot-list"),
+    path(
+        "programs/<slug:program>/pilots/<int:pilot>/revoke/",
+        pilot_api.PilotRevokeApi.as_view(),
+        name="pilot-revoke",
+    ),
+    # The solution library (“小快轻准”产品库)
+    path("programs/<slug:program>/solutions/", solution_api.SolutionListApi.as_view(), name="solution-list"),
+    path(SOLUTION, solution_api.SolutionDetailApi.as_view(), name="solution-detail"),
+    path(f"{SOLUTION}publish/", solution_api.SolutionPublishApi.as_view(), name="solution-publish"),
+    path(f"{SOLUTION}withdraw/", solution_api.SolutionWithdrawApi.as_view(), name="solution-withdraw"),
+    path(f"{SOLUTION}award/", solution_api.SolutionAwardApi.as_view(), name="solution-award"),
+    path(
+        f"{SOLUTION}award/withdraw/",
+        solution_api.SolutionAwardWithdrawApi.as_view(),
+        name="solution-award-withdraw",
+    ),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from enterprises.models import EnterpriseProfile
+from enterprises.pilot_selectors import pilot_summary
 from enterprises.selectors import enterprise_get, enterprise_list
 from filings.selectors import application_list
 from implementation.forms import MilestoneTemplateForm
@@ -84,6 +85,7 @@ def dashboard(request, access):
             if access.can(Capability.VIEW_ALL_ENTERPRISES)
             else application_list(access=access, filters={"overdue": True}).count()
         )
+    context["pilots"] = pilot_summary(program=access.program) if access.can(Capability.VIEW_ALL_ENTERPRISES) else None
     context["industries"] = list(selectors.industry_list(access=access))
     context["batches"] = list(selectors.batch_list(access=access))
     return _render(request, access, "programs/dashboard.html", context)

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -415,3 +416,118 @@ class ProviderSignup(BaseModel):
         verbose_name = _("provider registration")
         verbose_name_plural = _("provider registrations")
         ordering = ["-created_at", "-id"]
+
+
+# The solution library (“小快轻准”产品库) -----------------------------------------------------------------
+
+
+class DeploymentMode(models.TextChoices):
+    SAAS = "saas", _("SaaS")
+    ON_PREMISE = "on_premise", _("On-premise")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class SolutionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+SOLUTION_MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class Solution(BaseModel):
+    """A provider's solution in the program's library (“小快轻准”产品库): what it does, for which industries and
+    scenario modules, at what price. Enterprises see it once published; it is withdrawn, never deleted."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="solutions"
+    )
+    membership = models.ForeignKey(
+        PoolMembership, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="solutions"
+    )
+    name = models.CharField(_("name"), max_length=160)
+    description = models.TextField(_("description"))
+    industries = models.ManyToManyField(
+        "programs.Industry", verbose_name=_("industries"), blank=True, related_name="solutions"
+    )
+    modules = models.ManyToManyField(
+        "programs.ScenarioModule", verbose_name=_("scenarios covered"), blank=True, related_name="solutions"
+    )
+    price_min = models.DecimalField(
+        _("price from (yuan)"),
+        **SOLUTION_MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Leave both prices empty when the price is agreed on request (按需求)."),
+    )
+    price_max = models.DecimalField(
+        _("price up to (yuan)"),
+        **SOLUTION_MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    deployment = models.CharField(_("deployment mode"), max_length=12, choices=DeploymentMode.choices)
+    cases = models.TextField(_("reference customers"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=SolutionStatus.choices, default=SolutionStatus.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("withdrawal reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("solution")
+        verbose_name_plural = _("solutions")
+        ordering = ["program_id", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_min__isnull=True)
+                | Q(price_max__isnull=True)
+                | Q(price_max__gte=models.F("price_min")),
+                name="solution_price_max_not_below_min",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.price_min is not None and self.price_max is not None and self.price_max < self.price_min:
+            raise ValidationError({"price_max": _("The highest price cannot be below the lowest price.")})
+
+    @property
+    def on_request(self) -> bool:
+        return self.price_min is None and self.price_max is None
+
+
+class SolutionAward(BaseModel):
+    """The bureau's excellent-product award (优秀产品奖励) to a published solution, by decision; one active at a
+    time, withdrawn with a reason."""
+
+    solution = models.ForeignKey(Solution, verbose_name=_("solution"), on_delete=models.PROTECT, related_name="awards")
+    amount = models.DecimalField(_("amount (yuan)"), **SOLUTION_MONEY)
+    reference = models.CharField(_("decision reference"), max_length=120)
+    decided_on = models.DateField(_("decided on"))
+    reason = models.TextField(_("reason"), blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    withdrawn_reason = models.TextField(_("withdrawal reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("excellent-product award")
+        verbose_name_plural = _("excellent-product awards")
+        ordering = ["solution_id", "-decided_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["solution"], condition=Q(is_active=True), name="one_active_award_per_solution"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="solution_award_amount_positive"),
+        ]
+
+    def __str__(self):
+        return self.reference

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portal.core import urlparams
-from providers import signup_views, views
+from providers import signup_views, solution_views, views
 
 app_name = "providers"
 
@@ -12,6 +12,8 @@ urlparams.register("provider", "providers.PoolMembership")
 urlparams.register("document", "providers.ProviderDocument", program_path="membership__program")
 urlparams.register("case", "providers.ProviderCase", program_path="membership__program")
 urlparams.register("provider_signup", "providers.ProviderSignup")
+urlparams.register("solution", "providers.Solution")
+urlparams.register("solution_award", "providers.SolutionAward", program_path="solution__program")
 
 urlpatterns = [
     # Registrations of new providers
@@ -43,4 +45,18 @@ urlpatterns = [
     path("profile/cases/<int:case>/close/", views.case_close, name="case-close"),
     path("profile/documents/", views.document_upload, name="document-upload"),
     path("profile/documents/<int:document>/remove/", views.document_remove, name="document-remove"),
+    # The solution library (“小快轻准”产品库)
+    path("solutions/", solution_views.library, name="solutions"),
+    path("solutions/mine/", solution_views.mine, name="my-solutions"),
+    path("solutions/new/", solution_views.edit, name="solution-new"),
+    path("solutions/<int:solution>/", solution_views.detail, name="solution"),
+    path("solutions/<int:solution>/edit/", solution_views.edit, name="solution-edit"),
+    path("solutions/<int:solution>/publish/", solution_views.publish, name="solution-publish"),
+    path("solutions/<int:solution>/withdraw/", solution_views.withdraw, name="solution-withdraw"),
+    path("solutions/<int:solution>/award/", solution_views.award, name="solution-award"),
+    path(
+        "solutions/<int:solution>/awards/<int:solution_award>/withdraw/",
+        solution_views.award_withdraw,
+        name="solution-award-withdraw",
+    ),
 ]

@@ -14,7 +14,7 @@ from acceptance.models import DigitalAssessment
 from filings.models import Application, Status
 from portal.core.services import record_save
 from programs.models import Program
-from providers.models import ProviderSelection
+from providers.models import ProviderSelection, Solution, SolutionStatus
 from rankings.models import KpiSource, KpiTarget
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_data" / "kpi_targets.json"
@@ -86,6 +86,15 @@ def _chain(programs):
     )
 
 
+def _solutions(programs):
+    return (
+        Solution.objects.filter(program__in=programs, status=SolutionStatus.PUBLISHED, published_at__isnull=False)
+        .annotate(year=ExtractYear("published_at", tzinfo=SHANGHAI))
+        .values("year")
+        .annotate(n=Count("pk"))
+    )
+
+
 COUNTERS = {
     KpiSource.APPROVED_ABOVE: lambda programs: _approved(programs, enterprise__scale="above"),
     KpiSource.APPROVED_BELOW: lambda programs: _approved(programs, enterprise__scale="below"),
@@ -96,6 +105,7 @@ COUNTERS = {
     KpiSource.LEVEL4: lambda programs: _assessed(programs, level__gte=4),
     KpiSource.PROVIDERS: _selected,
     KpiSource.CHAIN_CASES: _chain,
+    KpiSource.SOLUTIONS: _solutions,
 }
 
 

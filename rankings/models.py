@@ -197,6 +197,7 @@ class KpiSource(models.TextChoices):
     LEVEL4 = "level4", _("Enterprises assessed at level 4 after transformation")
     PROVIDERS = "providers", _("Providers selected")
     CHAIN_CASES = "chain_cases", _("Chain transformation awards granted")
+    SOLUTIONS = "solutions", _("Solutions published in the library")
 
 
 class KpiTarget(BaseModel):

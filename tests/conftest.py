@@ -24,6 +24,8 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.tenant_pilots import pilot_objects
+from tests.tenant_solutions import solution_objects
 
 PASSWORD = "Test-password-123"
 
@@ -105,6 +107,8 @@ def tenant_pair(db):
     acceptance = _acceptance_objects(application, admin_a)
     subsidy = _subsidy_objects(application, admin_a)
     rankings = _ranking_objects(a, provider, admin_a)
+    pilots = pilot_objects(a, industry, admin_a)
+    solutions = solution_objects(a, provider, industry, module, admin_a)
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -155,6 +159,8 @@ def tenant_pair(db):
             *acceptance,
             *subsidy,
             *rankings,
+            *pilots,
+            *solutions,
         ],
     }
 
