@@ -617,7 +617,7 @@ def test_a_region_page_costs_the_same_queries_for_few_or_many_regions(
     assert queries_large == pinned, sql
 
 
-PINNED_DASHBOARD = 18  # the page shell, the program's own counts and lists, the pilot tile (2), and the roll-up in one query
+PINNED_DASHBOARD = 18  # the page shell, own counts and lists, the pilot tile (2), the roll-up in one query
 
 
 def test_the_dashboard_roll_up_costs_the_same_queries_for_few_or_many_filings(client):
