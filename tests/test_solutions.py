@@ -286,7 +286,7 @@ def test_empty_library_mentions_the_library(client):
     client.force_login(user("jinhua-enterprise"))
     response = client.get(page())
     assert response.status_code == 200
-    assert "The solution library holds no published solution yet." in response.content.decode()
+    assert "解决方案库中尚无已发布的解决方案。" in response.content.decode()
 
 
 # Excellent-product awards --------------------------------------------------------------------------------
@@ -350,7 +350,7 @@ def test_award_page_and_service(client):
     )
     assert done.status_code == 302
     decision = solution.awards.get()
-    assert "Excellent product" in client.get(page(solution=solution)).content.decode()
+    assert "优秀“小快轻准”数字化产品" in client.get(page(solution=solution)).content.decode()
     back = client.post(page(solution=solution, action=f"awards/{decision.pk}/withdraw/"), {"reason": "撤销"})
     assert back.status_code == 302
     decision.refresh_from_db()
@@ -364,9 +364,9 @@ def test_award_refused_where_the_policy_has_none(client):
     client.force_login(user("wuyi-reviewer"))
     response = award(client, solution, "1000.00", slug=WUYI)
     assert response.status_code == 400
-    assert "grants no excellent-product award" in response.json()["error"]["message"]
+    assert "未设优秀“小快轻准”数字化产品奖励" in response.json()["error"]["message"]
     assert not solution.awards.exists()
-    with pytest.raises(PortalError, match="grants no excellent-product award"):
+    with pytest.raises(PortalError, match="未设优秀“小快轻准”数字化产品奖励"):
         services.solution_award_grant(
             access=access_of("wuyi-reviewer", WUYI),
             solution=solution,
