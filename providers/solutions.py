@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.errors import Conflict, NotAllowed, PortalError
-from portal.core.money import format_yuan, round_fen
+from portal.core.money import format_yuan, parse_amount, round_fen
 from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
@@ -115,23 +115,6 @@ def solution_withdraw(*, access: ProgramAccess, solution: Solution, reason: str)
 # Excellent-product awards ----------------------------------------------------------------------------------
 
 
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-        if not amount.is_finite():
-            raise ValueError
-    except (ValueError, ArithmeticError):
-        message = _("Enter an amount in yuan.")
-        raise PortalError(message, fields={"amount": [message]}) from None
-    if amount != round_fen(amount):
-        message = _("At most two decimals (fen).")
-        raise PortalError(message, fields={"amount": [message]})
-    if amount <= 0:
-        message = _("Enter an amount above zero.")
-        raise PortalError(message, fields={"amount": [message]})
-    return amount
-
-
 def excellent_product_limit(program) -> Decimal | None:
     """The active policy's highest excellent-product award, or None when the policy grants none."""
     try:
@@ -150,7 +133,7 @@ def solution_award_grant(
     access.require(Capability.GRANT_AWARD)
     if solution.program_id != access.program.pk:
         raise NotAllowed(_("This solution belongs to another program."))
-    amount = _amount(amount)
+    amount = parse_amount(amount, "amount")
     reference = (reference or "").strip()
     if not reference:
         raise PortalError(_("Give the decision's reference."), fields={"reference": [_("This field is required.")]})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from portal.core.errors import Conflict, NotAllowed, PortalError
-from portal.core.money import format_yuan, round_fen
+from portal.core.money import format_yuan, parse_amount
 from portal.core.progress import progress_set
 from portal.core.roles import Capability
 from portal.core.services import record_save
@@ -275,7 +275,7 @@ def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount,
     """Record money paid on a line from one source. A run whose every funded amount is paid becomes paid."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, line.run)
-    amount = _amount(amount, "amount", allow_negative=True)
+    amount = parse_amount(amount, "amount", allow_negative=True)
     if source not in FundingSource.values:
         raise PortalError(_("Unknown funding source."), fields={"source": [_("Unknown funding source.")]})
     if not (voucher or "").strip():
@@ -405,7 +405,7 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
     access.require(Capability.GRANT_AWARD)
     if application.program_id != access.program.pk:
         raise NotAllowed(_("This project belongs to another program."))
-    amount = _amount(amount, "amount")
+    amount = parse_amount(amount, "amount")
     if not (reference or "").strip():
         raise PortalError(_("Give the decision's reference."), fields={"reference": [_("This field is required.")]})
     policy = policy_snapshot(version=policy_version_for_quote(program=access.program))
@@ -483,7 +483,7 @@ def pool_save(*, access: ProgramAccess, source: str, budget, note: str = "", rea
     access.require(Capability.MANAGE_FUNDS)
     if source not in FundingSource.values:
         raise PortalError(_("Unknown funding source."), fields={"source": [_("Unknown funding source.")]})
-    budget = _amount(budget, "budget", allow_zero=True)
+    budget = parse_amount(budget, "budget", allow_zero=True)
     with transaction.atomic():
         pool = FundingPool.objects.select_for_update().filter(program=access.program, source=source).first()
         pool = pool or FundingPool(program=access.program, source=source)
@@ -494,20 +494,3 @@ def pool_save(*, access: ProgramAccess, source: str, budget, note: str = "", rea
             raise PortalError(message, fields={"budget": [message]})
         pool.budget, pool.note = budget, note.strip()
         return record_save(pool, acting_user=access.user, reason=reason)
-
-
-def _amount(value, name, *, allow_negative=False, allow_zero=False) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-        if not amount.is_finite():
-            raise ValueError
-    except (ValueError, ArithmeticError):
-        message = _("Enter an amount in yuan.")
-        raise PortalError(message, fields={name: [message]}) from None
-    if amount != round_fen(amount):
-        message = _("At most two decimals (fen).")
-        raise PortalError(message, fields={name: [message]})
-    if (amount < 0 and not allow_negative) or (amount == 0 and not allow_zero):
-        message = _("Enter an amount above zero.")
-        raise PortalError(message, fields={name: [message]})
-    return amount

@@ -55,3 +55,26 @@ def format_wan(value) -> str:
     wan = to_decimal(value) / WAN
     text = f"{wan:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_amount(value, field: str, *, allow_negative=False, allow_zero=False) -> Decimal:
+    """An amount in yuan typed by a person ("1,234.50"), as Decimal; a PortalError naming `field` otherwise:
+    not a number, more than two decimals, or (unless allowed) zero or negative."""
+    from django.utils.translation import gettext as _
+
+    from portal.core.errors import PortalError
+
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+        if not amount.is_finite():
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        message = _("Enter an amount in yuan.")
+        raise PortalError(message, fields={field: [message]}) from None
+    if amount != round_fen(amount):
+        message = _("At most two decimals (fen).")
+        raise PortalError(message, fields={field: [message]})
+    if (amount < 0 and not allow_negative) or (amount == 0 and not allow_zero):
+        message = _("Enter an amount above zero.")
+        raise PortalError(message, fields={field: [message]})
+    return amount
