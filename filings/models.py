@@ -94,6 +94,14 @@ class Application(BaseModel):
     payment_settlement = models.TextField(_("payment settlement"), blank=True)
     warranty_months = models.PositiveSmallIntegerField(_("warranty period (months)"), null=True, blank=True)
     training = models.TextField(_("staff training"), blank=True)
+    # The lead contractor's (总包商, `provider`) own part when the filing names subcontractors: with theirs it
+    # adds up to 100 % of the work and to the contract budget.
+    lead_work_share = models.DecimalField(
+        _("lead contractor's share of the work (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    lead_amount = models.DecimalField(
+        _("lead contractor's share of the contract (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("filing")
@@ -159,6 +167,44 @@ class ApplicationLine(BaseModel):
         verbose_name_plural = _("filing lines")
         ordering = ["application", "part", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="line_amount_not_negative")]
+
+
+class Subcontract(BaseModel):
+    """A subcontractor's part of a project (分包, seed 001 §9): which provider does what, its share of the work and
+    of the contract amount, and how far the enterprise has confirmed that part. The lead contractor (the filing's
+    `provider`) answers for the whole in rankings and acceptance; a subcontractor posts progress on its part only.
+    Taken off the filing with `is_active=False`, never deleted."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("filing"), on_delete=models.PROTECT, related_name="subcontracts"
+    )
+    membership = models.ForeignKey(
+        "providers.PoolMembership",
+        verbose_name=_("subcontractor"),
+        on_delete=models.PROTECT,
+        related_name="subcontracts",
+    )
+    scope = models.CharField(_("part of the work"), max_length=200)
+    work_share = models.DecimalField(_("share of the work (%)"), max_digits=5, decimal_places=2)
+    amount = models.DecimalField(_("share of the contract (yuan)"), max_digits=14, decimal_places=2)
+    percent = models.PositiveSmallIntegerField(_("confirmed progress of the part (%)"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("subcontract")
+        verbose_name_plural = _("subcontracts")
+        ordering = ["application", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work_share__gt=0, work_share__lte=100), name="subcontract_share_within_100"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="subcontract_amount_not_negative"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="subcontract_percent_at_most_100"),
+        ]
+        indexes = [models.Index(fields=["membership", "is_active"])]
+
+    def __str__(self):
+        return self.scope
 
 
 class Transition(BaseModel):

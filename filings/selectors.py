@@ -7,13 +7,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, Category, Part, overdue_q
+from filings.models import Application, Category, Part, Subcontract, overdue_q
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Batch
 from subsidies.quotes import QuoteInput, quote
+from supervision.models import SupervisionAssignment
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 SORTS = {
@@ -61,7 +62,14 @@ def application_list(*, access: ProgramAccess, filters=None, sort="-submitted"):
         if access.can(Capability.FILE):
             own |= Q(enterprise__organisation_id=organisation)
         if "provider" in access.roles:
-            own |= Q(provider__organisation_id=organisation, submitted_at__isnull=False)
+            # The lead contractor's filings, and those where the organisation holds a subcontract.
+            subcontracted = Subcontract.objects.filter(membership__organisation_id=organisation, is_active=True)
+            own |= (
+                Q(provider__organisation_id=organisation) | Q(pk__in=subcontracted.values("application_id"))
+            ) & Q(submitted_at__isnull=False)
+        if "supervision_firm" in access.roles:
+            assigned = SupervisionAssignment.objects.filter(organisation_id=organisation, is_active=True)
+            own |= Q(pk__in=assigned.values("application_id"))
         qs = qs.filter(own) if organisation else qs.none()
     qs = _filtered(qs, filters or {})
     qs = qs.select_related(

@@ -75,6 +75,15 @@ class ProgressPost(BaseModel):
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT, related_name="posts"
     )
+    subcontract = models.ForeignKey(
+        "filings.Subcontract",
+        verbose_name=_("subcontracted part"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        help_text=_("Empty for the lead contractor's report on the whole project."),
+    )
     percent = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )

@@ -12,6 +12,7 @@ class OrganisationKind(models.TextChoices):
     AUDIT_FIRM = "audit_firm", _("Audit firm")
     BUREAU = "bureau", _("Government bureau")
     INSTITUTION = "institution", _("Research or expert institution")
+    SUPERVISION_FIRM = "supervision_firm", _("Supervision firm")
 
 
 class Organisation(BaseModel):

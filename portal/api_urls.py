@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from acceptance import api as acceptance_api
@@ -211,4 +211,8 @@ urlpatterns = [
         solution_api.SolutionAwardWithdrawApi.as_view(),
         name="solution-award-withdraw",
     ),
+    # Third-party supervision, subcontracts and sample enterprises: routes kept beside their features.
+    path("", include("supervision.api_urls")),
+    path("", include("filings.subcontract_api_urls")),
+    path("", include("enterprises.sample_api_urls")),
 ]

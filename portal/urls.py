@@ -20,6 +20,7 @@ urlpatterns = [
     path("p/<slug:program>/", include("scoring.urls")),
     path("p/<slug:program>/", include("acceptance.urls")),
     path("p/<slug:program>/", include("rankings.urls")),
+    path("p/<slug:program>/", include("supervision.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -325,6 +325,7 @@ OTHER_ORGANISATIONS = [
     ("武义县五金行业协会", OrganisationKind.ASSOCIATION, "51330723"),
     ("浙江之江会计师事务所有限公司", OrganisationKind.AUDIT_FIRM, "91330100"),
     ("金华智能制造研究院", OrganisationKind.INSTITUTION, "12330700"),
+    ("浙江正衡工程监理有限公司", OrganisationKind.SUPERVISION_FIRM, "91330700"),
 ]
 
 ROLE_LOGIN = {
@@ -337,6 +338,7 @@ ROLE_LOGIN = {
     Role.EXPERT: "expert",
     Role.FINANCIAL_AUDITOR: "finaudit",
     Role.AUDITOR: "auditor",
+    Role.SUPERVISION_FIRM: "supervision",
 }
 PROGRAM_LOGIN_PREFIX = {"wuyi-2024": "wuyi", "yongkang-2024": "yongkang", "jinhua-pilot": "jinhua"}
 MULTI_PROGRAM_REVIEWER = "reviewer"
@@ -382,7 +384,7 @@ def _program(spec) -> Program:
 
 @lru_cache(maxsize=1)
 def _demo_password_hash() -> str:
-    # One hash for every demo login: hashing is deliberately slow, and 29 logins share one password.
+    # One hash for every demo login: hashing is deliberately slow, and every demo login shares one password.
     return make_password(settings.DEMO_PASSWORD)
 
 
@@ -481,6 +483,7 @@ def demo_build() -> list[Login]:
         Role.EXPERT: lambda slug: others[OrganisationKind.INSTITUTION],
         Role.FINANCIAL_AUDITOR: lambda slug: others[OrganisationKind.AUDIT_FIRM],
         Role.SUPERVISOR: lambda slug: bureaus["jinhua-pilot"],
+        Role.SUPERVISION_FIRM: lambda slug: others[OrganisationKind.SUPERVISION_FIRM],
     }
 
     logins = []

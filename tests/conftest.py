@@ -25,7 +25,10 @@ from tests.factories import (
     user_with_role,
 )
 from tests.tenant_pilots import pilot_objects
+from tests.tenant_samples import sample_objects
 from tests.tenant_solutions import solution_objects
+from tests.tenant_subcontracts import subcontract_objects
+from tests.tenant_supervision import supervision_objects
 
 PASSWORD = "Test-password-123"
 
@@ -109,6 +112,9 @@ def tenant_pair(db):
     rankings = _ranking_objects(a, provider, admin_a)
     pilots = pilot_objects(a, industry, admin_a)
     solutions = solution_objects(a, provider, industry, module, admin_a)
+    supervision = supervision_objects(a, application, provider, admin_a)
+    subcontracts = subcontract_objects(a, application, admin_a)
+    samples = sample_objects(a, application, industry, admin_a)
     IndustryFactory(program=b, code="b-industry")
     users_b = {role: user_with_role(b, role, username=f"b-{role.value}") for role in Role}
     return {
@@ -161,6 +167,9 @@ def tenant_pair(db):
             *rankings,
             *pilots,
             *solutions,
+            *supervision,
+            *subcontracts,
+            *samples,
         ],
     }
 

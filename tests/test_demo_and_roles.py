@@ -134,7 +134,7 @@ def test_each_role_in_the_api(client, role):
     assert client.get(f"{base}yongkang-2024/industries/").json()["count"] == 4
     assert client.get(f"{base}yongkang-2024/scenario-modules/").json()["count"] == 51
     organisations = client.get(f"{base}yongkang-2024/organisations/")
-    may_list = role not in {Role.EXPERT, Role.FINANCIAL_AUDITOR}
+    may_list = role not in {Role.EXPERT, Role.FINANCIAL_AUDITOR, Role.SUPERVISION_FIRM}
     assert organisations.status_code == (200 if may_list else 403)
     if role == Role.ENTERPRISE:
         kinds = {row["kind"] for row in organisations.json()["results"]}

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("Acceptance expert")
     FINANCIAL_AUDITOR = "financial_auditor", _("Financial auditor")
     AUDITOR = "auditor", _("Auditor")
+    SUPERVISION_FIRM = "supervision_firm", _("Supervision firm")
 
 
 def permission_codename(role: str) -> str:
@@ -78,6 +79,15 @@ class Capability(models.TextChoices):
     VIEW_SOLUTIONS = "view_solutions", _("Browse the providers' solution library")
     PUBLISH_SOLUTION = "publish_solution", _("Publish one's solutions in the library")
     MANAGE_PILOTS = "manage_pilots", _("Designate pilot enterprises")
+    VIEW_SUPERVISION = "view_supervision", _("Read the supervision of projects: inspections and rectifications")
+    ASSIGN_SUPERVISION = "assign_supervision", _("Assign supervision firms to projects")
+    SUPERVISE = "supervise", _("Inspect assigned projects and request rectifications")
+    ANSWER_RECTIFICATION = "answer_rectification", _("Answer rectification requests on one's projects")
+    WAIVE_RECTIFICATION = "waive_rectification", _("Let an acceptance be requested despite an open rectification")
+    VIEW_SAMPLES = "view_samples", _("Browse the sample enterprises (learn from samples)")
+    APPLY_SAMPLE = "apply_sample", _("Apply for sample status for one's accepted project")
+    COSIGN_SAMPLE = "cosign_sample", _("Join the sample application of a project one implemented")
+    MANAGE_SAMPLES = "manage_samples", _("Record on-site checks and designate sample enterprises")
 
 
 CAPABILITIES: dict[str, frozenset] = {
@@ -96,7 +106,7 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.QUOTE: EVERY_ROLE,
     Capability.VIEW_ANNOUNCEMENT: EVERY_ROLE,
     Capability.FILE: frozenset({R.ENTERPRISE}),
-    Capability.VIEW_FILINGS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
+    Capability.VIEW_FILINGS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER, R.SUPERVISION_FIRM},
     Capability.REVIEW: frozenset({R.BUREAU_REVIEWER}),
     Capability.MANAGE_POOL: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
     Capability.RUN_SELECTION: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
@@ -125,6 +135,15 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.VIEW_SOLUTIONS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
     Capability.PUBLISH_SOLUTION: frozenset({R.PROVIDER}),
     Capability.MANAGE_PILOTS: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
+    Capability.VIEW_SUPERVISION: STAFF_READERS | {R.SUPERVISION_FIRM, R.PROVIDER, R.ENTERPRISE},
+    Capability.ASSIGN_SUPERVISION: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
+    Capability.SUPERVISE: frozenset({R.SUPERVISION_FIRM}),
+    Capability.ANSWER_RECTIFICATION: frozenset({R.PROVIDER}),
+    Capability.WAIVE_RECTIFICATION: frozenset({R.BUREAU_REVIEWER}),
+    Capability.VIEW_SAMPLES: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
+    Capability.APPLY_SAMPLE: frozenset({R.ENTERPRISE}),
+    Capability.COSIGN_SAMPLE: frozenset({R.PROVIDER}),
+    Capability.MANAGE_SAMPLES: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
 }
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "acceptance",
     "subsidies",
     "rankings",
+    "supervision",
     "filings",
     "notifications",
 ]

@@ -1,0 +1,3 @@
+"""API routes of this feature, included by `portal.api_urls` in the `api` namespace."""
+
+urlpatterns = []
