@@ -44,9 +44,10 @@ def regions_load(*, acting_user=None) -> int:
 
 
 @transaction.atomic
-def industries_load(*, program: Program, acting_user=None) -> int:
+def industries_load(*, program: Program, acting_user=None, source: str = "") -> int:
+    """Create the program's seeded industries (those of the seeded program `source` when given)."""
     created = 0
-    for order, row in enumerate(_load("industries.json").get(program.slug, []), start=1):
+    for order, row in enumerate(_load("industries.json").get(source or program.slug, []), start=1):
         if not Industry.objects.filter(program=program, code=row["code"]).exists():
             industry = Industry(
                 program=program,
@@ -61,11 +62,12 @@ def industries_load(*, program: Program, acting_user=None) -> int:
 
 
 @transaction.atomic
-def scenario_modules_load(*, program: Program, industry_codes=None, acting_user=None) -> int:
-    """Create the program's catalogue; `industry_codes` limits the modules to those industries (empty: all)."""
+def scenario_modules_load(*, program: Program, industry_codes=None, acting_user=None, source: str = "") -> int:
+    """Create the program's catalogue (that of the seeded program `source` when given); `industry_codes` limits
+    the modules to those industries (empty: all)."""
     created = 0
     industries = list(Industry.objects.filter(program=program, code__in=industry_codes or []))
-    for row in _load("scenario_modules.json").get(program.slug, []):
+    for row in _load("scenario_modules.json").get(source or program.slug, []):
         if ScenarioModule.objects.filter(program=program, code=row["code"]).exists():
             continue
         price = row.get("price_wan")

@@ -81,10 +81,15 @@ def _tier_issues(track, rows) -> list[Issue]:
     return []
 
 
-def policy_versions_load(*, program, acting_user=None) -> int:
-    """Create the program's seeded policy versions that do not exist yet (by code). Returns how many."""
+def policy_versions_load(*, program, acting_user=None, source: str = "") -> int:
+    """Create the program's seeded policy versions that do not exist yet (by code). Returns how many.
+
+    With `source`, the versions seeded for that program are copied, their codes prefixed with this program's slug.
+    """
     created = 0
-    for data in json.loads(SEED_FILE.read_text(encoding="utf-8")).get(program.slug, []):
+    for data in json.loads(SEED_FILE.read_text(encoding="utf-8")).get(source or program.slug, []):
+        if source:
+            data = {**data, "code": f"{program.slug}-{data['code']}"}
         if PolicyVersion.objects.filter(code=data["code"]).exists():
             continue
         with transaction.atomic():
