@@ -29,6 +29,13 @@ class LineSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
 
+class SubcontractInput(serializers.Serializer):
+    membership = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Pool membership id")
+    scope = serializers.CharField(max_length=200, help_text="The subcontractor's part of the work")
+    work_share = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Share of the work (%)")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Share of the contract (yuan)")
+
+
 class ApplicationInput(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     track = serializers.CharField(max_length=40)
@@ -45,6 +52,27 @@ class ApplicationInput(serializers.Serializer):
     warranty_months = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     training = serializers.CharField(required=False, allow_blank=True, default="")
     lines = LineSerializer(many=True, min_length=1)
+    lead_work_share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="The lead contractor's own share of the work (%), with subcontracts",
+    )
+    lead_amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="The lead contractor's own share of the contract (yuan), with subcontracts",
+    )
+    subcontracts = SubcontractInput(
+        many=True,
+        required=False,
+        max_length=50,
+        help_text="Replaces the filing's subcontracts; left out, they stay as they are. With any, the lead's share "
+        "and theirs add up to 100 % of the work and to the contract budget.",
+    )
 
 
 class ApplicationOutput(serializers.Serializer):
@@ -67,6 +95,29 @@ class TransitionInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(ACTIONS))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False, allow_null=True)
+
+
+class SubcontractOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    membership = serializers.IntegerField(source="membership_id")
+    subcontractor = serializers.CharField(source="membership.organisation.name")
+    scope = serializers.CharField()
+    work_share = serializers.DecimalField(max_digits=5, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    percent = serializers.IntegerField(help_text="Progress of the part the enterprise has confirmed")
+
+
+def _subcontracts(access, data):
+    """The subcontracts as posted, with their pool memberships (None for an id outside the program's pool: the
+    service refuses it on its row); None when the request leaves them out."""
+    if "subcontracts" not in data:
+        return None
+    items = data.pop("subcontracts")
+    ids = {item["membership"] for item in items}
+    found = {m.pk: m for m in PoolMembership.objects.filter(program=access.program, pk__in=ids)}
+    return [
+        {**item, "membership": found.get(item["membership"]) or PoolMembership(pk=item["membership"])} for item in items
+    ]
 
 
 def _fields_and_lines(access, data):
@@ -102,8 +153,12 @@ class ApplicationListApi(ProgramScopedMixin, generics.ListAPIView):
     def post(self, request, program):
         data = ApplicationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        fields, lines = _fields_and_lines(self.access, dict(data.validated_data))
-        application = services.application_create(access=self.access, fields=fields, lines=lines)
+        values = dict(data.validated_data)
+        subcontracts = _subcontracts(self.access, values)
+        fields, lines = _fields_and_lines(self.access, values)
+        application = services.application_create(
+            access=self.access, fields=fields, lines=lines, subcontracts=subcontracts
+        )
         row = selectors.application_get(access=self.access, pk=application.pk)
         return Response(ApplicationOutput(row).data, status=201)
 
@@ -111,6 +166,9 @@ class ApplicationListApi(ProgramScopedMixin, generics.ListAPIView):
 class ApplicationDetailOutput(ApplicationOutput):
     estimate = serializers.DictField(allow_null=True)
     transitions = serializers.ListField(child=serializers.DictField())
+    lead_work_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    lead_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    subcontracts = SubcontractOutput(many=True)
 
 
 class ApplicationDetailApi(ProgramScopedMixin, APIView):
@@ -133,6 +191,9 @@ class ApplicationDetailApi(ProgramScopedMixin, APIView):
             }
             for t in row.transitions.select_related("actor")
         ]
+        for name in ("lead_work_share", "lead_amount"):
+            data[name] = None if getattr(row, name) is None else f"{getattr(row, name):.2f}"
+        data["subcontracts"] = SubcontractOutput(selectors.subcontract_list(row), many=True).data
         return Response(data)
 
     @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], request=ApplicationInput, responses=ApplicationOutput)
@@ -140,8 +201,12 @@ class ApplicationDetailApi(ProgramScopedMixin, APIView):
         target = selectors.application_get(access=self.access, pk=application)
         data = ApplicationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        fields, lines = _fields_and_lines(self.access, dict(data.validated_data))
-        services.application_update(access=self.access, application=target, fields=fields, lines=lines)
+        values = dict(data.validated_data)
+        subcontracts = _subcontracts(self.access, values)
+        fields, lines = _fields_and_lines(self.access, values)
+        services.application_update(
+            access=self.access, application=target, fields=fields, lines=lines, subcontracts=subcontracts
+        )
         return Response(ApplicationOutput(selectors.application_get(access=self.access, pk=target.pk)).data)
 
 
@@ -181,3 +246,28 @@ class BulkApproveApi(ProgramScopedMixin, APIView):
         refused = {str(pk): reason for pk, reason in outcome.items() if reason}
         refused.update({str(pk): "not found" for pk in ids - {application.pk for application in found}})
         return Response({"approved": sorted(pk for pk, reason in outcome.items() if not reason), "refused": refused})
+
+
+class ContractorsOutput(serializers.Serializer):
+    lead = serializers.CharField(allow_null=True, help_text="The lead contractor (总包商), who answers for the whole")
+    lead_work_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    lead_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    contract_budget = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    subcontracts = SubcontractOutput(many=True)
+
+
+class SubcontractListApi(ProgramScopedMixin, APIView):
+    """A filing's contractors: the lead contractor's part and the subcontracts in force, for whoever may read the
+    filing. They are changed with the filing (PUT on the filing, while it is a draft or returned)."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], responses=ContractorsOutput)
+    def get(self, request, program, application):
+        row = selectors.application_get(access=self.access, pk=application)
+        data = {
+            "lead": row.provider.organisation.name if row.provider else None,
+            "lead_work_share": row.lead_work_share,
+            "lead_amount": row.lead_amount,
+            "contract_budget": row.contract_budget,
+            "subcontracts": selectors.subcontract_list(row),
+        }
+        return Response(ContractorsOutput(data).data)

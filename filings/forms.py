@@ -3,11 +3,31 @@ from django.utils.translation import gettext_lazy as _
 
 from filings.models import CONTRACT_FIELDS, Application, Category, Part, Status
 from programs.models import ScenarioModule
+from providers.models import PoolMembership, PoolStatus
 from providers.selectors import pickable_providers
+
+# The lead contractor's own part, on the filing form apart from the model fields: the service parses and checks
+# them with the subcontracts (they add up to 100 % and to the contract budget).
+LEAD_FIELDS = ("lead_work_share", "lead_amount")
 
 
 class ApplicationForm(forms.ModelForm):
     track = forms.ChoiceField(label=_("Track"))
+    lead_work_share = forms.DecimalField(
+        label=_("Lead contractor's share of the work (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Only when the work is subcontracted: with the subcontractors' shares it adds up to 100 %."),
+    )
+    lead_amount = forms.CharField(
+        label=_("Lead contractor's share of the contract (yuan)"),
+        required=False,
+        max_length=30,
+        help_text=_("Only when the work is subcontracted: with the subcontractors' amounts it adds up to the budget."),
+    )
 
     class Meta:
         model = Application
@@ -22,6 +42,35 @@ class ApplicationForm(forms.ModelForm):
         self.fields["track"].choices = [(track.code, track.name) for track in tracks]
         self.fields["provider"].queryset = pickable_providers(program=program, industry=industry)
         self.fields["provider"].label_from_instance = lambda membership: membership.organisation.name
+        self.fields["provider"].label = _("Lead contractor (service provider)")
+        if self.instance and self.instance.pk:
+            for name in LEAD_FIELDS:
+                self.initial.setdefault(name, getattr(self.instance, name))
+
+
+class SubcontractForm(forms.Form):
+    """One subcontractor (分包) of the filing: a provider of the program's pool, its part, its shares."""
+
+    membership = forms.ModelChoiceField(label=_("Subcontractor"), queryset=PoolMembership.objects.none())
+    scope = forms.CharField(label=_("Part of the work"), max_length=200)
+    work_share = forms.DecimalField(
+        label=_("Share of the work (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    # Typed yuan ("1,234.50"), parsed by the service with `parse_amount`.
+    amount = forms.CharField(label=_("Share of the contract (yuan)"), max_length=30)
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = (
+            PoolMembership.objects.filter(program=program)
+            .exclude(status=PoolStatus.REMOVED)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        self.fields["membership"].label_from_instance = lambda membership: membership.organisation.name
+
+
+SubcontractFormSet = forms.formset_factory(SubcontractForm, extra=2, can_delete=True)
 
 
 class LineForm(forms.Form):

@@ -64,9 +64,9 @@ def application_list(*, access: ProgramAccess, filters=None, sort="-submitted"):
         if "provider" in access.roles:
             # The lead contractor's filings, and those where the organisation holds a subcontract.
             subcontracted = Subcontract.objects.filter(membership__organisation_id=organisation, is_active=True)
-            own |= (
-                Q(provider__organisation_id=organisation) | Q(pk__in=subcontracted.values("application_id"))
-            ) & Q(submitted_at__isnull=False)
+            own |= (Q(provider__organisation_id=organisation) | Q(pk__in=subcontracted.values("application_id"))) & Q(
+                submitted_at__isnull=False
+            )
         if "supervision_firm" in access.roles:
             assigned = SupervisionAssignment.objects.filter(organisation_id=organisation, is_active=True)
             own |= Q(pk__in=assigned.values("application_id"))
@@ -157,3 +157,8 @@ def application_estimate(application: Application, *, on_date):
             level=None,
         ),
     )
+
+
+def subcontract_list(application: Application):
+    """The filing's subcontracts in force, with their subcontractors; one query however many there are."""
+    return application.subcontracts.filter(is_active=True).select_related("membership__organisation").order_by("id")

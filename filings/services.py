@@ -1,22 +1,25 @@
 """Writes to filings: create and revise a draft, and every workflow transition (one place, one lock)."""
 
 import calendar
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, ApplicationLine, Attachment, AttachmentKind, Transition
+from filings.models import Application, ApplicationLine, Attachment, AttachmentKind, Subcontract, Transition
 from filings.selectors import application_estimate, current_batch
 from filings.workflow import ACTIONS, EDITABLE
 from implementation.services import milestones_create
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
+from portal.core.money import parse_amount
 from portal.core.roles import Capability, Role
 from portal.core.services import record_save
 from portal.core.tasks import queue_after_commit
 from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
+from providers.models import PoolMembership, PoolStatus
 from providers.selectors import pickable_providers
 from subsidies.selectors import policy_version_for_quote
 
@@ -55,11 +58,167 @@ def _replace_lines(application, lines, actor):
         record_save(ApplicationLine(application=application, **item), acting_user=actor, reason=_("Filed"))
 
 
-def application_create(*, access: ProgramAccess, fields: dict, lines: list[dict]) -> Application:
+def _parse_share(value, field: str, *, allow_zero: bool) -> Decimal:
+    """A share of the work in percent: 0 (lead only, when allowed) or above, at most 100, two decimals."""
+    message = _("Enter a percentage from 0 to 100, with at most two decimals.")
+    try:
+        share = Decimal(str(value).replace("%", "").strip())
+        if not share.is_finite():
+            raise ValueError
+    except (ValueError, ArithmeticError, InvalidOperation):
+        raise PortalError(message, fields={field: [message]}) from None
+    if share != share.quantize(Decimal("0.01")) or share > 100 or share < 0 or (share == 0 and not allow_zero):
+        raise PortalError(message, fields={field: [message]})
+    return share.quantize(Decimal("0.01"))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _checked_contractors(*, program, provider, budget, lead_share, lead_amount, items):
+    """The subcontracts as they will be saved, with the lead contractor's part, checked together (seed 001 §9):
+    each subcontractor a provider of the program's pool (not removed, not the lead, named once), and the lead's
+    share plus the subcontractors' shares add up to 100 % of the work and to the contract budget.
+
+    Returns (lead_share, lead_amount, rows); `rows` are dicts of membership, scope, work_share, amount. Raises one
+    PortalError carrying every field error: keys `provider`, `contract_budget`, `lead_work_share`, `lead_amount`
+    and `subcontracts.<index>.<field>` (index in `items`)."""
+    if not items:
+        return None, None, []
+    errors: dict[str, list] = {}
+
+    def refuse(key, message):
+        errors.setdefault(key, []).append(message)
+
+    def parsed(parse, value, key, **options):
+        try:
+            return parse(value, key, **options)
+        except PortalError as error:
+            for name, messages in error.fields.items():
+                for message in messages:
+                    refuse(name, message)
+            return None
+
+    if provider is None:
+        refuse("provider", _("Name the lead contractor before its subcontractors."))
+    if _blank(budget):
+        refuse("contract_budget", _("Give the contract budget: the parts of the work add up to it."))
+        budget = None
+    else:
+        budget = parsed(parse_amount, budget, "contract_budget")
+    lead_share = (
+        refuse("lead_work_share", _("Give the lead contractor's own share of the work."))
+        if _blank(lead_share)
+        else parsed(_parse_share, lead_share, "lead_work_share", allow_zero=True)
+    )
+    lead_amount = (
+        refuse("lead_amount", _("Give the lead contractor's own share of the contract amount."))
+        if _blank(lead_amount)
+        else parsed(parse_amount, lead_amount, "lead_amount", allow_zero=True)
+    )
+    ids = {item.get("membership").pk for item in items if item.get("membership") is not None}
+    pool = {
+        membership.pk: membership
+        for membership in PoolMembership.objects.filter(program=program, pk__in=ids).exclude(status=PoolStatus.REMOVED)
+    }
+    rows, seen = [], set()
+    for index, item in enumerate(items):
+        key = f"subcontracts.{index}"
+        membership = item.get("membership")
+        if membership is None:
+            refuse(f"{key}.membership", _("Choose the subcontractor."))
+        elif membership.pk not in pool:
+            refuse(f"{key}.membership", _("The subcontractor must be a provider of this program's resource pool."))
+        elif provider is not None and membership.pk == provider.pk:
+            refuse(f"{key}.membership", _("The lead contractor cannot also be its own subcontractor."))
+        elif membership.pk in seen:
+            refuse(f"{key}.membership", _("Name each subcontractor once; describe all its work in one part."))
+        else:
+            seen.add(membership.pk)
+        scope = (item.get("scope") or "").strip()
+        if not scope:
+            refuse(f"{key}.scope", _("Describe the subcontractor's part of the work."))
+        elif len(scope) > 200:
+            refuse(f"{key}.scope", _("At most 200 characters."))
+        share = parsed(_parse_share, item.get("work_share"), f"{key}.work_share", allow_zero=False)
+        amount = parsed(parse_amount, item.get("amount"), f"{key}.amount")
+        rows.append(
+            {
+                "membership": pool.get(getattr(membership, "pk", None)),
+                "scope": scope,
+                "work_share": share,
+                "amount": amount,
+            }
+        )
+    shares = [lead_share, *(row["work_share"] for row in rows)]
+    if all(share is not None for share in shares) and sum(shares) != Decimal("100.00"):
+        refuse(
+            "lead_work_share",
+            _("The shares of the work add up to %(total)s %%, not 100 %%.") % {"total": f"{sum(shares):.2f}"},
+        )
+    amounts = [lead_amount, *(row["amount"] for row in rows)]
+    if budget is not None and all(amount is not None for amount in amounts) and sum(amounts) != budget:
+        refuse(
+            "lead_amount",
+            _("The parts of the contract add up to %(total)s yuan, not the contract budget of %(budget)s yuan.")
+            % {"total": f"{sum(amounts):,.2f}", "budget": f"{budget:,.2f}"},
+        )
+    if errors:
+        raise PortalError("；".join(str(m) for messages in errors.values() for m in messages), fields=errors)
+    return lead_share, lead_amount, rows
+
+
+def _replace_subcontracts(application, rows, actor):
+    """Take the filing's subcontracts off (kept for the record) and file `rows` in their place."""
+    for subcontract in application.subcontracts.filter(is_active=True):
+        subcontract.is_active = False
+        record_save(subcontract, acting_user=actor, reason=_("Replaced by a revision"))
+    for row in rows:
+        record_save(Subcontract(application=application, **row), acting_user=actor, reason=_("Filed"))
+
+
+def _current_subcontracts(application) -> list[dict]:
+    return [
+        {"membership": row.membership, "scope": row.scope, "work_share": row.work_share, "amount": row.amount}
+        for row in application.subcontracts.filter(is_active=True).select_related("membership")
+    ]
+
+
+def _contractors(access, application, fields, subcontracts):
+    """Check the contractors of the filing as it will stand; puts the lead's parsed share into `fields`.
+    `subcontracts` None keeps the current ones (and the lead's share unless `fields` gives it)."""
+    given = subcontracts is not None
+    items = list(subcontracts) if given else (_current_subcontracts(application) if application else [])
+
+    def value(name):
+        if name in fields:
+            return fields[name]
+        return getattr(application, name, None) if application else None
+
+    lead_share, lead_amount, rows = _checked_contractors(
+        program=access.program,
+        provider=value("provider"),
+        budget=value("contract_budget"),
+        lead_share=value("lead_work_share"),
+        lead_amount=value("lead_amount"),
+        items=items,
+    )
+    fields["lead_work_share"], fields["lead_amount"] = lead_share, lead_amount
+    return rows if given or application is None else None
+
+
+def application_create(
+    *, access: ProgramAccess, fields: dict, lines: list[dict], subcontracts: list[dict] | None = None
+) -> Application:
     """A new draft filing of the caller's own enterprise. `lines`: dicts of module, part, category,
-    description, amount."""
+    description, amount. `subcontracts`: dicts of membership, scope, work_share, amount; with any, `fields`
+    gives the lead contractor's `lead_work_share` and `lead_amount`, and the shares add up (see
+    `_checked_contractors`)."""
     profile = _own_profile(access)
+    fields = dict(fields)
     _check_fields(access, fields, profile.industry)
+    rows = _contractors(access, None, fields, subcontracts or [])
     with transaction.atomic():
         application = record_save(
             Application(program=access.program, enterprise=profile, created_by=access.user, **fields),
@@ -67,12 +226,22 @@ def application_create(*, access: ProgramAccess, fields: dict, lines: list[dict]
             reason=_("Draft created"),
         )
         _replace_lines(application, lines, access.user)
+        _replace_subcontracts(application, rows, access.user)
     return application
 
 
-def application_update(*, access: ProgramAccess, application: Application, fields: dict, lines: list[dict]):
-    """Revise a draft or a returned filing of the caller's own enterprise."""
+def application_update(
+    *,
+    access: ProgramAccess,
+    application: Application,
+    fields: dict,
+    lines: list[dict],
+    subcontracts: list[dict] | None = None,
+):
+    """Revise a draft or a returned filing of the caller's own enterprise. `subcontracts` None keeps the current
+    subcontracts; a list replaces them (the old rows stay, inactive). The shares must add up either way."""
     profile = _own_profile(access)
+    fields = dict(fields)
     _check_fields(access, fields, profile.industry)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -82,10 +251,13 @@ def application_update(*, access: ProgramAccess, application: Application, field
             raise Conflict(
                 _("This filing is “%(status)s” and can no longer be changed.") % {"status": locked.get_status_display()}
             )
+        rows = _contractors(access, locked, fields, subcontracts)
         for name, value in fields.items():
             setattr(locked, name, value)
         record_save(locked, acting_user=access.user, reason=_("Revised"))
         _replace_lines(locked, lines, access.user)
+        if rows is not None:
+            _replace_subcontracts(locked, rows, access.user)
     return locked
 
 

@@ -80,33 +80,80 @@ def _form_context(access, request, instance=None):
     lines = forms.LineFormSet(
         request.POST or None, initial=initial, prefix="lines", form_kwargs={"program": access.program}
     )
-    return profile, form, lines
+    # A post without the subcontract rows (an older client) leaves the contractors as they are.
+    subcontracts = forms.SubcontractFormSet(
+        request.POST if "subcontracts-TOTAL_FORMS" in request.POST else None,
+        initial=(
+            [
+                {"membership": row.membership, "scope": row.scope, "work_share": row.work_share, "amount": row.amount}
+                for row in instance.subcontracts.filter(is_active=True).select_related("membership")
+            ]
+            if instance
+            else None
+        ),
+        prefix="subcontracts",
+        form_kwargs={"program": access.program},
+    )
+    return profile, form, lines, subcontracts
 
 
-def _save(request, access, form, lines, instance=None):
-    if not (form.is_valid() and lines.is_valid()):
+def _place_errors(form, subcontracts, rows, error: PortalError):
+    """A service's refusal on the form: each field error beside its field (a subcontract's on its row), the
+    message above the form when none has a place."""
+    placed = False
+    for key, messages_ in error.fields.items():
+        name, _dot, rest = key.partition(".")
+        if name == "subcontracts" and rest:
+            index, _dot, field = rest.partition(".")
+            if index.isdigit() and int(index) < len(rows) and field in subcontracts.forms[rows[int(index)]].fields:
+                subcontracts.forms[rows[int(index)]].add_error(field, messages_)
+                placed = True
+        elif key in form.fields:
+            form.add_error(key, messages_)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _save(request, access, form, lines, subcontracts, instance=None):
+    named = subcontracts.is_bound
+    if not (form.is_valid() and lines.is_valid() and (subcontracts.is_valid() or not named)):
         return None
-    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    fields = {name: form.cleaned_data[name] for name in (*form.Meta.fields, *(forms.LEAD_FIELDS if named else ()))}
     items = [
         {key: row[key] for key in ("module", "part", "category", "description", "amount")}
         for row in lines.cleaned_data
         if row and not row.get("DELETE")
     ]
+    # The formset index of each subcontract passed on, to put the service's row errors back on their rows.
+    rows = (
+        [index for index, row in enumerate(subcontracts.cleaned_data) if row and not row.get("DELETE")] if named else []
+    )
+    parts = (
+        [
+            {key: subcontracts.cleaned_data[index][key] for key in ("membership", "scope", "work_share", "amount")}
+            for index in rows
+        ]
+        if named
+        else None
+    )
     try:
         if instance is None:
-            return services.application_create(access=access, fields=fields, lines=items)
-        return services.application_update(access=access, application=instance, fields=fields, lines=items)
+            return services.application_create(access=access, fields=fields, lines=items, subcontracts=parts)
+        return services.application_update(
+            access=access, application=instance, fields=fields, lines=items, subcontracts=parts
+        )
     except PortalError as error:
-        form.add_error(None, error.message)
+        _place_errors(form, subcontracts, rows, error)
         return None
 
 
 @program_view(Capability.FILE)
 @require_http_methods(["GET", "POST"])
 def application_new(request, access):
-    profile, form, lines = _form_context(access, request)
+    profile, form, lines, subcontracts = _form_context(access, request)
     if request.method == "POST":
-        saved = _save(request, access, form, lines)
+        saved = _save(request, access, form, lines, subcontracts)
         if saved:
             messages.success(request, _("Draft saved. Check the estimate, then submit."))
             return redirect("filings:detail", program=access.program.slug, application=saved.pk)
@@ -114,7 +161,7 @@ def application_new(request, access):
         request,
         access,
         "filings/application_form.html",
-        {"form": form, "lines": lines, "profile": profile, "application": None},
+        {"form": form, "lines": lines, "subcontracts": subcontracts, "profile": profile, "application": None},
     )
 
 
@@ -125,9 +172,9 @@ def application_edit(request, access, application):
     if instance.status not in EDITABLE:
         messages.error(request, _("This filing can no longer be changed."))
         return redirect("filings:detail", program=access.program.slug, application=instance.pk)
-    profile, form, lines = _form_context(access, request, instance)
+    profile, form, lines, subcontracts = _form_context(access, request, instance)
     if request.method == "POST":
-        saved = _save(request, access, form, lines, instance)
+        saved = _save(request, access, form, lines, subcontracts, instance)
         if saved:
             messages.success(request, _("Saved."))
             return redirect("filings:detail", program=access.program.slug, application=saved.pk)
@@ -135,7 +182,7 @@ def application_edit(request, access, application):
         request,
         access,
         "filings/application_form.html",
-        {"form": form, "lines": lines, "profile": profile, "application": instance},
+        {"form": form, "lines": lines, "subcontracts": subcontracts, "profile": profile, "application": instance},
     )
 
 
@@ -160,6 +207,7 @@ def application_detail(request, access, application):
         {
             "application": instance,
             "lines": instance.lines.filter(is_active=True).select_related("module"),
+            "subcontracts": selectors.subcontract_list(instance),
             "sums": selectors.application_sums(instance),
             "transitions": instance.transitions.select_related("actor"),
             "attachments": instance.attachments.filter(is_active=True).select_related("uploaded_by"),
@@ -267,7 +315,7 @@ def attachment_remove(request, access, application, attachment):
 @require_POST
 def estimate_preview(request, access):
     """The estimate of the form as typed, without saving anything (the filing form asks as the user types)."""
-    profile, form, lines = _form_context(access, request)
+    profile, form, lines, _subcontracts = _form_context(access, request)
     sums = {"N": Decimal("0"), "X": Decimal("0"), **{category: Decimal("0") for category in Category.values}}
     for row in lines:
         if row.is_valid() and row.has_changed() and not row.cleaned_data.get("DELETE"):

@@ -53,9 +53,20 @@ class EvidenceOutput(serializers.Serializer):
     url = serializers.CharField()
 
 
+class PartOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    subcontractor = serializers.CharField(source="membership.organisation.name")
+    scope = serializers.CharField()
+    work_share = serializers.DecimalField(max_digits=5, decimal_places=2)
+    percent = serializers.IntegerField(help_text="Progress of the part the enterprise has confirmed")
+
+
 class PostOutput(serializers.Serializer):
     id = serializers.IntegerField()
     milestone = serializers.IntegerField(source="milestone_id")
+    subcontract = serializers.IntegerField(
+        source="subcontract_id", allow_null=True, help_text="The part reported on; null for the lead's report"
+    )
     percent = serializers.IntegerField()
     text = serializers.CharField()
     claims_completion = serializers.BooleanField()
@@ -89,6 +100,7 @@ class ProgressOutput(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField()
     milestones = MilestoneOutput(many=True)
+    parts = PartOutput(many=True, help_text="Subcontracted parts (分包) with their confirmed progress")
     posts = PostOutput(many=True)
 
 
@@ -97,6 +109,13 @@ class ProgressInput(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     text = serializers.CharField(max_length=MAX_TEXT)
     claims_completion = serializers.BooleanField(required=False, default=False)
+    subcontract = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="A subcontractor's part; left out for the lead contractor's report on the whole project",
+    )
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -123,6 +142,7 @@ class ProgressApi(ProgramScopedMixin, APIView):
             "completed_at": project.completed_at,
             "overdue": overdue_on(project, timezone.localdate()),
             "milestones": milestones,
+            "parts": selectors.project_parts(project),
             "posts": selectors.project_posts(project),
         }
         return Response(ProgressOutput(data, context={"program": self.access.program.slug}).data)
@@ -143,8 +163,21 @@ class ProgressApi(ProgramScopedMixin, APIView):
         milestone = next((m for m in selectors.project_milestones(project) if m.pk == milestone_id), None)
         if milestone is None:
             raise PortalError(_("Choose one of the project's milestones."), fields={"milestone": [_("Invalid.")]})
+        part_id = fields.pop("subcontract", None)
+        part = None
+        if part_id:
+            part = selectors.project_parts(project).filter(pk=part_id).first()
+            if part is None:
+                raise PortalError(
+                    _("Choose one of the project's subcontracted parts."), fields={"subcontract": [_("Invalid.")]}
+                )
         post = services.progress_post(
-            access=access, application=project, milestone=milestone, uploads=fields.pop("files"), **fields
+            access=access,
+            application=project,
+            milestone=milestone,
+            subcontract=part,
+            uploads=fields.pop("files"),
+            **fields,
         )
         post = selectors.project_posts(project).get(pk=post.pk)
         return Response(PostOutput(post, context={"program": access.program.slug}).data, status=201)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from filings.models import Subcontract
 from implementation.models import Milestone, MilestoneTemplate
 from programs.forms import ReasonMixin
 from subsidies.models import PolicyTrack, VersionStatus
@@ -24,10 +25,16 @@ class ProgressPostForm(forms.Form):
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     claims_completion = forms.BooleanField(label=_("This update completes the project"), required=False)
+    # A subcontractor reports on its part; left empty, the update is the lead contractor's on the whole project.
+    subcontract = forms.ModelChoiceField(
+        label=_("Part of the work"), queryset=Subcontract.objects.none(), required=False
+    )
 
-    def __init__(self, *args, milestones, **kwargs):
+    def __init__(self, *args, milestones, parts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = milestones
+        if parts is not None:
+            self.fields["subcontract"].queryset = parts
 
 
 class RespondForm(forms.Form):

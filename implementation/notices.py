@@ -29,7 +29,11 @@ def _parties(application, *roles):
 def post_notify(*, post_id: int, event: str):
     """`event`: "posted" tells the enterprise; "answered" tells the provider."""
     post = ProgressPost.objects.select_related(
-        "application__program", "application__enterprise__organisation", "application__provider", "milestone"
+        "application__program",
+        "application__enterprise__organisation",
+        "application__provider",
+        "milestone",
+        "subcontract__membership",
     ).get(pk=post_id)
     application = post.application
     title = f"《{application.title}》{post.milestone.name}"
@@ -37,7 +41,12 @@ def post_notify(*, post_id: int, event: str):
         recipients = _parties(application, Role.ENTERPRISE)
         text = f"{title}：服务商报告进度 {post.percent}%，请确认或提出异议。"
     else:
-        recipients = _parties(application, Role.PROVIDER)
+        recipients = (
+            # the answer on a subcontracted part goes to the subcontractor that posted it
+            role_holders(application.program, Role.PROVIDER, post.subcontract.membership.organisation_id)
+            if post.subcontract_id
+            else _parties(application, Role.PROVIDER)
+        )
         text = f"{title}：企业{post.get_status_display()}" + (f"（{post.response}）" if post.response else "")
     return notify(
         recipients=recipients,

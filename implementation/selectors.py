@@ -25,9 +25,16 @@ def project_percent(milestones) -> Decimal:
     return round_score(Decimal(sum(m.percent for m in milestones)) / Decimal(len(milestones)))
 
 
+def project_parts(application):
+    """The subcontracted parts in force (分包), with their subcontractors and confirmed progress."""
+    return application.subcontracts.filter(is_active=True).select_related("membership__organisation").order_by("id")
+
+
 def project_posts(application):
     return (
-        application.progress_posts.select_related("milestone", "posted_by", "responded_by")
+        application.progress_posts.select_related(
+            "milestone", "posted_by", "responded_by", "subcontract__membership__organisation"
+        )
         .prefetch_related(Prefetch("evidence", queryset=ProgressEvidence.objects.filter(is_active=True)))
         .order_by("-created_at", "-id")
     )

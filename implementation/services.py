@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, Status
+from filings.models import Application, Status, Subcontract
 from implementation.models import (
     Complaint,
     ComplaintStatus,
@@ -64,6 +64,21 @@ def _require_implementing(access, project):
         raise NotAllowed(_("Only the provider implementing this project may post its progress."))
 
 
+def _require_part_holder(access, project, subcontract) -> Subcontract:
+    """The subcontract, locked, when the caller's organisation holds it on this project. The lead contractor
+    reports on the whole project, not on a subcontractor's part."""
+    access.require(Capability.POST_PROGRESS)
+    part = (
+        Subcontract.objects.select_for_update(of=("self",))
+        .select_related("membership")
+        .filter(pk=subcontract.pk, application=project, is_active=True)
+        .first()
+    )
+    if part is None or part.membership.organisation_id != access.user.organisation_id:
+        raise NotAllowed(_("Only the subcontractor of this part may post its progress."))
+    return part
+
+
 def _require_owner(access, project):
     access.require(Capability.CONFIRM_PROGRESS)
     if project.enterprise.organisation_id != access.user.organisation_id:
@@ -105,9 +120,15 @@ def progress_post(
     text: str,
     uploads=(),
     claims_completion: bool = False,
+    subcontract: Subcontract | None = None,
 ) -> ProgressPost:
     """The implementing provider reports a milestone's progress, with evidence files and photos. Every file is
-    checked before anything is written; a refused post leaves nothing behind."""
+    checked before anything is written; a refused post leaves nothing behind.
+
+    Without `subcontract` the post is the lead contractor's (the filing's provider) report on the whole project;
+    only the lead may make it, and only the lead declares completion. With `subcontract` it is that
+    subcontractor's report on its part (`percent` is the part's progress, filed under `milestone`); only the
+    subcontractor's own users may make it. The lead contractor does not post on a subcontractor's part."""
     uploads = list(uploads)
     if len(uploads) > MAX_EVIDENCE_FILES:
         raise PortalError(_("Attach at most %(count)d files to one update.") % {"count": MAX_EVIDENCE_FILES})
@@ -118,17 +139,24 @@ def progress_post(
         raise PortalError(_("Progress is a percentage from 0 to 100."), fields={"percent": [_("Invalid.")]})
     with transaction.atomic():
         project = _lock_project(access, application)
-        _require_implementing(access, project)
+        if subcontract is None:
+            _require_implementing(access, project)
+        else:
+            subcontract = _require_part_holder(access, project, subcontract)
+            if claims_completion:
+                raise NotAllowed(_("Only the lead contractor declares the project complete."))
         _require_in_implementation(project)
         milestone = project.milestones.filter(pk=milestone.pk, is_active=True).first()
         if milestone is None:
             raise PortalError(_("Choose one of the project's milestones."), fields={"milestone": [_("Invalid.")]})
-        if int(percent) < milestone.percent:
-            raise PortalError(
-                _("The enterprise has already confirmed %(percent)d%% of this milestone.")
-                % {"percent": milestone.percent},
-                fields={"percent": [_("Too low.")]},
+        confirmed = subcontract.percent if subcontract is not None else milestone.percent
+        if int(percent) < confirmed:
+            message = (
+                _("The enterprise has already confirmed %(percent)d%% of this part.")
+                if subcontract is not None
+                else _("The enterprise has already confirmed %(percent)d%% of this milestone.")
             )
+            raise PortalError(message % {"percent": confirmed}, fields={"percent": [_("Too low.")]})
         if project.progress_posts.filter(claims_completion=True, status=PostStatus.PENDING).exists():
             raise Conflict(_("The provider has declared completion: wait for the enterprise's answer."))
         if claims_completion:
@@ -140,13 +168,22 @@ def progress_post(
                     # xgettext:no-python-format
                     _("Completion can be declared with 100% on the last milestone once all others are confirmed.")
                 )
-        for older in project.progress_posts.filter(milestone=milestone, status=PostStatus.PENDING):
+        # A later update replaces the unanswered one it repeats: the lead's on the same milestone, or the
+        # subcontractor's on the same part.
+        earlier = project.progress_posts.filter(status=PostStatus.PENDING)
+        earlier = (
+            earlier.filter(subcontract=subcontract)
+            if subcontract
+            else earlier.filter(milestone=milestone, subcontract__isnull=True)
+        )
+        for older in earlier:
             older.status = PostStatus.SUPERSEDED
             record_save(older, acting_user=access.user, reason=_("Replaced by a later update"))
         post = record_save(
             ProgressPost(
                 application=project,
                 milestone=milestone,
+                subcontract=subcontract,
                 percent=int(percent),
                 text=text.strip(),
                 claims_completion=claims_completion,
@@ -165,8 +202,9 @@ def progress_post(
 
 @transaction.atomic
 def progress_respond(*, access: ProgramAccess, post: ProgressPost, confirm: bool, response: str = "") -> ProgressPost:
-    """The enterprise confirms or disputes an update. A confirmation moves the milestone to the posted share;
-    a confirmed completion ends implementation."""
+    """The enterprise confirms or disputes an update. A confirmation moves the milestone to the posted share
+    (a subcontractor's update moves its part, `Subcontract.percent`, and leaves the milestone, which is the lead
+    contractor's figure for the whole); a confirmed completion ends implementation."""
     project = _lock_project(access, post.application)
     _require_owner(access, project)
     locked = ProgressPost.objects.select_for_update().get(pk=post.pk, application=project)
@@ -182,7 +220,12 @@ def progress_respond(*, access: ProgramAccess, post: ProgressPost, confirm: bool
     locked.status = PostStatus.CONFIRMED if confirm else PostStatus.DISPUTED
     locked.responded_by, locked.responded_at, locked.response = access.user, now, response
     record_save(locked, acting_user=access.user, reason=locked.get_status_display())
-    if confirm:
+    if confirm and locked.subcontract_id is not None:
+        part = Subcontract.objects.select_for_update().get(pk=locked.subcontract_id)
+        if locked.percent > part.percent:
+            part.percent = locked.percent
+            record_save(part, acting_user=access.user, reason=_("Progress of the part confirmed"))
+    elif confirm:
         milestone = Milestone.objects.select_for_update().get(pk=locked.milestone_id)
         if locked.percent > milestone.percent:
             milestone.percent = locked.percent

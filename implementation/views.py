@@ -39,6 +39,13 @@ def _is_implementer(access, application) -> bool:
     )
 
 
+def _own_parts(access, parts) -> list:
+    """The parts of the project the caller's organisation holds as a subcontractor (empty for anyone else)."""
+    if not access.can(Capability.POST_PROGRESS) or access.user.organisation_id is None:
+        return []
+    return [part for part in parts if part.membership.organisation_id == access.user.organisation_id]
+
+
 def _is_owner(access, application) -> bool:
     return (
         access.can(Capability.CONFIRM_PROGRESS)
@@ -67,6 +74,8 @@ def progress(request, access, application):
         milestone.is_late = active and milestone.due_on < today and milestone.percent < 100
     is_implementer = _is_implementer(access, instance)
     is_owner = _is_owner(access, instance)
+    parts = list(selectors.project_parts(instance))
+    own_parts = _own_parts(access, parts)
     rating = ProviderRating.objects.filter(application=instance).select_related("rated_by").first()
     complaints = selectors.complaint_list(access=access).filter(application=instance)
     return _render(
@@ -81,7 +90,9 @@ def progress(request, access, application):
             "in_implementation": active,
             "is_implementer": is_implementer,
             "is_owner": is_owner,
-            "may_post": is_implementer and active and bool(milestones),
+            "parts": parts,
+            "own_parts": own_parts,
+            "may_post": (is_implementer or bool(own_parts)) and active and bool(milestones),
             "may_answer": is_owner and active,
             "may_manage": access.can(Capability.MANAGE_IMPLEMENTATION) and active,
             "may_rate": is_owner and instance.completed_at is not None and rating is None,
@@ -100,7 +111,11 @@ def progress(request, access, application):
 @require_POST
 def post_create(request, access, application):
     instance = application_get(access=access, pk=application)
-    form = forms.ProgressPostForm(request.POST, milestones=instance.milestones.filter(is_active=True))
+    form = forms.ProgressPostForm(
+        request.POST,
+        milestones=instance.milestones.filter(is_active=True),
+        parts=instance.subcontracts.filter(is_active=True),
+    )
     if not form.is_valid():
         messages.error(request, forms.first_error(form))
         return _back(access, instance)
@@ -113,6 +128,7 @@ def post_create(request, access, application):
             text=form.cleaned_data["text"],
             uploads=request.FILES.getlist("files"),
             claims_completion=form.cleaned_data["claims_completion"],
+            subcontract=form.cleaned_data["subcontract"],
         )
     except PortalError as error:
         messages.error(request, error.message)

@@ -1,6 +1,35 @@
 """Program A's subcontracts for the isolation walker (wired into `tenant_pair` in conftest)."""
 
+from datetime import date
+from decimal import Decimal
+
+from filings.models import Subcontract
+from implementation.models import Milestone, ProgressPost
+from organisations.models import OrganisationKind
+from tests.factories import OrganisationFactory, PoolMembershipFactory
+
 
 def subcontract_objects(program, application, actor) -> list[str]:
     """A subcontract of program A's filing, and a progress post on its part; returns the strings a leak shows."""
-    return []
+    organisation = OrganisationFactory(name="ZZA分包商有限公司", kind=OrganisationKind.PROVIDER)
+    membership = PoolMembershipFactory(program=program, organisation=organisation)
+    subcontract = Subcontract.objects.create(
+        application=application,
+        membership=membership,
+        scope="ZZA分包范围",
+        work_share=Decimal("30.00"),
+        amount=Decimal("30000.00"),
+        percent=40,
+    )
+    milestone = application.milestones.order_by("number").first() or Milestone.objects.create(
+        application=application, number=1, name="ZZA分包里程碑", due_on=date(2024, 6, 1)
+    )
+    ProgressPost.objects.create(
+        application=application,
+        milestone=milestone,
+        subcontract=subcontract,
+        percent=40,
+        text="ZZA分包进度说明",
+        posted_by=actor,
+    )
+    return [organisation.name, organisation.uscc, subcontract.scope, "ZZA分包进度说明"]
