@@ -1,6 +1,7 @@
 """Demo calculation runs for the three programs: accepted projects, funding pools, an award, and runs in each
-state (Jinhua approved with its central pool running short and partly paid; Wuyi paid, then a draft; Yongkang
-reviewed and waiting for approval). Built once by `seed_demo`; the test suite builds its own."""
+state (Jinhua approved with its central pool running short and partly paid; Wuyi paid, then a draft carrying the
+award of its designated power-tools sample enterprise; Yongkang reviewed and waiting for approval). Built once by
+`seed_demo`; the test suite builds its own."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
+from enterprises.demo_samples import demo_samples_build
 from programs.access import program_access
 from programs.models import Program, Region
 from subsidies import runs
@@ -216,6 +218,8 @@ def demo_runs_build() -> None:
             runs.run_pay_remaining(access=creator, run=run, paid_on=date(2025, 1, 20), voucher="WY-CZ-2025-0012")
             accepted_projects_create(program, _specs(slug, townships, first=False), actor=actor)
             sample = run_lines(run).get(inputs__enterprise="武义电动工具样板有限公司").application
+            # The sample award needs the designation: apply, join, check on site and designate first.
+            demo_samples_build()
             runs.award_grant(
                 access=creator,
                 application=sample,

@@ -400,8 +400,10 @@ def correction_withdraw(*, access: ProgramAccess, correction: RunCorrection, rea
 
 
 def award_grant(*, access: ProgramAccess, application, kind: str, amount, reference: str, decided_on: date, reason=""):
-    """Grant an award by decision, within the active policy's limits and (for sample enterprises) the industry's
-    quota. Paid by the next run that calculates the project."""
+    """Grant an award by decision, within the active policy's limits (`award_min`/`award_max`). The sample award
+    ("sample") needs the project's active SampleDesignation and stays within the industry's `sample_quota` (see
+    `_check_sample_quota`). Paid by the next run that calculates the project; a project already in an approved
+    run gets it through a correction in a later run."""
     access.require(Capability.GRANT_AWARD)
     if application.program_id != access.program.pk:
         raise NotAllowed(_("This project belongs to another program."))
@@ -450,6 +452,20 @@ def project_award_limits(policy) -> dict:
 
 
 def _check_sample_quota(program, application, policy):
+    """The sample award (样本企业奖励) goes only to a designated sample enterprise: the project must hold an active
+    SampleDesignation (enterprises.samples), which was itself given within the industry's `sample_quota`.
+
+    The count of active sample awards per industry is kept as a second fence: a designation revoked while its
+    award stays active still holds its place, so a newly designated sample of that industry gets its award only
+    once the bureau withdraws the old one. Runs under the program lock taken by `award_grant`."""
+    from enterprises.models import SampleDesignation
+
+    if not SampleDesignation.objects.filter(program=program, application=application, is_active=True).exists():
+        message = _(
+            "Only a designated sample enterprise gets the sample award: designate the project's enterprise a sample "
+            "first (sample applications)."
+        )
+        raise PortalError(message, fields={"application": [message]})
     industry = application.enterprise.industry
     quota = (policy.params.get("sample_quota") or {}).get(industry.code)
     if quota is None:

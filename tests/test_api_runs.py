@@ -38,6 +38,7 @@ from subsidies.models import (
     RunLine,
 )
 from tests.factories import user_with_role
+from tests.tenant_samples import sample_designation_for
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -391,6 +392,7 @@ def test_awards_and_corrections_through_the_api(jinhua_projects, django_capture_
         assert refused.status_code == 400 and field in refused.json()["error"]["fields"], (bad, refused.json())
     assert api("wuyi-admin").post(awards_url, body, format="json").status_code == 403
     assert not AwardDecision.objects.filter(application=project).exists()
+    sample_designation_for(project)  # the sample award needs the designation
     granted = reviewer.post(awards_url, body, format="json")
     assert granted.status_code == 201, granted.json()
     award = granted.json()

@@ -21,6 +21,7 @@ from subsidies.allocation import Claim, allocate
 from subsidies.models import CalculationRun, FundingPool, LineKind, PoolAllocation, RunLine, RunStatus
 from subsidies.run_selectors import run_exclusions, run_lines, run_totals
 from tests.factories import user_with_role
+from tests.tenant_samples import sample_designation_for
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -213,6 +214,7 @@ def test_a_correction_is_an_adjustment_line_pointing_at_the_line_it_corrects(wuy
     runs.run_review(access=creator, run=run)
     run = runs.run_approve(access=second_reviewer("wuyi-2024"), run=run)
     corrected = by_enterprise(run)["餐厨丙"]
+    sample_designation_for(corrected.application)  # the sample award needs the designation
     runs.award_grant(
         access=creator,
         application=corrected.application,
@@ -238,6 +240,11 @@ def test_awards_stay_within_their_limits_and_the_sample_quota(wuyi_projects):
     doors = [ProjectSpec(f"门样本{n}", "doors", at("2025-03-01"), batch=3, n_software=D("100000")) for n in range(3)]
     projects = accepted_projects_create(program, doors, actor=reviewer.user)
     grant = {"access": reviewer, "kind": "sample", "reference": "决定", "decided_on": at("2025-03-01").date()}
+    with pytest.raises(PortalError) as undesignated:  # the sample award needs an active designation
+        runs.award_grant(application=projects[0], amount="100000", **grant)
+    assert "application" in undesignated.value.fields
+    for project in projects:  # written directly, past the designation's own quota: the award's fence still holds
+        sample_designation_for(project)
     with pytest.raises(PortalError) as above:
         runs.award_grant(application=projects[0], amount="200000.01", **grant)
     assert "amount" in above.value.fields

@@ -41,6 +41,7 @@ from subsidies.models import (
 )
 from subsidies.run_selectors import run_lines
 from tests.factories import user_with_role
+from tests.tenant_samples import sample_designation_for
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
@@ -247,6 +248,7 @@ def test_a_line_of_an_approved_run_is_corrected_through_a_draft_and_the_correcti
 ):
     run = approved()
     doors = line_of(run, "门业甲")
+    sample_designation_for(projects[0])  # the sample award needs the designation
     runs.award_grant(
         access=access_of("wuyi-reviewer"),
         application=projects[0],
@@ -345,6 +347,7 @@ def test_a_pool_page_lists_its_allocations_in_order(client, projects):
 
 def test_an_award_is_granted_on_the_page_within_its_maximum_and_withdrawn(client, projects):
     doors = projects[0]
+    sample_designation_for(doors)  # the sample award needs the designation
     as_user(client, "wuyi-reviewer")
     form = client.get(url("awards")).context["form"]
     assert [kind for kind, _label in form.fields["kind"].choices] == ["sample"]
@@ -438,6 +441,7 @@ def everything(projects):
     draft = calculated(title="更正批次")
     correction = runs.correction_raise(access=reviewer, run=draft, line=doors, reason="审计调整")
     draft = runs.run_calculate(run_id=draft.pk)  # the draft now carries an adjustment line of 门业甲
+    sample_designation_for(projects[0])  # the sample award needs the designation
     award = runs.award_grant(
         access=reviewer,
         application=projects[0],
