@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from acceptance import selectors
 from acceptance.digital_level import Standard, digital_level
@@ -46,6 +47,7 @@ from programs.access import ProgramAccess, program_roles
 from programs.calendar import working_days_end
 from scoring.models import SheetPurpose
 from scoring.sheets import sheet_fill, sheet_scores_save
+from supervision.selectors import blocking_rectifications
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,35 @@ def _amounts(values: dict, prefix="") -> dict:
     return amounts
 
 
+def _refuse_open_rectifications(project) -> None:
+    """The supervision gate: no acceptance request while a rectification the supervision firm requested is
+    neither closed nor waived by the bureau."""
+    blocking = list(blocking_rectifications(project))
+    if blocking:
+        names = "; ".join(
+            _("“%(request)s” (due %(due)s)") % {"request": _clip(item.request), "due": item.due_on.isoformat()}
+            for item in blocking
+        )
+        raise Conflict(
+            ngettext(
+                "%(count)d rectification request of the supervision firm is still open: %(names)s. Acceptance "
+                "can be requested once the supervision firm has closed it, or the bureau has recorded why the "
+                "request may go ahead.",
+                "%(count)d rectification requests of the supervision firm are still open: %(names)s. Acceptance "
+                "can be requested once the supervision firm has closed them, or the bureau has recorded why the "
+                "request may go ahead.",
+                len(blocking),
+            )
+            % {"count": len(blocking), "names": names},
+            fields={"rectifications": [str(item.pk) for item in blocking]},
+        )
+
+
+def _clip(text: str, length: int = 40) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 @transaction.atomic
 def acceptance_request(*, access: ProgramAccess, application: Application, deliverables: str, amounts: dict):
     """The enterprise requests acceptance of its completed project, with the deliverables and the final
@@ -99,6 +130,7 @@ def acceptance_request(*, access: ProgramAccess, application: Application, deliv
         raise Conflict(_("Acceptance is requested once implementation is complete."))
     if project.acceptance_reviews.exclude(status=ReviewStatus.FAILED).exists():
         raise Conflict(_("This project already has an acceptance review under way."))
+    _refuse_open_rectifications(project)
     if not (deliverables or "").strip():
         raise PortalError(_("List the deliverables."), fields={"deliverables": [_("Required.")]})
     template = selectors.rubric_for(project)

@@ -43,6 +43,7 @@ from programs.access import member_or_public_access
 from programs.views import PAGE_SIZE, program_view
 from scoring.forms import SheetForm
 from scoring.selectors import sheet_structure
+from supervision.selectors import acceptance_gate
 
 # The life of a review that goes well; FAILED and ON_HOLD branch off it.
 PATH = (
@@ -187,6 +188,7 @@ def review_request(request, access, application):
             "rubric_points": _rubric_points(structure),
             "ready": project.status == Status.APPROVED and project.completed_at is not None,
             "failed": project.acceptance_reviews.filter(status=ReviewStatus.FAILED).first(),
+            "gate": acceptance_gate(project),
         },
     )
 

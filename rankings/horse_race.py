@@ -3,7 +3,8 @@ a handful of bulk queries, aggregated per (provider, industry) in memory. None i
 
 progress (进度): contracts signed (approved filings), in implementation, completed, accepted, mean milestone
 completion (confirmed progress), share of projects not overdue;
-quality (质量): acceptance pass rate, mean acceptance score, enterprise satisfaction (1–5), confirmed complaints.
+quality (质量): acceptance pass rate, mean acceptance score, enterprise satisfaction (1–5), confirmed complaints,
+rectification requests of the supervision firm open at the cut-off (requested before it, not closed before it).
 """
 
 from collections import defaultdict
@@ -19,6 +20,7 @@ from implementation.models import ComplaintStatus, Milestone, PostStatus, Progre
 from providers.models import ProviderSelection
 from rankings import ranking
 from rankings.ranking import Indicator, Subject
+from supervision.models import Rectification
 
 INDICATORS = (
     Indicator("contracts", "progress", _("Contracts signed")),
@@ -31,6 +33,7 @@ INDICATORS = (
     Indicator("mean_score", "quality", _("Mean acceptance score")),
     Indicator("satisfaction", "quality", _("Enterprise satisfaction (1–5)")),
     Indicator("complaints", "quality", _("Confirmed complaints"), higher_is_better=False),
+    Indicator("rectifications", "quality", _("Open rectification requests"), higher_is_better=False),
 )
 GROUP_SHARES = {"progress": Decimal("50"), "quality": Decimal("50")}
 PASSED = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
@@ -62,6 +65,7 @@ class _Tally:
     milestones: list = field(default_factory=list)
     ratings: list = field(default_factory=list)
     complaints: int = 0
+    rectifications: int = 0
 
     def values(self) -> dict:
         return {
@@ -75,6 +79,7 @@ class _Tally:
             "mean_score": _mean(self.scores),
             "satisfaction": _mean(self.ratings),
             "complaints": Decimal(self.complaints),
+            "rectifications": Decimal(self.rectifications),
         }
 
 
@@ -114,9 +119,11 @@ def _subjects(members, names, tallies, code):
 
 
 def milestones_reached(applications, cutoff) -> dict:
-    """{milestone id: the highest progress the enterprise confirmed before `cutoff`} for `applications`."""
+    """{milestone id: the highest progress the enterprise confirmed before `cutoff`} for `applications`: the lead
+    contractor's posts on the whole project, not a subcontractor's on its part."""
+    confirmed = ProgressPost.objects.filter(status=PostStatus.CONFIRMED, responded_at__lt=cutoff)
     return dict(
-        ProgressPost.objects.filter(application__in=applications, status=PostStatus.CONFIRMED, responded_at__lt=cutoff)
+        confirmed.filter(application__in=applications, subcontract__isnull=True)
         .values("milestone_id")
         .annotate(best=Max("percent"))
         .values_list("milestone_id", "best")
@@ -185,6 +192,18 @@ def _tallies(program, cutoff) -> dict:
             tally.complaints += 1
 
         add(membership, industry, complain)
+
+    # Open at the cut-off: requested before it and not closed before it (closing is final, so `closed_at` says when).
+    for membership, industry in (
+        Rectification.objects.filter(application__in=signed.values("pk"), created_at__lt=cutoff)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
+        .values_list("application__provider_id", "application__enterprise__industry__code")
+    ):
+
+        def rectify(tally):
+            tally.rectifications += 1
+
+        add(membership, industry, rectify)
     return tallies
 
 

@@ -42,7 +42,7 @@ class Placed:
 
 def default_weights(indicators, shares: dict[str, Decimal]) -> dict[str, Decimal]:
     """Spread each group's share equally over its indicators (progress 50 / quality 50 → 8.33… each of six,
-    12.5 each of four), to four places, the last indicator of each group taking the rounding remainder."""
+    10 each of five), to four places, the last indicator of each group taking the rounding remainder."""
     weights = {}
     for group, share in shares.items():
         codes = [indicator.code for indicator in indicators if indicator.group == group]

@@ -171,6 +171,37 @@ class Rectification(BaseModel):
         return self.status != RectificationStatus.CLOSED
 
 
+class RectificationEventKind(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ANSWERED = "answered", _("Answered by the provider")
+    SENT_BACK = "sent_back", _("Sent back to the provider")
+    CLOSED = "closed", _("Closed by the supervision firm")
+    WAIVED = "waived", _("Waived for the acceptance request")
+
+
+class RectificationEvent(BaseModel):
+    """One step in a rectification's life, with who took it and the full text they gave (the answer, the reason
+    for sending it back, the conclusion, the waiver): the page's timeline, kept when a later answer replaces
+    the current one on the rectification."""
+
+    rectification = models.ForeignKey(
+        Rectification, verbose_name=_("rectification request"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("step"), max_length=10, choices=RectificationEventKind.choices)
+    text = models.TextField(_("text"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rectification step")
+        verbose_name_plural = _("rectification steps")
+        ordering = ["rectification_id", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.rectification_id} · {self.kind}"
+
+
 def open_rectifications_q(prefix: str = "") -> Q:
     """Rectifications not yet closed (open or answered), as a filter on `Rectification` or through `prefix`."""
     return ~Q(**{f"{prefix}status": RectificationStatus.CLOSED})

@@ -59,7 +59,8 @@ def test_equal_values_all_score_full_and_missing_values_score_nothing():
 def test_default_weights_spread_each_group_equally_and_add_up_to_100():
     weights = ranking.default_weights(horse_race.INDICATORS, horse_race.GROUP_SHARES)
     assert weights["contracts"] == D("8.3333") and weights["on_time"] == D("8.3335")
-    assert weights["pass_rate"] == weights["complaints"] == D("12.5000")
+    # quality: pass rate, mean score, satisfaction, complaints and open rectifications, 10 each
+    assert weights["pass_rate"] == weights["complaints"] == weights["rectifications"] == D("10.0000")
     assert sum(weights.values()) == 100
 
 

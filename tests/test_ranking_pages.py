@@ -187,7 +187,7 @@ def test_the_reviewer_reads_the_ranking_with_its_change_trend_dynamic_list_and_u
     assert second.entries.get(group="", subject_id=rival.pk).flag_reason in html
 
     weights = response.context["scheme"]["weights"]
-    assert len(weights) == 10 and sum(weight for _label, _group, weight in weights) == 100
+    assert len(weights) == 11 and sum(weight for _label, _group, weight in weights) == 100
     assert [option.pk for option in response.context["snapshots"]] == [second.pk, race["first"].pk]
     earlier = client.get(page(), {"snapshot": race["first"].pk})
     assert earlier.context["snapshot"] == race["first"] and "<polyline" not in earlier.content.decode()

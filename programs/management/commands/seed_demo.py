@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from enterprises.demo_samples import demo_samples_build
+from filings.demo_subcontracts import demo_subcontracts_build
 from portal.core.roles import Role
 from programs.demo import demo_build
 from rankings.demo import demo_rankings_build
 from subsidies.demo import demo_runs_build
+from supervision.demo import demo_supervision_build
 
 
 class Command(BaseCommand):
@@ -12,8 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = demo_build()
+        demo_subcontracts_build()
+        demo_samples_build()
         demo_runs_build()
         demo_rankings_build()
+        demo_supervision_build()
         labels = {**dict(Role.choices), "superuser": "Platform superuser (Django admin only)"}
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {settings.DEMO_PASSWORD}):"))
         self.stdout.write(f"  {'username':<22} {'program':<15} role")
