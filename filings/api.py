@@ -11,6 +11,7 @@ from filings import selectors, services
 from filings.models import Application, Category, Part, Status
 from filings.workflow import ACTIONS
 from portal.core.errors import PortalError
+from portal.core.paging import DeferredPagination
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
@@ -141,6 +142,7 @@ def _fields_and_lines(access, data):
 
 @extend_schema(parameters=[PROGRAM_PATH])
 class ApplicationListApi(ProgramScopedMixin, generics.ListAPIView):
+    pagination_class = DeferredPagination
     serializer_class = ApplicationOutput
     queryset = Application.objects.none()
 

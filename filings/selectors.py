@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, Category, Part, Subcontract, overdue_q
+from filings.models import Application, ApplicationLine, Category, Part, Subcontract, overdue_q
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -16,7 +16,8 @@ from programs.models import Batch
 from subsidies.quotes import QuoteInput, quote
 from supervision.models import SupervisionAssignment
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
 SORTS = {
     "submitted": "submitted_at",
     "-submitted": "-submitted_at",
@@ -45,7 +46,16 @@ TRUE_VALUES = {"1", "true", "yes", "on"}
 
 
 def _sum(condition):
-    return Coalesce(Sum("lines__amount", filter=Q(lines__is_active=True) & condition), ZERO)
+    """The sum of the filing's active lines meeting `condition`, as a correlated subquery: a page of 50 filings
+    sums 50 filings' lines, where a grouped join would sum every filing of the program before sorting."""
+    lines = (
+        ApplicationLine.objects.filter(condition, application=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("application")
+        .annotate(sum=Sum("amount"))
+        .values("sum")
+    )
+    return Coalesce(Subquery(lines, output_field=MONEY), ZERO)
 
 
 def application_list(*, access: ProgramAccess, filters=None, sort="-submitted"):
@@ -76,8 +86,8 @@ def application_list(*, access: ProgramAccess, filters=None, sort="-submitted"):
         "enterprise__organisation", "enterprise__industry", "enterprise__township", "provider__organisation", "batch"
     ).annotate(
         total=_sum(Q()),
-        n_total=_sum(Q(lines__part=Part.N)),
-        x_total=_sum(Q(lines__part=Part.X)),
+        n_total=_sum(Q(part=Part.N)),
+        x_total=_sum(Q(part=Part.X)),
     )
     return qs.order_by(SORTS.get(sort, "-submitted_at"), "-id")
 

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from filings.models import Application, AttachmentKind, Category, Status
 from filings.workflow import EDITABLE, available_actions
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
+from portal.core.paging import DeferredPaginator
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.models import Industry, Region, RegionLevel
@@ -34,7 +34,7 @@ def application_list(request, access):
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = request.GET.get("sort", "-submitted")
-    page = Paginator(selectors.application_list(access=access, filters=filters, sort=sort), PAGE_SIZE).get_page(
+    page = DeferredPaginator(selectors.application_list(access=access, filters=filters, sort=sort), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return _render(

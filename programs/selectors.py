@@ -30,9 +30,16 @@ def industry_list(*, access: ProgramAccess, include_inactive=False, with_counts=
         return qs
     # A module tied to no industry serves every industry of the program.
     shared = ScenarioModule.objects.filter(program=access.program, is_active=True, industries__isnull=True).count()
+    # Counted apart (correlated subqueries): joining both relations at once would multiply their rows.
     return qs.annotate(
-        enterprise_count=Count("enterprises", filter=Q(enterprises__is_active=True), distinct=True),
-        module_count=Count("scenario_modules", filter=Q(scenario_modules__is_active=True), distinct=True)
+        enterprise_count=_per_row(
+            EnterpriseProfile.objects.filter(is_active=True), Count("pk"), outer_field="industry"
+        ),
+        module_count=_per_row(
+            ScenarioModule.industries.through.objects.filter(scenariomodule__is_active=True),
+            Count("pk"),
+            outer_field="industry",
+        )
         + Value(shared),
     )
 
@@ -104,13 +111,14 @@ def program_counts(*, program: Program) -> dict[str, int]:
     }
 
 
-def _per_program(rows, aggregate, *, program_field="program", empty=0, output_field=None):
-    """A subquery of `aggregate` over `rows` of the outer program (its default when there are none): figures
-    of many tables side by side in one query, without the joins multiplying each other's rows."""
+def _per_row(rows, aggregate, *, outer_field="program", empty=0, output_field=None):
+    """A subquery of `aggregate` over the `rows` whose `outer_field` is the outer row (a program, an industry…), its
+    default when there are none: figures of many tables side by side in one query, without the joins multiplying
+    each other's rows."""
     figure = (
-        rows.filter(**{program_field: OuterRef("pk")})
+        rows.filter(**{outer_field: OuterRef("pk")})
         .order_by()
-        .values(program_field)
+        .values(outer_field)
         .annotate(figure=aggregate)
         .values("figure")
     )
@@ -133,19 +141,19 @@ def rollup_programs(*, access: ProgramAccess, with_counts=True):
         return programs
     count = Count("pk")
     return programs.annotate(
-        enterprise_count=_per_program(EnterpriseProfile.objects.filter(is_active=True), count),
-        provider_count=_per_program(PoolMembership.objects.exclude(status=PoolStatus.REMOVED), count),
-        filed_count=_per_program(Application.objects.filter(submitted_at__isnull=False), count),
-        approved_count=_per_program(Application.objects.filter(status=Status.APPROVED), count),
-        completed_count=_per_program(
+        enterprise_count=_per_row(EnterpriseProfile.objects.filter(is_active=True), count),
+        provider_count=_per_row(PoolMembership.objects.exclude(status=PoolStatus.REMOVED), count),
+        filed_count=_per_row(Application.objects.filter(submitted_at__isnull=False), count),
+        approved_count=_per_row(Application.objects.filter(status=Status.APPROVED), count),
+        completed_count=_per_row(
             Application.objects.filter(status=Status.APPROVED, completed_at__isnull=False), count
         ),
-        accepted_count=_per_program(
+        accepted_count=_per_row(
             AcceptanceReview.objects.filter(status__in=ACCEPTED),
             Count("application", distinct=True),
-            program_field="application__program",
+            outer_field="application__program",
         ),
-        subsidy_total=_per_program(
+        subsidy_total=_per_row(
             CalculationRun.objects.filter(status__in=[RunStatus.APPROVED, RunStatus.PAID]),
             Sum("total"),
             empty=Value(Decimal("0")),
