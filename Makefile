@@ -7,8 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The calculation-run benchmark's own PostgreSQL database (and <name>_setup beside it); never the suite's.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shugai_bench
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shugai_scale
 
-.PHONY: setup run test lint check migrate demo messages bench clean
+.PHONY: setup run test lint check migrate demo messages bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +52,10 @@ bench: demo
 	$(PY) bench/bench_calculation_run.py --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/bench_ledger.py
 	$(PY) bench/bench_bulletin.py
+
+# The reviewer's pages at 10,000 and 100,000 generated filings (PostgreSQL databases <name>_10000 and _100000).
+bench-scale: setup
+	$(PY) bench/bench_scale.py --database-url $(SCALE_DATABASE_URL) --walker
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

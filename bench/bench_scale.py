@@ -247,7 +247,12 @@ def measure_size(url: str, size: int, repeat: int, queue):
             page_times = timed(page, repeat)
             floor_times = timed(floor, repeat)
             executed = []  # the queries of one more request, warm like the timed ones
-            with connection.execute_wrapper(lambda execute, sql, *rest: executed.append(sql) or execute(sql, *rest)):
+
+            def counted(execute, sql, *rest, executed=executed):
+                executed.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(counted):
                 page()
             results.append(
                 {
@@ -279,9 +284,18 @@ def walker(repeat: int):
     """The isolation walker's wall time, and a floor of as many login-page requests through the test client."""
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-s",
-         "tests/test_isolation_walker.py::test_nothing_of_program_a_reaches_program_b_or_outsiders"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-s",
+            "tests/test_isolation_walker.py::test_nothing_of_program_a_reaches_program_b_or_outsiders",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
     match = re.search(r"(\d+) routes, (\d+) \(route × role\) pairs checked, (\d+) requests", run.stdout)

@@ -11,8 +11,12 @@ def notification_list(*, user):
     )
 
 
-def unread_count(*, user) -> int:
-    return notification_list(user=user).filter(read_at__isnull=True).count()
+def unread_count(*, user, programs=None) -> int:
+    """Unread notifications of the user's programs; `programs`: those programs when the caller has them already."""
+    if programs is None:
+        return notification_list(user=user).filter(read_at__isnull=True).count()
+    program_ids = [program.pk for program in programs]
+    return Notification.objects.filter(recipient=user, program_id__in=program_ids, read_at__isnull=True).count()
 
 
 def role_holders(program, role, organisation_id=None) -> list:

@@ -10,5 +10,5 @@ def portal(request):
         from programs.access import programs_for_user
 
         context["my_programs"] = list(programs_for_user(user=user))
-        context["unread_notifications"] = unread_count(user=user)
+        context["unread_notifications"] = unread_count(user=user, programs=context["my_programs"])
     return context
