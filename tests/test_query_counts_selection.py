@@ -120,10 +120,10 @@ CASES = [
     ("rounds", "/p/{slug}/rounds/", 8),
     ("applicants", "/p/{slug}/rounds/{round}/", 29),
     ("complaints", "/p/{slug}/complaints/", 8),
-    ("posts", "/p/{slug}/filings/{application}/progress/", 12),
+    ("posts", "/p/{slug}/filings/{application}/progress/", 13),  # + the subcontracted parts
     ("rounds", "/api/v1/programs/{slug}/selection-rounds/", 7),
     ("applicants", "/api/v1/programs/{slug}/selection-rounds/{round}/", 19),
-    ("posts", "/api/v1/programs/{slug}/applications/{application}/progress/", 8),
+    ("posts", "/api/v1/programs/{slug}/applications/{application}/progress/", 9),  # + the subcontracted parts
 ]
 
 

@@ -102,5 +102,5 @@ def test_the_command_refuses_a_database_with_other_data_unless_told():
     assert not Application.objects.filter(program__slug__startswith=SLUG_PREFIX).exists()
     call_command("seed_scale", "--applications", "10", "--seed", "2", "--allow-existing-data")
     assert Application.objects.filter(program__slug="scale-001").count() == 10
-    with pytest.raises(CommandError, match="already holds a generated data set"):
+    with pytest.raises(CommandError, match="已有生成的数据集|already holds a generated data set"):
         call_command("seed_scale", "--applications", "10", "--allow-existing-data")
