@@ -577,7 +577,7 @@ def add_filings(program, number, subcontractor):
             )
 
 
-@pytest.mark.parametrize(("url", "pinned"), [("/p/{slug}/filings/", 12), ("/api/v1/programs/{slug}/applications/", 6)])
+@pytest.mark.parametrize(("url", "pinned"), [("/p/{slug}/filings/", 13), ("/api/v1/programs/{slug}/applications/", 7)])
 def test_filing_lists_cost_the_same_with_subcontracts(client, url, pinned):
     program = ProgramFactory()
     IndustryFactory.create_batch(2, program=program)

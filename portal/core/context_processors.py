@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def portal(request):
-    """What the page shell needs: the user's programs for the switcher (one query, only when logged in)."""
+    """What the page shell needs: the user's programs for the switcher and the unread notifications, read only
+    when a page shows them (error pages and plain pages do not)."""
     context = {"LANGUAGES": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from notifications.selectors import unread_count
         from programs.access import programs_for_user
 
-        context["my_programs"] = list(programs_for_user(user=user))
-        context["unread_notifications"] = unread_count(user=user, programs=context["my_programs"])
+        programs = SimpleLazyObject(lambda: list(programs_for_user(user=user)))
+        context["my_programs"] = programs
+        context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user=user, programs=programs))
     return context
