@@ -433,3 +433,13 @@ def test_bulk_approval_through_the_api(client):
     assert Application.objects.get(pk=draft.pk).status == Status.DRAFT
     client.force_login(demo_user(Role.ENTERPRISE))
     assert client.post(url, {"ids": ids}, content_type="application/json").status_code == 403
+
+
+def test_the_queue_escapes_what_enterprises_typed(client):
+    application = in_status(Status.SUBMITTED)
+    Application.objects.filter(pk=application.pk).update(title='<script>alert("x")</script>', filing_number="A&B-1")
+    client.force_login(demo_user(Role.BUREAU_REVIEWER))
+    body = client.get(f"/p/{SLUG}/filings/?search=A%26B-1").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert '<script>alert("x")' not in body
+    assert "A&amp;B-1" in body

@@ -1,13 +1,14 @@
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from filings.models import overdue_on
+from filings.models import Status, overdue_on
 from portal.core.money import format_yuan
 from portal.core.templatetags.money import yuan
 
@@ -28,7 +29,6 @@ def status_badge(status, label):
     return format_html('<span class="badge {}">{}</span>', BADGES.get(status, "badge-grey"), label)
 
 
-OVERDUE = '<span class="badge badge-red badge-overdue" title="{}">{}</span>'
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -36,65 +36,81 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def queue_rows(context, rows):
     """The rows of the filing queue (templates/filings/application_list.html), written here rather than in
     template nodes: the queue is the page reviewers open all day, and 50 rows of nested template nodes cost
-    several times the database's work for them (see bench/bench_scale.py)."""
-    program, may_review = context["program"], context["may_review"]
-    tracks = {track.code: track.name for track in context["tracks"]}
-    detail = reverse("filings:detail", kwargs={"program": program.slug, "application": 0})[: -len("0/")]
-    today = timezone.localdate()
-    return mark_safe("".join(_queue_row(row, detail, tracks, may_review, today) for row in rows))  # noqa: S308
+    several times the database's work for them (see bench/bench_scale.py). Everything a row reads that does not
+    depend on the row (labels, translations, the link prefix) is looked up once per page."""
+    program = context["program"]
+    page = _QueuePage(
+        may_review=context["may_review"],
+        tracks={track.code: track.name for track in context["tracks"]},
+        detail=reverse("filings:detail", kwargs={"program": program.slug, "application": 0})[: -len("0/")],
+        today=timezone.localdate(),
+        statuses={code: str(label) for code, label in Status.choices},
+        not_numbered=escape(_("Not numbered")),
+        select=_("Select the filing of %(name)s"),
+        by=_("by %(date)s"),
+        overdue=format_html(
+            '<span class="badge badge-red badge-overdue" title="{}">{}</span>',
+            _("Past the implementation deadline and not complete"),
+            _("Overdue"),
+        ),
+    )
+    return mark_safe("".join(_queue_row(row, page) for row in rows))  # noqa: S308 — every value escaped below
 
 
-def _queue_row(row, detail, tracks, may_review, today) -> str:
-    enterprise = row.enterprise
+@dataclass(frozen=True)
+class _QueuePage:
+    may_review: bool
+    tracks: dict
+    detail: str
+    today: object
+    statuses: dict
+    not_numbered: str
+    select: str
+    by: str
+    overdue: str
+
+
+def _queue_row(row, page: _QueuePage) -> str:
+    enterprise, organisation = row.enterprise, row.enterprise.organisation
     cells = []
-    if may_review:
+    if page.may_review:
         checkbox = ""
         if row.status in ("submitted", "resubmitted"):
-            label = _("Select the filing of %(name)s") % {"name": enterprise.organisation.name}
-            checkbox = format_html('<input type="checkbox" name="ids" value="{}" aria-label="{}">', row.pk, label)
-        cells.append(format_html('<td class="select-cell">{}</td>', checkbox))
-    number = (
-        format_html('<span class="mono">{}</span>', row.filing_number)
-        if row.filing_number
-        else format_html('<span class="muted">{}</span>', _("Not numbered"))
-    )
-    cells.append(format_html('<td class="nowrap">{}</td>', number))
+            label = escape(page.select % {"name": organisation.name})
+            checkbox = f'<input type="checkbox" name="ids" value="{row.pk}" aria-label="{label}">'
+        cells.append(f'<td class="select-cell">{checkbox}</td>')
+    if row.filing_number:
+        cells.append(f'<td class="nowrap"><span class="mono">{escape(row.filing_number)}</span></td>')
+    else:
+        cells.append(f'<td class="nowrap"><span class="muted">{page.not_numbered}</span></td>')
     cells.append(
-        format_html(
-            '<td><a class="row-title" href="{}{}/">{}</a><span class="row-sub">{}</span>'
-            '<span class="row-sub mono">{}</span></td>',
-            detail,
-            row.pk,
-            enterprise.organisation.name,
-            row.title,
-            enterprise.organisation.uscc,
-        )
+        f'<td><a class="row-title" href="{page.detail}{row.pk}/">{escape(organisation.name)}</a>'
+        f'<span class="row-sub">{escape(row.title)}</span>'
+        f'<span class="row-sub mono">{escape(organisation.uscc)}</span></td>'
     )
-    township = enterprise.township.display_name if enterprise.township else "—"
-    cells.append(format_html('<td>{}<span class="row-sub">{}</span></td>', enterprise.industry.display_name, township))
-    track = tracks.get(row.track) or format_html('<span class="mono">{}</span>', row.track)
-    provider = row.provider.organisation.name if row.provider else "—"
-    cells.append(format_html('<td>{}<span class="row-sub">{}</span></td>', track, provider))
+    township = escape(enterprise.township.display_name) if enterprise.township else "—"
+    cells.append(f'<td>{escape(enterprise.industry.display_name)}<span class="row-sub">{township}</span></td>')
+    track = (
+        escape(page.tracks[row.track]) if row.track in page.tracks else f'<span class="mono">{escape(row.track)}</span>'
+    )
+    provider = escape(row.provider.organisation.name) if row.provider else "—"
+    cells.append(f'<td>{track}<span class="row-sub">{provider}</span></td>')
     cells.append(
-        format_html(
-            '<td class="num">{}<span class="row-sub">{} / {}</span></td>',
-            yuan(row.total),
-            format_yuan(row.n_total),
-            format_yuan(row.x_total),
-        )
+        f'<td class="num">{yuan(row.total)}'
+        f'<span class="row-sub">{format_yuan(row.n_total)} / {format_yuan(row.x_total)}</span></td>'
     )
     if row.submitted_at:
         local = timezone.localtime(row.submitted_at, SHANGHAI)
-        submitted = format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
+        submitted = f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
     else:
-        submitted = mark_safe('<span class="muted">—</span>')
-    batch = row.batch.name if row.batch else "—"
-    cells.append(format_html('<td class="nowrap">{}<span class="row-sub">{}</span></td>', submitted, batch))
-    state = [status_badge(row.status, row.get_status_display())]
-    if overdue_on(row, today):
-        state.append(format_html(OVERDUE, _("Past the implementation deadline and not complete"), _("Overdue")))
+        submitted = '<span class="muted">—</span>'
+    batch = escape(row.batch.name) if row.batch else "—"
+    cells.append(f'<td class="nowrap">{submitted}<span class="row-sub">{batch}</span></td>')
+    state = status_badge(row.status, page.statuses.get(row.status, row.status))
+    if overdue_on(row, page.today):
+        state += page.overdue
     if row.implementation_deadline:
-        by = _("by %(date)s") % {"date": row.implementation_deadline.strftime("%Y-%m-%d")}
-        state.append(format_html('<span class="row-sub nowrap">{}</span>', by))
-    cells.append(format_html("<td>{}</td>", mark_safe("".join(state))))  # noqa: S308
-    return format_html("<tr>{}</tr>", mark_safe("".join(cells)))  # noqa: S308
+        by = escape(page.by % {"date": f"{row.implementation_deadline:%Y-%m-%d}"})
+        state += f'<span class="row-sub nowrap">{by}</span>'
+    cells.append(f"<td>{state}</td>")
+    return f"<tr>{''.join(cells)}</tr>"
