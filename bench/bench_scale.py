@@ -145,14 +145,16 @@ def cases(program):
     approved = Application.objects.filter(program=program, status="approved").count()
     last = max(1, -(-total // PAGE_SIZE))
     last_approved = max(1, -(-approved // PAGE_SIZE))
-    # The floor reads the page's keys first and joins the rest to those 50 only (a deferred join), in one query:
-    # the fastest single statement for an offset page whose rows carry per-row sums.
+    # The floor reads the page's keys first (joining only what the filter or the order needs) and joins the rest
+    # to those 50 only (a deferred join), in one query: the fastest single statement for an offset page whose rows
+    # carry per-row sums.
+    enterprise = """JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
+                    JOIN organisations_organisation o ON o.id = e.organisation_id"""
+    industry = """JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
+                  JOIN programs_industry i ON i.id = e.industry_id"""
     rows = """
         WITH page AS (
-            SELECT a.id FROM filings_application a
-              JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
-              JOIN organisations_organisation o ON o.id = e.organisation_id
-              JOIN programs_industry i ON i.id = e.industry_id
+            SELECT a.id FROM filings_application a {joins}
              WHERE a.program_id = %(program)s AND a.submitted_at IS NOT NULL {where}
              ORDER BY {order} LIMIT 50 OFFSET %(offset)s
         )
@@ -176,31 +178,41 @@ def cases(program):
     yield (
         "queue, newest first, page 1",
         base,
-        rows.format(where="", order="a.submitted_at DESC, a.id DESC"),
+        rows.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
         {"program": program.pk, "offset": 0},
     )
     yield (
         f"queue, newest first, last page ({last})",
         f"{base}?page={last}",
-        rows.format(where="", order="a.submitted_at DESC, a.id DESC"),
+        rows.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
         {"program": program.pk, "offset": (last - 1) * PAGE_SIZE},
     )
     yield (
         f"queue, approved, by enterprise, last page ({last_approved})",
         f"{base}?status=approved&sort=enterprise&page={last_approved}",
-        rows.format(where="AND a.status = 'approved'", order="o.name ASC, a.id DESC"),
+        rows.format(joins=enterprise, where="AND a.status = 'approved'", order="o.name ASC, a.id DESC"),
         {"program": program.pk, "offset": (last_approved - 1) * PAGE_SIZE},
     )
     yield (
         "queue, industry doors, largest investment first",
         f"{base}?industry=doors&sort=-total",
-        rows.format(where="AND i.code = 'doors'", order=total_sort),
+        rows.format(joins=industry, where="AND i.code = 'doors'", order=total_sort),
         {"program": program.pk, "offset": 0},
     )
     yield (
         "program dashboard",
         f"/p/{program.slug}/",
-        "SELECT status, COUNT(*) FROM filings_application WHERE program_id = %(program)s GROUP BY status",
+        """SELECT
+             (SELECT COUNT(*) FROM enterprises_enterpriseprofile WHERE program_id = %(program)s AND is_active),
+             (SELECT COUNT(*) FROM providers_poolmembership WHERE program_id = %(program)s AND status <> 'removed'),
+             (SELECT COUNT(*) FROM providers_poolmembership
+               WHERE program_id = %(program)s AND status IN ('selected', 'warned')),
+             (SELECT COUNT(*) FROM programs_scenariomodule WHERE program_id = %(program)s AND is_active),
+             (SELECT COUNT(*) FROM filings_application
+               WHERE program_id = %(program)s AND status = 'approved' AND completed_at IS NULL
+                 AND implementation_deadline < CURRENT_DATE),
+             (SELECT json_agg(x) FROM (SELECT industry_id, COUNT(*) FROM enterprises_enterpriseprofile
+                                        WHERE program_id = %(program)s AND is_active GROUP BY industry_id) x)""",
         {"program": program.pk},
     )
     yield (
