@@ -145,9 +145,7 @@ def rollup_programs(*, access: ProgramAccess, with_counts=True):
         provider_count=_per_row(PoolMembership.objects.exclude(status=PoolStatus.REMOVED), count),
         filed_count=_per_row(Application.objects.filter(submitted_at__isnull=False), count),
         approved_count=_per_row(Application.objects.filter(status=Status.APPROVED), count),
-        completed_count=_per_row(
-            Application.objects.filter(status=Status.APPROVED, completed_at__isnull=False), count
-        ),
+        completed_count=_per_row(Application.objects.filter(status=Status.APPROVED, completed_at__isnull=False), count),
         accepted_count=_per_row(
             AcceptanceReview.objects.filter(status__in=ACCEPTED),
             Count("application", distinct=True),
