@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.samples import MAX_PHOTOS, TITLE_LENGTH
 
@@ -53,7 +54,7 @@ class ReasonForm(forms.Form):
 
 class SiteCheckForm(forms.Form):
     checked_on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
-    experts = forms.CharField(label=_("Experts"), max_length=1000)
+    experts = forms.CharField(label=pgettext_lazy("on-site check", "Experts"), max_length=1000)
     association_representatives = forms.CharField(label=_("Association representatives"), max_length=1000)
     findings = forms.CharField(label=_("Findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     recommends = forms.TypedChoiceField(
