@@ -148,14 +148,14 @@ class ScaleBuilder:
         townships = {}
         for township in Region.objects.filter(level=RegionLevel.TOWNSHIP, parent__in=counties).order_by("code"):
             townships.setdefault(township.parent_id, []).append(township)
-        providers = self._provider_organisations()
         per_program = split(self.total, {n: Decimal(1) / self.program_count for n in range(self.program_count)})
-        for number in range(self.program_count):
-            with transaction.atomic():
+        with transaction.atomic():  # all or nothing: a failure leaves no half-built data set behind
+            providers = self._provider_organisations()
+            for number in range(self.program_count):
                 county = counties[number % len(counties)]
                 program = self._program(number + 1, county)
                 self._fill(program, per_program[number], townships.get(county.pk, []), providers)
-            self.log(f"{program.slug}: {per_program[number]} filings")
+                self.log(f"{program.slug}: {per_program[number]} filings")
         if connection.vendor == "postgresql":
             # Bulk-loaded tables have no statistics and no visibility map until autovacuum comes by: the planner
             # needs the first, index-only scans the second. VACUUM cannot run inside a transaction (the tests).

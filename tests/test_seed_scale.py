@@ -104,3 +104,23 @@ def test_the_command_refuses_a_database_with_other_data_unless_told():
     assert Application.objects.filter(program__slug="scale-001").count() == 10
     with pytest.raises(CommandError, match="已有生成的数据集|already holds a generated data set"):
         call_command("seed_scale", "--applications", "10", "--allow-existing-data")
+
+
+def test_a_failure_half_way_leaves_no_generated_data(monkeypatch):
+    from programs import scale
+
+    calls = []
+    original = scale.ScaleBuilder._runs
+
+    def runs_then_fail(self, program, users):
+        calls.append(program.slug)
+        if len(calls) == 2:
+            raise RuntimeError("the calculation service stopped")
+        return original(self, program, users)
+
+    monkeypatch.setattr(scale.ScaleBuilder, "_runs", runs_then_fail)
+    with pytest.raises(RuntimeError):
+        scale_build(applications=60, programs=3, seed=6)
+    assert calls == ["scale-001", "scale-002"]
+    assert not Application.objects.filter(program__slug__startswith=SLUG_PREFIX).exists()
+    assert not Organisation.objects.filter(uscc__startswith="91330700G").exists()
