@@ -10,7 +10,10 @@ Set-up (kept between runs): one PostgreSQL database per size, `<name>_<size>`, w
 `scale-001` (`snapshots_catch_up`). A database that already holds its data set is reused (the seed makes it the
 same). The pages are those of `scale-001`, which holds 1/<programs> of the filings, as its reviewer sees them.
 
-For each page: two warm-up requests, then `--requests` timed ones; median and 95th percentile of the server time,
+For each page: two warm-up requests, then `--requests` timed ones, as a reviewer who reloads the page finds it
+(the queue's count and reference data cached under the program's data version, `portal.core.versions`); the
+case "after a change" gives the program a new version before each request, so every one counts and reads again.
+Median and 95th percentile of the server time,
 the number of queries per request (from the database connection) and the ratio of the median to the floor's
 median. The floor of a page runs the one raw SQL query that returns what the page lists, measured the same way
 on the same connection. With `--walker`, the isolation walker test is timed too (pytest on the suite's database
@@ -121,11 +124,14 @@ for period in ended[-3:]:
 # --- measuring, in a child process per size ---------------------------------------------------------------
 
 
-def timed(function, repeat: int) -> list[float]:
+def timed(function, repeat: int, before=None) -> list[float]:
+    """Two warm-up calls, then `repeat` timed ones; `before()` runs ahead of each, untimed."""
     for _ in range(2):
         function()
     found = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
         function()
         found.append(time.perf_counter() - started)
@@ -159,11 +165,15 @@ def cases(program):
              ORDER BY {order} LIMIT 50 OFFSET %(offset)s
         )
         SELECT a.id, a.filing_number, a.title, a.status, a.track, a.submitted_at, o.name, o.uscc, i.name,
-               t.name, po.name, b.name,
-               (SELECT COALESCE(SUM(l.amount), 0) FROM filings_applicationline l
-                 WHERE l.application_id = a.id AND l.is_active) AS total
+               t.name, po.name, b.name, a.implementation_deadline, a.completed_at,
+               COALESCE(s.total, 0), COALESCE(s.n_total, 0), COALESCE(s.x_total, 0)
           FROM page
           JOIN filings_application a ON a.id = page.id
+          LEFT JOIN LATERAL (
+               SELECT SUM(l.amount) AS total, SUM(l.amount) FILTER (WHERE l.part = 'N') AS n_total,
+                      SUM(l.amount) FILTER (WHERE l.part = 'X') AS x_total
+                 FROM filings_applicationline l WHERE l.application_id = a.id AND l.is_active
+          ) s ON TRUE
           JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
           JOIN organisations_organisation o ON o.id = e.organisation_id
           JOIN programs_industry i ON i.id = e.industry_id
@@ -177,6 +187,12 @@ def cases(program):
     base = f"/p/{program.slug}/filings/"
     yield (
         "queue, newest first, page 1",
+        base,
+        rows.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
+        {"program": program.pk, "offset": 0},
+    )
+    yield (
+        "queue, page 1, first request after a change",
         base,
         rows.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
         {"program": program.pk, "offset": 0},
@@ -237,6 +253,7 @@ def measure_size(url: str, size: int, repeat: int, queue):
         from django.test import Client
         from django.test.utils import setup_test_environment
 
+        from portal.core import versions
         from programs.models import Program
 
         setup_test_environment()
@@ -256,14 +273,19 @@ def measure_size(url: str, size: int, repeat: int, queue):
                     cursor.execute(sql, params)
                     cursor.fetchall()
 
-            page_times = timed(page, repeat)
+            # "after a change": each request follows a write to the program's data, so the page counts the
+            # filings and reads its reference data again instead of finding them cached (portal.core.versions).
+            changed = (lambda: versions.bump(program.pk)) if "after a change" in name else None
+            page_times = timed(page, repeat, before=changed)
             floor_times = timed(floor, repeat)
-            executed = []  # the queries of one more request, warm like the timed ones
+            executed = []  # the queries of one more request, in the state of the timed ones
 
             def counted(execute, sql, *rest, executed=executed):
                 executed.append(sql)
                 return execute(sql, *rest)
 
+            if changed is not None:
+                changed()
             with connection.execute_wrapper(counted):
                 page()
             results.append(

@@ -1,18 +1,25 @@
 """Reads of filings: the one scoped list (reviewer queue, an enterprise's own, a provider's), and estimates."""
 
+import functools
+from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from filings.models import Application, ApplicationLine, Category, Part, Subcontract, overdue_q
+from portal.core import versions
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
-from programs.models import Batch
+from programs.models import Batch, Industry, Region, RegionLevel
+from providers.models import PoolMembership
+from subsidies.models import PolicyTrack, VersionStatus
 from subsidies.quotes import QuoteInput, quote
 from supervision.models import SupervisionAssignment
 
@@ -60,6 +67,25 @@ def _sum(condition):
 
 def application_list(*, access: ProgramAccess, filters=None, sort="-submitted"):
     """Filings of the program the caller may read, with their investment sums; one query per page."""
+    qs = _visible(access, filters).select_related(
+        "enterprise__organisation", "enterprise__industry", "enterprise__township", "provider__organisation", "batch"
+    )
+    qs = qs.annotate(total=_sum(Q()), n_total=_sum(Q(part=Part.N)), x_total=_sum(Q(part=Part.X)))
+    return qs.order_by(SORTS.get(sort, "-submitted_at"), "-id")
+
+
+def queue_keys(*, access: ProgramAccess, filters=None, sort="-submitted"):
+    """The filings of `application_list`, in its order, without its joins and sums (unless the order needs
+    them): what the queue pages by key before `queue_rows` reads the 50 rows shown."""
+    qs = _visible(access, filters)
+    order = SORTS.get(sort, "-submitted_at")
+    if order.lstrip("-") == "total":
+        qs = qs.annotate(total=_sum(Q()))
+    return qs.order_by(order, "-id")
+
+
+def _visible(access: ProgramAccess, filters):
+    """The filings the caller may read, filtered: staff read every submitted one, the others their own."""
     if not access.can(Capability.VIEW_FILINGS):
         raise NotAllowed(_("Your roles in this program do not allow this."))
     qs = Application.objects.filter(program=access.program)
@@ -81,22 +107,18 @@ def application_list(*, access: ProgramAccess, filters=None, sort="-submitted"):
             assigned = SupervisionAssignment.objects.filter(organisation_id=organisation, is_active=True)
             own |= Q(pk__in=assigned.values("application_id"))
         qs = qs.filter(own) if organisation else qs.none()
-    qs = _filtered(qs, filters or {})
-    qs = qs.select_related(
-        "enterprise__organisation", "enterprise__industry", "enterprise__township", "provider__organisation", "batch"
-    ).annotate(
-        total=_sum(Q()),
-        n_total=_sum(Q(part=Part.N)),
-        x_total=_sum(Q(part=Part.X)),
-    )
-    return qs.order_by(SORTS.get(sort, "-submitted_at"), "-id")
+    return _filtered(qs, filters or {})
 
 
-def _filtered(qs, filters):
-    value = {
+def _filter_values(filters) -> dict:
+    return {
         key: (filters.get(key) or "").strip() if isinstance(filters.get(key), str) else filters.get(key)
         for key in FILTERS
     }
+
+
+def _filtered(qs, filters):
+    value = _filter_values(filters)
     if value["status"]:
         qs = qs.filter(status=value["status"])
     if value["industry"]:
@@ -124,6 +146,114 @@ def _filtered(qs, filters):
             | Q(title__icontains=term)
         )
     return qs
+
+
+def application_count(*, access: ProgramAccess, filters=None) -> int:
+    """How many filings `application_list` gives for these filters. Counting scans every filing the filters keep
+    (25,000 in a large program), so the count is cached under the program's data version (`portal.core.versions`:
+    any change to what the list reads makes it stale at once, see `FilingsConfig.ready`)."""
+    organisation = None if access.can(Capability.VIEW_ALL_ENTERPRISES) else getattr(access.user, "organisation_id", 0)
+    scope = (sorted(access.roles), organisation, sorted(_filter_values(filters or {}).items()), timezone.localdate())
+    return versions.cached(access.program.pk, "filings-count", scope, lambda: _visible(access, filters).count())
+
+
+class QueueRow(NamedTuple):
+    """One row of the reviewer's queue: what the page shows of a filing, as plain values."""
+
+    pk: int
+    filing_number: str
+    title: str
+    status: str
+    track: str
+    submitted_at: datetime | None
+    implementation_deadline: date | None
+    completed_at: datetime | None
+    enterprise: str
+    uscc: str
+    provider: str | None
+    total: Decimal
+    n_total: Decimal
+    x_total: Decimal
+    industry: str
+    township: str | None
+    batch: str | None
+
+
+QUEUE_COLUMNS = (
+    "pk",
+    "filing_number",
+    "title",
+    "status",
+    "track",
+    "submitted_at",
+    "implementation_deadline",
+    "completed_at",
+    "enterprise__organisation__name",
+    "enterprise__organisation__uscc",
+    "provider__organisation__name",
+    "total",
+    "n_total",
+    "x_total",
+    "enterprise__industry_id",
+    "enterprise__township_id",
+    "batch_id",
+)
+
+
+def queue_rows(keys, *, reference: dict) -> list[QueueRow]:
+    """The queue's rows of these filings (keys already scoped by `application_list`), in the order of `keys`.
+
+    One query of plain values joining only the organisations: industry, township and batch names come from
+    `reference` (`queue_reference`). Each further join costs the planner more than the database spends reading
+    50 rows, and seven model instances per row cost more than both."""
+    found = list(_queue_values().filter(pk__in=keys))
+    industries = _names(reference["industry_names"], Industry, {row[-3] for row in found})
+    # An enterprise may be registered in a township outside the program's region.
+    townships = _names(reference["township_names"], Region, {row[-2] for row in found})
+    batches = _names(reference["batch_names"], Batch, {row[-1] for row in found})
+    by_key = {row[0]: QueueRow(*row[:-3], industries[row[-3]], townships[row[-2]], batches[row[-1]]) for row in found}
+    return [by_key[key] for key in keys if key in by_key]
+
+
+@functools.cache
+def _queue_values():
+    """The query of `queue_rows` short of its keys, built once: building its three sums costs as much as
+    running it."""
+    return (
+        Application.objects.annotate(total=_sum(Q()), n_total=_sum(Q(part=Part.N)), x_total=_sum(Q(part=Part.X)))
+        .order_by()
+        .values_list(*QUEUE_COLUMNS)
+    )
+
+
+def _names(known: dict, model, ids: set) -> dict:
+    """`known` names by id, completed from the database for any of `ids` it lacks (None maps to None)."""
+    missing = {pk for pk in ids if pk is not None and pk not in known}
+    extra = {row.pk: getattr(row, "display_name", None) or row.name for row in model.objects.filter(pk__in=missing)}
+    return {**known, **extra, None: None} if missing else {**known, None: None}
+
+
+def queue_reference(*, program) -> dict:
+    """What the queue shows of the program's reference data, in the current language: the filter choices as
+    (value, label) pairs (active industries, townships, tracks of the active policy, providers of the pool) and
+    the names of industries, townships and batches by id. Cached under the program's data version."""
+
+    def build():
+        industries = list(Industry.objects.filter(program=program))
+        townships = list(Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP))
+        tracks = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
+        providers = PoolMembership.objects.filter(program=program).select_related("organisation")
+        return {
+            "industries": [(industry.code, industry.display_name) for industry in industries if industry.is_active],
+            "townships": [(township.code, township.display_name) for township in townships],
+            "tracks": [(track.code, track.name) for track in tracks],
+            "providers": [(str(membership.pk), membership.organisation.name) for membership in providers],
+            "industry_names": {industry.pk: industry.display_name for industry in industries},
+            "township_names": {township.pk: township.display_name for township in townships},
+            "batch_names": dict(Batch.objects.filter(program=program).values_list("pk", "name")),
+        }
+
+    return versions.cached(program.pk, "filings-queue-reference", get_language(), build)
 
 
 def application_get(*, access: ProgramAccess, pk) -> Application:

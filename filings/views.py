@@ -18,9 +18,7 @@ from portal.core.files import stored_file_response
 from portal.core.paging import DeferredPaginator
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.models import Industry, Region, RegionLevel
 from programs.views import PAGE_SIZE, program_view
-from providers.models import PoolMembership
 from subsidies.models import PolicyTrack, VersionStatus
 from subsidies.quotes import QuoteInput, quote
 
@@ -34,21 +32,22 @@ def application_list(request, access):
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = request.GET.get("sort", "-submitted")
-    page = DeferredPaginator(selectors.application_list(access=access, filters=filters, sort=sort), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    reference = selectors.queue_reference(program=access.program)
+    paginator = DeferredPaginator(
+        selectors.queue_keys(access=access, filters=filters, sort=sort),
+        PAGE_SIZE,
+        count=selectors.application_count(access=access, filters=filters),
+        rows=lambda keys: selectors.queue_rows(keys, reference=reference),
     )
     return _render(
         request,
         access,
         "filings/application_list.html",
         {
-            "page": page,
+            "page": paginator.get_page(request.GET.get("page")),
             "form": form,
             "sort": sort,
-            "industries": Industry.objects.filter(program=access.program, is_active=True),
-            "townships": Region.objects.filter(path__startswith=access.program.region.path, level=RegionLevel.TOWNSHIP),
-            "tracks": PolicyTrack.objects.filter(version__program=access.program, version__status=VersionStatus.ACTIVE),
-            "providers": PoolMembership.objects.filter(program=access.program).select_related("organisation"),
+            "options": reference,
             "may_review": access.can(Capability.REVIEW),
             "may_file": access.can(Capability.FILE),
         },

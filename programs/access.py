@@ -1,14 +1,17 @@
 """Who may do what in a program: the one fetcher every program-scoped view, API view and admin goes through."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
+from portal.core import versions
 from portal.core.errors import NotAllowed
 from portal.core.roles import PUBLIC_CAPABILITIES, ROLE_BY_CODENAME, ROLE_PERMISSIONS, Capability, capabilities_of
 from programs.models import Program
@@ -59,6 +62,31 @@ def programs_for_user(*, user):
         permission__codename__in=ROLE_PERMISSIONS,
     ).annotate(program_id=Cast("object_pk", BigIntegerField()))
     return Program.objects.filter(pk__in=held.values("program_id")).select_related("region")
+
+
+class MenuProgram(NamedTuple):
+    """A program as the page shell's switcher lists it, in the current language."""
+
+    pk: int
+    slug: str
+    display_short_name: str
+    display_name: str
+
+
+def program_menu(*, user) -> list[MenuProgram]:
+    """The programs of `programs_for_user`, as the switcher on every page shows them. Cached per user and
+    language under the data version shared by all programs, which every role grant or revocation and every
+    change to a program renews (see `ProgramsConfig.ready`)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+
+    def build():
+        return [
+            MenuProgram(program.pk, program.slug, program.display_short_name, program.display_name)
+            for program in programs_for_user(user=user)
+        ]
+
+    return versions.cached(versions.SHARED, "program-menu", (user.pk, get_language()), build)
 
 
 def program_access(*, user, slug: str) -> ProgramAccess:

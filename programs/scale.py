@@ -33,6 +33,7 @@ from implementation.models import Milestone, MilestoneTemplate, PostStatus, Prog
 from implementation.services import milestone_templates_load
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
+from portal.core import versions
 from portal.core.errors import PortalError
 from portal.core.money import round_fen
 from portal.core.roles import Role
@@ -156,6 +157,7 @@ class ScaleBuilder:
                 program = self._program(number + 1, county)
                 self._fill(program, per_program[number], townships.get(county.pk, []), providers)
                 self.log(f"{program.slug}: {per_program[number]} filings")
+            versions.bump()  # the filings, lines and organisations were written in bulk, without signals
         if connection.vendor == "postgresql":
             # Bulk-loaded tables have no statistics and no visibility map until autovacuum comes by: the planner
             # needs the first, index-only scans the second. VACUUM cannot run inside a transaction (the tests).

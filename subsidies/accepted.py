@@ -14,6 +14,7 @@ from enterprises.models import EnterpriseProfile, OutputBand, Scale
 from filings.models import Application, Status
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
+from portal.core import versions
 
 D = Decimal
 
@@ -154,4 +155,5 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
         ],
         batch_size=batch_size,
     )
+    versions.bump(program.pk)  # bulk writes send no signal
     return applications

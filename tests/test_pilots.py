@@ -289,13 +289,16 @@ def test_without_a_quota_parameter_designations_are_accepted_and_the_page_says_s
 
 
 def count(client, url):
+    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
+    content types, the data-versioned reads of portal.core.versions), the second is counted."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries), queries
 
 
-@pytest.mark.parametrize(("url", "pinned"), [(PAGE, 10), (API, 5)])
+@pytest.mark.parametrize(("url", "pinned"), [(PAGE, 9), (API, 5)])
 def test_the_pilots_page_costs_the_same_queries_for_1_and_10_pilots(client, url, pinned):
     login(client, "wuyi-reviewer")
     url = url.format(slug=WUYI)

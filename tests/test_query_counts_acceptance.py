@@ -47,6 +47,9 @@ def add(program, reviewer, count):
 
 
 def count(client, url):
+    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
+    content types, the data-versioned reads of portal.core.versions), the second is counted."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -56,8 +59,8 @@ def count(client, url):
 @pytest.mark.parametrize(
     ("url", "pinned"),
     [
-        ("/p/wuyi-2024/acceptance/", 8),
-        ("/p/wuyi-2024/announcement/", 17),
+        ("/p/wuyi-2024/acceptance/", 7),
+        ("/p/wuyi-2024/announcement/", 16),
         ("/api/v1/programs/wuyi-2024/acceptance-reviews/", 6),
         ("/api/v1/programs/wuyi-2024/announcement/", 14),
     ],

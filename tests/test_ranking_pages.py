@@ -396,6 +396,9 @@ def test_the_navigation_links_the_horse_race_by_capability(client):
 
 
 def count(client, path):
+    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
+    content types, the data-versioned reads of portal.core.versions), the second is counted."""
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
@@ -403,7 +406,7 @@ def count(client, path):
 
 
 # The reviewer's page also reads which other ranking pages the program has, for its navigation (one query).
-@pytest.mark.parametrize(("who", "pinned"), [("wuyi-reviewer", 12), ("wuyi-provider", 12)])
+@pytest.mark.parametrize(("who", "pinned"), [("wuyi-reviewer", 11), ("wuyi-provider", 11)])
 def test_the_page_costs_the_same_queries_for_2_providers_as_for_10(client, who, pinned):
     program = Program.objects.get(slug=SLUG)
     selected_before(program)

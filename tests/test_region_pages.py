@@ -579,6 +579,9 @@ def test_the_ranking_pages_link_the_rankings_the_program_keeps(client, townships
 
 
 def count(client, path):
+    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
+    content types, the data-versioned reads of portal.core.versions), the second is counted."""
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
@@ -595,8 +598,8 @@ def more_regions(program, count, level):
 @pytest.mark.parametrize(
     ("who", "slug", "name", "make", "days", "level", "pinned"),
     [
-        ("wuyi-reviewer", WUYI, "townships", month, ("2025-04-15", "2025-05-15", "2025-06-15"), "township", 11),
-        ("jinhua-reviewer", JINHUA, "districts", quarter, ("2025-02-01", "2025-05-01", "2025-08-01"), "county", 13),
+        ("wuyi-reviewer", WUYI, "townships", month, ("2025-04-15", "2025-05-15", "2025-06-15"), "township", 10),
+        ("jinhua-reviewer", JINHUA, "districts", quarter, ("2025-02-01", "2025-05-01", "2025-08-01"), "county", 12),
     ],
 )
 def test_a_region_page_costs_the_same_queries_for_few_or_many_regions(
@@ -617,7 +620,7 @@ def test_a_region_page_costs_the_same_queries_for_few_or_many_regions(
     assert queries_large == pinned, sql
 
 
-PINNED_DASHBOARD = 18  # the page shell, own counts and lists, the pilot tile (2), the roll-up in one query
+PINNED_DASHBOARD = 17  # the page shell, own counts and lists, the pilot tile (2), the roll-up in one query
 
 
 def test_the_dashboard_roll_up_costs_the_same_queries_for_few_or_many_filings(client):

@@ -571,6 +571,9 @@ def test_the_navigation_links_the_pages_by_role(client):
 
 
 def count(client, path):
+    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
+    content types, the data-versioned reads of portal.core.versions), the second is counted."""
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
@@ -601,7 +604,7 @@ def test_the_runs_list_costs_the_same_queries_for_1_run_as_for_50(client):
     fifty, queries = count(client, url("runs"))
     sql = "\n".join(query["sql"] for query in queries.captured_queries)
     assert one == fifty, f"{one} queries for 1 run, {fifty} for 50\n{sql}"
-    assert fifty == 8, sql
+    assert fifty == 7, sql
 
 
 def test_the_run_page_costs_the_same_queries_for_1_line_as_for_50(client):
@@ -619,4 +622,4 @@ def test_the_run_page_costs_the_same_queries_for_1_line_as_for_50(client):
     fifty, queries = count(client, url("run", run=run.pk))
     sql = "\n".join(query["sql"] for query in queries.captured_queries)
     assert one == fifty, f"{one} queries for 1 line, {fifty} for 50\n{sql}"
-    assert fifty == 18, sql
+    assert fifty == 17, sql

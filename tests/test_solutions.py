@@ -457,6 +457,9 @@ def test_kpi_board_counts_published_solutions_by_year():
 
 
 def count(client, url):
+    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
+    content types, the data-versioned reads of portal.core.versions), the second is counted."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -477,7 +480,7 @@ def add(count_, program, industries, modules):
         )
 
 
-@pytest.mark.parametrize(("url", "pinned"), [(page(), 14), (api(), 9)])
+@pytest.mark.parametrize(("url", "pinned"), [(page(), 13), (api(), 9)])
 def test_library_query_count_does_not_grow_with_solutions(client, url, pinned):
     program, industries, modules = catalogue()
     client.force_login(user("jinhua-enterprise"))

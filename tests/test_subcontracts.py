@@ -551,6 +551,9 @@ def test_a_subcontractor_cannot_cosign_the_acceptance_request(program, sub_a):
 
 
 def count(client, url):
+    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
+    content types, the data-versioned reads of portal.core.versions), the second is counted."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -577,7 +580,7 @@ def add_filings(program, number, subcontractor):
             )
 
 
-@pytest.mark.parametrize(("url", "pinned"), [("/p/{slug}/filings/", 13), ("/api/v1/programs/{slug}/applications/", 7)])
+@pytest.mark.parametrize(("url", "pinned"), [("/p/{slug}/filings/", 7), ("/api/v1/programs/{slug}/applications/", 7)])
 def test_filing_lists_cost_the_same_with_subcontracts(client, url, pinned):
     program = ProgramFactory()
     IndustryFactory.create_batch(2, program=program)

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from filings.models import Status, overdue_on
+from filings.selectors import QueueRow
 from portal.core.money import format_yuan
 from portal.core.templatetags.money import yuan
 
@@ -41,7 +42,7 @@ def queue_rows(context, rows):
     program = context["program"]
     page = _QueuePage(
         may_review=context["may_review"],
-        tracks={track.code: track.name for track in context["tracks"]},
+        tracks=dict(context["options"]["tracks"]),
         detail=reverse("filings:detail", kwargs={"program": program.slug, "application": 0})[: -len("0/")],
         today=timezone.localdate(),
         statuses={code: str(label) for code, label in Status.choices},
@@ -70,13 +71,12 @@ class _QueuePage:
     overdue: str
 
 
-def _queue_row(row, page: _QueuePage) -> str:
-    enterprise, organisation = row.enterprise, row.enterprise.organisation
+def _queue_row(row: QueueRow, page: _QueuePage) -> str:
     cells = []
     if page.may_review:
         checkbox = ""
         if row.status in ("submitted", "resubmitted"):
-            label = escape(page.select % {"name": organisation.name})
+            label = escape(page.select % {"name": row.enterprise})
             checkbox = f'<input type="checkbox" name="ids" value="{row.pk}" aria-label="{label}">'
         cells.append(f'<td class="select-cell">{checkbox}</td>')
     if row.filing_number:
@@ -84,16 +84,16 @@ def _queue_row(row, page: _QueuePage) -> str:
     else:
         cells.append(f'<td class="nowrap"><span class="muted">{page.not_numbered}</span></td>')
     cells.append(
-        f'<td><a class="row-title" href="{page.detail}{row.pk}/">{escape(organisation.name)}</a>'
+        f'<td><a class="row-title" href="{page.detail}{row.pk}/">{escape(row.enterprise)}</a>'
         f'<span class="row-sub">{escape(row.title)}</span>'
-        f'<span class="row-sub mono">{escape(organisation.uscc)}</span></td>'
+        f'<span class="row-sub mono">{escape(row.uscc)}</span></td>'
     )
-    township = escape(enterprise.township.display_name) if enterprise.township else "—"
-    cells.append(f'<td>{escape(enterprise.industry.display_name)}<span class="row-sub">{township}</span></td>')
+    township = escape(row.township) if row.township else "—"
+    cells.append(f'<td>{escape(row.industry)}<span class="row-sub">{township}</span></td>')
     track = (
         escape(page.tracks[row.track]) if row.track in page.tracks else f'<span class="mono">{escape(row.track)}</span>'
     )
-    provider = escape(row.provider.organisation.name) if row.provider else "—"
+    provider = escape(row.provider) if row.provider else "—"
     cells.append(f'<td>{track}<span class="row-sub">{provider}</span></td>')
     cells.append(
         f'<td class="num">{yuan(row.total)}'
@@ -104,7 +104,7 @@ def _queue_row(row, page: _QueuePage) -> str:
         submitted = f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
     else:
         submitted = '<span class="muted">—</span>'
-    batch = escape(row.batch.name) if row.batch else "—"
+    batch = escape(row.batch) if row.batch else "—"
     cells.append(f'<td class="nowrap">{submitted}<span class="row-sub">{batch}</span></td>')
     state = status_badge(row.status, page.statuses.get(row.status, row.status))
     if overdue_on(row, page.today):

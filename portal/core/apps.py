@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = _("Portal core")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from portal.core import versions
+
+        # A migration may change data that cached reads were computed from.
+        post_migrate.connect(lambda **kwargs: versions.bump(), weak=False, dispatch_uid="versions:migrate")

@@ -9,9 +9,9 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from notifications.selectors import unread_count
-        from programs.access import programs_for_user
+        from programs.access import program_menu
 
-        programs = SimpleLazyObject(lambda: list(programs_for_user(user=user)))
+        programs = SimpleLazyObject(lambda: program_menu(user=user))
         context["my_programs"] = programs
         context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user=user, programs=programs))
     return context

@@ -13,7 +13,16 @@ from portal.core.api import Pagination
 
 
 class DeferredPaginator(Paginator):
-    """A Django Paginator for ordered model querysets (anything else pages as Django's does)."""
+    """A Django Paginator for ordered model querysets (anything else pages as Django's does).
+
+    `count`: the number of rows when the caller has it already (a cached count); `rows`: a function giving the
+    rows of a page's keys, in their order, when a page is not to be read as model instances."""
+
+    def __init__(self, object_list, per_page, *, count=None, rows=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count  # the cached property's value
+        self.rows_of = rows
 
     def page(self, number):
         rows = self.object_list
@@ -27,6 +36,8 @@ class DeferredPaginator(Paginator):
             keys = list(keys.reverse()[self.count - top : self.count - bottom])[::-1]
         else:
             keys = list(keys[bottom:top])
+        if self.rows_of is not None:
+            return self._get_page(self.rows_of(keys), number, self)
         found = {row.pk: row for row in rows.filter(pk__in=keys)}
         return self._get_page([found[key] for key in keys if key in found], number, self)
 
