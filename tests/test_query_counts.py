@@ -62,7 +62,7 @@ CASES = [
     ("scenarios", "/p/{slug}/scenarios/", 9),
     ("members", "/p/{slug}/members/", 7),
     ("calendar", "/p/{slug}/calendar/", 7),
-    ("filings", "/p/{slug}/filings/", 7),  # the keys, then the rows of the page (portal.core.paging); see test_queue_cache.py
+    ("filings", "/p/{slug}/filings/", 7),  # keys, then rows (portal.core.paging); cold: test_queue_cache.py
     ("filings", "/api/v1/programs/{slug}/applications/", 7),
     ("industries", "/api/v1/programs/{slug}/industries/", 6),
     ("scenarios", "/api/v1/programs/{slug}/scenario-modules/", 7),
