@@ -31,6 +31,11 @@ class Link:
     current: object = None  # Here -> bool: also aria-current="page" (the list itself, not one of its pages)
 
 
+def Page(route, label, shown, where):  # noqa: N802 — reads as the Link it makes
+    """A link that is active on the pages `where` picks, and is the page itself there (aria-current)."""
+    return Link(route, label, shown, where, where)
+
+
 def can(*capabilities):
     return lambda caps, context: any(capability in caps for capability in capabilities)
 
@@ -63,7 +68,7 @@ def ranking_board(key):
 PROVIDER_PAGES = ("detail", "profile", "case-new", "case-edit", "signups", "my-solutions")
 
 PROGRAM = (
-    Link("programs:dashboard", _("Dashboard"), can("view_program"), named("dashboard"), named("dashboard")),
+    Page("programs:dashboard", _("Dashboard"), can("view_program"), named("dashboard")),
     Link(
         "programs:enterprises",
         _("Enterprises"),
@@ -133,13 +138,7 @@ PROGRAM = (
         named("profile", "case-new", "case-edit", app="providers"),
         named("profile", app="providers"),
     ),
-    Link(
-        "providers:signups",
-        _("Provider registrations"),
-        can("manage_pool"),
-        named("signups", app="providers"),
-        named("signups", app="providers"),
-    ),
+    Page("providers:signups", _("Provider registrations"), can("manage_pool"), named("signups", app="providers")),
     Link(
         "acceptance:reviews",
         _("Acceptance"),
@@ -147,37 +146,21 @@ PROGRAM = (
         in_app("acceptance", but=("announcement",)),
         named("reviews", app="acceptance"),
     ),
-    Link(
+    Page(
         "acceptance:announcement",
         _("Public announcement"),
         can("view_acceptance"),
         named("announcement", app="acceptance"),
-        named("announcement", app="acceptance"),
     ),
-    Link(
+    Page(
         "rankings:horse-race",
         _("Provider horse race"),
         can("view_ranking", "view_own_ranking"),
         in_app("rankings", but=("townships", "districts", "kpi")),
-        in_app("rankings", but=("townships", "districts", "kpi")),
     ),
-    Link(
-        "rankings:townships",
-        _("Township progress"),
-        ranking_board("township"),
-        named("townships", app="rankings"),
-        named("townships", app="rankings"),
-    ),
-    Link(
-        "rankings:districts",
-        _("District ranking"),
-        ranking_board("district"),
-        named("districts", app="rankings"),
-        named("districts", app="rankings"),
-    ),
-    Link(
-        "rankings:kpi", _("KPI board"), ranking_board("kpi"), named("kpi", app="rankings"), named("kpi", app="rankings")
-    ),
+    Page("rankings:townships", _("Township progress"), ranking_board("township"), named("townships", app="rankings")),
+    Page("rankings:districts", _("District ranking"), ranking_board("district"), named("districts", app="rankings")),
+    Page("rankings:kpi", _("KPI board"), ranking_board("kpi"), named("kpi", app="rankings")),
     Link(
         "supervision:list",
         _("My supervised projects"),
@@ -192,11 +175,10 @@ PROGRAM = (
         in_app("supervision"),
         named("list", app="supervision"),
     ),
-    Link(
+    Page(
         "implementation:complaints",
         _("Complaints"),
         can("manage_implementation"),
-        named("complaints", app="implementation"),
         named("complaints", app="implementation"),
     ),
 )
@@ -228,7 +210,7 @@ REFERENCE = (
     ),
 )
 SUBSIDIES = (
-    Link("subsidies:calculator", _("Subsidy calculator"), can("quote"), named("calculator"), named("calculator")),
+    Page("subsidies:calculator", _("Subsidy calculator"), can("quote"), named("calculator")),
     Link("subsidies:versions", _("Policy versions"), can("view_policies"), named("versions", "version")),
     Link(
         "subsidies:runs",
@@ -244,27 +226,9 @@ SUBSIDIES = (
         named("pools", "pool", app="subsidies"),
         named("pools", app="subsidies"),
     ),
-    Link(
-        "subsidies:awards",
-        _("Awards"),
-        can("view_runs"),
-        named("awards", app="subsidies"),
-        named("awards", app="subsidies"),
-    ),
-    Link(
-        "subsidies:ledger",
-        _("Ledger"),
-        can("export_ledger"),
-        named("ledger", app="subsidies"),
-        named("ledger", app="subsidies"),
-    ),
-    Link(
-        "subsidies:my-subsidies",
-        _("My subsidies"),
-        can("view_own_subsidy"),
-        named("my-subsidies"),
-        named("my-subsidies"),
-    ),
+    Page("subsidies:awards", _("Awards"), can("view_runs"), named("awards", app="subsidies")),
+    Page("subsidies:ledger", _("Ledger"), can("export_ledger"), named("ledger", app="subsidies")),
+    Page("subsidies:my-subsidies", _("My subsidies"), can("view_own_subsidy"), named("my-subsidies")),
 )
 ADMINISTRATION = (
     Link(
