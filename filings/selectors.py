@@ -201,7 +201,7 @@ QUEUE_COLUMNS = (
 
 
 def queue_rows(keys, *, reference: dict) -> list[QueueRow]:
-    """The queue's rows of these filings (keys already scoped by `application_list`), in the order of `keys`.
+    """The queue's rows of these filings (keys already scoped by `queue_keys`), in the order of `keys`.
 
     One query of plain values joining only the organisations: industry, township and batch names come from
     `reference` (`queue_reference`). Each further join costs the planner more than the database spends reading
@@ -211,14 +211,16 @@ def queue_rows(keys, *, reference: dict) -> list[QueueRow]:
     # An enterprise may be registered in a township outside the program's region.
     townships = _names(reference["township_names"], Region, {row[-2] for row in found})
     batches = _names(reference["batch_names"], Batch, {row[-1] for row in found})
-    by_key = {row[0]: QueueRow(*row[:-3], industries[row[-3]], townships[row[-2]], batches[row[-1]]) for row in found}
+    by_key = {}
+    for *shown, industry, township, batch in found:
+        by_key[shown[0]] = QueueRow(*shown, industries[industry], townships.get(township), batches.get(batch))
     return [by_key[key] for key in keys if key in by_key]
 
 
 @functools.cache
 def _queue_values():
     """The query of `queue_rows` short of its keys, built once: building its three sums costs as much as
-    running it."""
+    running it. Its last three columns are the ids whose names `queue_rows` looks up."""
     return (
         Application.objects.annotate(total=_sum(Q()), n_total=_sum(Q(part=Part.N)), x_total=_sum(Q(part=Part.X)))
         .order_by()
@@ -227,10 +229,12 @@ def _queue_values():
 
 
 def _names(known: dict, model, ids: set) -> dict:
-    """`known` names by id, completed from the database for any of `ids` it lacks (None maps to None)."""
+    """`known` names by id, completed from the database with any of `ids` it lacks."""
     missing = {pk for pk in ids if pk is not None and pk not in known}
-    extra = {row.pk: getattr(row, "display_name", None) or row.name for row in model.objects.filter(pk__in=missing)}
-    return {**known, **extra, None: None} if missing else {**known, None: None}
+    if not missing:
+        return known
+    found = model.objects.filter(pk__in=missing)
+    return {**known, **{row.pk: getattr(row, "display_name", None) or row.name for row in found}}
 
 
 def queue_reference(*, program) -> dict:

@@ -22,6 +22,7 @@ from tests.factories import (
     IndustryFactory,
     PoolMembershipFactory,
     ProgramFactory,
+    RegionFactory,
     UserFactory,
     user_with_role,
 )
@@ -184,3 +185,19 @@ def test_the_queue_and_the_menu_load_with_the_cache_down(client, queue):
     count, page = listed(client, url)
     assert count == 4
     assert program.display_short_name in switcher(client, url)
+
+
+def test_rows_name_townships_outside_the_program_and_follow_the_language(client, queue):
+    program, doors, _cups, _reviewer, url = queue
+    doors.name_en = "Doors and windows"
+    doors.save()
+    elsewhere = RegionFactory(level="township", name="外县某镇", parent=RegionFactory())
+    application = file(program, doors)
+    application.enterprise.township = elsewhere
+    application.enterprise.save()
+    rows = client.get(url).context["page"].object_list
+    assert [row.township for row in rows if row.pk == application.pk] == ["外县某镇"]
+    assert {row.industry for row in rows} == {doors.name}
+    client.cookies["django_language"] = "en"
+    english = client.get(url).context["page"].object_list
+    assert {row.industry for row in english} == {"Doors and windows"}
