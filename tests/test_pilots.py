@@ -6,8 +6,6 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import PilotDesignation, Scale, TargetEnterprise
 from enterprises.pilot_selectors import pilot_quota
@@ -16,6 +14,7 @@ from portal.core.errors import PortalError
 from programs.access import program_access
 from programs.models import Program
 from tests.factories import EnterpriseProfileFactory, valid_uscc
+from tests.pages import page_queries as count
 
 pytestmark = pytest.mark.django_db
 
@@ -286,16 +285,6 @@ def test_without_a_quota_parameter_designations_are_accepted_and_the_page_says_s
     page = client.get(PAGE.format(slug="yongkang-2024")).content.decode()
     assert "sets no pilot quota" in page
     assert "sets no pilot quota" not in login(client, "wuyi-reviewer").get(PAGE.format(slug=WUYI)).content.decode()
-
-
-def count(client, url):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), queries
 
 
 @pytest.mark.parametrize(("url", "pinned"), [(PAGE, 9), (API, 5)])

@@ -1,8 +1,6 @@
 """Every list page and list endpoint costs the same number of queries for 1 row as for 50 rows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from filings.models import Application, ApplicationLine
@@ -17,6 +15,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.pages import page_queries as count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -69,16 +68,6 @@ CASES = [
     ("enterprises", "/api/v1/programs/{slug}/organisations/", 6),
     ("providers", "/api/v1/programs/{slug}/organisations/", 6),
 ]
-
-
-def count_queries(client, url):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), queries
 
 
 @pytest.mark.parametrize(("kind", "url", "pinned"), CASES)

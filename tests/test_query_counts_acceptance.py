@@ -4,14 +4,13 @@ and the public announcement page and endpoint (with each project's proposed subs
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from acceptance.models import AcceptanceReview, FinancialAudit
 from filings.models import Application, ApplicationLine
 from programs.models import Program
 from tests.factories import EnterpriseProfileFactory, PoolMembershipFactory, user_with_role
+from tests.pages import page_queries as count
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +43,6 @@ def add(program, reviewer, count):
             announcement_ends_on=date(2026, 12, 9),
         )
         FinancialAudit.objects.create(review=review, auditor=reviewer, conclusion="相符", n_software=200000)
-
-
-def count(client, url):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), queries
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,6 @@ and completeness grid, complaints, and a project's progress updates."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from filings.models import Application
@@ -21,6 +19,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.pages import page_queries as count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -107,16 +106,6 @@ def add(kind, world, count):
             )
         else:
             raise AssertionError(kind)
-
-
-def count_queries(client, url):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), queries
 
 
 CASES = [

@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -26,6 +24,7 @@ from rankings.kinds import indicator_labels
 from rankings.models import BulletinFile, BulletinJob, RankingScheme, RankingSnapshot
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from tests.factories import PoolMembershipFactory
+from tests.pages import page_queries as count
 
 INDICATOR_LABELS = indicator_labels("horse_race")
 
@@ -393,16 +392,6 @@ def test_the_navigation_links_the_horse_race_by_capability(client):
 
 
 # Query counts ----------------------------------------------------------------------------------------------
-
-
-def count(client, path):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(queries), queries
 
 
 # The reviewer's page also reads which other ranking pages the program has, for its navigation (one query).

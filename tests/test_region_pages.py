@@ -17,9 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.http import Http404
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -36,6 +34,7 @@ from rankings.models import BulletinFile, BulletinJob, RankingSnapshot
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import AwardDecision, CalculationRun
 from tests.factories import RegionFactory, valid_uscc
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -579,13 +578,8 @@ def test_the_ranking_pages_link_the_rankings_the_program_keeps(client, townships
 
 
 def count(client, path):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(queries), "\n".join(query["sql"] for query in queries.captured_queries)
+    number, queries = page_queries(client, path)
+    return number, "\n".join(query["sql"] for query in queries.captured_queries)
 
 
 def more_regions(program, count, level):

@@ -14,8 +14,6 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -41,6 +39,7 @@ from subsidies.models import (
 )
 from subsidies.run_selectors import run_lines
 from tests.factories import user_with_role
+from tests.pages import page_queries as count
 from tests.tenant_samples import sample_designation_for
 
 pytestmark = pytest.mark.django_db
@@ -568,16 +567,6 @@ def test_the_navigation_links_the_pages_by_role(client):
 
 
 # Query counts ----------------------------------------------------------------------------------------------
-
-
-def count(client, path):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(queries), queries
 
 
 def more_projects(n, start):

@@ -8,8 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import EnterpriseProfile
 from portal.core.errors import Conflict, PortalError
@@ -21,6 +19,7 @@ from providers.models import Solution, SolutionAward, SolutionStatus
 from rankings.kpi import kpi_board
 from rankings.models import KpiTarget
 from tests.factories import PoolMembershipFactory, ScenarioModuleFactory, user_with_role
+from tests.pages import page_queries as count
 
 pytestmark = pytest.mark.django_db
 
@@ -454,16 +453,6 @@ def test_kpi_board_counts_published_solutions_by_year():
         Solution.objects.filter(pk=solution.pk).update(published_at=when)
     after = counted()
     assert after == {2024: before[2024] + 1, 2025: before[2025] + 1, 2026: before[2026] + 1}
-
-
-def count(client, url):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), queries
 
 
 def add(count_, program, industries, modules):

@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.http import Http404
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +35,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
@@ -551,13 +550,8 @@ def test_a_subcontractor_cannot_cosign_the_acceptance_request(program, sub_a):
 
 
 def count(client, url):
-    """The queries of the page as a returning reader finds it: a first request fills the caches (the session's,
-    content types, the data-versioned reads of portal.core.versions), the second is counted."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), "\n".join(q["sql"] for q in queries.captured_queries)
+    number, queries = page_queries(client, url)
+    return number, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 def add_filings(program, number, subcontractor):
