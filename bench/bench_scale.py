@@ -2,7 +2,7 @@
 stack (test client: middleware, sessions, URL resolution, the view, its queries, the template), against the floor
 of the single raw SQL query that returns the same rows.
 
-    make bench-scale    # or: .venv/bin/python bench/bench_scale.py [--sizes 10000 100000] [--programs 4]
+    make bench-scale    # or: .venv/bin/python bench/bench_scale.py [--sizes 10000 100000] [--programs 3]
                         #        [--requests 30] [--database-url URL] [--walker]
 
 Set-up (kept between runs): one PostgreSQL database per size, `<name>_<size>`, with `migrate` and
@@ -80,10 +80,10 @@ def ensure_database(url: str, size: int, programs: int) -> None:
             [sys.executable, "-c", COUNT_SCRIPT], env=env, cwd=ROOT, capture_output=True, text=True, check=False
         )
         found = check.stdout.split()
-        if found and found[0] == str(size):
-            if found[1] == "0":
+        if found[:2] == [str(size), str(programs)]:
+            if found[2] == "0":
                 subprocess.run([sys.executable, "-c", SNAPSHOT_SCRIPT], env=env, cwd=ROOT, check=True)
-            print(f"  {name}: reusing the data set of {size:,} filings")
+            print(f"  {name}: reusing the data set of {size:,} filings in {programs} programs")
             return
         admin_sql(url, f'DROP DATABASE "{name}"')
     admin_sql(url, f'CREATE DATABASE "{name}"')
@@ -104,8 +104,13 @@ def ensure_database(url: str, size: int, programs: int) -> None:
 COUNT_SCRIPT = """
 import django; django.setup()
 from filings.models import Application
+from programs.models import Program
 from rankings.models import RankingSnapshot
-print(Application.objects.filter(program__slug__startswith="scale-").count(), RankingSnapshot.objects.count())
+print(
+    Application.objects.filter(program__slug__startswith="scale-").count(),
+    Program.objects.filter(slug__startswith="scale-").count(),
+    RankingSnapshot.objects.count(),
+)
 """
 SNAPSHOT_SCRIPT = f"""
 import django; django.setup()
@@ -358,7 +363,7 @@ def login_page_floor(url: str, repeat: int, queue):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--programs", type=int, default=4)
+    parser.add_argument("--programs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--walker", action="store_true", help="Time the isolation walker too.")
