@@ -18,6 +18,12 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ProviderResponse(models.TextChoices):
+    PENDING = "", _("Not answered yet")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
 class Part(models.TextChoices):
     N = "N", _("N: common package")
     X = "X", _("X: custom scenario")
@@ -65,6 +71,31 @@ class Application(BaseModel):
         related_name="applications",
     )
     title = models.CharField(_("project title"), max_length=120)
+    # The digital level the enterprise commits to reach (Jinhua): the estimate uses it, payment the assessed level.
+    target_level = models.PositiveSmallIntegerField(_("target digital level"), null=True, blank=True)
+    # The policy version the project is priced under: fixed at approval, changed only by a recorded re-pricing.
+    policy_version = models.ForeignKey(
+        "subsidies.PolicyVersion",
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Two-way selection (seed 000 三(五)): the chosen provider accepts the project before it can be approved.
+    provider_response = models.CharField(
+        _("provider's answer"), max_length=10, choices=ProviderResponse.choices, default="", blank=True
+    )
+    provider_responded_at = models.DateTimeField(_("provider answered at"), null=True, blank=True)
+    provider_responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("provider answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    provider_comment = models.TextField(_("provider's comment"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     filing_number = models.CharField(_("filing number"), max_length=40, blank=True)
     batch = models.ForeignKey(
@@ -108,6 +139,10 @@ class Application(BaseModel):
         verbose_name_plural = _("filings")
         ordering = ["-submitted_at", "-id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(target_level__isnull=True) | Q(target_level__gte=1, target_level__lte=4),
+                name="filing_target_level_1_to_4",
+            ),
             models.UniqueConstraint(
                 fields=["program", "filing_number"],
                 condition=~Q(filing_number=""),

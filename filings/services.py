@@ -333,15 +333,16 @@ def _check_submittable(application, now):
 
 
 def _approve(application, now):
-    """Filing number, participation batch and implementation deadline, fixed at approval."""
+    """Filing number, participation batch, policy version and implementation deadline, fixed at approval."""
     today = timezone.localdate(now)
     program = type(application.program).objects.select_for_update().get(pk=application.program_id)
     sequence = Application.objects.filter(program=program).exclude(filing_number="").count() + 1
     application.filing_number = f"{program.slug.upper()}-{today:%Y}-{sequence:05d}"
     application.batch = application.batch or current_batch(program, timezone.localdate(application.submitted_at or now))
+    # The version the project is priced under from now on (runs read it; activating another leaves it).
+    application.policy_version = application.policy_version or policy_version_for_quote(program=program)
     months = (
-        policy_version_for_quote(program=program)
-        .tracks.filter(code=application.track)
+        application.policy_version.tracks.filter(code=application.track)
         .values_list("implementation_months", flat=True)
         .first()
     )

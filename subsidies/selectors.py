@@ -211,7 +211,7 @@ def policy_version_rows(*, version: PolicyVersion, industry_names: dict[str, str
         return rows
 
     version_rows = rows_for(None, specs.VERSION_SPECS)
-    track_views = [TrackView(track, rows_for(track.pk, specs.TRACK_SPECS.get(track.kind, ()))) for track in tracks]
+    track_views = [TrackView(track, rows_for(track.pk, specs.track_specs(track.kind))) for track in tracks]
     return version_rows, track_views
 
 

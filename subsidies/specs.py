@@ -48,6 +48,25 @@ TRACK_SPECS: dict[str, tuple[ParamSpec, ...]] = {
     ),
 }
 
+# Parameters any track may carry, whatever its rule kind: who may file it and how many projects at once.
+COMMON_TRACK_SPECS: tuple[ParamSpec, ...] = (
+    ParamSpec(
+        "open_projects_max",
+        COUNT,
+        "每家企业在本申报类型同时在办的项目数上限",
+        required=False,
+        help="在办：已提交、退回修改、重新提交或已批准的项目；未配置时为1。",
+    ),
+    ParamSpec("pilots_only", COUNT, "仅限认定的试点企业申报（1=是）", required=False),
+    ParamSpec("pilots_excluded", COUNT, "认定的试点企业不得申报（1=是）", required=False),
+    ParamSpec(
+        "after_industry_pilot_accepted",
+        COUNT,
+        "本行业已有试点项目验收通过后方可申报（1=是）",
+        required=False,
+    ),
+)
+
 VERSION_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "general_informatization_rate",
@@ -63,6 +82,23 @@ VERSION_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("central_pool", AMOUNT, "中央资金池总额", required=False),
     ParamSpec("award_max", AMOUNT, "奖励最高额（按奖励类别）", required=False, table="award"),
     ParamSpec("award_min", AMOUNT, "奖励最低额（按奖励类别）", required=False, table="award"),
+    ParamSpec("award_fixed", AMOUNT, "固定金额奖励（按奖励类别）", required=False, table="award"),
+    ParamSpec(
+        "award_central_share",
+        RATE,
+        "奖励中的中央资金占比（按奖励类别）",
+        required=False,
+        table="award",
+        help="未配置的类别与补助相同（中央资金占比）；0 即全部由地方承担。",
+    ),
+    ParamSpec("standard_level", COUNT, "数字化转型达标等级（改造后达到此等级为达标）", required=False),
+    ParamSpec(
+        "contract_budget_tolerance",
+        AMOUNT,
+        "合同金额与申报明细合计的允许差额",
+        required=False,
+        help="未配置时两者须相等。",
+    ),
     ParamSpec("sample_quota", COUNT, "样本企业名额（按行业）", required=False, table="industry"),
     ParamSpec("pilot_quota_min", COUNT, "每个行业试点企业数（下限）", required=False),
     ParamSpec("pilot_quota_max", COUNT, "每个行业试点企业数（上限）", required=False),
@@ -77,5 +113,10 @@ KIND_NEEDS = {"level_year": ("approval_date",)}
 INTEGER_TABLES = {"batch", "level", "year"}
 
 
+def track_specs(kind: str) -> tuple[ParamSpec, ...]:
+    """The parameters a track of rule kind `kind` may carry: its kind's, then those of every track."""
+    return TRACK_SPECS.get(kind, ()) + COMMON_TRACK_SPECS
+
+
 def track_spec(kind: str, key: str) -> ParamSpec | None:
-    return next((spec for spec in TRACK_SPECS.get(kind, ()) if spec.key == key), None)
+    return next((spec for spec in track_specs(kind) if spec.key == key), None)
