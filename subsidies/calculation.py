@@ -6,6 +6,9 @@ engine's pure function, write the lines in bulk, all in one transaction.
   run's current lines are then exactly the lines it had.
 - Earlier calculations of a draft stay in the database under their generation number; the run shows its
   current generation.
+- Each project is priced under the policy version fixed at its approval (`Application.policy_version`); a
+  project approved before versions were fixed is priced under the program's active version. Each version's
+  snapshot is read once.
 """
 
 import hashlib
@@ -31,6 +34,7 @@ from subsidies.models import (
     CalculationRun,
     JobStatus,
     LineKind,
+    PolicyVersion,
     RunExclusion,
     RunLine,
     RunStatus,
@@ -49,6 +53,7 @@ FACT_COLUMNS = {
     "decided_at": "decided_at",
     "announcement_ends_on": "announcement_ends_on",
     "application_id": "application_id",
+    "policy_version_id": "application__policy_version_id",
     "track": "application__track",
     "title": "application__title",
     "filing_number": "application__filing_number",
@@ -93,14 +98,46 @@ class Totals:
 
 @dataclass
 class Context:
-    """What evaluating the program's projects reads once."""
+    """What evaluating the program's projects reads once: one policy snapshot per version the projects were
+    approved under (the active version's for a project with none), read the first time a project needs it."""
 
-    policy: engine.Policy
+    program: object
     batches: list
     levels: dict  # application id → level assessed after transformation
     awards: dict  # application id → [(kind, amount)]
+    policy: engine.Policy | None = None  # the active version's
+    policies: dict = field(default_factory=dict)  # policy version id → engine.Policy
+    versions: dict = field(default_factory=dict)  # version code → PolicyVersion, for every snapshot read
+    priced: set = field(default_factory=set)  # codes of the versions projects were priced under
     digest: object = field(default_factory=hashlib.sha256)
     tz: object = field(default_factory=timezone.get_current_timezone)
+
+    def snapshots_read(self, version_ids) -> None:
+        """Read the snapshots of `version_ids` (None: the active version) at once."""
+        wanted = {pk for pk in version_ids if pk is not None and pk not in self.policies}
+        for version in PolicyVersion.objects.filter(program=self.program, pk__in=wanted).select_related("program"):
+            self.policies[version.pk] = self._snapshot(version)
+        for pk in wanted - set(self.policies):  # not a version of this program: priced as if none were fixed
+            self.policies[pk] = self.active_policy()
+        if None in version_ids:
+            self.active_policy()
+
+    def active_policy(self) -> engine.Policy:
+        if self.policy is None:
+            self.policy = self._snapshot(policy_version_for_quote(program=self.program))
+        return self.policy
+
+    def policy_for(self, version_id) -> engine.Policy:
+        """The snapshot a project is priced under: its own version's, else the active version's."""
+        if version_id is None:
+            return self.active_policy()
+        if version_id not in self.policies:
+            self.snapshots_read({version_id})
+        return self.policies[version_id]
+
+    def _snapshot(self, version) -> engine.Policy:
+        self.versions[version.code] = version
+        return policy_snapshot(version=version)
 
 
 class Unchanged(Exception):
@@ -127,7 +164,9 @@ def fact_rows(reviews, *, chunk_size=CHUNK):
         yield dict(zip(names, values, strict=True))
 
 
-def read_context(program, policy) -> Context:
+def read_context(program, policy=None) -> Context:
+    """`policy`: the snapshot for projects without a version of their own (by default the active version's,
+    read when first needed)."""
     levels = {}
     for application_id, level in (
         DigitalAssessment.objects.filter(application__program=program, phase="after", is_active=True)
@@ -142,7 +181,7 @@ def read_context(program, policy) -> Context:
         .values_list("application_id", "kind", "amount")
     ):
         awards.setdefault(application_id, []).append((kind, amount))
-    return Context(policy=policy, batches=list(program.batches.all()), levels=levels, awards=awards)
+    return Context(program=program, policy=policy, batches=list(program.batches.all()), levels=levels, awards=awards)
 
 
 def project_inputs(row, context: Context) -> dict:
@@ -153,7 +192,9 @@ def project_inputs(row, context: Context) -> dict:
         found = batch_on(context.batches, accepted_on)
         batch = found.number if found else None
     audited = {name: row[f"audit_{name}"] for name in AUDIT_FIELDS}
+    policy = context.policy_for(row.get("policy_version_id"))
     return {
+        "policy_version": policy.code,
         "enterprise": row["enterprise"],
         "uscc": row["uscc"],
         "township": row["township"] or "",
@@ -246,9 +287,16 @@ def calculate(run: CalculationRun) -> CalculationRun:
             _("Only a draft run can be calculated; this run is %(status)s.") % {"status": run.get_status_display()}
         )
     program = run.program
-    version = policy_version_for_quote(program=program)
-    context = read_context(program, policy_snapshot(version=version))
     reviews = candidate_reviews(program)
+    version_ids = set(reviews.order_by().values_list("application__policy_version_id", flat=True).distinct())
+    version_ids |= set(
+        run.corrections.filter(is_active=True)
+        .order_by()
+        .values_list("corrects__application__policy_version_id", flat=True)
+        .distinct()
+    )
+    context = read_context(program)
+    context.snapshots_read(version_ids)
     expected = reviews.count() + run.corrections.filter(is_active=True).count()
     progress_set("run", run.pk, 5, _("Reading the accepted projects"))
     try:
@@ -257,7 +305,7 @@ def calculate(run: CalculationRun) -> CalculationRun:
             if locked.status != RunStatus.DRAFT:
                 raise Conflict(_("The run left draft while it was being calculated."))
             generation = locked.generation + 1
-            _digest(context, version.pk)
+            _digest(context, "versions", sorted((v.pk, v.code) for v in context.versions.values()))
             with closing(fact_rows(reviews)) as rows:  # the server-side cursor closes before any rollback
                 totals = _write_projects(run, generation, rows, context, expected)
             _write_adjustments(run, generation, context, totals)
@@ -266,7 +314,7 @@ def calculate(run: CalculationRun) -> CalculationRun:
                 raise Unchanged
             locked.generation = generation
             locked.fingerprint = fingerprint
-            locked.policy_version = version
+            locked.policy_version = _single_version(context)
             locked.calculated_at = timezone.now()
             locked.line_count, locked.excluded_count = totals.lines, totals.excluded
             locked.subsidy_total, locked.award_total, locked.total = totals.subsidy, totals.awards, totals.total
@@ -284,12 +332,31 @@ def calculate(run: CalculationRun) -> CalculationRun:
     return run
 
 
+def _single_version(context) -> PolicyVersion | None:
+    """The run's version: the one every project was priced under; None when the lines name several."""
+    codes = context.priced or set(context.versions)
+    return context.versions.get(next(iter(codes))) if len(codes) == 1 else None
+
+
+def run_policy_versions(run: CalculationRun) -> list[str]:
+    """The codes of the versions the run's current lines were priced under (one query)."""
+    codes = (
+        RunLine.objects.filter(run=run, generation=run.generation)
+        .order_by()
+        .values_list("result__policy_version", flat=True)
+        .distinct()
+    )
+    return sorted(code for code in codes if code)
+
+
 def _write_projects(run, generation, rows, context, expected) -> Totals:
     totals, lines, exclusions = Totals(), [], []
     for done, row in enumerate(rows, start=1):
         inputs = project_inputs(row, context)
         stage = stage_of(row)
-        result, problem = (None, "") if stage else evaluate(context.policy, inputs)
+        result, problem = (None, "") if stage else evaluate(context.policy_for(row["policy_version_id"]), inputs)
+        if stage is None:
+            context.priced.add(inputs["policy_version"])
         if stage is None and result is None:
             stage = (Stage.POLICY, problem)
         if stage is None and not result.eligible:
@@ -431,7 +498,8 @@ def _write_adjustments(run, generation, context, totals: Totals):
             )
             continue
         inputs = project_inputs(row, context)
-        result, problem = evaluate(context.policy, inputs)
+        result, problem = evaluate(context.policy_for(row["policy_version_id"]), inputs)
+        context.priced.add(inputs["policy_version"])
         if result is None:
             _exclude_correction(run, generation, corrected, problem, context, totals)
             continue
