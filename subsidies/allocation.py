@@ -1,5 +1,9 @@
 """Drawing funding pools, first accepted, first paid: a pure function, so its order and its limits are tested
-without a database; `subsidies.runs.run_approve` feeds it under the pools' row locks."""
+without a database; `subsidies.runs.run_approve` feeds it under the pools' row locks.
+
+A line that found less than its share keeps the shortfall; when a later run is approved after the pool was
+topped up, those shortfalls are claimed first (`carried` claims, in acceptance order across runs), before the
+new run's own lines."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +20,7 @@ class Claim:
     source: str
     amount: Decimal
     held: Decimal = ZERO
+    carried: bool = False  # the still unfunded part of a line of an earlier approved run
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class Grant:
     source: str
     requested: Decimal
     allocated: Decimal
+    carried: bool = False
 
     @property
     def shortfall(self) -> Decimal:
@@ -35,8 +41,17 @@ def allocate(claims, remaining: dict[str, Decimal]) -> list[Grant]:
     takes what is left; the rest is its shortfall. Sources without a pool are not in `remaining` and get no grant.
 
     >>> allocate([Claim(1, "central", Decimal("60")), Claim(2, "central", Decimal("60"))], {"central": Decimal("100")})
-    [Grant(line_id=1, source='central', requested=Decimal('60'), allocated=Decimal('60')), \
-Grant(line_id=2, source='central', requested=Decimal('60'), allocated=Decimal('40'))]
+    [Grant(line_id=1, source='central', requested=Decimal('60'), allocated=Decimal('60'), carried=False), \
+Grant(line_id=2, source='central', requested=Decimal('60'), allocated=Decimal('40'), carried=False)]
+
+    After the pool is raised by 50, line 2's 20 short is claimed before a new line's 60:
+
+    >>> allocate(
+    ...     [Claim(2, "central", Decimal("20"), carried=True), Claim(3, "central", Decimal("60"))],
+    ...     {"central": Decimal("50")},
+    ... )
+    [Grant(line_id=2, source='central', requested=Decimal('20'), allocated=Decimal('20'), carried=True), \
+Grant(line_id=3, source='central', requested=Decimal('60'), allocated=Decimal('30'), carried=False)]
     """
     left = dict(remaining)
     grants = []
@@ -46,5 +61,5 @@ Grant(line_id=2, source='central', requested=Decimal('60'), allocated=Decimal('4
         # a share takes what the pool has left; a negative share gives back at most what the line holds
         taken = min(claim.amount, left[claim.source]) if claim.amount > 0 else max(claim.amount, -claim.held)
         left[claim.source] -= taken
-        grants.append(Grant(claim.line_id, claim.source, claim.amount, taken))
+        grants.append(Grant(claim.line_id, claim.source, claim.amount, taken, claim.carried))
     return grants

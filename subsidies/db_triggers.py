@@ -2,7 +2,10 @@
 
 - lines and left-out projects of an approved (or paid) run cannot be inserted, changed or deleted;
 - an approved run cannot go back to draft or review, and its calculation, policy version and totals stay;
-- a paid run stays paid; runs are never deleted.
+- a paid run stays paid; runs are never deleted;
+- a funding carried forward (a later grant of a line's shortfall) is written once, by an approved run, for a line
+  of an approved run, and never more than the line's shortfall at its approval less what was carried before;
+  it never changes afterwards.
 
 Row deletion is refused by row triggers on PostgreSQL; a TRUNCATE (a test database being emptied) is not a row
 deletion. On SQLite, the embedded demo database, the application alone refuses deletion (every model's manager
@@ -72,6 +75,30 @@ POSTGRES = [
     CREATE TRIGGER subsidies_run_frozen BEFORE UPDATE OR DELETE ON subsidies_calculationrun
         FOR EACH ROW EXECUTE FUNCTION subsidies_refuse_frozen_run();
     """,
+    f"""
+    CREATE OR REPLACE FUNCTION subsidies_check_carried_funding() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            RAISE EXCEPTION 'a funding carried forward never changes' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM subsidies_calculationrun WHERE id = NEW.run_id AND status IN {FROZEN})
+            OR NOT EXISTS (SELECT 1 FROM subsidies_runline WHERE id = NEW.line_id AND frozen)
+            OR NEW.amount + COALESCE((SELECT SUM(amount) FROM subsidies_carriedfunding
+                                      WHERE line_id = NEW.line_id AND pool_id = NEW.pool_id), 0)
+               > COALESCE((SELECT SUM(requested - allocated) FROM subsidies_poolallocation
+                           WHERE line_id = NEW.line_id AND pool_id = NEW.pool_id), 0)
+        THEN
+            RAISE EXCEPTION 'line % cannot be given % more from pool %', NEW.line_id, NEW.amount, NEW.pool_id
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    """
+    CREATE TRIGGER subsidies_carriedfunding_checked BEFORE INSERT OR UPDATE OR DELETE ON subsidies_carriedfunding
+        FOR EACH ROW EXECUTE FUNCTION subsidies_check_carried_funding();
+    """,
 ]
 
 
@@ -105,6 +132,20 @@ SQLITE = [
     )
     BEGIN SELECT RAISE(ABORT, 'calculation run is approved: it cannot change'); END
     """,
+    f"""
+    CREATE TRIGGER subsidies_carriedfunding_insert BEFORE INSERT ON subsidies_carriedfunding
+    WHEN (SELECT status FROM subsidies_calculationrun WHERE id = NEW.run_id) NOT IN {FROZEN}
+        OR NOT (SELECT frozen FROM subsidies_runline WHERE id = NEW.line_id)
+        OR ROUND(NEW.amount + COALESCE((SELECT SUM(amount) FROM subsidies_carriedfunding
+                                        WHERE line_id = NEW.line_id AND pool_id = NEW.pool_id), 0), 2)
+           > ROUND(COALESCE((SELECT SUM(requested - allocated) FROM subsidies_poolallocation
+                             WHERE line_id = NEW.line_id AND pool_id = NEW.pool_id), 0), 2)
+    BEGIN SELECT RAISE(ABORT, 'a line cannot be given more than its shortfall, nor by a run not approved'); END
+    """,
+    """
+    CREATE TRIGGER subsidies_carriedfunding_update BEFORE UPDATE ON subsidies_carriedfunding
+    BEGIN SELECT RAISE(ABORT, 'a funding carried forward never changes'); END
+    """,
 ]
 
 SQLITE_DROP = [
@@ -115,6 +156,8 @@ SQLITE_DROP = [
     ),
     "DROP TRIGGER IF EXISTS subsidies_run_frozen",
     "DROP TRIGGER IF EXISTS subsidies_run_no_delete",
+    "DROP TRIGGER IF EXISTS subsidies_carriedfunding_insert",
+    "DROP TRIGGER IF EXISTS subsidies_carriedfunding_update",
 ]
 
 
@@ -125,6 +168,7 @@ def install(connection) -> None:
             "DROP TRIGGER IF EXISTS subsidies_run_frozen ON subsidies_calculationrun",
             "DROP TRIGGER IF EXISTS subsidies_runexclusion_frozen ON subsidies_runexclusion",
             "DROP TRIGGER IF EXISTS subsidies_runline_frozen ON subsidies_runline",
+            "DROP TRIGGER IF EXISTS subsidies_carriedfunding_checked ON subsidies_carriedfunding",
             *POSTGRES,
         ]
     elif connection.vendor == "sqlite":

@@ -13,7 +13,8 @@ Code holds the rule kinds; every number comes from the policy:
 - `level_year`: the year rate (by acceptance date from the approval date) × investment, capped by digital level.
 
 Funding: all from `county` unless the policy sets `central_share` (then `central` and `local`, and with
-`city_share` the local part splits into `city` and `county`).
+`city_share` the local part splits into `city` and `county`). Awards are funded like the subsidy unless their
+kind has its own central share (`award_central_share`; 0: all local).
 """
 
 from __future__ import annotations
@@ -47,6 +48,22 @@ AWARD_KINDS = (
 )
 # Awards to a provider's product (seed 004 §18), not to a project: granted in the solution library, never in a run.
 PRODUCT_AWARD_KINDS = frozenset({"excellent-product"})
+# Awards for reaching the digital-level standard (`standard_level`, default DEFAULT_STANDARD_LEVEL).
+LEVEL_AWARD_KINDS = frozenset({"standard-reached"})
+DEFAULT_STANDARD_LEVEL = 2
+
+
+def project_award_kinds(params: dict) -> dict:
+    """{kind: maximum} of the awards a project can get under version parameters `params`: the kinds with a
+    maximum or a fixed amount (a fixed kind's maximum is its amount), product awards left out."""
+    limits = {**_table(params, "award_fixed"), **_table(params, "award_max")}
+    return {kind: limit for kind, limit in limits.items() if kind not in PRODUCT_AWARD_KINDS}
+
+
+def standard_level(params: dict) -> int:
+    """The digital level an enterprise reaches to count as standard-reaching (达标)."""
+    value = params.get("standard_level")
+    return DEFAULT_STANDARD_LEVEL if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -325,7 +342,8 @@ def _subtotal_and_cap(params, result, key, label):
 
 
 def _awards(track, params, facts, result):
-    limits = _table(params, "award_max")
+    limits = project_award_kinds(params)
+    fixed = _table(params, "award_fixed")
     minimums = _table(params, "award_min")
     automatic = params.get("acceptance_award")
     if automatic:
@@ -333,16 +351,41 @@ def _awards(track, params, facts, result):
             AwardLine("acceptance", automatic, f"评审验收通过后一次性奖励{format_wan(automatic)}万元")
         )
     for kind, amount in facts.awards:
-        if kind not in limits or kind in PRODUCT_AWARD_KINDS:
+        if kind not in limits:
             raise PolicyError("award", f"本政策没有“{kind}”类奖励")
         amount = _money(amount, "award", required=True)
-        if amount > limits[kind]:
-            raise PolicyError("award", f"“{kind}”奖励{format_yuan(amount)}元超过最高额{format_yuan(limits[kind])}元")
-        if kind in minimums and amount < minimums[kind]:
-            raise PolicyError("award", f"“{kind}”奖励{format_yuan(amount)}元低于最低额{format_yuan(minimums[kind])}元")
-        result.award_lines.append(AwardLine(kind, round_fen(amount), f"经决定给予，最高{format_wan(limits[kind])}万元"))
+        if kind in fixed:
+            if amount != fixed[kind]:
+                raise PolicyError(
+                    "award", f"“{kind}”奖励为固定金额{format_yuan(fixed[kind])}元，不能为{format_yuan(amount)}元"
+                )
+            rule = f"固定金额一次性奖励{format_wan(fixed[kind])}万元"
+        else:
+            if amount > limits[kind]:
+                raise PolicyError(
+                    "award", f"“{kind}”奖励{format_yuan(amount)}元超过最高额{format_yuan(limits[kind])}元"
+                )
+            if kind in minimums and amount < minimums[kind]:
+                raise PolicyError(
+                    "award", f"“{kind}”奖励{format_yuan(amount)}元低于最低额{format_yuan(minimums[kind])}元"
+                )
+            rule = f"经决定给予，最高{format_wan(limits[kind])}万元"
+        if kind in LEVEL_AWARD_KINDS:
+            rule = _check_standard(params, facts, kind, rule)
+        result.award_lines.append(AwardLine(kind, round_fen(amount), rule))
     for line in result.award_lines:
         result.trace.append(f"奖励（{line.kind}）：{format_yuan(line.amount)}元，不受补助上限限制")
+
+
+def _check_standard(params, facts, kind, rule) -> str:
+    needed = standard_level(params)
+    if facts.level is None:
+        raise PolicyError("award", f"“{kind}”奖励须有改造后的数字化水平等级（达标等级{needed}级）")
+    if facts.level < needed:
+        raise PolicyError(
+            "award", f"改造后数字化水平等级为{facts.level}级，未达到达标等级{needed}级，不能给予“{kind}”奖励"
+        )
+    return f"{rule}；改造后数字化水平{facts.level}级，达到达标等级{needed}级"
 
 
 def _finish(policy, result):
@@ -354,16 +397,30 @@ def _finish(policy, result):
         return result
     awards = sum((line.amount for line in result.award_lines), ZERO_FEN)
     result.total = result.subsidy + awards
-    result.funding_lines = _funding(policy.params, result.subsidy, awards)
+    result.funding_lines = _funding(policy.params, result)
     return result
 
 
-def _funding(params, subsidy, awards) -> list[FundingLine]:
+def _funding(params, result) -> list[FundingLine]:
+    """Central = the subsidy × `central_share` plus each award × its kind's `award_central_share` (the subsidy's
+    share when the kind has none), rounded once; local = the rest, split city/county by `city_share`."""
     central_share = params.get("central_share")
     if central_share is None:
-        return [FundingLine("county", subsidy + awards)]
-    central = round_fen(subsidy * central_share)
-    local = subsidy - central + awards  # awards are locally funded
+        return [FundingLine("county", result.total)]
+    award_shares = _table(params, "award_central_share")
+    exact = result.subsidy * central_share
+    own_rule = []
+    for line in result.award_lines:
+        share = award_shares.get(line.kind, central_share)
+        exact += line.amount * share
+        if share != central_share:
+            own_rule.append(f"“{line.kind}”奖励中央资金占{_pct(share)}")
+    central = round_fen(exact)
+    local = result.total - central
+    note = f"资金来源：中央资金按补助{'及奖励' if result.award_lines else ''}的{_pct(central_share)}计"
+    if own_rule:
+        note += "（" + "，".join(own_rule) + "）"
+    result.trace.append(f"{note}，为{format_yuan(central)}元；地方资金{format_yuan(local)}元")
     city_share = params.get("city_share")
     if city_share is None:
         return [FundingLine("central", central), FundingLine("local", local)]

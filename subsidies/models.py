@@ -490,10 +490,55 @@ class PoolAllocation(BaseModel):
         return self.requested - self.allocated
 
 
+class CarriedFunding(BaseModel):
+    """Money a pool granted to an approved line after the line's own approval: the shortfall it was left with,
+    funded first when a later run (`run`) was approved after the pool was topped up. The line itself stays as it
+    was frozen; its payments against this money name this row and are paid within `run`."""
+
+    pool = models.ForeignKey(
+        FundingPool, verbose_name=_("funding pool"), on_delete=models.PROTECT, related_name="carried_fundings"
+    )
+    line = models.ForeignKey(
+        RunLine, verbose_name=_("run line"), on_delete=models.PROTECT, related_name="carried_fundings"
+    )
+    run = models.ForeignKey(
+        CalculationRun,
+        verbose_name=_("funded in run"),
+        on_delete=models.PROTECT,
+        related_name="carried_fundings",
+    )
+    sequence = models.PositiveIntegerField(_("sequence"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("allocated by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("funding carried forward")
+        verbose_name_plural = _("fundings carried forward")
+        ordering = ["pool", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "line", "run"], name="one_carried_funding_per_line_pool_run"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="carried_funding_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.line} · {self.pool.source} · {self.amount}"
+
+
 class Payment(BaseModel):
-    """Money paid on one line from one funding source: date, amount and voucher."""
+    """Money paid on one line from one funding source: date, amount and voucher. `carried`: paid against money
+    funded later (a CarriedFunding), within the run that funded it."""
 
     line = models.ForeignKey(RunLine, verbose_name=_("run line"), on_delete=models.PROTECT, related_name="payments")
+    carried = models.ForeignKey(
+        CarriedFunding,
+        verbose_name=_("funded later"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
     source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     paid_on = models.DateField(_("paid on"))

@@ -20,6 +20,7 @@ from subsidies.models import (
     FUNDING_SOURCES,
     AwardDecision,
     CalculationRun,
+    CarriedFunding,
     FundingPool,
     FundingSource,
     LedgerJob,
@@ -68,15 +69,67 @@ def run_get(*, access: ProgramAccess, pk) -> CalculationRun:
     )
 
 
-def run_lines(run: CalculationRun):
-    """The run's current lines, in order, with what has been paid on each."""
+def _paid_and_later(lines):
+    """`lines` with `paid` (every payment on the line, also against money funded later) and `funded_later`
+    (what pools granted the line after its own approval)."""
     paid = Payment.objects.filter(line=OuterRef("pk")).values("line").annotate(s=Sum("amount")).values("s")[:1]
-    return (
-        RunLine.objects.filter(run=run, generation=run.generation)
-        .select_related("corrects__run")
-        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
-        .order_by("position")
+    later = CarriedFunding.objects.filter(line=OuterRef("pk")).values("line").annotate(s=Sum("amount")).values("s")[:1]
+    return lines.annotate(
+        paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY),
+        funded_later=Coalesce(Subquery(later), Value(ZERO), **MONEY),
     )
+
+
+def run_lines(run: CalculationRun):
+    """The run's current lines, in order, with what has been paid on each and what was funded later."""
+    return _paid_and_later(
+        RunLine.objects.filter(run=run, generation=run.generation).select_related("corrects__run")
+    ).order_by("position")
+
+
+def carried_by_run(run: CalculationRun):
+    """The fundings this run's approval gave earlier runs' lines (their shortfalls), in the order drawn, with what
+    has been paid on each."""
+    paid = Payment.objects.filter(carried=OuterRef("pk")).values("carried").annotate(s=Sum("amount")).values("s")[:1]
+    return (
+        CarriedFunding.objects.filter(run=run)
+        .select_related("pool", "line__run", "line__application", "allocated_by")
+        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
+        .order_by("line__accepted_at", "line__application_id", "line_id", "pool__source")
+    )
+
+
+def carried_to_run(run: CalculationRun):
+    """The fundings this run's lines got after their approval (from later runs), with what has been paid."""
+    paid = Payment.objects.filter(carried=OuterRef("pk")).values("carried").annotate(s=Sum("amount")).values("s")[:1]
+    return (
+        CarriedFunding.objects.filter(line__run=run, line__generation=run.generation)
+        .select_related("pool", "run", "line__application")
+        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
+        .order_by("line__position", "run__number", "pool__source")
+    )
+
+
+def line_carried(line: RunLine):
+    paid = Payment.objects.filter(carried=OuterRef("pk")).values("carried").annotate(s=Sum("amount")).values("s")[:1]
+    return (
+        CarriedFunding.objects.filter(line=line)
+        .select_related("pool", "run", "allocated_by")
+        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
+        .order_by("run__number", "pool__source")
+    )
+
+
+def carried_outstanding(run: CalculationRun) -> dict:
+    """{carried funding id: funded later by this run but not yet paid}, only those with something left."""
+    paid = defaultdict(lambda: ZERO)
+    for carried_id, amount in Payment.objects.filter(carried__run=run).values_list("carried_id", "amount"):
+        paid[carried_id] += amount
+    return {
+        pk: amount - paid[pk]
+        for pk, amount in CarriedFunding.objects.filter(run=run).values_list("pk", "amount")
+        if amount - paid[pk]
+    }
 
 
 def run_exclusions(run: CalculationRun):
@@ -169,16 +222,18 @@ def funded_amounts(lines) -> dict:
 
 
 def paid_amounts(lines) -> dict:
+    """{(line id, source): paid against what the pools granted at the line's approval (payments against money
+    funded later are counted with that funding: see `carried_outstanding`)}."""
     paid = defaultdict(lambda: ZERO)
-    for line_id, source, amount in Payment.objects.filter(line__in=_line_queryset(lines).values("pk")).values_list(
-        "line_id", "source", "amount"
-    ):
+    for line_id, source, amount in Payment.objects.filter(
+        line__in=_line_queryset(lines).values("pk"), carried__isnull=True
+    ).values_list("line_id", "source", "amount"):
         paid[(line_id, source)] += amount
     return paid
 
 
 def outstanding(lines) -> dict:
-    """{(line id, source): funded but not yet paid}, only the pairs with something left."""
+    """{(line id, source): funded at approval but not yet paid}, only the pairs with something left."""
     paid = paid_amounts(lines)
     return {key: amount - paid[key] for key, amount in funded_amounts(lines).items() if amount - paid[key]}
 
@@ -239,13 +294,13 @@ def own_subsidy_lines(*, access: ProgramAccess):
     organisation = getattr(access.user, "organisation_id", None)
     if organisation is None:
         return RunLine.objects.none()
-    paid = Payment.objects.filter(line=OuterRef("pk")).values("line").annotate(s=Sum("amount")).values("s")[:1]
     return (
-        RunLine.objects.filter(
-            run__program=access.program, frozen=True, application__enterprise__organisation_id=organisation
+        _paid_and_later(
+            RunLine.objects.filter(
+                run__program=access.program, frozen=True, application__enterprise__organisation_id=organisation
+            )
         )
         .select_related("run", "application")
-        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
         .order_by("-run__number", "position")
     )
 

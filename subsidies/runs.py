@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -20,11 +20,12 @@ from portal.core.services import record_save
 from programs.access import ProgramAccess
 from programs.models import Program
 from subsidies import allocation, calculation
-from subsidies.engine import PRODUCT_AWARD_KINDS
+from subsidies.engine import LEVEL_AWARD_KINDS, project_award_kinds, standard_level
 from subsidies.models import (
     FUNDING_SOURCES,
     AwardDecision,
     CalculationRun,
+    CarriedFunding,
     FundingPool,
     FundingSource,
     JobStatus,
@@ -36,7 +37,7 @@ from subsidies.models import (
     RunStatus,
     RunTransition,
 )
-from subsidies.run_selectors import outstanding
+from subsidies.run_selectors import carried_outstanding, outstanding
 from subsidies.selectors import policy_snapshot, policy_version_for_quote
 
 logger = logging.getLogger(__name__)
@@ -195,15 +196,57 @@ def run_approve(*, access: ProgramAccess, run: CalculationRun, comment: str = ""
             pool.source: pool
             for pool in FundingPool.objects.select_for_update().filter(program=run.program).order_by("pk")
         }
-        grants = allocation.allocate(_claims(lines, pools), {source: pool.remaining for source, pool in pools.items()})
-        unfunded = _record_grants(run, grants, pools, access.user)
+        # what earlier approved lines still lack goes first, then this run's lines
+        claims = [*_carried_claims(pools), *_claims(lines, pools)]
+        grants = allocation.allocate(claims, {source: pool.remaining for source, pool in pools.items()})
+        unfunded, carried = _record_grants(run, grants, pools, access.user)
         RunLine.objects.filter(run=run, generation=run.generation).update(frozen=True)
         before = run.status
         run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, access.user, timezone.now()
         run.unfunded_total = sum(unfunded.values(), ZERO)
         record_save(run, acting_user=access.user, reason=comment)
+        # after the run is approved: the database accepts carried fundings only from an approved run
+        bulk_create_with_history(carried, CarriedFunding, batch_size=2000, default_user=access.user)
+        for pool in pools.values():
+            record_save(pool, acting_user=access.user, reason=_("Allocated to run %(number)s") % {"number": run.number})
         _transition(run, action="approve", from_status=before, actor=access.user, comment=comment)
     return run
+
+
+def _carried_claims(pools):
+    """The shares earlier approved lines did not get from these pools and have not been funded since, first
+    accepted first (ties by project id). A corrected line claims no more than it and its approved adjustments
+    still lack together, so a correction that lowered its share lowers what it can still be given."""
+    by_pool = {pool.pk: source for source, pool in pools.items()}
+    short = list(
+        PoolAllocation.objects.filter(pool_id__in=list(by_pool), line__frozen=True, requested__gt=F("allocated"))
+        .values_list("line_id", "line__corrects_id", "pool_id", "line__accepted_at", "line__application_id")
+        .order_by("line__accepted_at", "line__application_id", "line_id", "pool_id")
+    )
+    if not short:
+        return []
+    roots = {corrects or line_id for line_id, corrects, *_rest in short}
+    group = Q(line_id__in=roots) | Q(line__corrects_id__in=roots, line__frozen=True)
+    lacking = defaultdict(lambda: ZERO)  # (line, pool) → still unfunded
+    group_lacking = defaultdict(lambda: ZERO)  # (root line, pool) → still unfunded, with its adjustments
+    for line_id, corrects, pool_id, requested, allocated in PoolAllocation.objects.filter(
+        group, pool_id__in=list(by_pool)
+    ).values_list("line_id", "line__corrects_id", "pool_id", "requested", "allocated"):
+        lacking[(line_id, pool_id)] += requested - allocated
+        group_lacking[(corrects or line_id, pool_id)] += requested - allocated
+    for line_id, corrects, pool_id, amount in CarriedFunding.objects.filter(
+        group, pool_id__in=list(by_pool)
+    ).values_list("line_id", "line__corrects_id", "pool_id", "amount"):
+        lacking[(line_id, pool_id)] -= amount
+        group_lacking[(corrects or line_id, pool_id)] -= amount
+    claims = []
+    for line_id, corrects, pool_id, _accepted, _project in short:
+        root = (corrects or line_id, pool_id)
+        amount = min(lacking[(line_id, pool_id)], group_lacking[root])
+        if amount > 0:
+            group_lacking[root] -= amount
+            claims.append(allocation.Claim(line_id, by_pool[pool_id], amount, carried=True))
+    return claims
 
 
 def _refuse_approved_twice(run, lines):
@@ -235,6 +278,12 @@ def _claims(lines, pools):
             "line__corrects_id", "pool__source", "allocated"
         ):
             held[(line_id, source)] += amount
+        # what was funded later counts as held too
+        later = CarriedFunding.objects.filter(pool__in=list(pools.values()))
+        for line_id, corrects, source, amount in later.filter(
+            Q(line_id__in=corrected) | Q(line__corrects_id__in=corrected, line__frozen=True)
+        ).values_list("line_id", "line__corrects_id", "pool__source", "amount"):
+            held[(corrects or line_id, source)] += amount
     for line in lines:
         for source in FUNDING_SOURCES:
             amount = line[source]
@@ -242,13 +291,29 @@ def _claims(lines, pools):
                 yield allocation.Claim(line["id"], source, amount, held[(line["corrects_id"], source)])
 
 
-def _record_grants(run, grants, pools, user) -> dict:
+def _record_grants(run, grants, pools, user) -> tuple[dict, list]:
+    """Write the run's own allocations (and the shortfalls on its lines); return them with the carried fundings
+    to write once the run is approved. Sequences follow the order the pools were drawn."""
     unfunded = defaultdict(lambda: ZERO)
-    rows = []
+    rows, carried = [], []
     for grant in grants:
+        if grant.carried and grant.allocated <= 0:
+            continue
         pool = pools[grant.source]
         pool.allocation_count += 1
         pool.allocated += grant.allocated
+        if grant.carried:
+            carried.append(
+                CarriedFunding(
+                    pool=pool,
+                    line_id=grant.line_id,
+                    run=run,
+                    sequence=pool.allocation_count,
+                    amount=grant.allocated,
+                    allocated_by=user,
+                )
+            )
+            continue
         rows.append(
             PoolAllocation(
                 pool=pool,
@@ -261,18 +326,20 @@ def _record_grants(run, grants, pools, user) -> dict:
         if grant.shortfall > 0:
             unfunded[grant.line_id] += grant.shortfall
     bulk_create_with_history(rows, PoolAllocation, batch_size=2000, default_user=user)
-    for pool in pools.values():
-        record_save(pool, acting_user=user, reason=_("Allocated to run %(number)s") % {"number": run.number})
     short = [RunLine(pk=line_id, unfunded=amount) for line_id, amount in unfunded.items()]
     RunLine.objects.bulk_update(short, ["unfunded"], batch_size=2000)
-    return unfunded
+    return unfunded, carried
 
 
 # --- payments ---------------------------------------------------------------------------------------------
 
 
-def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount, paid_on: date, voucher: str, note=""):
-    """Record money paid on a line from one source. A run whose every funded amount is paid becomes paid."""
+def payment_record(
+    *, access: ProgramAccess, line: RunLine, source: str, amount, paid_on: date, voucher: str, note="", carried=None
+):
+    """Record money paid on a line from one source. A run whose every funded amount is paid becomes paid.
+    `carried`: pay against money funded later (a CarriedFunding of the line): it belongs to the run whose approval
+    funded it, which must be approved, and that run becomes paid when all of its money is paid."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, line.run)
     amount = parse_amount(amount, "amount", allow_negative=True)
@@ -280,10 +347,16 @@ def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount,
         raise PortalError(_("Unknown funding source."), fields={"source": [_("Unknown funding source.")]})
     if not (voucher or "").strip():
         raise PortalError(_("Give the voucher number."), fields={"voucher": [_("This field is required.")]})
+    if carried is not None and (carried.line_id != line.pk or carried.pool.source != source):
+        message = _("This later funding is not of this line and source.")
+        raise PortalError(message, fields={"source": [message]})
     with transaction.atomic():
-        run = _locked(line.run)
+        run = _locked(line.run if carried is None else carried.run)
         _require_status(run, RunStatus.APPROVED)
-        left = outstanding(RunLine.objects.filter(pk=line.pk)).get((line.pk, source), ZERO)
+        if carried is None:
+            left = outstanding(RunLine.objects.filter(pk=line.pk)).get((line.pk, source), ZERO)
+        else:
+            left = carried_outstanding(run).get(carried.pk, ZERO)
         if left == 0 or (amount > 0) != (left > 0) or abs(amount) > abs(left):
             message = _("At most %(left)s yuan of this line's %(source)s share is still to pay.") % {
                 "left": format_yuan(left),
@@ -293,6 +366,7 @@ def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount,
         payment = record_save(
             Payment(
                 line=line,
+                carried=carried,
                 source=source,
                 amount=amount,
                 paid_on=paid_on,
@@ -308,7 +382,8 @@ def payment_record(*, access: ProgramAccess, line: RunLine, source: str, amount,
 
 
 def run_pay_remaining(*, access: ProgramAccess, run: CalculationRun, paid_on: date, voucher: str, note=""):
-    """Pay every funded amount of the run still open, under one voucher (a bank batch transfer)."""
+    """Pay every funded amount of the run still open, under one voucher (a bank batch transfer): its lines' and
+    what its approval funded later on earlier lines."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, run)
     if not (voucher or "").strip():
@@ -317,20 +392,24 @@ def run_pay_remaining(*, access: ProgramAccess, run: CalculationRun, paid_on: da
         run = _locked(run)
         _require_status(run, RunStatus.APPROVED)
         left = outstanding(RunLine.objects.filter(run=run, generation=run.generation))
-        if not left:
+        later = carried_outstanding(run)
+        if not left and not later:
             raise Conflict(_("Nothing is left to pay in this run."))
+        common = {"paid_on": paid_on, "voucher": voucher.strip(), "note": note, "recorded_by": access.user}
         payments = [
-            Payment(
-                line_id=line_id,
-                source=source,
-                amount=amount,
-                paid_on=paid_on,
-                voucher=voucher.strip(),
-                note=note,
-                recorded_by=access.user,
-            )
+            Payment(line_id=line_id, source=source, amount=amount, **common)
             for (line_id, source), amount in left.items()
         ]
+        for carried in CarriedFunding.objects.filter(pk__in=list(later)).select_related("pool").order_by("pk"):
+            payments.append(
+                Payment(
+                    line_id=carried.line_id,
+                    carried=carried,
+                    source=carried.pool.source,
+                    amount=later[carried.pk],
+                    **common,
+                )
+            )
         bulk_create_with_history(payments, Payment, batch_size=2000, default_user=access.user)
         by_source = defaultdict(lambda: ZERO)
         for payment in payments:
@@ -349,7 +428,7 @@ def _pool_paid(run, by_source, user):
 
 
 def _settle(run, user):
-    if outstanding(RunLine.objects.filter(run=run, generation=run.generation)):
+    if outstanding(RunLine.objects.filter(run=run, generation=run.generation)) or carried_outstanding(run):
         return
     before = run.status
     run.status, run.paid_at = RunStatus.PAID, timezone.now()
@@ -413,10 +492,15 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
     policy = policy_snapshot(version=policy_version_for_quote(program=access.program))
     limits = project_award_limits(policy)
     minimums = policy.params.get("award_min") or {}
+    fixed = policy.params.get("award_fixed") or {}
     if kind not in limits:
         message = _("The active policy has no award of this kind.")
         raise PortalError(message, fields={"kind": [message]})
-    if amount > limits[kind] or amount < minimums.get(kind, ZERO):
+    if kind in fixed:
+        if amount != fixed[kind]:
+            message = _("This award is a fixed %(amount)s yuan.") % {"amount": format_yuan(fixed[kind])}
+            raise PortalError(message, fields={"amount": [message]})
+    elif amount > limits[kind] or amount < minimums.get(kind, ZERO):
         message = _("The award must be between %(low)s and %(high)s yuan.") % {
             "low": format_yuan(minimums.get(kind, ZERO)),
             "high": format_yuan(limits[kind]),
@@ -428,6 +512,8 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
             raise Conflict(_("This project already holds this award."))
         if kind == "sample":
             _check_sample_quota(access.program, application, policy)
+        if kind in LEVEL_AWARD_KINDS:
+            _check_standard_reached(application, policy)
         return record_save(
             AwardDecision(
                 program=access.program,
@@ -445,10 +531,32 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
 
 
 def project_award_limits(policy) -> dict:
-    """{kind: maximum} of the awards a project can be granted under `policy` (product awards are not)."""
-    return {
-        kind: limit for kind, limit in (policy.params.get("award_max") or {}).items() if kind not in PRODUCT_AWARD_KINDS
-    }
+    """{kind: maximum} of the awards a project can be granted under `policy` (product awards are not; a fixed
+    award's maximum is its amount)."""
+    return project_award_kinds(policy.params)
+
+
+def _check_standard_reached(application, policy):
+    """The standard-reaching award (达标奖励) goes only to a project whose latest active digital-level assessment
+    after transformation reaches the policy's `standard_level`."""
+    from acceptance.models import DigitalAssessment
+
+    needed = standard_level(policy.params)
+    latest = (
+        DigitalAssessment.objects.filter(application=application, phase="after", is_active=True)
+        .order_by("-assessed_on", "-pk")
+        .values_list("level", flat=True)
+        .first()
+    )
+    if latest is None or latest < needed:
+        if latest is None:
+            message = _("The project has no digital-level assessment after transformation; level %(needed)s is needed.")
+        else:
+            message = _(
+                "The project's assessed level after transformation is %(level)s, below the standard level %(needed)s."
+            )
+        message = message % {"level": latest, "needed": needed}
+        raise PortalError(message, fields={"application": [message]})
 
 
 def _check_sample_quota(program, application, policy):

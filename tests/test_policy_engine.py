@@ -328,9 +328,10 @@ def test_awards_within_and_beyond_their_maximum():
         awards=["standard-reached=300000", "new-tech=150000.50"],
     )
     assert payload["total"] == "1050000.50"
+    # awards are matched 1:1.5 like the subsidy (seed 004 六(二)): central = 40% × 1,050,000.50 = 420,000.20
     assert payload["funding_lines"] == [
-        {"source": "central", "amount": "240000.00"},
-        {"source": "local", "amount": "810000.50"},
+        {"source": "central", "amount": "420000.20"},
+        {"source": "local", "amount": "630000.30"},
     ]
     split = cli(
         "jinhua-pilot",
