@@ -15,6 +15,7 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from scoring import aggregation
+from subsidies.facts import AMOUNT_KEYS, investment_facts
 
 
 def rubric_for(application):
@@ -123,13 +124,7 @@ def ready_for_subsidy(*, program):
 
 def audited_facts(review) -> dict:
     """The audited amounts as the policy engine's investment facts."""
-    audit = review.audit
-    return {
-        "n_investment": audit.n_total,
-        "x_investment": audit.x_total,
-        "total_investment": audit.total,
-        "automation_investment": audit.automation,
-    }
+    return investment_facts({key: getattr(review.audit, key) for key in AMOUNT_KEYS})
 
 
 def after_level(review) -> int | None:

@@ -4,11 +4,12 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from filings import selectors, services
-from filings.models import Application, Category, Part, Status
+from filings.models import Application, AttachmentKind, Category, Part, Status
 from filings.workflow import ACTIONS
 from portal.core.errors import PortalError
 from portal.core.paging import DeferredPagination
@@ -41,6 +42,13 @@ class ApplicationInput(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     track = serializers.CharField(max_length=40)
     provider = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    target_level = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=4,
+        help_text="The digital level the project commits to reach (tracks priced by level); the estimate uses it",
+    )
     contract_subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contract_budget = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
@@ -165,8 +173,27 @@ class ApplicationListApi(ProgramScopedMixin, generics.ListAPIView):
         return Response(ApplicationOutput(row).data, status=201)
 
 
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField(source="original_name")
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField(source="created_at")
+    also_filed_in = serializers.ListField(
+        child=serializers.CharField(),
+        default=list,
+        help_text="For reviewers: other filings holding the same contract file",
+    )
+
+
 class ApplicationDetailOutput(ApplicationOutput):
-    estimate = serializers.DictField(allow_null=True)
+    target_level = serializers.IntegerField(allow_null=True)
+    policy_version = serializers.CharField(allow_null=True, help_text="The version the project is priced under")
+    provider_response = serializers.CharField(help_text="'' (not answered), accepted or declined")
+    provider_comment = serializers.CharField()
+    estimate = serializers.DictField(allow_null=True, help_text="The quote as `quote_subsidy --json` prints it")
+    attachments = AttachmentOutput(many=True)
     transitions = serializers.ListField(child=serializers.DictField())
     lead_work_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     lead_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
@@ -196,6 +223,11 @@ class ApplicationDetailApi(ProgramScopedMixin, APIView):
         for name in ("lead_work_share", "lead_amount"):
             data[name] = None if getattr(row, name) is None else f"{getattr(row, name):.2f}"
         data["subcontracts"] = SubcontractOutput(selectors.subcontract_list(row), many=True).data
+        data["target_level"] = row.target_level
+        data["policy_version"] = row.policy_version.code if row.policy_version_id else None
+        data["provider_response"] = row.provider_response
+        data["provider_comment"] = row.provider_comment
+        data["attachments"] = _attachments(self.access, row)
         return Response(data)
 
     @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], request=ApplicationInput, responses=ApplicationOutput)
@@ -273,3 +305,58 @@ class SubcontractListApi(ProgramScopedMixin, APIView):
             "subcontracts": selectors.subcontract_list(row),
         }
         return Response(ContractorsOutput(data).data)
+
+
+def _attachments(access, application):
+    duplicates = selectors.duplicate_contracts(application, access=access)
+    items = application.attachments.filter(is_active=True).order_by("id")
+    return [{**AttachmentOutput(item).data, "also_filed_in": duplicates.get(item.pk, [])} for item in items]
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, image or Office document, at most 20 MB")
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+
+
+class AttachmentListApi(ProgramScopedMixin, APIView):
+    """A filing's files: read by whoever may read the filing; added by the enterprise to a draft or returned
+    filing, with the same checks as the page (type by content, size, stored privately)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], responses=AttachmentOutput(many=True))
+    def get(self, request, program, application):
+        row = selectors.application_get(access=self.access, pk=application)
+        return Response(_attachments(self.access, row))
+
+    @extend_schema(
+        parameters=[PROGRAM_PATH, APPLICATION_PATH], request=AttachmentInput, responses={201: AttachmentOutput}
+    )
+    def post(self, request, program, application):
+        self.access.require(Capability.FILE)
+        row = selectors.application_get(access=self.access, pk=application)
+        data = AttachmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.attachment_add(
+            access=self.access, application=row, kind=data.validated_data["kind"], upload=data.validated_data["file"]
+        )
+        return Response({**AttachmentOutput(item).data, "also_filed_in": []}, status=201)
+
+
+class ProviderResponseInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "decline"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ProviderResponseApi(ProgramScopedMixin, APIView):
+    """The chosen provider accepts or declines a submitted project (two-way selection); approval waits for it."""
+
+    @extend_schema(
+        parameters=[PROGRAM_PATH, APPLICATION_PATH], request=ProviderResponseInput, responses=ApplicationOutput
+    )
+    def post(self, request, program, application):
+        row = selectors.application_get(access=self.access, pk=application)
+        data = ProviderResponseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.application_provider_respond(access=self.access, application=row, **data.validated_data)
+        return Response(ApplicationOutput(selectors.application_get(access=self.access, pk=row.pk)).data)

@@ -31,7 +31,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ["title", "track", "provider", *CONTRACT_FIELDS]
+        fields = ["title", "track", "target_level", "provider", *CONTRACT_FIELDS]
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("acceptance_method", "rights_and_duties", "breach_handling", "payment_settlement", "training")
@@ -40,6 +40,17 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, program, tracks, industry, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["track"].choices = [(track.code, track.name) for track in tracks]
+        if any(track.kind == "level_year" for track in tracks):
+            self.fields["target_level"] = forms.TypedChoiceField(
+                label=_("Target digital level after transformation"),
+                choices=[("", "—"), *((level, level) for level in range(1, 5))],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text=_("The level the project commits to reach: the estimate uses it, payment the assessed one."),
+            )
+        else:
+            del self.fields["target_level"]
         self.fields["provider"].queryset = pickable_providers(program=program, industry=industry)
         self.fields["provider"].label_from_instance = lambda membership: membership.organisation.name
         self.fields["provider"].label = _("Lead contractor (service provider)")

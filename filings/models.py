@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.files import StoredFile
 from portal.core.models import BaseModel
+from programs.models import InvestmentCategory
 
 
 class Status(models.TextChoices):
@@ -29,10 +30,8 @@ class Part(models.TextChoices):
     X = "X", _("X: custom scenario")
 
 
-class Category(models.TextChoices):
-    SOFTWARE = "software", _("Software")
-    HARDWARE = "hardware", _("Hardware")
-    AUTOMATION = "automation", _("Automation equipment")
+# A line's investment type is the catalogue's (a module may fix it).
+Category = InvestmentCategory
 
 
 # The contract fields of the province's template (seed 001 §10), in the order the form shows them.

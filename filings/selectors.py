@@ -11,7 +11,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from filings.models import Application, ApplicationLine, Category, Part, Subcontract, overdue_q
+from filings.models import (
+    Application,
+    ApplicationLine,
+    Attachment,
+    AttachmentKind,
+    Category,
+    Part,
+    Subcontract,
+    overdue_q,
+)
 from portal.core import versions
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
@@ -19,8 +28,10 @@ from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Batch, Industry, Region, RegionLevel
 from providers.models import PoolMembership
+from subsidies.facts import amounts_from_lines, investment_facts
 from subsidies.models import PolicyTrack, VersionStatus
 from subsidies.quotes import QuoteInput, quote
+from subsidies.selectors import policy_version_for_quote
 from supervision.models import SupervisionAssignment
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -282,11 +293,18 @@ def current_batch(program, on_date) -> Batch | None:
     )
 
 
+def priced_version(application: Application):
+    """The policy version the filing is priced under: fixed at approval, else the program's active one."""
+    return application.policy_version or policy_version_for_quote(program=application.program)
+
+
 def application_estimate(application: Application, *, on_date):
-    """The policy engine's quote for the filing as it stands: (version, result), or a PortalError."""
-    sums = application_sums(application)
+    """The policy engine's quote for the filing as it stands: (version, result), or a PortalError. Priced under
+    its own version once approved; the stated target level stands in for the assessed one, and `on_date` for
+    the acceptance date."""
     batch = application.batch or current_batch(application.program, on_date)
     profile = application.enterprise
+    lines = application.lines.filter(is_active=True).only("part", "category", "amount")
     return quote(
         program=application.program,
         data=QuoteInput(
@@ -294,13 +312,37 @@ def application_estimate(application: Application, *, on_date):
             industry=profile.industry.code,
             scale=profile.scale,
             batch=batch.number if batch else None,
-            n_investment=sums["N"],
-            x_investment=sums["X"],
-            total_investment=sums["software"] + sums["hardware"],
-            automation_investment=sums["automation"],
-            level=None,
+            level=application.target_level,
+            accepted_on=on_date,
+            version=priced_version(application).code,
+            **investment_facts(amounts_from_lines(lines)),
         ),
     )
+
+
+def duplicate_contracts(application: Application, *, access: ProgramAccess) -> dict[int, list[str]]:
+    """{attachment id: where else the same contract file (by content) was filed}, for the filing's reviewers:
+    filings of this program by number or title, a filing of another program only as such (nothing of another
+    tenant is named). One query."""
+    if not access.can(Capability.REVIEW):
+        return {}
+    own = {
+        item.pk: item.sha256
+        for item in application.attachments.filter(kind=AttachmentKind.CONTRACT, is_active=True).only("sha256")
+    }
+    if not own:
+        return {}
+    others = (
+        Attachment.objects.filter(kind=AttachmentKind.CONTRACT, is_active=True, sha256__in=set(own.values()))
+        .exclude(application=application)
+        .values_list("sha256", "application__program_id", "application__filing_number", "application__title")
+    )
+    found: dict[str, list[str]] = {}
+    for sha256, program_id, number, title in others:
+        where = number or title if program_id == access.program.pk else _("a filing of another program")
+        if where not in found.setdefault(sha256, []):
+            found[sha256].append(str(where))
+    return {pk: found[sha256] for pk, sha256 in own.items() if sha256 in found}
 
 
 def subcontract_list(application: Application):

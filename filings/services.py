@@ -7,9 +7,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, ApplicationLine, Attachment, AttachmentKind, Subcontract, Transition
-from filings.selectors import application_estimate, current_batch
-from filings.workflow import ACTIONS, EDITABLE
+from filings.gates import approval_is_late, approval_refusals, submission_refusals
+from filings.models import (
+    Application,
+    ApplicationLine,
+    Attachment,
+    AttachmentKind,
+    ProviderResponse,
+    Subcontract,
+    Transition,
+)
+from filings.selectors import application_estimate, current_batch, priced_version
+from filings.workflow import ACTIONS, EDITABLE, OPEN_FOR_REVIEW
 from implementation.services import milestones_create
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
@@ -37,6 +46,10 @@ def _check_fields(access, fields, industry):
     tracks = set(version.tracks.values_list("code", flat=True))
     if fields.get("track") not in tracks:
         raise PortalError(_("Choose one of the program's tracks."), fields={"track": [_("Invalid.")]})
+    level = fields.get("target_level")
+    if level is not None and not 1 <= level <= 4:
+        message = _("Choose a digital level from 1 to 4.")
+        raise PortalError(message, fields={"target_level": [message]})
     provider = fields.get("provider")
     if (
         provider is not None
@@ -252,6 +265,10 @@ def application_update(
                 _("This filing is “%(status)s” and can no longer be changed.") % {"status": locked.get_status_display()}
             )
         rows = _contractors(access, locked, fields, subcontracts)
+        if "provider" in fields and getattr(fields["provider"], "pk", None) != locked.provider_id:
+            # A new provider answers for itself (two-way selection).
+            fields.update(provider_response=ProviderResponse.PENDING, provider_responded_at=None)
+            fields.update(provider_responded_by=None, provider_comment="")
         for name, value in fields.items():
             setattr(locked, name, value)
         record_save(locked, acting_user=access.user, reason=_("Revised"))
@@ -274,12 +291,18 @@ def application_transition(
     spec = ACTIONS.get(action)
     if spec is None:
         raise PortalError(_("Unknown action “%(action)s”.") % {"action": action})
-    if not spec.roles & access.roles:
+    now = timezone.now()
+    if action == "approve" and approval_is_late(access.program, timezone.localdate(now)):
+        if Role.BUREAU_ADMIN not in access.roles:
+            raise NotAllowed(
+                _("The program ended on %(date)s: only a bureau admin may still approve, giving the reason.")
+                % {"date": access.program.ends_on.isoformat()}
+            )
+    elif not spec.roles & access.roles:
         raise NotAllowed(_("Your roles in this program do not allow this."))
     comment = (comment or "").strip()
     if spec.needs_comment and not comment:
         raise PortalError(_("Give a comment: the enterprise reads it."), fields={"comment": [_("Required.")]})
-    now = timezone.now()
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update()
@@ -299,6 +322,8 @@ def application_transition(
         if action in ("submit", "resubmit"):
             _check_submittable(locked, now)
             locked.submitted_at = now
+        if action == "approve":
+            _refuse(approval_refusals(locked, comment=comment, today=timezone.localdate(now)))
         approved_on = _approve(locked, now) if action == "approve" else None
         if action in ("approve", "reject"):
             locked.decided_at = now
@@ -323,13 +348,30 @@ def application_transition(
 
 
 def _check_submittable(application, now):
-    if not application.lines.filter(is_active=True).exists():
-        raise PortalError(_("Add at least one N or X item before submitting."))
-    _version, result = application_estimate(application, on_date=timezone.localdate(now))
-    if not result.eligible:
-        raise PortalError(
-            _("The policy does not support this filing: %(reasons)s") % {"reasons": "；".join(result.reasons)}
-        )
+    """Every gate of submission (`filings.gates`) and the policy engine's verdict on the estimate, refused at once
+    with every reason by field."""
+    today = timezone.localdate(now)
+    refusals = submission_refusals(application, version=priced_version(application), today=today)
+    try:
+        _version, result = application_estimate(application, on_date=today)
+    except PortalError as error:
+        for name, messages in (error.fields or {"estimate": [error.message]}).items():
+            field = {"level": "target_level"}.get(name, name)  # the filing states the level it will reach
+            if field not in refusals:
+                for message in messages:
+                    refusals.add(field, message)
+    else:
+        if not result.eligible:
+            refusals.add(
+                "estimate",
+                _("The policy does not support this filing: %(reasons)s") % {"reasons": "；".join(result.reasons)},
+            )
+    _refuse(refusals)
+
+
+def _refuse(refusals):
+    if refusals:
+        raise PortalError("；".join(m for messages in refusals.values() for m in messages), fields=dict(refusals))
 
 
 def _approve(application, now):
@@ -354,6 +396,59 @@ def _add_months(day, months):
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+PROVIDER_DECISIONS = {"accept": ProviderResponse.ACCEPTED, "decline": ProviderResponse.DECLINED}
+
+
+def application_provider_respond(
+    *, access: ProgramAccess, application: Application, decision: str, comment: str = ""
+) -> Application:
+    """The chosen provider accepts or declines a submitted project (two-way selection, seed 000 三(五)); the
+    reviewer approves only an accepted one. It may change its answer while the filing is under review; a
+    decline needs a reason the enterprise reads. Recorded as a step of the filing (who, when, why)."""
+    if decision not in PROVIDER_DECISIONS:
+        raise PortalError(_("Answer accept or decline."), fields={"decision": [_("Invalid.")]})
+    comment = (comment or "").strip()
+    if decision == "decline" and not comment:
+        raise PortalError(
+            _("Give the reason for declining: the enterprise reads it."), fields={"comment": [_("Required.")]}
+        )
+    if Role.PROVIDER not in access.roles:
+        raise NotAllowed(_("Your roles in this program do not allow this."))
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("provider")
+            .get(pk=application.pk, program=access.program)
+        )
+        if locked.provider is None or locked.provider.organisation_id != access.user.organisation_id:
+            raise NotAllowed(_("Only the provider the enterprise chose may answer."))
+        if locked.status not in OPEN_FOR_REVIEW:
+            raise Conflict(
+                _("The filing is “%(status)s”: the provider answers while it is under review.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.provider_response = PROVIDER_DECISIONS[decision]
+        locked.provider_responded_at = timezone.now()
+        locked.provider_responded_by = access.user
+        locked.provider_comment = comment
+        label = _("Provider accepted the project") if decision == "accept" else _("Provider declined the project")
+        record_save(locked, acting_user=access.user, reason=comment or label)
+        step = record_save(
+            Transition(
+                application=locked,
+                action=f"provider_{decision}",
+                from_status=locked.status,
+                to_status=locked.status,
+                actor=access.user,
+                comment=comment,
+            ),
+            acting_user=access.user,
+            reason=label,
+        )
+        queue_after_commit("filings.tasks.notify_transition_task", step.pk)
+    return locked
 
 
 def application_bulk_approve(*, access: ProgramAccess, applications) -> dict[int, str]:

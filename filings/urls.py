@@ -16,6 +16,7 @@ urlpatterns = [
     path("filings/<int:application>/", views.application_detail, name="detail"),
     path("filings/<int:application>/edit/", views.application_edit, name="edit"),
     path("filings/<int:application>/act/", views.application_act, name="act"),
+    path("filings/<int:application>/provider-response/", views.provider_response, name="provider-response"),
     path("filings/<int:application>/attachments/", views.attachment_upload, name="attachment-upload"),
     path(
         "filings/<int:application>/attachments/<int:attachment>/",

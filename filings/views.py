@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from filings import forms, selectors, services
 from filings.models import Application, AttachmentKind, Category, Status
-from filings.workflow import EDITABLE, available_actions
+from filings.workflow import EDITABLE, OPEN_FOR_REVIEW, available_actions
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.paging import DeferredPaginator
@@ -194,6 +194,10 @@ def application_detail(request, access, application):
     except PortalError as error:
         estimate_error = error.message
     owner = instance.enterprise.organisation_id == access.user.organisation_id
+    attachments = list(instance.attachments.filter(is_active=True).select_related("uploaded_by"))
+    duplicates = selectors.duplicate_contracts(instance, access=access)
+    for item in attachments:
+        item.duplicates = duplicates.get(item.pk, [])
     actions = [
         action
         for action in available_actions(instance.status, access.roles)
@@ -209,15 +213,37 @@ def application_detail(request, access, application):
             "subcontracts": selectors.subcontract_list(instance),
             "sums": selectors.application_sums(instance),
             "transitions": instance.transitions.select_related("actor"),
-            "attachments": instance.attachments.filter(is_active=True).select_related("uploaded_by"),
+            "attachments": attachments,
             "attachment_kinds": AttachmentKind.choices,
             "estimate": estimate[1] if estimate else None,
             "estimate_version": estimate[0] if estimate else None,
             "estimate_error": estimate_error,
             "actions": actions,
             "may_edit": owner and instance.status in EDITABLE and access.can(Capability.FILE),
+            "may_answer": "provider" in access.roles
+            and instance.provider is not None
+            and instance.provider.organisation_id == access.user.organisation_id
+            and instance.status in OPEN_FOR_REVIEW,
         },
     )
+
+
+@program_view(Capability.VIEW_FILINGS)
+@require_POST
+def provider_response(request, access, application):
+    instance = selectors.application_get(access=access, pk=application)
+    try:
+        services.application_provider_respond(
+            access=access,
+            application=instance,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your answer is recorded; the enterprise and the bureau are told."))
+    return redirect("filings:detail", program=access.program.slug, application=instance.pk)
 
 
 @program_view(Capability.VIEW_FILINGS)

@@ -4,13 +4,14 @@ Idempotent: everything is looked up by its natural key first, so running it agai
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from enterprises.models import EnterpriseProfile, OutputBand, Scale, VerificationStatus
 from enterprises.services import enterprise_profile_create
@@ -407,6 +408,29 @@ def _user(username, *, display_name, organisation=None, is_staff=False, is_super
     return user
 
 
+def _current_window(program):
+    """The demo's programs take filings today: a batch of the current year after the seeded ones, and the
+    program's end moved to the end of that year where it came earlier (the bureau's data, as a bureau extends a
+    program)."""
+    today = timezone.localdate()
+    year_end = date(today.year, 12, 31)
+    if Batch.objects.filter(program=program, opens_on__lte=today, closes_on__gte=today).exists():
+        return
+    last = Batch.objects.filter(program=program).order_by("-number").first()
+    number = (last.number if last else 0) + 1
+    opens_on = max(date(today.year, 1, 1), last.closes_on + timedelta(days=1) if last else program.starts_on)
+    record_save(
+        Batch(
+            program=program, number=number, name=f"{today.year}年度第{number}批", opens_on=opens_on, closes_on=year_end
+        ),
+        acting_user=None,
+        reason="demo data",
+    )
+    if program.ends_on is not None and program.ends_on < year_end:
+        program.ends_on = year_end
+        record_save(program, acting_user=None, reason="demo data: the program takes filings this year")
+
+
 @transaction.atomic
 def demo_build() -> list[Login]:
     """Build (or complete) the demo and return its logins."""
@@ -426,6 +450,7 @@ def demo_build() -> list[Login]:
                     acting_user=None,
                     reason="demo data",
                 )
+        _current_window(program)
         for day, kind, name in CALENDAR:
             if not CalendarDay.objects.filter(program=program, date=day).exists():
                 record_save(

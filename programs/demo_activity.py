@@ -18,7 +18,12 @@ from django.utils import timezone
 from acceptance.models import TrackRubric
 from acceptance.services import digital_level_standards_load, track_rubric_set
 from filings.models import Application
-from filings.services import application_create, application_transition
+from filings.services import (
+    application_create,
+    application_provider_respond,
+    application_transition,
+    attachment_add,
+)
 from implementation.services import milestone_templates_load, progress_post, progress_respond
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
@@ -175,10 +180,10 @@ def _project_in_implementation(program, prefix, reviewer):
     provider_user = User.objects.get(username=f"{prefix}-provider")
     enterprise = program_access(user=enterprise_user, slug=program.slug)
     provider = PoolMembership.objects.get(program=program, organisation=provider_user.organisation)
-    module = ScenarioModule.objects.filter(program=program, kind="N").first()
+    module = ScenarioModule.objects.filter(program=program, kind="N", investment_category="software").first()
     application = application_create(
         access=enterprise,
-        fields={"title": "炊具车间轻量化数字化改造", "track": "lightweight", "provider": provider},
+        fields={"title": "炊具车间轻量化数字化改造", "track": "lightweight", "provider": provider, **DEMO_CONTRACT},
         lines=[
             {"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal("200000")},
             {
@@ -190,7 +195,16 @@ def _project_in_implementation(program, prefix, reviewer):
             },
         ],
     )
+    attachment_add(
+        access=enterprise,
+        application=application,
+        kind="contract",
+        upload=SimpleUploadedFile("数字化改造服务合同.pdf", demo_pdf("contract"), content_type="application/pdf"),
+    )
     application_transition(access=enterprise, application=application, action="submit")
+    application_provider_respond(
+        access=program_access(user=provider_user, slug=program.slug), application=application, decision="accept"
+    )
     application_transition(
         access=program_access(user=reviewer, slug=program.slug), application=application, action="approve"
     )
@@ -213,6 +227,41 @@ def _project_in_implementation(program, prefix, reviewer):
         text="MES 已部署，12 台设备完成数据采集终端安装，照片见附件。",
         uploads=[SimpleUploadedFile("车间采集终端.png", demo_png(), content_type="image/png")],
     )
+
+
+# The contract terms of the province's template (seed 001 §10) as the demo's filings give them.
+DEMO_CONTRACT = {
+    "contract_subject": "车间轻量化数字化改造（N+X）软硬件供货、部署与培训",
+    "contract_budget": Decimal("260000"),
+    "contract_duration_months": 3,
+    "acceptance_method": "按县经商局轻量化改造验收标准，由企业、服务商与专家组现场验收",
+    "rights_and_duties": "服务商负责部署与数据贯通，企业提供现场条件与数据",
+    "breach_handling": "逾期交付按合同金额每日千分之一计违约金",
+    "payment_settlement": "签约付30%，上线付40%，验收通过后付30%",
+    "warranty_months": 12,
+    "training": "管理层及一线操作人员各两次现场培训",
+}
+
+
+def demo_pdf(title: str) -> bytes:
+    """A small valid one-page PDF, so the demo's contract is a real document."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({title}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
 
 
 def demo_png(width=96, height=64) -> bytes:

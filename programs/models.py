@@ -154,6 +154,12 @@ class ModuleKind(models.TextChoices):
     CATALOGUE = "catalogue", _("Catalogue module")
 
 
+class InvestmentCategory(models.TextChoices):
+    SOFTWARE = "software", _("Software")
+    HARDWARE = "hardware", _("Hardware")
+    AUTOMATION = "automation", _("Automation equipment")
+
+
 class ScenarioModule(BilingualNameMixin, ProgramScopedModel):
     """One entry of a program's scenario catalogue (应用场景清单)."""
 
@@ -165,6 +171,10 @@ class ScenarioModule(BilingualNameMixin, ProgramScopedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=ModuleKind.choices)
     category = models.CharField(_("category"), max_length=60)
     category_en = models.CharField(_("English category"), max_length=80, blank=True)
+    # What a line filing this module invests in; empty: whatever the enterprise buys for it.
+    investment_category = models.CharField(
+        _("investment type"), max_length=12, choices=InvestmentCategory.choices, blank=True
+    )
     price = models.DecimalField(
         _("price (yuan)"),
         max_digits=14,

@@ -76,6 +76,7 @@ def scenario_modules_load(*, program: Program, industry_codes=None, acting_user=
             number=row["number"],
             code=row["code"],
             kind=row["kind"],
+            investment_category=row.get("investment_category", ""),
             category=row["category"],
             category_en=row.get("category_en", ""),
             name=row["name"],

@@ -12,7 +12,17 @@ from filings.models import Application, Status
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
-from programs.models import Batch, CalendarDay, Industry, Program, Region, RegionLevel, RoleAssignment, ScenarioModule
+from programs.models import (
+    Batch,
+    CalendarDay,
+    Industry,
+    Program,
+    ProgramStatus,
+    Region,
+    RegionLevel,
+    RoleAssignment,
+    ScenarioModule,
+)
 from providers.models import PoolMembership, PoolStatus
 from subsidies.models import CalculationRun, RunStatus
 
@@ -76,6 +86,15 @@ def scenario_module_get(*, access: ProgramAccess, pk) -> ScenarioModule:
 def batch_list(*, access: ProgramAccess):
     access.require(Capability.VIEW_REFERENCE)
     return Batch.objects.filter(program=access.program)
+
+
+def open_batch(program, day) -> Batch | None:
+    """The batch whose filing window holds `day`, in a program that is running on `day`; else None."""
+    if program.status != ProgramStatus.ACTIVE or day < program.starts_on:
+        return None
+    if program.ends_on is not None and day > program.ends_on:
+        return None
+    return Batch.objects.filter(program=program, opens_on__lte=day, closes_on__gte=day).order_by("number").first()
 
 
 def calendar_day_list(*, access: ProgramAccess, include_inactive=False):

@@ -6,18 +6,20 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
 from filings.models import Application, Status, Transition
 from filings.selectors import application_get
-from filings.services import application_create, application_transition
+from filings.services import application_create, application_transition, attachment_add
 from filings.workflow import ACTIONS
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
+from programs.demo_activity import DEMO_CONTRACT, demo_pdf
 from programs.models import Program, ScenarioModule
 from tests.conftest import need
 from tests.factories import EnterpriseProfileFactory, user_with_role
@@ -34,23 +36,51 @@ def access_of(user, slug=SLUG):
     return program_access(user=user, slug=slug)
 
 
+DEMO_PROJECT = "炊具车间轻量化数字化改造"
+
+
+@pytest.fixture(autouse=True)
+def demo_project_completed(db):
+    """The demo enterprise's project in implementation would hold its one open lightweight project: these tests
+    file new ones, so it counts as complete here."""
+    Application.objects.filter(program__slug=SLUG, title=DEMO_PROJECT).update(completed_at=timezone.now())
+
+
 def lines(n="200000", x="50000"):
-    module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N").first()
+    module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N", investment_category="software").first()
     return [
         {"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal(n)},
         {"module": None, "part": "X", "category": "hardware", "description": "定制看板", "amount": Decimal(x)},
     ]
 
 
+def contract_fields(budget, slug=SLUG):
+    """The nine contract fields of the province's template, the provider of the demo's project (selected for the
+    demo enterprise's industry) and the budget the lines add up to."""
+    provider = Application.objects.get(program__slug="wuyi-2024", title=DEMO_PROJECT).provider if slug == SLUG else None
+    return {**DEMO_CONTRACT, "contract_budget": Decimal(budget), **({"provider": provider} if provider else {})}
+
+
+def attach_contract(access, application):
+    upload = SimpleUploadedFile("合同.pdf", demo_pdf(f"contract {application.pk}"), content_type="application/pdf")
+    attachment_add(access=access, application=application, kind="contract", upload=upload)
+
+
 def new_draft(title="车间数字化改造"):
     enterprise = access_of(demo_user(Role.ENTERPRISE))
-    return application_create(access=enterprise, fields={"title": title, "track": "lightweight"}, lines=lines())
+    application = application_create(
+        access=enterprise, fields={"title": title, "track": "lightweight", **contract_fields("250000")}, lines=lines()
+    )
+    attach_contract(enterprise, application)
+    return application
 
 
 def in_status(status):
     application = new_draft()
     submitted = None if status == Status.DRAFT else timezone.now()
-    Application.objects.filter(pk=application.pk).update(status=status, submitted_at=submitted)
+    Application.objects.filter(pk=application.pk).update(
+        status=status, submitted_at=submitted, provider_response="" if status == Status.DRAFT else "accepted"
+    )
     application.refresh_from_db()
     return application
 
