@@ -118,7 +118,8 @@ def _save(request, access, form, lines, subcontracts, instance=None):
     named = subcontracts.is_bound
     if not (form.is_valid() and lines.is_valid() and (subcontracts.is_valid() or not named)):
         return None
-    fields = {name: form.cleaned_data[name] for name in (*form.Meta.fields, *(forms.LEAD_FIELDS if named else ()))}
+    names = (*form.Meta.fields, *(forms.LEAD_FIELDS if named else ()))
+    fields = {name: form.cleaned_data[name] for name in names if name in form.fields}
     items = [
         {key: row[key] for key in ("module", "part", "category", "description", "amount")}
         for row in lines.cleaned_data

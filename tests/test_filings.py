@@ -66,12 +66,13 @@ def attach_contract(access, application):
     attachment_add(access=access, application=application, kind="contract", upload=upload)
 
 
-def new_draft(title="车间数字化改造"):
+def new_draft(title="车间数字化改造", attach=True):
     enterprise = access_of(demo_user(Role.ENTERPRISE))
     application = application_create(
         access=enterprise, fields={"title": title, "track": "lightweight", **contract_fields("250000")}, lines=lines()
     )
-    attach_contract(enterprise, application)
+    if attach:
+        attach_contract(enterprise, application)
     return application
 
 
@@ -173,10 +174,12 @@ def test_the_journey_through_the_api(client):
     enterprise, reviewer = demo_user(Role.ENTERPRISE), demo_user(Role.BUREAU_REVIEWER)
     module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N").first()
     base = f"/api/v1/programs/{SLUG}/applications/"
+    terms = contract_fields("380000")
     body = {
         "title": "API申报",
         "track": "lightweight",
-        "contract_subject": "轻量化改造",
+        **{name: str(value) for name, value in terms.items() if name != "provider"},
+        "provider": terms["provider"].pk,
         "lines": [
             {"module": module.pk, "part": "N", "category": "software", "amount": "300000"},
             {"part": "X", "category": "hardware", "description": "看板", "amount": "80000"},
@@ -187,12 +190,19 @@ def test_the_journey_through_the_api(client):
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert created.json()["total"] == "380000.00" and created.json()["status"] == "draft"
-    estimate = client.get(f"{base}{pk}/").json()["estimate"]
-    assert estimate["eligible"] is True and Decimal(estimate["total"]) > 0
+    detail = client.get(f"{base}{pk}/").json()
+    assert detail["estimate"]["eligible"] is True and Decimal(detail["estimate"]["total"]) > 0
+    assert detail["target_level"] is None and detail["policy_version"] is None and detail["attachments"] == []
+    contract = SimpleUploadedFile("合同.pdf", demo_pdf("api contract"), content_type="application/pdf")
+    uploaded = client.post(f"{base}{pk}/attachments/", {"kind": "contract", "file": contract})
+    assert uploaded.status_code == 201 and uploaded.json()["kind"] == "contract"
     assert (
         client.post(f"{base}{pk}/transitions/", {"action": "submit"}, content_type="application/json").json()["status"]
         == "submitted"
     )
+    client.force_login(get_user_model().objects.get(username="wuyi-provider"))
+    accepted = client.post(f"{base}{pk}/provider-response/", {"decision": "accept"}, content_type="application/json")
+    assert accepted.status_code == 200, accepted.content
 
     client.force_login(reviewer)
     queue = client.get(base, {"status": "submitted"}).json()
@@ -204,6 +214,7 @@ def test_the_journey_through_the_api(client):
 
     client.force_login(enterprise)
     body["lines"][1]["amount"] = "90000"
+    body["contract_budget"] = "390000.00"
     assert client.put(f"{base}{pk}/", body, content_type="application/json").json()["total"] == "390000.00"
     assert (
         client.post(f"{base}{pk}/transitions/", {"action": "resubmit"}, content_type="application/json").json()[
@@ -221,9 +232,16 @@ def test_the_journey_through_the_api(client):
         content_type="application/json",
     ).json()
     assert approved["status"] == "approved" and approved["filing_number"]
-    history = client.get(f"{base}{pk}/").json()["transitions"]
-    assert [step["action"] for step in history] == ["submit", "return", "resubmit", "approve"]
-    assert history[1]["comment"] == "请补充报价单"
+    detail = client.get(f"{base}{pk}/").json()
+    assert [step["action"] for step in detail["transitions"]] == [
+        "submit",
+        "provider_accept",
+        "return",
+        "resubmit",
+        "approve",
+    ]
+    assert detail["transitions"][2]["comment"] == "请补充报价单"
+    assert detail["policy_version"] == "wuyi-2024-plan" and detail["provider_response"] == "accepted"
 
 
 def test_queue_query_count_is_constant(client):
@@ -295,7 +313,7 @@ def stored_files():
 def test_attachments_are_checked_stored_privately_and_served_only_to_readers(client, settings):
     from filings.models import Attachment
 
-    application = new_draft()
+    application = new_draft(attach=False)
     enterprise = demo_user(Role.ENTERPRISE)
     client.force_login(enterprise)
     url = f"/p/{SLUG}/filings/{application.pk}/attachments/"
@@ -308,10 +326,10 @@ def test_attachments_are_checked_stored_privately_and_served_only_to_readers(cli
     for item in refused:
         response = client.post(url, {"kind": "contract", "file": item})
         assert response.status_code == 302
-    assert stored_files() == before and not Attachment.objects.exists()
+    assert stored_files() == before and not Attachment.objects.filter(application=application).exists()
 
     client.post(url, {"kind": "contract", "file": upload("../../etc/passwd/..\\合同 终稿.pdf", PDF)})
-    attachment = Attachment.objects.get()
+    attachment = Attachment.objects.get(application=application)
     assert attachment.original_name == "合同 终稿.pdf"
     assert ".." not in attachment.file.name and attachment.file.name.startswith("private/filings/")
     assert len(stored_files()) == len(before) + 1
@@ -326,7 +344,9 @@ def test_attachments_are_checked_stored_privately_and_served_only_to_readers(cli
     assert client.get(f"{url}{attachment.pk}/").status_code == 200
     client.force_login(enterprise)
     late = client.post(url, {"kind": "quotation", "file": upload("报价单.pdf", PDF)})
-    assert late.status_code == 302 and Attachment.objects.count() == 1  # a submitted filing takes no new file
+    assert (
+        late.status_code == 302 and Attachment.objects.filter(application=application).count() == 1
+    )  # a submitted filing takes no new file
     client.force_login(demo_user(Role.BUREAU_REVIEWER, "yongkang-2024"))
     assert client.get(f"{url}{attachment.pk}/").status_code == 404
     client.force_login(demo_user(Role.EXPERT))
@@ -364,13 +384,23 @@ def test_the_journey_through_the_pages(client):
     ]
     client.force_login(enterprise)
     assert client.get(f"/p/{SLUG}/filings/new/").status_code == 200
-    created = client.post(f"/p/{SLUG}/filings/new/", form_post(rows, contract_subject="轻量化改造合同"))
+    terms = {**contract_fields("380000"), "contract_budget": "380000"}
+    terms["provider"] = terms["provider"].pk
+    created = client.post(f"/p/{SLUG}/filings/new/", form_post(rows, **terms))
     assert created.status_code == 302, created.content.decode()[:2000]
     application = Application.objects.get(title="页面申报")
     detail = f"/p/{SLUG}/filings/{application.pk}/"
     page = client.get(detail).content.decode()
     assert "380,000.00" in page and "定制看板" in page
+    contract = SimpleUploadedFile("合同.pdf", demo_pdf("page contract"), content_type="application/pdf")
+    client.post(f"{detail}attachments/", {"kind": "contract", "file": contract})
     client.post(f"{detail}act/", {"action": "submit", "expected_status": "draft"})
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+    client.force_login(get_user_model().objects.get(username="wuyi-provider"))
+    assert "Accept this project" in client.get(detail).content.decode() or "接受" in client.get(detail).content.decode()
+    client.post(f"{detail}provider-response/", {"decision": "accept"})
 
     client.force_login(reviewer)
     queue = client.get(f"/p/{SLUG}/filings/", {"status": "submitted", "search": "页面申报"}).content.decode()
@@ -380,7 +410,7 @@ def test_the_journey_through_the_pages(client):
     client.force_login(enterprise)
     assert "X部分请附报价单" in client.get(detail).content.decode()
     rows[1]["amount"] = "90000"
-    assert client.post(f"{detail}edit/", form_post(rows)).status_code == 302
+    assert client.post(f"{detail}edit/", form_post(rows, **{**terms, "contract_budget": "390000"})).status_code == 302
     client.post(f"{detail}act/", {"action": "resubmit", "expected_status": "returned"})
 
     client.force_login(reviewer)
@@ -388,7 +418,13 @@ def test_the_journey_through_the_pages(client):
     assert response.status_code == 200
     application.refresh_from_db()
     assert application.status == Status.APPROVED and application.filing_number
-    assert [step.action for step in application.transitions.all()] == ["submit", "return", "resubmit", "approve"]
+    assert [step.action for step in application.transitions.all()] == [
+        "submit",
+        "provider_accept",
+        "return",
+        "resubmit",
+        "approve",
+    ]
     assert application.lines.filter(is_active=True).count() == 2
     assert sum(line.amount for line in application.lines.filter(is_active=True)) == Decimal("390000")
 
