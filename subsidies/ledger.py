@@ -51,10 +51,17 @@ class LedgerRow:
     awards: Decimal
     total: Decimal
     funding: dict  # source code → amount
-    unfunded: Decimal
-    paid: Decimal
+    unfunded: Decimal  # what the pools could not cover at the run's approval
+    paid: Decimal  # every payment on the line, also against money funded later
     payment_status: str
     paid_dates: str
+    funded_later: Decimal = ZERO  # of `unfunded`: what later runs' approvals funded first
+    funded_later_runs: str = ""  # the runs that funded it, e.g. "#2" or "#2—#4"
+    paid_later: Decimal = ZERO  # of `paid`: paid against the money funded later
+
+    @property
+    def still_unfunded(self) -> Decimal:
+        return self.unfunded - self.funded_later
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,9 @@ class _Sums:
     awards: Decimal = ZERO
     total: Decimal = ZERO
     unfunded: Decimal = ZERO
+    funded_later: Decimal = ZERO
     paid: Decimal = ZERO
+    paid_later: Decimal = ZERO
 
     def add(self, row: LedgerRow):
         self.count += 1
@@ -80,7 +89,13 @@ class _Sums:
         self.awards += row.awards
         self.total += row.total
         self.unfunded += row.unfunded
+        self.funded_later += row.funded_later
         self.paid += row.paid
+        self.paid_later += row.paid_later
+
+    @property
+    def still_unfunded(self) -> Decimal:
+        return self.unfunded - self.funded_later
 
 
 @dataclass
@@ -191,7 +206,16 @@ def _detail_headers(layout: Layout) -> list[tuple[str, int]]:
         (_("Total"), 14),
     ]
     headers += [(label, 14) for _code, label in layout.sources]
-    headers += [(_("Unfunded"), 14), (_("Paid"), 14), (_("Payment status"), 10), (_("Paid on"), 22)]
+    headers += [
+        (_("Unfunded"), 14),
+        (_("Funded later"), 14),
+        (_("Funded later in run"), 10),
+        (_("Still unfunded"), 14),
+        (_("Paid"), 14),
+        (_("Of which paid on later funding"), 14),
+        (_("Payment status"), 10),
+        (_("Paid on"), 22),
+    ]
     return headers
 
 
@@ -221,7 +245,16 @@ def _detail_cells(row: LedgerRow, layout: Layout, money, rate) -> list:
             cells += [money(found[0]), rate(found[1]), money(found[2])]
     cells += [money(row.subsidy_subtotal), money(row.cap), money(row.subsidy), money(row.awards), money(row.total)]
     cells += [money(row.funding.get(code, ZERO)) for code, _label in layout.sources]
-    cells += [money(row.unfunded), money(row.paid), row.payment_status, row.paid_dates]
+    cells += [
+        money(row.unfunded),
+        money(row.funded_later),
+        row.funded_later_runs,
+        money(row.still_unfunded),
+        money(row.paid),
+        money(row.paid_later),
+        row.payment_status,
+        row.paid_dates,
+    ]
     return cells
 
 
@@ -241,13 +274,20 @@ def _totals_cells(summary: _Summary, layout: Layout, sheet) -> list:
     sums = summary.all
     cells += [None, None, money(sums.subsidy), money(sums.awards), money(sums.total)]
     cells += [money(summary.funding.get(code, ZERO)) for code, _label in layout.sources]
-    cells += [money(sums.unfunded), money(sums.paid)]
+    cells += [
+        money(sums.unfunded),
+        money(sums.funded_later),
+        None,
+        money(sums.still_unfunded),
+        money(sums.paid),
+        money(sums.paid_later),
+    ]
     return cells
 
 
 def _write_summary(sheet, summary: _Summary, title: str):
     sheet.column_dimensions["A"].width = 24
-    for letter in "BCDEFG":
+    for letter in "BCDEFGHI":
         sheet.column_dimensions[letter].width = 16
     sheet.append([_bold(sheet, title)])
     sheet.append([])
@@ -256,7 +296,17 @@ def _write_summary(sheet, summary: _Summary, title: str):
         sheet.append(
             [
                 _bold(sheet, value)
-                for value in (heading, _("Lines"), _("Subsidy"), _("Awards"), _("Total"), _("Unfunded"), _("Paid"))
+                for value in (
+                    heading,
+                    _("Lines"),
+                    _("Subsidy"),
+                    _("Awards"),
+                    _("Total"),
+                    _("Unfunded"),
+                    _("Funded later"),
+                    _("Still unfunded"),
+                    _("Paid"),
+                )
             ]
         )
         for name in sorted(groups):
@@ -274,4 +324,13 @@ def _sum_cells(sheet, name, sums: _Sums, *, bold: bool):
         return cell
 
     label = _bold(sheet, name) if bold else name
-    return [label, sums.count, *(money(v) for v in (sums.subsidy, sums.awards, sums.total, sums.unfunded, sums.paid))]
+    amounts = (
+        sums.subsidy,
+        sums.awards,
+        sums.total,
+        sums.unfunded,
+        sums.funded_later,
+        sums.still_unfunded,
+        sums.paid,
+    )
+    return [label, sums.count, *(money(value) for value in amounts)]

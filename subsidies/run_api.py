@@ -177,10 +177,34 @@ class RunTransitionOutput(serializers.Serializer):
     at = serializers.DateTimeField(source="created_at")
 
 
+class CarriedFundingOutput(serializers.Serializer):
+    """Money a pool granted an approved line after its approval, funded first by a later run's approval."""
+
+    id = serializers.IntegerField()
+    run = serializers.IntegerField(source="run.number", help_text="The run whose approval funded it")
+    line = serializers.IntegerField(source="line_id")
+    line_run = serializers.IntegerField(source="line.run.number", help_text="The run the line belongs to")
+    line_position = serializers.IntegerField(source="line.position")
+    application = serializers.IntegerField(source="line.application_id")
+    enterprise = serializers.CharField(source="line.inputs.enterprise", default="")
+    source = serializers.CharField(source="pool.source")
+    sequence = serializers.IntegerField(help_text="Order in which the pool was drawn")
+    amount = _money()
+    paid = _money(help_text="Paid against this funding (within the run that funded it)")
+    allocated_by = serializers.StringRelatedField()
+    allocated_at = serializers.DateTimeField(source="created_at")
+
+
 class RunDetailOutput(RunOutput):
     progress = RunProgressOutput(allow_null=True, help_text="The calculation's progress, while it reports any")
     totals = RunTotalsOutput()
     transitions = RunTransitionOutput(many=True)
+    carried_forward = CarriedFundingOutput(
+        many=True, help_text="What this run's approval gave earlier runs' unfunded lines first (the first 200)"
+    )
+    funded_later = CarriedFundingOutput(
+        many=True, help_text="What later runs' approvals gave this run's unfunded lines (the first 200)"
+    )
 
 
 class RunLineOutput(serializers.Serializer):
@@ -201,8 +225,9 @@ class RunLineOutput(serializers.Serializer):
     local = _money()
     city = _money()
     county = _money()
-    unfunded = _money()
-    paid = _money()
+    unfunded = _money(help_text="What the pools could not cover at the run's approval")
+    funded_later = _money(help_text="Of the unfunded part: what later runs' approvals funded (carried forward)")
+    paid = _money(help_text="Every payment on the line, also against money funded later")
     corrects = serializers.IntegerField(source="corrects_id", allow_null=True, help_text="The approved line corrected")
     accepted_at = serializers.DateTimeField()
 
@@ -235,6 +260,9 @@ class LineAllocationOutput(serializers.Serializer):
 class PaymentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     line = serializers.IntegerField(source="line_id")
+    carried = serializers.IntegerField(
+        source="carried_id", allow_null=True, help_text="Paid against this funding carried forward"
+    )
     source = serializers.CharField()
     amount = _money()
     paid_on = serializers.DateField()
@@ -248,6 +276,7 @@ class RunLineDetailOutput(RunLineOutput):
     inputs = serializers.DictField(help_text="The facts the calculation read (audited amounts as strings)")
     result = RunLineResultOutput()
     allocations = LineAllocationOutput(many=True)
+    carried_fundings = CarriedFundingOutput(many=True, help_text="Funded after the line's approval, by later runs")
     payments = PaymentOutput(many=True)
     outstanding = serializers.DictField(
         child=_money(), help_text="Per funding source: funded and not yet paid (sources with nothing left omitted)"
@@ -436,6 +465,8 @@ class RunDetailApi(ProgramScopedMixin, APIView):
         data["progress"] = progress_get("run", target.pk)
         data["totals"] = RunTotalsOutput(_totals(target)).data
         data["transitions"] = RunTransitionOutput(target.transitions.select_related("actor"), many=True).data
+        data["carried_forward"] = CarriedFundingOutput(selectors.carried_by_run(target)[:200], many=True).data
+        data["funded_later"] = CarriedFundingOutput(selectors.carried_to_run(target)[:200], many=True).data
         return Response(data)
 
 
@@ -463,6 +494,7 @@ class RunLineDetailApi(ProgramScopedMixin, APIView):
         data["inputs"] = item.inputs
         data["result"] = RunLineResultOutput(item.result).data
         data["allocations"] = LineAllocationOutput(selectors.line_allocations(item), many=True).data
+        data["carried_fundings"] = CarriedFundingOutput(selectors.line_carried(item), many=True).data
         data["payments"] = PaymentOutput(selectors.line_payments(item), many=True).data
         left = selectors.outstanding([item])
         data["outstanding"] = {
@@ -542,10 +574,19 @@ class PaymentInput(serializers.Serializer):
     paid_on = _DayField()
     voucher = serializers.CharField(max_length=60)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    carried = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Pay against this funding carried forward to the line (see the line's carried_fundings)",
+    )
 
 
 class RunLinePaymentApi(ProgramScopedMixin, APIView):
-    """Record money paid on a line of an approved run from one source, within what the pools funded."""
+    """Record money paid on a line of an approved run from one source, within what the pools funded; with
+    `carried`, against money a later run's approval funded (paid within that run)."""
 
     @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH, LINE_PATH], request=PaymentInput, responses={201: PaymentOutput})
     def post(self, request, program, run, line):
@@ -554,7 +595,11 @@ class RunLinePaymentApi(ProgramScopedMixin, APIView):
         item = selectors.line_get(access=access, run=_run(access, run), pk=line)
         data = PaymentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        payment = services.payment_record(access=access, line=item, **data.validated_data)
+        values = dict(data.validated_data)
+        carried = values.pop("carried")
+        if carried is not None:
+            carried = get_or_404(selectors.line_carried(item).select_related("run"), carried)
+        payment = services.payment_record(access=access, line=item, carried=carried, **values)
         return Response(PaymentOutput(payment).data, status=201)
 
 

@@ -87,37 +87,31 @@ def run_lines(run: CalculationRun):
     ).order_by("position")
 
 
-def carried_by_run(run: CalculationRun):
-    """The fundings this run's approval gave earlier runs' lines (their shortfalls), in the order drawn, with what
-    has been paid on each."""
+def _carried(fundings):
     paid = Payment.objects.filter(carried=OuterRef("pk")).values("carried").annotate(s=Sum("amount")).values("s")[:1]
-    return (
-        CarriedFunding.objects.filter(run=run)
-        .select_related("pool", "line__run", "line__application", "allocated_by")
-        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
-        .order_by("line__accepted_at", "line__application_id", "line_id", "pool__source")
+    return fundings.select_related("pool", "run", "line__run", "allocated_by").annotate(
+        paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY)
+    )
+
+
+def carried_by_run(run: CalculationRun):
+    """The fundings this run's approval gave earlier runs' lines (their shortfalls), first accepted first, with
+    what has been paid on each."""
+    return _carried(CarriedFunding.objects.filter(run=run)).order_by(
+        "line__accepted_at", "line__application_id", "line_id", "pool__source"
     )
 
 
 def carried_to_run(run: CalculationRun):
     """The fundings this run's lines got after their approval (from later runs), with what has been paid."""
-    paid = Payment.objects.filter(carried=OuterRef("pk")).values("carried").annotate(s=Sum("amount")).values("s")[:1]
-    return (
-        CarriedFunding.objects.filter(line__run=run, line__generation=run.generation)
-        .select_related("pool", "run", "line__application")
-        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
-        .order_by("line__position", "run__number", "pool__source")
+    return _carried(CarriedFunding.objects.filter(line__run=run, line__generation=run.generation)).order_by(
+        "line__position", "run__number", "pool__source"
     )
 
 
 def line_carried(line: RunLine):
-    paid = Payment.objects.filter(carried=OuterRef("pk")).values("carried").annotate(s=Sum("amount")).values("s")[:1]
-    return (
-        CarriedFunding.objects.filter(line=line)
-        .select_related("pool", "run", "allocated_by")
-        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), **MONEY))
-        .order_by("run__number", "pool__source")
-    )
+    """What later runs funded on this line, with what has been paid on each."""
+    return _carried(CarriedFunding.objects.filter(line=line)).order_by("run__number", "pool__source")
 
 
 def carried_outstanding(run: CalculationRun) -> dict:
@@ -201,7 +195,7 @@ def line_allocations(line: RunLine):
 
 
 def line_payments(line: RunLine):
-    return Payment.objects.filter(line=line).select_related("recorded_by").order_by("paid_on", "pk")
+    return Payment.objects.filter(line=line).select_related("recorded_by", "carried__run").order_by("paid_on", "pk")
 
 
 def funded_amounts(lines) -> dict:
@@ -247,6 +241,11 @@ def _line_queryset(lines):
 def pool_list(*, access: ProgramAccess):
     _readable(access)
     return FundingPool.objects.filter(program=access.program).order_by("source")
+
+
+def pool_carried(pool: FundingPool, *, limit: int = 200):
+    """What the pool gave lines after their approval (their shortfalls), in the order drawn."""
+    return _carried(CarriedFunding.objects.filter(pool=pool)).order_by("sequence")[:limit]
 
 
 def pool_allocations(pool: FundingPool, *, limit: int = 200):
@@ -366,18 +365,31 @@ LEDGER_COLUMNS = (
     "paid",
     "first_paid",
     "last_paid",
+    "funded_later",
+    "later_first_run",
+    "later_last_run",
+    "paid_later",
 )
 
 
 def ledger_rows(program, run=None, *, chunk_size=2000):
     """LedgerRow per line, streamed (for 100,000 lines the memory stays flat)."""
     payments = Payment.objects.filter(line=OuterRef("pk")).values("line")
+    later = CarriedFunding.objects.filter(line=OuterRef("pk")).values("line")
     lines = (
         ledger_lines(program, run)
         .annotate(
             paid=Coalesce(Subquery(payments.annotate(s=Sum("amount")).values("s")[:1]), Value(ZERO), **MONEY),
             first_paid=Subquery(payments.annotate(d=Min("paid_on")).values("d")[:1]),
             last_paid=Subquery(payments.annotate(d=Max("paid_on")).values("d")[:1]),
+            funded_later=Coalesce(Subquery(later.annotate(s=Sum("amount")).values("s")[:1]), Value(ZERO), **MONEY),
+            later_first_run=Subquery(later.annotate(n=Min("run__number")).values("n")[:1]),
+            later_last_run=Subquery(later.annotate(n=Max("run__number")).values("n")[:1]),
+            paid_later=Coalesce(
+                Subquery(payments.filter(carried__isnull=False).annotate(s=Sum("amount")).values("s")[:1]),
+                Value(ZERO),
+                **MONEY,
+            ),
         )
         .order_by("run__number", "position")
     )
@@ -391,7 +403,9 @@ def ledger_rows(program, run=None, *, chunk_size=2000):
 def _ledger_row(row, statuses, kinds) -> LedgerRow:
     inputs, result = row["inputs"], row["result"]
     paid = row["paid"]
-    _code, status = payment_state(row["total"] - row["unfunded"], paid)
+    _code, status = payment_state(row["total"] - row["unfunded"] + row["funded_later"], paid)
+    first_run, last_run = row["later_first_run"], row["later_last_run"]
+    later_runs = "" if first_run is None else f"#{first_run}" if first_run == last_run else f"#{first_run}—#{last_run}"
     first, last = row["first_paid"], row["last_paid"]
     dates = "" if first is None else first.isoformat() if first == last else f"{first.isoformat()} — {last.isoformat()}"
     corrects = f"#{row['corrects__run__number']}-{row['corrects__position']}" if row["corrects__run__number"] else ""
@@ -425,6 +439,9 @@ def _ledger_row(row, statuses, kinds) -> LedgerRow:
         paid=paid,
         payment_status=str(status),
         paid_dates=dates,
+        funded_later=row["funded_later"],
+        funded_later_runs=later_runs,
+        paid_later=row["paid_later"],
     )
 
 

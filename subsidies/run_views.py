@@ -41,10 +41,13 @@ from subsidies.models import (
 from subsidies.run_selectors import (
     award_candidates,
     award_list,
+    carried_by_run,
+    carried_to_run,
     funded_amounts,
     ledger_count,
     ledger_jobs,
     line_allocations,
+    line_carried,
     line_get,
     line_payments,
     outstanding,
@@ -52,6 +55,7 @@ from subsidies.run_selectors import (
     paid_amounts,
     payment_state,
     pool_allocations,
+    pool_carried,
     pool_list,
     run_exclusions,
     run_get,
@@ -65,6 +69,7 @@ from subsidies.selectors import policy_snapshot, policy_version_for_quote, polic
 ZERO = Decimal("0.00")
 BUSY = (JobStatus.QUEUED, JobStatus.RUNNING)
 EXCLUSIONS_SHOWN = 100
+CARRIED_SHOWN = 200
 WHAT_IF_ROWS = 100
 LEDGER_JOBS_SHOWN = 10
 
@@ -108,8 +113,9 @@ def _line_url(access, line) -> str:
 
 
 def payment_status(line) -> tuple[str, str]:
-    """(code, label) of what has been paid on a line, as the ledger says it."""
-    return payment_state(line.total - line.unfunded, line.paid)
+    """(code, label) of what has been paid on a line, as the ledger says it: against what the pools funded, at
+    the line's approval and later."""
+    return payment_state(line.total - line.unfunded + line.funded_later, line.paid)
 
 
 # The runs --------------------------------------------------------------------------------------------------
@@ -157,9 +163,16 @@ def _run_page(request, access, run, **bound):
     sources = [source for source, _label, _share, _short in totals.by_source]
     page = _page(request, run_lines(run))
     lines = list(page.object_list)
+    # what later runs funded on this run's lines, and what this run funded on earlier ones: only once approved
+    funded_later = list(carried_to_run(run)[:CARRIED_SHOWN]) if run.is_frozen and run.unfunded_total else []
+    carried_forward = list(carried_by_run(run)[:CARRIED_SHOWN]) if run.is_frozen else []
+    later = {}
+    for item in funded_later:
+        later.setdefault(item.line_id, []).append(item)
     for line in lines:
         line.shares = [line.share(source) for source in sources]
         line.payment_code, line.payment_label = payment_status(line)
+        line.later = later.get(line.pk, [])
     exclusions = list(run_exclusions(run).select_related("application__enterprise__organisation")[:EXCLUSIONS_SHOWN])
     for exclusion in exclusions:
         exclusion.stage_label = STAGE_LABELS.get(exclusion.stage, exclusion.stage)
@@ -179,6 +192,9 @@ def _run_page(request, access, run, **bound):
         "exclusions_more": max(run.excluded_count - len(exclusions), 0),
         "transitions": transitions,
         "corrections": corrections,
+        "funded_later": funded_later,
+        "funded_later_total": sum((item.amount for item in funded_later), ZERO),
+        "carried_forward": carried_forward,
         "busy": busy,
         "progress": (progress_get("run", run.pk) or {}).get("progress", 0) if busy else None,
         "may_run": may_run,
@@ -359,6 +375,7 @@ def _line_page(request, access, run, line, **bound):
         for source in FUNDING_SOURCES
         if line.share(source) or paid[(line.pk, source)]
     ]
+    carried = list(line_carried(line))
     inputs = line.inputs or {}
     context = {
         "run": run,
@@ -380,19 +397,30 @@ def _line_page(request, access, run, line, **bound):
         "correction": (line.result or {}).get("correction"),
         "correction_rows": _correction_rows(line),
         "allocations": list(line_allocations(line)),
+        "carried": carried,
+        "still_unfunded": line.unfunded - line.funded_later,
         "payments": list(line_payments(line)),
         "by_source": by_source,
         "payment_code": payment_status(line)[0],
         "payment_label": payment_status(line)[1],
     }
-    open_sources = [row["source"] for row in by_source if row["left"]]
+    # what is still to pay: at the line's approval (while its run is approved), then what later runs funded
+    # (while the run that funded it is approved)
+    open_rows = (
+        [(row["source"], row["left"]) for row in by_source if row["left"]] if run.status == RunStatus.APPROVED else []
+    )
+    open_rows += [
+        (item.pool.source, item.amount - item.paid)
+        for item in carried
+        if item.amount != item.paid and item.run.status == RunStatus.APPROVED
+    ]
     if "payment_form" in bound:
         context["payment_form"] = bound["payment_form"]
-    elif may_run and run.status == RunStatus.APPROVED and open_sources:
-        first = next(row for row in by_source if row["left"])
+    elif may_run and open_rows:
+        source, left = open_rows[0]
         context["payment_form"] = forms.PaymentForm(
-            sources=open_sources,
-            initial={"source": first["source"], "amount": first["left"], "paid_on": timezone.localdate()},
+            sources=list(dict.fromkeys(source for source, _left in open_rows)),
+            initial={"source": source, "amount": left, "paid_on": timezone.localdate()},
         )
     if may_run and line.frozen and line.kind == LineKind.PROJECT:
         drafts = list(run_list(access=access, status=RunStatus.DRAFT))
@@ -416,14 +444,24 @@ def line_detail(request, access, run, line):
 @require_POST
 def line_pay(request, access, run, line):
     item, found = _run_and_line(access, run, line)
-    sources = [source for _pk, source in outstanding([found])]
-    form = forms.PaymentForm(request.POST, sources=sources)
+    own = [source for _pk, source in outstanding([found])] if item.status == RunStatus.APPROVED else []
+    later = [
+        carried
+        for carried in line_carried(found)
+        if carried.amount != carried.paid and carried.run.status == RunStatus.APPROVED
+    ]
+    form = forms.PaymentForm(request.POST, sources=list(dict.fromkeys([*own, *(c.pool.source for c in later)])))
     if form.is_valid():
         data = form.cleaned_data
+        # the line's own share first, then the earliest later funding of that source
+        carried = None
+        if data["source"] not in own:
+            carried = next(c for c in later if c.pool.source == data["source"])
         try:
             runs.payment_record(
                 access=access,
                 line=found,
+                carried=carried,
                 source=data["source"],
                 amount=data["amount"],
                 paid_on=data["paid_on"],
@@ -541,7 +579,7 @@ def pool_detail(request, access, pool):
         request,
         access,
         "subsidies/runs/pool_detail.html",
-        {"pool": item, "allocations": list(pool_allocations(item))},
+        {"pool": item, "allocations": list(pool_allocations(item)), "carried": list(pool_carried(item))},
     )
 
 
