@@ -184,6 +184,15 @@ class PilotDesignation(BaseModel):
     reason = models.TextField(_("reason"), max_length=2000)
     reference = models.CharField(_("decision reference"), max_length=100, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    batch = models.ForeignKey(
+        "programs.Batch",
+        verbose_name=_("batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pilot_designations",
+    )
+    output_band = models.CharField(_("annual output"), max_length=10, choices=OutputBand.choices, blank=True)
     designated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("designated by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -211,6 +220,45 @@ class PilotDesignation(BaseModel):
 
     def __str__(self):
         return self.target.name
+
+
+class PilotListPublication(BaseModel):
+    """The public announcement (公示) of a batch's pilot list, over the program's announcement working days.
+
+    It records the designations it announced. Publishing the batch again supersedes it (`is_active=False`).
+    """
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="pilot_publications"
+    )
+    batch = models.ForeignKey(
+        "programs.Batch", verbose_name=_("batch"), on_delete=models.PROTECT, related_name="pilot_publications"
+    )
+    starts_on = models.DateField(_("announcement starts"))
+    ends_on = models.DateField(_("announcement ends"))
+    designations = models.ManyToManyField(
+        PilotDesignation, verbose_name=_("pilot designations"), related_name="publications"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("pilot list publication")
+        verbose_name_plural = _("pilot list publications")
+        ordering = ["program", "batch__number", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch"], condition=models.Q(is_active=True), name="one_current_pilot_publication_per_batch"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="pilot_publication_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.batch)
 
 
 class SampleStatus(models.TextChoices):

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
-from enterprises.models import PilotDesignation, TargetEnterprise
+from enterprises.models import EnterpriseProfile, PilotDesignation, PilotListPublication, TargetEnterprise
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
-from programs.models import Industry
+from programs.models import Batch, Industry
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,15 @@ def pilot_quota(*, program) -> PilotQuota:
     )
 
 
-def pilot_list(*, access: ProgramAccess):
-    """The program's active pilots, with what their rows show; staff readers only."""
+def pilot_list(*, access: ProgramAccess, batch=None):
+    """The program's active pilots, with what their rows show, of one batch when `batch` (an id) is given;
+    staff readers only."""
     access.require(Capability.VIEW_ALL_ENTERPRISES)
-    return (
-        PilotDesignation.objects.filter(program=access.program, is_active=True)
-        .select_related("target__township", "industry", "designated_by")
-        .order_by("industry__sort_order", "industry__code", "target__name")
+    pilots = PilotDesignation.objects.filter(program=access.program, is_active=True)
+    if batch is not None:
+        pilots = pilots.filter(batch_id=batch)
+    return pilots.select_related("target__township", "industry", "designated_by", "batch").order_by(
+        "industry__sort_order", "industry__code", "target__name"
     )
 
 
@@ -56,16 +58,52 @@ def pilot_get(*, access: ProgramAccess, pk) -> PilotDesignation:
     """One designation of the program (active or revoked); 404 alike for absent and another program's."""
     access.require(Capability.VIEW_ALL_ENTERPRISES)
     qs = PilotDesignation.objects.filter(program=access.program).select_related("target__township", "industry")
-    return get_or_404(qs.select_related("designated_by"), pk)
+    return get_or_404(qs.select_related("designated_by", "batch"), pk)
 
 
 def pilot_candidates(*, program):
-    """Active target enterprises of the program that are not an active pilot."""
+    """Active target enterprises of the program that are not an active pilot, each with `profile_band`: the
+    output band of the enterprise's profile in the program (matched by credit code), empty without one."""
+    band = EnterpriseProfile.objects.filter(program=program, organisation__uscc=OuterRef("uscc")).values("output_band")[
+        :1
+    ]
     return (
         TargetEnterprise.objects.filter(program=program, is_active=True)
         .exclude(pilot_designations__is_active=True)
+        .annotate(profile_band=Subquery(band))
         .select_related("township")
         .order_by("industry_id", "name")
+    )
+
+
+def pilot_batches(*, program):
+    """The program's batches, to designate pilots in and publish their lists (one query)."""
+    return Batch.objects.filter(program=program).order_by("number")
+
+
+def pilot_publication_list(*, access: ProgramAccess):
+    """Every publication of the program's pilot lists, current and superseded, newest first; staff readers."""
+    access.require(Capability.VIEW_ALL_ENTERPRISES)
+    return (
+        PilotListPublication.objects.filter(program=access.program)
+        .select_related("batch", "published_by")
+        .annotate(pilot_count=Count("designations"))
+        .order_by("batch__number", "-created_at", "-id")
+    )
+
+
+def pilot_announcement(*, program):
+    """The current publication of each batch, with its pilots still designated (two queries)."""
+    pilots = (
+        PilotDesignation.objects.filter(is_active=True)
+        .select_related("target", "industry")
+        .order_by("industry__sort_order", "industry__code", "target__name")
+    )
+    return (
+        PilotListPublication.objects.filter(program=program, is_active=True)
+        .select_related("batch")
+        .prefetch_related(Prefetch("designations", queryset=pilots, to_attr="pilots"))
+        .order_by("batch__number")
     )
 
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("pilots/", pilot_views.pilots, name="pilots"),
     path("pilots/designate/", pilot_views.pilot_designate_view, name="pilot-designate"),
     path("pilots/<int:pilot>/revoke/", pilot_views.pilot_revoke_view, name="pilot-revoke"),
+    path("pilots/publish/", pilot_views.pilot_publish_view, name="pilot-publish"),
+    path("pilots/announcement/", pilot_views.pilot_announcement, name="pilot-announcement"),
     # Sample enterprises (样本企业) and the "learn from samples" gallery (看样学样)
     path("samples/", sample_views.gallery, name="samples"),
     path("samples/<int:sample>/", sample_views.sample_detail, name="sample"),

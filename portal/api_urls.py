@@ -196,6 +196,11 @@ urlpatterns = [
     path("programs/<slug:program>/kpi/", rankings_api.KpiBoardApi.as_view(), name="kpi"),
     path("programs/<slug:program>/pilots/", pilot_api.PilotListApi.as_view(), name="pilot-list"),
     path(
+        "programs/<slug:program>/pilots/publications/",
+        pilot_api.PilotPublicationListApi.as_view(),
+        name="pilot-publication-list",
+    ),
+    path(
         "programs/<slug:program>/pilots/<int:pilot>/revoke/",
         pilot_api.PilotRevokeApi.as_view(),
         name="pilot-revoke",
