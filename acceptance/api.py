@@ -6,6 +6,7 @@ from contextlib import suppress
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -626,6 +627,23 @@ class AnnouncementListApi(ProgramScopedMixin, generics.ListAPIView):
                 list(args[0]), program=self.access.program
             )
         return super().get_serializer(*args, **kwargs)
+
+
+class ConcludeOutput(serializers.Serializer):
+    concluded = serializers.IntegerField(help_text="Announcements ended without an open objection: ready for subsidy")
+
+
+class AnnouncementConcludeApi(ProgramScopedMixin, APIView):
+    """Conclude every announcement of the program that ended without an open objection: the projects become
+    ready for subsidy (the next calculation run picks them)."""
+
+    @extend_schema(parameters=[PROGRAM_PATH], request=None, responses=ConcludeOutput)
+    def post(self, request, program):
+        access = self.access
+        access.require(Capability.RUN_ACCEPTANCE)
+        with transaction.atomic():  # the service locks the rows it concludes
+            done = services.announcements_conclude(access=access)
+        return Response(ConcludeOutput({"concluded": done}).data)
 
 
 # Digital-level assessments -------------------------------------------------------------------------------

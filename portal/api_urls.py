@@ -3,11 +3,14 @@ from rest_framework.authtoken.views import ObtainAuthToken
 
 from acceptance import api as acceptance_api
 from enterprises import pilot_api
+from enterprises import signup_api as enterprise_signup_api
 from filings import api as filings_api
 from implementation import api as implementation_api
 from portal.core import urlparams
 from programs import api as programs_api
+from programs import member_api
 from providers import api as providers_api
+from providers import signup_api as provider_signup_api
 from providers import solution_api
 from rankings import api as rankings_api
 from rankings.models import RankingKind
@@ -34,6 +37,12 @@ SOLUTION = "programs/<slug:program>/solutions/<int:solution>/"
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("signup/<slug:program>/", enterprise_signup_api.EnterpriseSignUpApi.as_view(), name="signup"),
+    path(
+        "signup/<slug:program>/provider/",
+        provider_signup_api.ProviderSignUpApi.as_view(),
+        name="provider-signup",
+    ),
     path("programs/", programs_api.ProgramListApi.as_view(), name="program-list"),
     path("programs/<slug:program>/", programs_api.ProgramDetailApi.as_view(), name="program-detail"),
     path("programs/<slug:program>/industries/", programs_api.IndustryListApi.as_view(), name="industry-list"),
@@ -46,6 +55,23 @@ urlpatterns = [
         "programs/<slug:program>/organisations/",
         programs_api.OrganisationListApi.as_view(),
         name="organisation-list",
+    ),
+    path("programs/<slug:program>/members/", member_api.MemberListApi.as_view(), name="member-list"),
+    path("programs/<slug:program>/signups/", enterprise_signup_api.SignupListApi.as_view(), name="signup-list"),
+    path(
+        "programs/<slug:program>/signups/<int:signup>/decision/",
+        enterprise_signup_api.SignupDecisionApi.as_view(),
+        name="signup-decision",
+    ),
+    path(
+        "programs/<slug:program>/provider-signups/",
+        provider_signup_api.ProviderSignupListApi.as_view(),
+        name="provider-signup-list",
+    ),
+    path(
+        "programs/<slug:program>/provider-signups/<int:provider_signup>/decision/",
+        provider_signup_api.ProviderSignupDecisionApi.as_view(),
+        name="provider-signup-decision",
     ),
     path(
         "programs/<slug:program>/policy-versions/",
@@ -75,6 +101,8 @@ urlpatterns = [
         name="selection-round-list",
     ),
     path(SELECTION_ROUND, providers_api.RoundDetailApi.as_view(), name="selection-round-detail"),
+    path(f"{SELECTION_ROUND}seats/", providers_api.RoundSeatApi.as_view(), name="selection-round-seat"),
+    path(f"{SELECTION_ROUND}advance/", providers_api.RoundAdvanceApi.as_view(), name="selection-round-advance"),
     path(f"{SELECTION_ROUND}applications/", providers_api.RoundApplyApi.as_view(), name="selection-round-apply"),
     path(f"{SELECTION_ROUND}conflicts/", providers_api.RoundConflictApi.as_view(), name="selection-round-conflict"),
     path(
@@ -84,6 +112,7 @@ urlpatterns = [
     ),
     path(f"{SELECTION_ROUND}confirm/", providers_api.RoundConfirmApi.as_view(), name="selection-round-confirm"),
     path(f"{SELECTION_ROUND}publish/", providers_api.RoundPublishApi.as_view(), name="selection-round-publish"),
+    path("programs/<slug:program>/providers/", providers_api.ProviderListApi.as_view(), name="provider-list"),
     path(
         "programs/<slug:program>/providers/<int:provider>/decisions/",
         providers_api.ProviderDecisionApi.as_view(),
@@ -126,6 +155,11 @@ urlpatterns = [
         "programs/<slug:program>/announcement/",
         acceptance_api.AnnouncementListApi.as_view(),
         name="announcement",
+    ),
+    path(
+        "programs/<slug:program>/announcement/conclude/",
+        acceptance_api.AnnouncementConcludeApi.as_view(),
+        name="announcement-conclude",
     ),
     path(f"{APPLICATION}assessments/", acceptance_api.AssessmentListApi.as_view(), name="assessment-list"),
     path("programs/<slug:program>/runs/", run_api.RunListApi.as_view(), name="run-list"),
@@ -172,6 +206,11 @@ urlpatterns = [
         "programs/<slug:program>/horse-race/<int:snapshot>/",
         rankings_api.HorseRaceDetailApi.as_view(),
         name="horse-race-detail",
+    ),
+    path(
+        "programs/<slug:program>/rankings/<int:snapshot>/publish/",
+        rankings_api.SnapshotPublishApi.as_view(),
+        name="ranking-publish",
     ),
     # Every ranking kind, one route per kind (reverse with kind=...): an unknown kind matches no route (404), and
     # the isolation walker fills each route with the program's snapshots as it does any other

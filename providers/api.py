@@ -1,7 +1,8 @@
 """Provider selection in the API: rounds as each role may see them, applications, conflicts of interest,
 committee sheets, confirmation and publication, and the bureau's decisions on a provider."""
 
-from django.db.models import F
+from django.contrib.auth import get_user_model
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -11,13 +12,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core.errors import PortalError
-from portal.core.roles import Capability
+from portal.core.roles import Capability, Role
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from programs.selectors import industry_list
 from providers import selectors, services
-from providers.models import ConflictKind, DecisionKind, RoundStatus, SelectionRound, SheetStatus
+from providers.models import (
+    ConflictKind,
+    DecisionKind,
+    PoolMembership,
+    PoolStatus,
+    ProviderSelection,
+    RoundStatus,
+    SelectionRound,
+    SheetStatus,
+)
 from scoring.api import SheetSectionOutput
-from scoring.selectors import sheet_structure
+from scoring.selectors import sheet_structure, sheet_template_list
 
 ROUND_PATH = OpenApiParameter("round", OpenApiTypes.INT, OpenApiParameter.PATH, description="Selection round id")
 ENTRY_PATH = OpenApiParameter("entry", OpenApiTypes.INT, OpenApiParameter.PATH, description="Round application id")
@@ -156,17 +166,110 @@ def _ranking(selection_round) -> list[dict]:
     ]
 
 
+# The resource pool ---------------------------------------------------------------------------------------
+
+
+class ProviderOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Pool membership id: the `provider` of a filing")
+    organisation = serializers.CharField(source="organisation.name")
+    uscc = serializers.CharField(source="organisation.uscc")
+    status = serializers.CharField(help_text="pool, selected, warned or removed")
+    industries = serializers.SerializerMethodField(help_text="Industries it serves")
+    selected_industries = serializers.SerializerMethodField(help_text="Industries it is selected for")
+    local_support_staff = serializers.IntegerField()
+
+    def get_industries(self, obj) -> list[str]:
+        return [industry.code for industry in obj.industries.all()]
+
+    def get_selected_industries(self, obj) -> list[str]:
+        return sorted({selection.industry.code for selection in obj.active_selections})
+
+
+@extend_schema(
+    parameters=[
+        PROGRAM_PATH,
+        OpenApiParameter("industry", OpenApiTypes.STR, description="Serves this industry (code)"),
+        OpenApiParameter("status", OpenApiTypes.STR, enum=PoolStatus.values),
+        OpenApiParameter("search", OpenApiTypes.STR),
+        OpenApiParameter(
+            "pickable_for", OpenApiTypes.STR, description="Industry code: only providers a filing of it may pick"
+        ),
+    ]
+)
+class ProviderListApi(ProgramScopedMixin, generics.ListAPIView):
+    """The program's resource pool as the providers page lists it; `pickable_for` keeps those an enterprise of
+    that industry may pick for its filing."""
+
+    serializer_class = ProviderOutput
+    queryset = PoolMembership.objects.none()  # for the schema only; requests use get_queryset
+    filter_backends = []
+
+    def get_queryset(self):
+        access, params = self.access, self.request.query_params
+        rows = selectors.provider_list(
+            access=access,
+            industry=params.get("industry", "").strip(),
+            status=params.get("status", "").strip(),
+            search=params.get("search", "").strip(),
+        ).prefetch_related(
+            Prefetch(
+                "selections",
+                queryset=ProviderSelection.objects.filter(is_active=True).select_related("industry"),
+                to_attr="active_selections",
+            )
+        )
+        if code := params.get("pickable_for", "").strip():
+            industry = industry_list(access=access, with_counts=False).filter(code=code).first()
+            if industry is None:
+                return rows.none()
+            pickable = selectors.pickable_providers(program=access.program, industry=industry)
+            rows = rows.filter(pk__in=pickable.values("pk"))
+        return rows
+
+
 # Rounds --------------------------------------------------------------------------------------------------
+
+
+class RoundCreateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    industries = serializers.ListField(child=serializers.SlugField(max_length=40), min_length=1, max_length=100)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    places = serializers.IntegerField(min_value=1, max_value=99, help_text="Places per industry")
+    template = serializers.SlugField(max_length=60, help_text="Code of one of the program's active selection sheets")
+    notes = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
 
 
 @extend_schema(parameters=[PROGRAM_PATH])
 class RoundListApi(ProgramScopedMixin, generics.ListAPIView):
+    """The program's rounds; a bureau reviewer opens a new one in preparation (the committee is seated and the
+    window opened afterwards)."""
+
     serializer_class = RoundOutput
     queryset = SelectionRound.objects.none()  # for the schema only; requests use get_queryset
     filter_backends = []
 
     def get_queryset(self):
         return selectors.round_list(access=self.access)
+
+    @extend_schema(request=RoundCreateInput, responses={201: RoundOutput})
+    def post(self, request, program):
+        access = self.access
+        access.require(Capability.RUN_SELECTION)
+        data = RoundCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        industries = _industries(access, fields.pop("industries"))
+        template = (
+            sheet_template_list(program=access.program, purpose="selection")
+            .filter(code=fields["template"], is_active=True)
+            .first()
+        )
+        if template is None:
+            raise PortalError(_("Choose one of the program's selection sheets."), fields={"template": [_("Invalid.")]})
+        fields["template"] = template
+        created = services.round_create(access=access, fields=fields, industries=industries)
+        return Response(RoundOutput(selectors.round_get(access=access, pk=created.pk)).data, status=201)
 
 
 class RoundDetailApi(ProgramScopedMixin, APIView):
@@ -193,6 +296,71 @@ class RoundDetailApi(ProgramScopedMixin, APIView):
         if selectors.may_see_ranking(access, selection_round):
             data["ranking"] = RankingTableOutput(_ranking(selection_round), many=True).data
         return Response(data)
+
+
+class SeatInput(serializers.Serializer):
+    member = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="User id of a committee member")
+    capacity = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class SeatOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    member = serializers.IntegerField(source="member_id")
+    name = serializers.StringRelatedField(source="member")
+    capacity = serializers.CharField()
+    is_active = serializers.BooleanField()
+
+
+class RoundSeatApi(ProgramScopedMixin, APIView):
+    """Seat a committee member (a holder of the program's committee role) before the result is confirmed."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH], request=SeatInput, responses={201: SeatOutput})
+    def post(self, request, program, round):
+        access = self.access
+        access.require(Capability.RUN_SELECTION)
+        selection_round = selectors.round_get(access=access, pk=round)
+        data = SeatInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = (
+            get_user_model()
+            .objects.filter(
+                pk=data.validated_data["member"],
+                is_active=True,
+                role_assignments__program=access.program,
+                role_assignments__role=Role.COMMITTEE_MEMBER,
+                role_assignments__revoked_at__isnull=True,
+            )
+            .first()
+        )
+        if member is None:
+            raise PortalError(_("Choose a committee member of this program."), fields={"member": [_("Invalid.")]})
+        seat = services.round_seat(
+            access=access, selection_round=selection_round, member=member, capacity=data.validated_data["capacity"]
+        )
+        return Response(SeatOutput(seat).data, status=201)
+
+
+class AdvanceInput(serializers.Serializer):
+    expected_status = serializers.ChoiceField(
+        choices=[RoundStatus.DRAFT, RoundStatus.OPEN],
+        help_text="The status the caller saw: draft opens the round for applications, open starts scoring",
+    )
+
+
+class RoundAdvanceApi(ProgramScopedMixin, APIView):
+    """Open the round for applications, then close applications and start scoring."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, ROUND_PATH], request=AdvanceInput, responses=RoundOutput)
+    def post(self, request, program, round):
+        access = self.access
+        access.require(Capability.RUN_SELECTION)
+        selection_round = selectors.round_get(access=access, pk=round)
+        data = AdvanceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.round_advance(
+            access=access, selection_round=selection_round, expected_status=data.validated_data["expected_status"]
+        )
+        return Response(RoundOutput(selectors.round_get(access=access, pk=selection_round.pk)).data)
 
 
 class ApplyInput(serializers.Serializer):

@@ -125,6 +125,19 @@ def _snapshot_detail(access, item) -> dict:
     return data
 
 
+class SnapshotPublishApi(ProgramScopedMixin, APIView):
+    """Publish a period's ranking (any kind the program keeps): providers then see their position in a published
+    horse race."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, SNAPSHOT_PATH], request=None, responses=RankingSnapshotOutput)
+    def post(self, request, program, snapshot):
+        access = self.access
+        access.require(Capability.PUBLISH_RANKING)
+        item = selectors.snapshot_get(access=access, pk=snapshot)
+        services.snapshot_publish(access=access, snapshot=item)
+        return Response(RankingSnapshotOutput(selectors.snapshot_get(access=access, pk=item.pk)).data)
+
+
 # Any ranking kind ------------------------------------------------------------------------------------------------
 
 

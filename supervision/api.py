@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from filings.api import APPLICATION_PATH
 from filings.models import Application
+from organisations.models import Organisation
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
@@ -174,6 +175,25 @@ class AssignInput(serializers.Serializer):
 
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_TEXT)
+
+
+class FirmOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Organisation id: the `organisation` of an assignment")
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+
+
+@extend_schema(parameters=[PROGRAM_PATH])
+class FirmListApi(ProgramScopedMixin, generics.ListAPIView):
+    """The supervision firms the bureau may assign: those holding the role in the program through a user now."""
+
+    serializer_class = FirmOutput
+    queryset = Organisation.objects.none()  # for the schema only; requests use get_queryset
+    filter_backends = []
+
+    def get_queryset(self):
+        self.access.require(Capability.ASSIGN_SUPERVISION)
+        return selectors.firm_choices(program=self.access.program)
 
 
 @extend_schema(parameters=[PROGRAM_PATH])

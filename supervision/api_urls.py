@@ -9,6 +9,7 @@ PROJECT = f"{BASE}projects/<int:application>/"
 RECTIFICATION = f"{PROJECT}rectifications/<int:rectification>/"
 
 urlpatterns = [
+    path(f"{BASE}firms/", api.FirmListApi.as_view(), name="supervision-firms"),
     path(f"{BASE}assignments/", api.AssignmentListApi.as_view(), name="supervision-assignments"),
     path(f"{BASE}assignments/<int:assignment>/end/", api.AssignmentEndApi.as_view(), name="supervision-assignment-end"),
     path(PROJECT, api.ProjectSupervisionApi.as_view(), name="supervision-project"),

@@ -1,0 +1,134 @@
+"""Enterprise registration in the API: a person registers (or claims) its enterprise for a published program, and
+a bureau reviewer lists the requests and approves or rejects each. The same services as the pages."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, account_of, signup_program
+from enterprises.models import OutputBand, Scale, SignupRequest
+from enterprises.signup import enterprise_sign_up, signup_decide
+from portal.core.errors import PortalError
+from portal.core.queries import get_or_404
+from portal.core.roles import Capability
+from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from programs.models import Industry, Region, RegionLevel
+
+SIGNUP_PATH = OpenApiParameter("signup", OpenApiTypes.INT, OpenApiParameter.PATH, description="Sign-up request id")
+
+
+class EnterpriseSignUpInput(AccountInput):
+    uscc = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=120, help_text="Ignored when the credit code is already registered")
+    township = serializers.CharField(max_length=40, help_text="Region code of a township of the program's region")
+    industry = serializers.SlugField(max_length=40, help_text="Industry code")
+    scale = serializers.ChoiceField(choices=Scale.choices)
+    output_band = serializers.ChoiceField(choices=OutputBand.choices)
+    is_specialised = serializers.BooleanField(required=False, default=False)
+    is_little_giant = serializers.BooleanField(required=False, default=False)
+    digital_level_before = serializers.IntegerField(min_value=0, max_value=4, required=False, allow_null=True)
+
+
+class SignupOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField(source="user.username")
+    enterprise = serializers.CharField(source="profile.organisation.name")
+    uscc = serializers.CharField(source="profile.organisation.uscc")
+    industry = serializers.CharField(source="profile.industry.code")
+    township = serializers.CharField(source="profile.township.code", allow_null=True, default=None)
+    claimed_existing = serializers.BooleanField()
+    status = serializers.CharField(help_text="pending, approved or rejected")
+    decided_by = serializers.StringRelatedField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+def _rows(program):
+    return (
+        SignupRequest.objects.filter(program=program)
+        .select_related("user", "profile__organisation", "profile__industry", "profile__township", "decided_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _reference(program, values) -> dict:
+    """The township and industry the codes name, within the program as the sign-up page offers them."""
+    township = Region.objects.filter(
+        code=values["township"], path__startswith=program.region.path, level=RegionLevel.TOWNSHIP
+    ).first()
+    if township is None:
+        raise PortalError(_("The township is outside the program's region."), fields={"township": [_("Invalid.")]})
+    industry = Industry.objects.filter(program=program, code=values["industry"], is_active=True).first()
+    if industry is None:
+        raise PortalError(_("The industry is not one of this program's."), fields={"industry": [_("Invalid.")]})
+    return {"township": township, "industry": industry}
+
+
+class EnterpriseSignUpApi(APIView):
+    """Public: register an enterprise for a published program. The login gets no role until a bureau reviewer
+    approves the request."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=EnterpriseSignUpInput, responses={201: SignupOutput})
+    def post(self, request, program):
+        target = signup_program(program)
+        data = EnterpriseSignUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        enterprise = {
+            "uscc": values["uscc"],
+            "name": values["name"],
+            **_reference(target, values),
+            **{
+                key: values.get(key)
+                for key in ("scale", "output_band", "is_specialised", "is_little_giant", "digital_level_before")
+            },
+        }
+        signup = enterprise_sign_up(program=target, account=account_of(values), enterprise=enterprise)
+        return Response(SignupOutput(_rows(target).get(pk=signup.pk)).data, status=201)
+
+
+@extend_schema(parameters=[PROGRAM_PATH])
+class SignupListApi(ProgramScopedMixin, generics.ListAPIView):
+    """The program's enterprise sign-up requests, newest first, for bureau reviewers."""
+
+    serializer_class = SignupOutput
+    queryset = SignupRequest.objects.none()  # for the schema only; requests use get_queryset
+    filter_backends = []
+
+    def get_queryset(self):
+        self.access.require(Capability.REVIEW)
+        return _rows(self.access.program)
+
+
+class DecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Required to reject"
+    )
+
+
+class SignupDecisionApi(ProgramScopedMixin, APIView):
+    """Approve the request (the profile is verified, the person gets the enterprise role) or reject it with the
+    reason."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, SIGNUP_PATH], request=DecisionInput, responses=SignupOutput)
+    def post(self, request, program, signup):
+        access = self.access
+        access.require(Capability.REVIEW)
+        item = get_or_404(_rows(access.program), signup)
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        signup_decide(
+            access=access,
+            request=item,
+            approve=data.validated_data["decision"] == "approve",
+            reason=data.validated_data["reason"],
+        )
+        return Response(SignupOutput(_rows(access.program).get(pk=item.pk)).data)

@@ -1,0 +1,132 @@
+"""Provider registration in the API: a person registers (or claims) its service provider for a published program,
+and the bureau lists the registrations and admits or refuses each. The same services as the pages."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, account_of, signup_program
+from portal.core.errors import PortalError
+from portal.core.queries import get_or_404
+from portal.core.roles import Capability
+from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from programs.models import Industry
+from providers.models import ProviderSignup
+from providers.signup import provider_sign_up, provider_signup_decide
+
+PROVIDER_SIGNUP_PATH = OpenApiParameter(
+    "provider_signup", OpenApiTypes.INT, OpenApiParameter.PATH, description="Provider registration id"
+)
+MAX_TEXT = 10_000
+
+
+class ProviderSignUpInput(AccountInput):
+    uscc = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=120, help_text="Ignored when the credit code is already registered")
+    industries = serializers.ListField(child=serializers.SlugField(max_length=40), min_length=1, max_length=100)
+    local_support_staff = serializers.IntegerField(min_value=0, max_value=10_000)
+    qualifications = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+
+
+class ProviderSignupOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField(source="user.username")
+    organisation = serializers.CharField(source="organisation.name")
+    uscc = serializers.CharField(source="organisation.uscc")
+    industries = serializers.SerializerMethodField()
+    local_support_staff = serializers.IntegerField()
+    qualifications = serializers.CharField()
+    claimed_existing = serializers.BooleanField()
+    status = serializers.CharField(help_text="pending, approved or rejected")
+    decided_by = serializers.StringRelatedField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_industries(self, obj) -> list[str]:
+        return [industry.code for industry in obj.industries.all()]
+
+
+def _rows(program):
+    return (
+        ProviderSignup.objects.filter(program=program)
+        .select_related("user", "organisation", "decided_by")
+        .prefetch_related("industries")
+        .order_by("-created_at", "-id")
+    )
+
+
+class ProviderSignUpApi(APIView):
+    """Public: register a service provider for a published program. The login gets no role until the bureau
+    admits the provider to the resource pool."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=ProviderSignUpInput, responses={201: ProviderSignupOutput})
+    def post(self, request, program):
+        target = signup_program(program)
+        data = ProviderSignUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        codes = list(dict.fromkeys(values["industries"]))
+        industries = list(Industry.objects.filter(program=target, is_active=True, code__in=codes))
+        if len(industries) != len(codes):
+            raise PortalError(_("Choose the program's industries you serve."), fields={"industries": [_("Invalid.")]})
+        signup = provider_sign_up(
+            program=target,
+            account=account_of(values),
+            provider={
+                "uscc": values["uscc"],
+                "name": values["name"],
+                "industries": industries,
+                "local_support_staff": values["local_support_staff"],
+                "qualifications": values["qualifications"],
+            },
+        )
+        return Response(ProviderSignupOutput(_rows(target).get(pk=signup.pk)).data, status=201)
+
+
+@extend_schema(parameters=[PROGRAM_PATH])
+class ProviderSignupListApi(ProgramScopedMixin, generics.ListAPIView):
+    """The program's provider registrations, newest first, for those who keep the resource pool."""
+
+    serializer_class = ProviderSignupOutput
+    queryset = ProviderSignup.objects.none()  # for the schema only; requests use get_queryset
+    filter_backends = []
+
+    def get_queryset(self):
+        self.access.require(Capability.MANAGE_POOL)
+        return _rows(self.access.program)
+
+
+class DecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Required to reject"
+    )
+
+
+class ProviderSignupDecisionApi(ProgramScopedMixin, APIView):
+    """Admit the provider to the resource pool for its industries (its person gets the provider role), or refuse
+    it with the reason."""
+
+    @extend_schema(
+        parameters=[PROGRAM_PATH, PROVIDER_SIGNUP_PATH], request=DecisionInput, responses=ProviderSignupOutput
+    )
+    def post(self, request, program, provider_signup):
+        access = self.access
+        access.require(Capability.MANAGE_POOL)
+        item = get_or_404(_rows(access.program), provider_signup)
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        provider_signup_decide(
+            access=access,
+            signup=item,
+            approve=data.validated_data["decision"] == "approve",
+            reason=data.validated_data["reason"],
+        )
+        return Response(ProviderSignupOutput(_rows(access.program).get(pk=item.pk)).data)
