@@ -124,7 +124,10 @@ class Context:
 
     def active_policy(self) -> engine.Policy:
         if self.policy is None:
-            self.policy = self._snapshot(policy_version_for_quote(program=self.program))
+            active = policy_version_for_quote(program=self.program)
+            if active.pk not in self.policies:
+                self.policies[active.pk] = self._snapshot(active)
+            self.policy = self.policies[active.pk]
         return self.policy
 
     def policy_for(self, version_id) -> engine.Policy:

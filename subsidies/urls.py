@@ -6,6 +6,7 @@ from subsidies import run_views, views
 app_name = "subsidies"
 
 urlparams.register("version", "subsidies.PolicyVersion")
+urlparams.register("policy_version", "subsidies.PolicyVersion")  # the API names a version by its code
 urlparams.register("run", "subsidies.CalculationRun")
 urlparams.register("line", "subsidies.RunLine", program_path="run__program")
 urlparams.register("correction", "subsidies.RunCorrection", program_path="run__program")
@@ -19,6 +20,7 @@ urlpatterns = [
     path("policies/<int:version>/parameter/", views.parameter_set, name="parameter-set"),
     path("policies/<int:version>/activate/", views.activate, name="activate"),
     path("policies/<int:version>/draft/", views.draft_from, name="draft-from"),
+    path("policies/<int:version>/reprice/", views.reprice, name="reprice"),
     path("calculator/", views.calculator, name="calculator"),
     # calculation runs (批次核算), funding pools, awards and ledgers
     path("runs/", run_views.run_list_page, name="runs"),

@@ -1,10 +1,14 @@
-"""Policy versions (read, edit a draft, validate, activate) and the subsidy calculator with what-if."""
+"""Policy versions (read, edit a draft, validate, activate, re-price named filings) and the subsidy calculator
+with what-if."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.core.errors import PortalError
@@ -13,7 +17,7 @@ from portal.core.roles import Capability
 from programs.access import member_or_public_access
 from programs.models import Industry
 from programs.views import program_view
-from subsidies import forms, services
+from subsidies import forms, pricing, services
 from subsidies.models import PolicyTrack, VersionStatus
 from subsidies.quotes import QuoteInput, quote
 from subsidies.selectors import (
@@ -62,6 +66,7 @@ def version_detail(request, access, version):
             "draft_form": forms.DraftFromForm(initial={"code": f"{instance.code}-draft", "name": instance.name})
             if access.can(Capability.CONFIGURE)
             else None,
+            "may_reprice": access.can(Capability.CONFIGURE) and instance.status != VersionStatus.DRAFT,
         },
     )
 
@@ -105,14 +110,71 @@ def activate(request, access, version):
         messages.error(request, _("Give the date from which the version takes effect."))
     else:
         try:
-            services.policy_version_activate(
+            pricing.policy_version_activate(
                 access=access, version=instance, effective_from=form.cleaned_data["effective_from"]
             )
         except PortalError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The version is now active; the previous one is retired."))
+            messages.success(
+                request,
+                _(
+                    "The version is now active; the previous one is retired. Filings approved from now on are priced "
+                    "under it; filings already approved keep their version."
+                ),
+            )
     return redirect("subsidies:version", program=access.program.slug, version=instance.pk)
+
+
+REPRICE_PAGE_SIZE = 50
+
+
+@program_view(Capability.CONFIGURE)
+def reprice(request, access, version):
+    """The approved filings in no approved run with the version each is priced under; the bureau admin ticks
+    some and gives the reason to price them under this version from the next calculation."""
+    instance = get_or_404(policy_version_list(program=access.program), version)
+    form = forms.RepriceForm(request.POST or None)
+    selected = set()
+    if request.method == "POST" and form.is_valid():
+        selected = set(form.cleaned_data["applications"])
+        try:
+            done = pricing.application_reprice(
+                access=access,
+                applications=form.cleaned_data["applications"],
+                version=instance,
+                reason=form.cleaned_data["reason"],
+            )
+        except PortalError as error:
+            for name in error.fields or {None: None}:
+                form.add_error(name if name in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s filing is now priced under this version from the next calculation.",
+                    "%(count)s filings are now priced under this version from the next calculation.",
+                    len(done),
+                )
+                % {"count": len(done)},
+            )
+            return redirect("subsidies:reprice", program=access.program.slug, version=instance.pk)
+    search = request.GET.get("q", "").strip()[:60]
+    rows = pricing.repricable_applications(access=access)
+    if search:
+        rows = rows.filter(Q(filing_number__icontains=search) | Q(enterprise__organisation__name__icontains=search))
+    return _render(
+        request,
+        access,
+        "subsidies/policy_reprice.html",
+        {
+            "version": instance,
+            "form": form,
+            "search": search,
+            "page": Paginator(rows, REPRICE_PAGE_SIZE).get_page(request.GET.get("page")),
+            "selected": selected,
+        },
+    )
 
 
 @program_view(Capability.CONFIGURE)
