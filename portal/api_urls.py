@@ -78,6 +78,16 @@ urlpatterns = [
         subsidies_api.PolicyVersionListApi.as_view(),
         name="policy-version-list",
     ),
+    path(
+        "programs/<slug:program>/policy-versions/<slug:policy_version>/activate/",
+        subsidies_api.PolicyVersionActivateApi.as_view(),
+        name="policy-version-activate",
+    ),
+    path(
+        "programs/<slug:program>/policy-versions/<slug:policy_version>/reprice/",
+        subsidies_api.PolicyVersionRepriceApi.as_view(),
+        name="policy-version-reprice",
+    ),
     path("programs/<slug:program>/quote/", subsidies_api.QuoteApi.as_view(), name="quote"),
     path("programs/<slug:program>/applications/", filings_api.ApplicationListApi.as_view(), name="application-list"),
     path(
