@@ -450,9 +450,31 @@ def test_the_run_pages_and_api_show_the_carried_fundings(carried_forward, client
     line = earlier.context["lines"][1]
     assert line.inputs["enterprise"] == "乙后验收" and [item.run.number for item in line.later] == [second.number]
     assert line.payment_code == "unpaid"  # 60,000 + 90,000 funded, nothing paid yet
+    short = run_lines(first).get(inputs__enterprise="乙后验收")
+    line_page = client.get(f"/p/{SLUG}/runs/{first.pk}/lines/{short.pk}/")
+    assert line_page.status_code == 200 and line_page.context["still_unfunded"] == D("0.00")  # 20,000 − 20,000
+    assert [item.amount for item in line_page.context["carried"]] == [D("20000.00")]
+    pool = FundingPool.objects.get(program__slug=SLUG, source="central")
+    pool_page = client.get(f"/p/{SLUG}/pools/{pool.pk}/")
+    assert [item.line_id for item in pool_page.context["carried"]] == [short.pk]
     data = client.get(f"/api/v1/programs/{SLUG}/runs/{second.pk}/").json()
     assert [(item["line_run"], item["amount"], item["source"]) for item in data["carried_forward"]] == [
         (first.number, "20000.00", "central")
     ]
     data = client.get(f"/api/v1/programs/{SLUG}/runs/{first.pk}/").json()
     assert [(item["run"], item["amount"]) for item in data["funded_later"]] == [(second.number, "20000.00")]
+    line_data = client.get(f"/api/v1/programs/{SLUG}/runs/{first.pk}/lines/{short.pk}/").json()
+    assert line_data["funded_later"] == "20000.00" and line_data["carried_fundings"][0]["run"] == second.number
+
+
+def test_a_payment_through_the_api_names_the_carried_funding(carried_forward, client):
+    _creator, first, second = carried_forward
+    short = run_lines(first).get(inputs__enterprise="乙后验收")
+    carried = CarriedFunding.objects.get(line=short)
+    client.force_login(get_user_model().objects.get(username="jinhua-reviewer"))
+    url = f"/api/v1/programs/{SLUG}/runs/{first.pk}/lines/{short.pk}/payments/"
+    body = {"source": "central", "amount": "20000", "paid_on": "2026-01-05", "voucher": "ZY-3", "carried": carried.pk}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["carried"] == carried.pk
+    assert carried_outstanding(second) == {}  # 20,000 funded later, 20,000 paid

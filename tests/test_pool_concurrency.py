@@ -1,6 +1,7 @@
 """Several processes approving runs at once against one small central pool (PostgreSQL): the pool is never
 over-allocated, each approval draws it first accepted first, and once it is empty every later line finds
-nothing. Two drafts over the same projects: exactly one is approved."""
+nothing. Two drafts over the same projects: exactly one is approved. After the pool is topped up, approvals at once
+fund the earlier shortfalls first, each exactly once."""
 
 import multiprocessing
 from datetime import datetime
@@ -18,7 +19,7 @@ from programs.access import program_access
 from programs.models import Program
 from subsidies import runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
-from subsidies.models import CalculationRun, FundingPool, PoolAllocation, RunStatus
+from subsidies.models import CalculationRun, CarriedFunding, FundingPool, PoolAllocation, RunStatus
 from tests.conftest import need
 from tests.factories import user_with_role
 
@@ -145,3 +146,45 @@ def test_two_drafts_of_the_same_projects_approved_at_once_give_one_approved_run(
     assert sorted(outcomes.values()) == ["approved", "conflict"], outcomes
     statuses = sorted(runs.CalculationRun.objects.filter(pk__in=run_ids).values_list("status", flat=True))
     assert statuses == sorted([RunStatus.APPROVED, RunStatus.REVIEWED])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_after_a_top_up_fund_each_earlier_shortfall_once_in_acceptance_order():
+    need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
+    from programs.demo import demo_build
+
+    demo_build()
+    program = Program.objects.get(slug=SLUG)
+    creator = get_user_model().objects.get(username="jinhua-reviewer")
+    approver = user_with_role(program, Role.BUREAU_REVIEWER)
+    admin = access_of(get_user_model().objects.get(username="jinhua-admin"))
+    # level 3, 1,200,000 in year 1: 600,000 subsidy, central 240,000 each; 3 lines need 720,000 of 500,000
+    runs.pool_save(access=admin, source="central", budget="500000")
+    projects(program, creator, "先批", [3, 4, 5])
+    run = runs.run_create(access=access_of(creator), title="先批")
+    runs.run_calculate(run_id=run.pk)
+    runs.run_review(access=access_of(creator), run=run)
+    runs.run_approve(access=access_of(approver), run=run)
+    # 240,000 + 240,000 + 20,000: the third line is 220,000 short; raise the pool by 300,000
+    runs.pool_save(access=admin, source="central", budget="800000")
+    run_ids, earlier = [], []
+    for k in range(2):
+        made = projects(program, creator, f"后批{k}-", [10 + k])
+        AcceptanceReview.objects.filter(application__in=earlier).update(status=ReviewStatus.PASSED)
+        later = runs.run_create(access=access_of(creator), title=f"后批{k}")
+        runs.run_calculate(run_id=later.pk)
+        runs.run_review(access=access_of(creator), run=later)
+        run_ids.append(later.pk)
+        earlier += made
+    AcceptanceReview.objects.filter(application__in=earlier).update(status=ReviewStatus.ANNOUNCED)
+
+    outcomes = approve_at_once(run_ids, approver)
+
+    assert sorted(outcomes.values()) == ["approved"] * 2, outcomes
+    carried = list(CarriedFunding.objects.filter(pool__program=program))
+    # the 220,000 shortfall is funded once, by whichever approval came first; the 80,000 left goes to its own line
+    assert [(c.line.run_id, c.amount) for c in carried] == [(run.pk, D("220000.00"))]
+    pool = FundingPool.objects.get(program=program, source="central")
+    assert pool.allocated == pool.budget == D("800000.00")
+    drawn = sum(a.allocated for a in PoolAllocation.objects.filter(pool=pool)) + sum(c.amount for c in carried)
+    assert drawn == pool.allocated
