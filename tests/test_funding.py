@@ -478,3 +478,12 @@ def test_a_payment_through_the_api_names_the_carried_funding(carried_forward, cl
     assert response.status_code == 201, response.content
     assert response.json()["carried"] == carried.pk
     assert carried_outstanding(second) == {}  # 20,000 funded later, 20,000 paid
+
+
+def test_the_allocator_doctests_carry_a_shortfall_before_a_new_line():
+    import doctest
+
+    from subsidies import allocation
+
+    result = doctest.testmod(allocation)
+    assert result.attempted >= 2 and result.failed == 0
