@@ -38,3 +38,12 @@ def signup_program(slug: str) -> Program:
     if target is None:
         raise Http404(_("No such program."))
     return target
+
+
+class SignupProgramMixin:
+    """Resolves `self.target`, the published program of the URL, before the method is dispatched: any method on an
+    unpublished or unknown program is the same 404."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.target = signup_program(self.kwargs["program"])

@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, account_of, signup_program
+from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupProgramMixin, account_of
 from enterprises.models import OutputBand, Scale, SignupRequest
 from enterprises.signup import enterprise_sign_up, signup_decide
 from portal.core.errors import PortalError
@@ -69,7 +69,7 @@ def _reference(program, values) -> dict:
     return {"township": township, "industry": industry}
 
 
-class EnterpriseSignUpApi(APIView):
+class EnterpriseSignUpApi(SignupProgramMixin, APIView):
     """Public: register an enterprise for a published program. The login gets no role until a bureau reviewer
     approves the request."""
 
@@ -77,7 +77,7 @@ class EnterpriseSignUpApi(APIView):
 
     @extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=EnterpriseSignUpInput, responses={201: SignupOutput})
     def post(self, request, program):
-        target = signup_program(program)
+        target = self.target
         data = EnterpriseSignUpInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

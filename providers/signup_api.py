@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, account_of, signup_program
+from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupProgramMixin, account_of
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -60,7 +60,7 @@ def _rows(program):
     )
 
 
-class ProviderSignUpApi(APIView):
+class ProviderSignUpApi(SignupProgramMixin, APIView):
     """Public: register a service provider for a published program. The login gets no role until the bureau
     admits the provider to the resource pool."""
 
@@ -68,7 +68,7 @@ class ProviderSignUpApi(APIView):
 
     @extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=ProviderSignUpInput, responses={201: ProviderSignupOutput})
     def post(self, request, program):
-        target = signup_program(program)
+        target = self.target
         data = ProviderSignUpInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
