@@ -13,10 +13,11 @@ from portal.core.files import StoredFile
 from portal.core.models import BaseModel
 from programs.models import ProgramScopedModel
 from providers.models import ConflictKind
+from subsidies.facts import AMOUNT_KEYS
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 # The investment categories a request declares and an audit confirms: part (N/X) × kind, plus automation.
-AMOUNT_FIELDS = ("n_software", "n_hardware", "x_software", "x_hardware", "automation")
+AMOUNT_FIELDS = AMOUNT_KEYS
 
 
 class TrackRubric(ProgramScopedModel):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.files import StoredFile
 from portal.core.models import BaseModel
@@ -20,9 +21,9 @@ class Status(models.TextChoices):
 
 
 class ProviderResponse(models.TextChoices):
-    PENDING = "", _("Not answered yet")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    PENDING = "", pgettext_lazy("provider answer", "Not answered yet")
+    ACCEPTED = "accepted", pgettext_lazy("provider answer", "Accepted")
+    DECLINED = "declined", pgettext_lazy("provider answer", "Declined")
 
 
 class Part(models.TextChoices):

@@ -28,6 +28,7 @@ from portal.core.errors import Conflict
 from portal.core.money import format_yuan
 from portal.core.progress import progress_set
 from subsidies import engine
+from subsidies.facts import AMOUNT_KEYS, investment_facts
 from subsidies.models import (
     FUNDING_SOURCES,
     AwardDecision,
@@ -45,7 +46,7 @@ from subsidies.selectors import policy_snapshot, policy_version_for_quote
 CHUNK = 2000
 ZERO = Decimal("0.00")
 CANDIDATE_STATUSES = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
-AUDIT_FIELDS = ("n_software", "n_hardware", "x_software", "x_hardware", "automation")
+AUDIT_FIELDS = AMOUNT_KEYS
 
 FACT_COLUMNS = {
     "review_id": "id",
@@ -218,18 +219,13 @@ def project_inputs(row, context: Context) -> dict:
 
 def facts_from_inputs(inputs: dict) -> engine.Facts:
     """The engine's facts from a line's stored inputs (used again by what-ifs)."""
-    n = Decimal(inputs["n_software"]) + Decimal(inputs["n_hardware"])
-    x = Decimal(inputs["x_software"]) + Decimal(inputs["x_hardware"])
     return engine.Facts(
         track=inputs["track"],
         industry=inputs["industry"],
         industry_name=inputs["industry_name"],
         scale=inputs["scale"],
         batch=inputs["batch"],
-        n_investment=n,
-        x_investment=x,
-        total_investment=n + x,
-        automation_investment=Decimal(inputs["automation"]),
+        **investment_facts(inputs),
         level=inputs["level"],
         accepted_on=date.fromisoformat(inputs["accepted_on"]),
         awards=tuple((kind, Decimal(amount)) for kind, amount in inputs["awards"]),
