@@ -24,6 +24,15 @@ class AccountInput(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
 
 
+class SignupDecisionInput(serializers.Serializer):
+    """The bureau's answer to a registration (an enterprise's or a provider's)."""
+
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Required to reject"
+    )
+
+
 def account_of(data: dict) -> dict:
     """The login fields of a validated sign-up, as `accounts.services.account_check` takes them."""
     return {key: data[key] for key in ("username", "display_name", "phone", "email", "password")}

@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupProgramMixin, account_of
+from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupDecisionInput, SignupProgramMixin, account_of
 from enterprises.models import OutputBand, Scale, SignupRequest
 from enterprises.signup import enterprise_sign_up, signup_decide
 from portal.core.errors import PortalError
@@ -107,23 +107,16 @@ class SignupListApi(ProgramScopedMixin, generics.ListAPIView):
         return _rows(self.access.program)
 
 
-class DecisionInput(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "reject"])
-    reason = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default="", help_text="Required to reject"
-    )
-
-
 class SignupDecisionApi(ProgramScopedMixin, APIView):
     """Approve the request (the profile is verified, the person gets the enterprise role) or reject it with the
     reason."""
 
-    @extend_schema(parameters=[PROGRAM_PATH, SIGNUP_PATH], request=DecisionInput, responses=SignupOutput)
+    @extend_schema(parameters=[PROGRAM_PATH, SIGNUP_PATH], request=SignupDecisionInput, responses=SignupOutput)
     def post(self, request, program, signup):
         access = self.access
         access.require(Capability.REVIEW)
         item = get_or_404(_rows(access.program), signup)
-        data = DecisionInput(data=request.data)
+        data = SignupDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         signup_decide(
             access=access,

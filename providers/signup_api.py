@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupProgramMixin, account_of
+from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupDecisionInput, SignupProgramMixin, account_of
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -103,25 +103,20 @@ class ProviderSignupListApi(ProgramScopedMixin, generics.ListAPIView):
         return _rows(self.access.program)
 
 
-class DecisionInput(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "reject"])
-    reason = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default="", help_text="Required to reject"
-    )
-
-
 class ProviderSignupDecisionApi(ProgramScopedMixin, APIView):
     """Admit the provider to the resource pool for its industries (its person gets the provider role), or refuse
     it with the reason."""
 
     @extend_schema(
-        parameters=[PROGRAM_PATH, PROVIDER_SIGNUP_PATH], request=DecisionInput, responses=ProviderSignupOutput
+        parameters=[PROGRAM_PATH, PROVIDER_SIGNUP_PATH],
+        request=SignupDecisionInput,
+        responses=ProviderSignupOutput,
     )
     def post(self, request, program, provider_signup):
         access = self.access
         access.require(Capability.MANAGE_POOL)
         item = get_or_404(_rows(access.program), provider_signup)
-        data = DecisionInput(data=request.data)
+        data = SignupDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         provider_signup_decide(
             access=access,
