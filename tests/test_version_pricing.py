@@ -290,7 +290,7 @@ def test_the_reprice_api_refuses_each_rule_with_its_status_and_field():
         assert response.status_code == 400, response.json()
         assert list(response.json()["error"]["fields"]) == [field], response.json()
     assert in_run.filing_number in refusals[-1][0].json()["error"]["message"]
-    assert "adjustment" in refusals[-1][0].json()["error"]["message"]
+    assert submitted.filing_number in refusals[-2][0].json()["error"]["message"]
     project.refresh_from_db()
     assert project.policy_version.code == OPINION  # all or none
 
@@ -343,7 +343,8 @@ def test_the_activate_api_refusals():
     assert (ok.json()["code"], ok.json()["status"], ok.json()["effective_from"]) == (NOTE, "active", "2025-02-01")
     assert "midlevel-pilot" in ok.json()["tracks"]
     retired = admin.post(api_url("activate", OPINION), {}, format="json")
-    assert retired.status_code == 409 and "retired" in retired.json()["error"]["message"]
+    assert retired.status_code == 409 and OPINION in retired.json()["error"]["message"]
+    assert version(OPINION).status == VersionStatus.RETIRED
     assert program.policy_versions.get(status=VersionStatus.ACTIVE).code == NOTE
 
 
