@@ -18,6 +18,7 @@ from rankings import periods
 from rankings.models import RankingSnapshot, SnapshotStatus
 from rankings.services import scheme_of, snapshot_make
 from tests.factories import OrganisationFactory, UserFactory, user_with_role
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +262,30 @@ def test_a_reviewer_publishes_a_ranking_and_a_provider_may_not():
     assert api("wuyi-reviewer").post(publish).status_code == 409
     other_program = user_with_role(Program.objects.get(slug="yongkang-2024"), Role.BUREAU_REVIEWER)
     assert api(other_program).post(publish).status_code == 404
+
+
+# --- query counts --------------------------------------------------------------------------------------------
+
+
+def add_registrations(count, serial):
+    for n in range(count):
+        api().post(url("signup"), enterprise_body(f"ep-many-{serial}-{n}", serial + n), format="json")
+        api().post(url("provider-signup"), provider_body(f"ep-pmany-{serial}-{n}", serial + n), format="json")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["signup-list", "provider-signup-list", "provider-list", "member-list", "supervision-firms"],
+)
+def test_the_new_lists_cost_the_same_for_more_rows(name):
+    program = Program.objects.get(slug=PROGRAM)
+    client = api("wuyi-admin" if name == "member-list" else "wuyi-reviewer")
+    add_registrations(1, 500)
+    first, _queries = page_queries(client, url(name))
+    add_registrations(10, 510)
+    for n in range(10):
+        user_with_role(program, Role.EXPERT, username=f"ep-count-expert-{n}")
+    for row in ProviderSignup.objects.filter(program=program, status="pending"):
+        api("wuyi-admin").post(url("provider-signup-decision", provider_signup=row.pk), {"decision": "approve"})
+    later, queries = page_queries(client, url(name))
+    assert later == first, "\n".join(query["sql"] for query in queries.captured_queries)
