@@ -105,6 +105,13 @@ urlpatterns = [
         filings_api.ApplicationTransitionApi.as_view(),
         name="application-transition",
     ),
+    path(f"{APPLICATION}attachments/", filings_api.AttachmentListApi.as_view(), name="application-attachments"),
+    path(
+        f"{APPLICATION}provider-response/",
+        filings_api.ProviderResponseApi.as_view(),
+        name="application-provider-response",
+    ),
+    path("programs/<slug:program>/batches/", programs_api.BatchListApi.as_view(), name="batch-list"),
     path(
         "programs/<slug:program>/selection-rounds/",
         providers_api.RoundListApi.as_view(),

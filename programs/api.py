@@ -1,5 +1,6 @@
 """Read endpoints of programs and their reference data, scoped exactly like the pages."""
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -91,6 +92,31 @@ class IndustryListApi(ProgramScopedMixin, generics.ListAPIView):
         return selectors.industry_list(access=self.access, with_counts=False)
 
 
+class BatchOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    is_open = serializers.SerializerMethodField(
+        help_text="Filings are taken today (the program runs and the window holds today)"
+    )
+
+    def get_is_open(self, obj) -> bool:
+        return obj.pk == self.context["open_batch"]
+
+
+@extend_schema(parameters=[PROGRAM_PATH], responses=BatchOutput(many=True))
+class BatchListApi(ProgramScopedMixin, APIView):
+    """The program's participation batches (改造批次) and their filing windows."""
+
+    def get(self, request, program):
+        batches = selectors.batch_list(access=self.access)
+        current = selectors.open_batch(self.access.program, timezone.localdate())
+        context = {"open_batch": current.pk if current else None}
+        return Response(BatchOutput(batches, many=True, context=context).data)
+
+
 class ScenarioModuleOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
@@ -98,6 +124,7 @@ class ScenarioModuleOutput(serializers.Serializer):
     kind = serializers.CharField()
     category = serializers.CharField()
     category_en = serializers.CharField()
+    investment_category = serializers.CharField(help_text="software, hardware, automation, or '' (any)")
     name = serializers.CharField()
     name_en = serializers.CharField()
     price = serializers.DecimalField(
