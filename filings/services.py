@@ -417,11 +417,7 @@ def application_provider_respond(
     if Role.PROVIDER not in access.roles:
         raise NotAllowed(_("Your roles in this program do not allow this."))
     with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update()
-            .select_related("provider")
-            .get(pk=application.pk, program=access.program)
-        )
+        locked = Application.objects.select_for_update().get(pk=application.pk, program=access.program)
         if locked.provider is None or locked.provider.organisation_id != access.user.organisation_id:
             raise NotAllowed(_("Only the provider the enterprise chose may answer."))
         if locked.status not in OPEN_FOR_REVIEW:
