@@ -301,7 +301,8 @@ def priced_version(application: Application):
 def application_estimate(application: Application, *, on_date):
     """The policy engine's quote for the filing as it stands: (version, result), or a PortalError. Priced under
     its own version once approved; the stated target level stands in for the assessed one, and `on_date` for
-    the acceptance date."""
+    the acceptance date still to come (`engine.Facts.quoted_on`: a warning, not a refusal, where it falls
+    outside a pilot's years)."""
     batch = application.batch or current_batch(application.program, on_date)
     profile = application.enterprise
     lines = application.lines.filter(is_active=True).only("part", "category", "amount")
@@ -313,7 +314,7 @@ def application_estimate(application: Application, *, on_date):
             scale=profile.scale,
             batch=batch.number if batch else None,
             level=application.target_level,
-            accepted_on=on_date,
+            quoted_on=on_date,
             version=priced_version(application).code,
             **investment_facts(amounts_from_lines(lines)),
         ),

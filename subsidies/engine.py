@@ -98,6 +98,8 @@ class Facts:
     level: int | None = None
     accepted_on: date | None = None
     awards: tuple[tuple[str, Decimal], ...] = ()
+    # An estimate before acceptance: the day it is made, standing in for the acceptance date it cannot know.
+    quoted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,7 @@ def _level_year(track, params, facts, result):
     investment = _money(facts.total_investment, "total_investment", required=True)
     if facts.level is None:
         raise PolicyError("level", "请填写改造后的数字化水平等级（1—4）")
-    if facts.accepted_on is None:
+    if facts.accepted_on is None and facts.quoted_on is None:
         raise PolicyError("accepted_on", "请填写验收通过日期")
     minimum = int(_param(params, "min_level"))
     if facts.level < minimum:
@@ -274,11 +276,14 @@ def _level_year(track, params, facts, result):
         return
     approval = _param(params, "approval_date")
     pilot_end = params.get("pilot_end")
-    year = _year_of(approval, facts.accepted_on)
     rates = _table(params, "year_rate")
-    if year is None or year not in rates or (pilot_end and facts.accepted_on > pilot_end):
-        result.refuse(f"验收日期{facts.accepted_on:%Y-%m-%d}不在试点实施期内（自批复日{approval:%Y-%m-%d}起两年）")
-        return
+    if facts.accepted_on is None:
+        year = _estimated_year(approval, pilot_end, rates, facts.quoted_on, result)
+    else:
+        year = _year_of(approval, facts.accepted_on)
+        if year is None or year not in rates or (pilot_end and facts.accepted_on > pilot_end):
+            result.refuse(f"验收日期{facts.accepted_on:%Y-%m-%d}不在试点实施期内（自批复日{approval:%Y-%m-%d}起两年）")
+            return
     rate = rates[year]
     result.add_line("pilot", investment, rate, f"试点实施期第{year}年，按实际投入总额的{_pct(rate)}")
     caps = _table(params, "level_cap")
@@ -291,6 +296,26 @@ def _level_year(track, params, facts, result):
         result.cap = cap
         result.subsidy = cap
         result.trace.append(f"小计{format_yuan(result.subsidy_subtotal)}元超过上限，按{format_yuan(cap)}元补助")
+
+
+def _estimated_year(approval, pilot_end, rates, quoted_on, result) -> int:
+    """The pilot year an estimate before acceptance uses: that of the day it is made, held within the years the
+    policy rates. The acceptance date decides the rate paid, and whether anything is paid: the estimate says so
+    rather than refusing a project whose acceptance is still to come."""
+    years = sorted(int(year) for year in rates)
+    if not years:
+        raise PolicyError("year_rate", "政策参数“year_rate”尚未配置")
+    year = _year_of(approval, quoted_on) or years[0]
+    if year > years[-1] or (pilot_end and quoted_on > pilot_end):
+        year = years[-1]
+        result.reasons.append(
+            f"估算日{quoted_on:%Y-%m-%d}已在试点实施期（自批复日{approval:%Y-%m-%d}起，"
+            f"至{pilot_end:%Y-%m-%d}）之外：按第{year}年比例估算；实施期后验收的项目不予补助"
+            if pilot_end
+            else f"估算日{quoted_on:%Y-%m-%d}已在试点实施期之外：按第{year}年比例估算；实施期后验收的项目不予补助"
+        )
+    result.trace.append(f"尚未验收：按估算日{quoted_on:%Y-%m-%d}所在的试点年度估算，实际按验收通过日期所在年度确定")
+    return year
 
 
 RULES = {

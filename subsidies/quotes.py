@@ -25,6 +25,7 @@ class QuoteInput:
     automation_investment: str | Decimal | None = None
     level: str | int | None = None
     accepted_on: str | date | None = None
+    quoted_on: date | None = None  # an estimate before acceptance (see `engine.Facts.quoted_on`)
     version: str = ""
     overrides: list[str] = field(default_factory=list)  # "key=value"
     awards: list[str] = field(default_factory=list)  # "kind=yuan"
@@ -91,6 +92,7 @@ def quote(*, program: Program, data: QuoteInput, cache: QuoteCache | None = None
         batch=_integer(data.batch, "batch", minimum=1),
         level=_level(data.level),
         accepted_on=_date(data.accepted_on),
+        quoted_on=data.quoted_on,
         awards=tuple(_award(text) for text in data.awards),
         **{name: _money(getattr(data, name), name) for name in MONEY_FIELDS},
     )

@@ -179,6 +179,8 @@ def test_jinhua_pilot_needs_the_target_level_and_a_designated_pilot(client):
     slug = "jinhua-pilot"
     program = Program.objects.get(slug=slug)
     user = demo_user(Role.ENTERPRISE, slug)
+    # Not (or no longer) a designated pilot, whatever the demo designated.
+    PilotDesignation.objects.filter(program=program, target__uscc=user.organisation.uscc).update(is_active=False)
     client.force_login(user)
     base = f"/api/v1/programs/{slug}/applications/"
     body = {"title": "试点改造", "track": "pilot", "lines": [{"part": "N", "category": "software", "amount": "800000"}]}
@@ -194,7 +196,9 @@ def test_jinhua_pilot_needs_the_target_level_and_a_designated_pilot(client):
     assert client.get(f"{base}{pk}/").json()["target_level"] == 3
     organisation = user.organisation
     profile = program.enterprises.get(organisation=organisation)
-    target = TargetEnterprise.objects.create(
+    target = TargetEnterprise.objects.filter(
+        program=program, uscc=organisation.uscc
+    ).first() or TargetEnterprise.objects.create(
         program=program,
         uscc=organisation.uscc,
         name=organisation.name,
@@ -208,3 +212,20 @@ def test_jinhua_pilot_needs_the_target_level_and_a_designated_pilot(client):
     again = client.post(f"{base}{pk}/transitions/", {"action": "submit"}, content_type="application/json")
     left = again.json()["error"]["fields"] if again.status_code == 400 else {}
     assert "target_level" not in left and "track" not in left
+
+
+def test_a_level_estimate_before_acceptance_warns_instead_of_refusing_outside_the_pilot_years():
+    from datetime import date
+
+    from subsidies.quotes import QuoteInput, quote
+
+    program = Program.objects.get(slug="jinhua-pilot")
+    facts = {"track": "pilot", "industry": "garments", "level": 3, "total_investment": "1000000"}
+    _version, inside = quote(program=program, data=QuoteInput(**facts, quoted_on=date(2025, 3, 1)))
+    assert inside.eligible and inside.subsidy == Decimal("500000.00")  # year 1: 1,000,000 × 50 %
+    assert inside.reasons == []
+    _version, after = quote(program=program, data=QuoteInput(**facts, quoted_on=date(2026, 12, 7)))
+    assert after.eligible and after.subsidy == Decimal("400000.00")  # the last year's 40 %, with a warning
+    assert any("实施期后验收的项目不予补助" in reason for reason in after.reasons)
+    _version, accepted = quote(program=program, data=QuoteInput(**facts, accepted_on=date(2026, 12, 7)))
+    assert not accepted.eligible  # accepted after the pilot years: nothing is paid
