@@ -2,13 +2,13 @@ from django.urls import include, path
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from acceptance import api as acceptance_api
-from enterprises import pilot_api
+from enterprises import pilot_api, target_api
 from enterprises import signup_api as enterprise_signup_api
 from filings import api as filings_api
 from implementation import api as implementation_api
 from portal.core import urlparams
 from programs import api as programs_api
-from programs import member_api
+from programs import member_api, settings_api
 from providers import api as providers_api
 from providers import signup_api as provider_signup_api
 from providers import solution_api
@@ -57,6 +57,9 @@ urlpatterns = [
         name="organisation-list",
     ),
     path("programs/<slug:program>/members/", member_api.MemberListApi.as_view(), name="member-list"),
+    path("programs/<slug:program>/settings/", settings_api.ProgramSettingsApi.as_view(), name="program-settings"),
+    path("programs/<slug:program>/targets/", target_api.TargetListApi.as_view(), name="target-list"),
+    path("programs/<slug:program>/targets/import/", target_api.TargetImportApi.as_view(), name="target-import"),
     path("programs/<slug:program>/signups/", enterprise_signup_api.SignupListApi.as_view(), name="signup-list"),
     path(
         "programs/<slug:program>/signups/<int:signup>/decision/",

@@ -289,3 +289,74 @@ def test_the_new_lists_cost_the_same_for_more_rows(name):
         api("wuyi-admin").post(url("provider-signup-decision", provider_signup=row.pk), {"decision": "approve"})
     later, queries = page_queries(client, url(name))
     assert later == first, "\n".join(query["sql"] for query in queries.captured_queries)
+
+
+# --- program settings and the target list ---------------------------------------------------------------------
+
+
+def test_a_bureau_admin_changes_the_settings_with_a_reason_and_a_reviewer_may_not():
+    settings_url = url("program-settings")
+    assert api("wuyi-reviewer").patch(settings_url, {"reason": "x"}, format="json").status_code == 403
+    assert api("wuyi-enterprise").get(settings_url).status_code == 403
+    refused = api("wuyi-admin").patch(settings_url, {"announcement_working_days": 5}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()["error"]["fields"]
+    changed = api("wuyi-admin").patch(
+        settings_url, {"announcement_working_days": 5, "reason": "公示期调整"}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["announcement_working_days"] == 5
+    program = Program.objects.get(slug=PROGRAM)
+    assert program.announcement_working_days == 5
+    assert program.history.first().history_change_reason == "公示期调整"
+    other_program = user_with_role(Program.objects.get(slug="yongkang-2024"), Role.BUREAU_ADMIN)
+    assert api(other_program).patch(settings_url, {"reason": "x"}, format="json").status_code == 404
+
+
+def target_workbook(rows):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from enterprises.target_list import COLUMNS
+
+    book = Workbook()
+    book.active.append(COLUMNS)
+    for row in rows:
+        book.active.append(row)
+    out = BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("targets.xlsx", out.getvalue())
+
+
+def test_the_bureau_admin_imports_the_target_list_all_or_nothing():
+    good = [uscc.complete("91330723MA0000601"), "武义清单导入甲厂", "330723.07", "hardware", "规上", "张三", ""]
+    bad = [uscc.complete("91330723MA0000602"), "武义清单导入乙厂", "330723.07", "ceramics", "规下", "", ""]
+    before = api("wuyi-reviewer").get(url("target-list")).json()["count"]
+
+    refused = api("wuyi-admin").post(url("target-import"), {"file": target_workbook([good, bad])}, format="multipart")
+    assert refused.status_code == 400
+    (message,) = refused.json()["error"]["fields"]["file"]
+    assert "3" in message  # the second data row is row 3 in Excel
+    assert api("wuyi-reviewer").get(url("target-list")).json()["count"] == before
+
+    denied = api("wuyi-reviewer").post(url("target-import"), {"file": target_workbook([good])}, format="multipart")
+    assert denied.status_code == 403
+    imported = api("wuyi-admin").post(url("target-import"), {"file": target_workbook([good])}, format="multipart")
+    assert imported.status_code == 201 and imported.json() == {"rows": 1, "created": 1}
+    listed = api("wuyi-reviewer").get(url("target-list"), {"page_size": 500}).json()
+    assert listed["count"] == before + 1
+    assert [row["industry"] for row in listed["results"] if row["name"] == "武义清单导入甲厂"] == ["hardware"]
+    assert api("wuyi-enterprise").get(url("target-list")).status_code == 403
+
+
+def test_the_target_list_costs_the_same_for_more_rows():
+    client = api("wuyi-reviewer")
+    row = lambda n: [uscc.complete(f"91330723MA{700 + n:07d}"), f"计数企业{n}", "330723.07", "hardware", "规上", "", ""]  # noqa: E731
+    first_import = api("wuyi-admin").post(url("target-import"), {"file": target_workbook([row(0)])}, format="multipart")
+    assert first_import.status_code == 201
+    first, _queries = page_queries(client, url("target-list"))
+    rows = [row(n) for n in range(1, 11)]
+    more = api("wuyi-admin").post(url("target-import"), {"file": target_workbook(rows)}, format="multipart")
+    assert more.status_code == 201 and more.json()["created"] == 10
+    later, queries = page_queries(client, url("target-list"))
+    assert later == first, "\n".join(query["sql"] for query in queries.captured_queries)
