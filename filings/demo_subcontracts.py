@@ -71,7 +71,8 @@ def _project(program, prefix):
     )
     if found is not None:
         return found
-    enterprise_user, provider_user = _user(f"{prefix}-enterprise"), _user(f"{prefix}-provider")
+    # The second demo enterprise's, so the demo enterprise login keeps its track free to file.
+    enterprise_user, provider_user = _user(f"{prefix}-enterprise2"), _user(f"{prefix}-provider")
     reviewer = _user(f"{prefix}-reviewer")
     if not (enterprise_user and provider_user and reviewer):
         return None
@@ -135,7 +136,9 @@ def _subcontractor_user(program, membership, prefix):
 
 def _subcontract(project, membership, prefix):
     program = project.program
-    enterprise_user = _user(f"{prefix}-enterprise")
+    enterprise_user = sorted(
+        role_holders(program, Role.ENTERPRISE, project.enterprise.organisation_id), key=lambda user: user.username
+    )[0]
     budget = project.contract_budget or sum(
         (line.amount for line in project.lines.filter(is_active=True)), Decimal("0.00")
     )

@@ -6,14 +6,25 @@ Idempotent: everything is looked up by its natural key first, so running it agai
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import Workbook
 
-from enterprises.models import EnterpriseProfile, OutputBand, Scale, VerificationStatus
+from enterprises import target_list
+from enterprises.models import (
+    EnterpriseProfile,
+    OutputBand,
+    PilotDesignation,
+    Scale,
+    TargetEnterprise,
+    VerificationStatus,
+)
+from enterprises.pilots import pilot_designate
 from enterprises.services import enterprise_profile_create
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
@@ -21,8 +32,10 @@ from organisations.services import organisation_create
 from portal.core.roles import Role
 from portal.core.services import record_save
 from programs import reference_data
+from programs.access import program_access
 from programs.demo_activity import demo_activity_build
 from programs.models import Batch, CalendarDay, CalendarDayKind, Industry, Program, Region
+from programs.selectors import open_batch
 from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus
 from providers.services import pool_membership_add
@@ -110,6 +123,28 @@ CALENDAR = [
     *[(date(2025, 1, day), CalendarDayKind.HOLIDAY, "春节") for day in range(28, 32)],
     *[(date(2025, 2, day), CalendarDayKind.HOLIDAY, "春节") for day in range(1, 5)],
     (date(2025, 2, 8), CalendarDayKind.WORKDAY, "春节调休上班"),
+]
+
+
+def _days(first: date, last: date, kind, name):
+    return [(first + timedelta(days=n), kind, name) for n in range((last - first).days + 1)]
+
+
+# The State Council's 2026 schedule (国务院办公厅关于2026年部分节假日安排的通知).
+CALENDAR_2026 = [
+    *_days(date(2026, 1, 1), date(2026, 1, 3), CalendarDayKind.HOLIDAY, "元旦"),
+    (date(2026, 1, 4), CalendarDayKind.WORKDAY, "元旦调休上班"),
+    (date(2026, 2, 14), CalendarDayKind.WORKDAY, "春节调休上班"),
+    *_days(date(2026, 2, 15), date(2026, 2, 23), CalendarDayKind.HOLIDAY, "春节"),
+    (date(2026, 2, 28), CalendarDayKind.WORKDAY, "春节调休上班"),
+    *_days(date(2026, 4, 4), date(2026, 4, 6), CalendarDayKind.HOLIDAY, "清明节"),
+    *_days(date(2026, 5, 1), date(2026, 5, 5), CalendarDayKind.HOLIDAY, "劳动节"),
+    (date(2026, 5, 9), CalendarDayKind.WORKDAY, "劳动节调休上班"),
+    *_days(date(2026, 6, 19), date(2026, 6, 21), CalendarDayKind.HOLIDAY, "端午节"),
+    (date(2026, 9, 20), CalendarDayKind.WORKDAY, "国庆节调休上班"),
+    *_days(date(2026, 9, 25), date(2026, 9, 27), CalendarDayKind.HOLIDAY, "中秋节"),
+    *_days(date(2026, 10, 1), date(2026, 10, 7), CalendarDayKind.HOLIDAY, "国庆节"),
+    (date(2026, 10, 10), CalendarDayKind.WORKDAY, "国庆节调休上班"),
 ]
 
 # (program, name, industry code, township code or None, scale, output band, specialised, little giant, level)
@@ -329,6 +364,49 @@ OTHER_ORGANISATIONS = [
     ("浙江正衡工程监理有限公司", OrganisationKind.SUPERVISION_FIRM, "91330700"),
 ]
 
+# The acceptance panel's other experts (`<prefix>-expert2`, `-expert3`): organisations that neither file nor
+# implement projects, so no conflict of interest keeps them off a panel.
+EXPERT_ORGANISATIONS = [
+    ("浙江师范大学", OrganisationKind.INSTITUTION, "12330000"),
+    ("金华职业技术学院", OrganisationKind.INSTITUTION, "12330700"),
+]
+
+# A second enterprise login per program (`<prefix>-enterprise2`): the demo's projects in implementation are
+# theirs, so the first demo enterprise may file on its track today.
+SECOND_ENTERPRISE = {
+    "wuyi-2024": "武义县金厨不锈钢制品有限公司",
+    "yongkang-2024": "浙江芝英保温杯有限公司",
+    "jinhua-pilot": "金华东磁磁性材料有限公司",
+}
+
+# The target lists (摸底企业清单) the bureaus import, beyond the program's own enterprises that have a township:
+# (name, township code, industry code, scale as the template writes it).
+TARGETS = {
+    "wuyi-2024": [
+        ("武义履坦厨具有限公司", "330723.05", "kitchenware", "规上"),
+        ("武义桃溪五金制品厂", "330723.10", "hardware", "规下"),
+        ("武义开发区电动工具有限公司", "330723.19", "power-tools", "规上"),
+        ("武义柳城休闲用品厂", "330723.04", "leisure", "规下"),
+    ],
+    "yongkang-2024": [
+        ("永康市象珠保温杯厂", "330784.11", "thermos-cups", "规下"),
+        ("永康市西城防盗门有限公司", "330784.02", "security-doors", "规上"),
+        ("永康市龙山电动工具有限公司", "330784.09", "power-tools", "规上"),
+    ],
+    # The city's list in its counties that have townships here: power-tool makers of Wuyi and Yongkang.
+    "jinhua-pilot": [
+        ("浙江壶山电动工具有限公司", "330723.02", "power-tools", "规上"),
+        ("浙江方岩园林工具有限公司", "330784.08", "power-tools", "规上"),
+        ("永康市石柱小型电动工具厂", "330784.04", "power-tools", "规下"),
+    ],
+}
+# Designated pilots (试点企业) of the Jinhua pilot, from its target list: (name, reason).
+PILOTS = {
+    "jinhua-pilot": [
+        ("浙江壶山电动工具有限公司", "电动工具行业专精特新“小巨人”，改造意愿强、管理基础好，可复制性强"),
+    ],
+}
+
 ROLE_LOGIN = {
     Role.BUREAU_ADMIN: "admin",
     Role.BUREAU_REVIEWER: "reviewer",
@@ -431,6 +509,48 @@ def _current_window(program):
         record_save(program, acting_user=None, reason="demo data: the program takes filings this year")
 
 
+def _target_list(admin) -> None:
+    """Import the program's target list as its bureau admin would, through the Excel import; rows already on the
+    list are left out, so importing again adds nothing."""
+    program = admin.program
+    rows = [
+        (name, township, industry, "规上" if scale == Scale.ABOVE else "规下")
+        for slug, name, industry, township, scale, *_rest in ENTERPRISES
+        if slug == program.slug and township
+    ]
+    rows += [row for row in TARGETS.get(program.slug, []) if row[0] not in {r[0] for r in rows}]
+    listed = set(TargetEnterprise.objects.filter(program=program).values_list("uscc", flat=True))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(target_list.COLUMNS)
+    count = 0
+    for name, township, industry, scale in rows:
+        existing = Organisation.objects.filter(name=name).first()
+        code = existing.uscc if existing else _serial_code(f"91{township[:6]}", name)
+        if code in listed:
+            continue
+        sheet.append([code, name, township, industry, scale, "联系人", "0579-80000000"])
+        count += 1
+    if not count:
+        return
+    out = BytesIO()
+    book.save(out)
+    report = target_list.target_list_import(program=program, acting_user=admin.user, content=out.getvalue())
+    if not report.ok:
+        raise RuntimeError(f"demo target list of {program.slug}: {report.errors}")
+
+
+def _pilots(admin) -> None:
+    """Designate the program's demo pilots from its target list, in the batch open today."""
+    program = admin.program
+    for name, reason in PILOTS.get(program.slug, []):
+        target = TargetEnterprise.objects.get(program=program, name=name)
+        if PilotDesignation.objects.filter(target=target, is_active=True).exists():
+            continue
+        today = timezone.localdate()
+        pilot_designate(access=admin, target=target, reason=reason, decided_on=today, batch=open_batch(program, today))
+
+
 @transaction.atomic
 def demo_build() -> list[Login]:
     """Build (or complete) the demo and return its logins."""
@@ -451,7 +571,7 @@ def demo_build() -> list[Login]:
                     reason="demo data",
                 )
         _current_window(program)
-        for day, kind, name in CALENDAR:
+        for day, kind, name in CALENDAR + CALENDAR_2026:
             if not CalendarDay.objects.filter(program=program, date=day).exists():
                 record_save(
                     CalendarDay(program=program, date=day, kind=kind, name=name),
@@ -524,6 +644,30 @@ def demo_build() -> list[Login]:
             )
             role_grant(program=program, user=user, role=role)
             logins.append(Login(username, slug, role, organisation.name))
+
+    for slug, program in programs.items():
+        prefix = PROGRAM_LOGIN_PREFIX[slug]
+        for number, (name, kind, code_prefix) in enumerate(EXPERT_ORGANISATIONS, start=2):
+            organisation = _organisation(name, kind, code_prefix)
+            user = _user(
+                f"{prefix}-expert{number}",
+                display_name=f"{program.short_name}·{Role.EXPERT.label}{number}",
+                organisation=organisation,
+            )
+            role_grant(program=program, user=user, role=Role.EXPERT)
+            logins.append(Login(user.username, slug, Role.EXPERT, organisation.name))
+        if slug in SECOND_ENTERPRISE:
+            organisation = Organisation.objects.get(name=SECOND_ENTERPRISE[slug])
+            user = _user(
+                f"{prefix}-enterprise2",
+                display_name=f"{program.short_name}·{Role.ENTERPRISE.label}2",
+                organisation=organisation,
+            )
+            role_grant(program=program, user=user, role=Role.ENTERPRISE)
+            logins.append(Login(user.username, slug, Role.ENTERPRISE, organisation.name))
+        admin = program_access(user=get_user_model().objects.get(username=f"{prefix}-admin"), slug=slug)
+        _target_list(admin)
+        _pilots(admin)
 
     reviewer = _user(
         MULTI_PROGRAM_REVIEWER, display_name="金华市审核员（多项目）", organisation=bureaus["jinhua-pilot"]

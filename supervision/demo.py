@@ -11,12 +11,10 @@ from django.utils import timezone
 
 from enterprises.models import EnterpriseProfile
 from filings.models import Application, Status
-from filings.services import application_create, application_transition
-from portal.core.errors import PortalError
+from filings.services import application_create, application_provider_respond, application_transition, attachment_add
 from portal.core.roles import Role
-from portal.core.services import record_save
 from programs.access import program_access
-from programs.demo_activity import demo_png
+from programs.demo_activity import DEMO_CONTRACT, demo_pdf, demo_png
 from programs.models import Program, ScenarioModule
 from providers.selectors import pickable_providers
 from supervision import services
@@ -104,19 +102,37 @@ def _project(program, prefix) -> Application | None:
 
 
 def _project_in_implementation(program, prefix, reviewer) -> Application:
-    """An approved project of the demo enterprise, with the demo provider login's organisation implementing it."""
+    """An approved project of the program's second demo enterprise (`<prefix>-enterprise2`, so the first keeps its
+    track free to file), with the demo provider login's organisation implementing it where it is selected for the
+    industry: filed with its contract, accepted by the provider and approved, as people do it."""
     User = get_user_model()
-    enterprise = program_access(user=User.objects.get(username=f"{prefix}-enterprise"), slug=program.slug)
+    enterprise = program_access(user=User.objects.get(username=f"{prefix}-enterprise2"), slug=program.slug)
     own = User.objects.get(username=f"{prefix}-provider").organisation_id
     industry = EnterpriseProfile.objects.get(program=program, organisation=enterprise.user.organisation).industry
     pickable = pickable_providers(program=program, industry=industry).order_by("pk")
     membership = pickable.filter(organisation_id=own).first() or pickable.first()
     module = ScenarioModule.objects.filter(program=program, kind="N", is_active=True).order_by("pk").first()
+    fields = {
+        **DEMO_CONTRACT,
+        "title": "生产车间设备联网与数据采集改造",
+        "track": TRACK[program.slug],
+        "provider": membership,
+        "contract_subject": "生产车间设备联网与数据采集改造（N+X）软硬件供货、部署与培训",
+        "contract_budget": Decimal("380000"),
+    }
+    if TRACK[program.slug] == "pilot":
+        fields["target_level"] = 3
     application = application_create(
         access=enterprise,
-        fields={"title": "生产车间设备联网与数据采集改造", "track": TRACK[program.slug], "provider": membership},
+        fields=fields,
         lines=[
-            {"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal("300000")},
+            {
+                "module": module if module is not None and module.investment_category in ("", "software") else None,
+                "part": "N",
+                "category": "software",
+                "description": "生产执行与设备管理",
+                "amount": Decimal("300000"),
+            },
             {
                 "module": None,
                 "part": "X",
@@ -126,12 +142,21 @@ def _project_in_implementation(program, prefix, reviewer) -> Application:
             },
         ],
     )
-    try:
-        application_transition(access=enterprise, application=application, action="submit")
-    except PortalError:
-        # Jinhua's level-year track quotes on the level reached, which a filing does not carry: the demo files it
-        # as submitted directly, then the bureau approves it as any other.
-        application.status, application.submitted_at = Status.SUBMITTED, timezone.now()
-        record_save(application, acting_user=enterprise.user, reason="demo data")
+    attachment_add(
+        access=enterprise,
+        application=application,
+        kind="contract",
+        upload=SimpleUploadedFile("设备联网改造合同.pdf", demo_pdf("contract"), content_type="application/pdf"),
+    )
+    application_transition(access=enterprise, application=application, action="submit")
+    provider_user = User.objects.filter(
+        organisation_id=membership.organisation_id,
+        role_assignments__program=program,
+        role_assignments__role=Role.PROVIDER,
+        role_assignments__revoked_at__isnull=True,
+    ).first()
+    application_provider_respond(
+        access=program_access(user=provider_user, slug=program.slug), application=application, decision="accept"
+    )
     application_transition(access=reviewer, application=application, action="approve")
     return Application.objects.get(pk=application.pk)

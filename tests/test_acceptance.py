@@ -224,8 +224,9 @@ def test_a_passed_project_is_announced_in_working_days_and_an_objection_holds_it
     review.refresh_from_db()
     assert (review.status, review.score) == (ReviewStatus.PASSED, D("80.00"))
 
-    CalendarDay.objects.create(program=program, date=date(2026, 1, 1), kind="holiday", name="元旦")
-    # Monday 2025-12-29 + 7 working days, 2026-01-01 a holiday: Dec 29, 30, 31, Jan 2, 5, 6, 7 → ends Jan 7.
+    # The demo calendar's 2026 New Year: Jan 1–3 off, Sunday Jan 4 worked.
+    assert CalendarDay.objects.get(program=program, date=date(2026, 1, 2)).kind == "holiday"
+    # Monday 2025-12-29 + 7 working days: Dec 29, 30, 31, Jan 4, 5, 6, 7 → ends Jan 7.
     assert working_days_end(program, date(2025, 12, 29), 7) == date(2026, 1, 7)
     services.announcement_open(access=reviewer, review=review, starts_on=date(2025, 12, 29))
     review.refresh_from_db()

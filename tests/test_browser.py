@@ -230,11 +230,9 @@ def test_acceptance_journey(live_server, browser_page, tmp_path, django_capture_
     from acceptance.models import AcceptanceReview, ReportJob
     from filings.models import Application
     from implementation import services as implementation
-    from organisations.models import Organisation
     from programs.access import program_access
     from programs.demo import demo_build
     from programs.models import Program
-    from tests.factories import user_with_role
 
     demo_build()
     program = Program.objects.get(slug="wuyi-2024")
@@ -261,15 +259,7 @@ def test_acceptance_journey(live_server, browser_page, tmp_path, django_capture_
         access=access_of("wuyi-enterprise"), application=project, deliverables="MES、看板、采集终端", amounts=amounts
     )
     acceptance.acceptance_cosign(access=access_of("wuyi-provider"), review=review)
-    second = user_with_role(
-        program,
-        "expert",
-        username="wuyi-expert2",
-        display_name="武义验收专家二",
-        organisation=Organisation.objects.get(name="金华智能制造研究院"),
-    )
-    second.set_password(settings.DEMO_PASSWORD)
-    second.save()
+    second = users.get(username="wuyi-expert2")  # the demo's second expert
 
     page, base = browser_page, live_server.url
     page.on("dialog", lambda dialog: dialog.accept())

@@ -1,15 +1,16 @@
 """The demo data set, and what each demo role may open, on pages and in the API (domain.md, "Roles")."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from enterprises.models import EnterpriseProfile
+from enterprises.models import EnterpriseProfile, PilotDesignation, TargetEnterprise
 from portal.core.roles import Role
 from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
-from programs.models import Industry, Program, RoleAssignment, ScenarioModule
+from programs.models import CalendarDay, Industry, Program, RoleAssignment, ScenarioModule
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,70 @@ def test_supervisor_rolls_up_sub_region_programs_read_only(client):
     assert "武义轻量级数改" in body and "永康学样仿样" in body
     assert client.get("/p/wuyi-2024/").status_code == 404  # the roll-up is figures, not the program's records
     assert client.get("/p/jinhua-pilot/config/industry/new/").status_code == 403
+
+
+@pytest.mark.parametrize("slug", ["wuyi-2024", "yongkang-2024", "jinhua-pilot"])
+def test_each_program_has_three_experts_and_a_financial_auditor_from_neither_side(slug):
+    holders = RoleAssignment.objects.filter(program__slug=slug, revoked_at__isnull=True).select_related("user")
+    experts = {a.user for a in holders if a.role == Role.EXPERT}
+    prefix = PROGRAM_LOGIN_PREFIX[slug]
+    assert {f"{prefix}-expert", f"{prefix}-expert2", f"{prefix}-expert3"} <= {user.username for user in experts}
+    assert any(a.role == Role.FINANCIAL_AUDITOR for a in holders)
+    sides = {a.user.organisation_id for a in holders if a.role in (Role.ENTERPRISE, Role.PROVIDER)}
+    organisations = {user.organisation for user in experts}
+    assert len(organisations) == 3 and not {o.pk for o in organisations} & sides
+    assert {o.kind for o in organisations} == {"institution"}
+
+
+def test_the_jinhua_catalogue_holds_the_stages_of_seed_004():
+    modules = ScenarioModule.objects.filter(program__slug="jinhua-pilot").order_by("number")
+    assert [(m.name, m.name_en) for m in modules] == [
+        ("研发设计", "R&D and Design"),
+        ("生产制造", "Production and Manufacturing"),
+        ("运营管理", "Operations Management"),
+        ("采购销售", "Procurement and Sales"),
+        ("产业链协同", "Industrial Chain Collaboration"),
+    ]
+    assert {(m.kind, m.investment_category, m.category) for m in modules} == {("catalogue", "", "数字化改造环节")}
+
+
+def test_every_program_has_a_target_list_imported_by_its_bureau_admin():
+    for slug, prefix, size in (
+        ("wuyi-2024", "wuyi", 11),
+        ("yongkang-2024", "yongkang", 8),
+        ("jinhua-pilot", "jinhua", 3),
+    ):
+        targets = TargetEnterprise.objects.filter(program__slug=slug, is_active=True)
+        assert targets.count() == size
+        assert not targets.filter(township__isnull=True).exists()
+        assert {t.history.earliest().history_user.username for t in targets} == {f"{prefix}-admin"}
+    # The registered enterprises are on their program's list under their own credit code.
+    for profile in EnterpriseProfile.objects.filter(program__slug="wuyi-2024"):
+        listed = TargetEnterprise.objects.get(program=profile.program, uscc=profile.organisation.uscc)
+        assert listed.township_id == profile.township_id and listed.industry_id == profile.industry_id
+
+
+def test_the_jinhua_demo_enterprise_is_a_designated_pilot():
+    pilot = PilotDesignation.objects.get(
+        program__slug="jinhua-pilot", is_active=True, target__name="浙江壶山电动工具有限公司"
+    )
+    assert pilot.designated_by.username == "jinhua-admin"
+    assert pilot.batch.opens_on <= date.today() <= pilot.batch.closes_on
+    assert pilot.target.uscc == demo_user("jinhua-pilot", Role.ENTERPRISE).organisation.uscc
+
+
+def test_the_demo_calendar_holds_the_2026_holidays_and_make_up_days():
+    days = CalendarDay.objects.filter(program__slug="wuyi-2024", date__year=2026)
+    holidays = {d.date for d in days if d.kind == "holiday"}
+    workdays = {d.date for d in days if d.kind == "workday"}
+    assert len(holidays) == 3 + 9 + 3 + 5 + 3 + 3 + 7
+    assert {date(2026, 1, 3), date(2026, 2, 15), date(2026, 2, 23), date(2026, 5, 5), date(2026, 10, 7)} <= holidays
+    assert workdays == {
+        date(2026, 1, 4),
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+        date(2026, 5, 9),
+        date(2026, 9, 20),
+        date(2026, 10, 10),
+    }
+    assert days.get(date=date(2026, 9, 25)).name == "中秋节"
