@@ -1,6 +1,7 @@
-"""Accepted projects written in bulk, as a finished acceptance leaves them (filing approved and completed,
-review passed and announced, audit recorded, digital level assessed). The demo, the tests of calculation runs
-and the run benchmark (100,000 projects) stand on it; the acceptance services remain the way people do it."""
+"""Accepted projects written in bulk, as a finished acceptance leaves them (filing approved under the program's
+active policy version and completed, review passed and announced, audit recorded, digital level assessed). The
+demo, the tests of calculation runs and the run benchmark (100,000 projects) stand on it; the acceptance services
+remain the way people do it."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from filings.models import Application, Status
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
 from portal.core import versions
+from subsidies.models import PolicyVersion, VersionStatus
 
 D = Decimal
 
@@ -48,12 +50,14 @@ def _codes(count: int) -> list[str]:
 
 @transaction.atomic
 def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_size: int = 2000) -> list[Application]:
-    """Write the projects of `specs` in bulk and return their filings (in the order of `specs`)."""
+    """Write the projects of `specs` in bulk and return their filings (in the order of `specs`), each priced under
+    the version active now, as approval fixes it (none when the program has no active version)."""
     industries = {industry.code: industry for industry in program.industries.all()}
     batches = {batch.number: batch for batch in program.batches.all()}
     codes = iter(_codes(sum(1 for spec in specs if not spec.uscc)))
     prefix = f"{program.slug.upper()}-YS-"
     numbered = Application.objects.filter(program=program, filing_number__startswith=prefix).count()
+    active = PolicyVersion.objects.filter(program=program, status=VersionStatus.ACTIVE).first()
     organisations = Organisation.objects.bulk_create(
         [
             Organisation(uscc=spec.uscc or next(codes), name=spec.enterprise, kind=OrganisationKind.ENTERPRISE)
@@ -86,6 +90,7 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
                 status=Status.APPROVED,
                 filing_number=f"{prefix}{numbered + index + 1:06d}",
                 batch=batches.get(spec.batch),
+                policy_version=active,
                 submitted_at=spec.decided_at - timedelta(days=120),
                 decided_at=spec.decided_at - timedelta(days=110),
                 completed_at=spec.decided_at - timedelta(days=20),

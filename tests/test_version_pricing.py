@@ -69,7 +69,7 @@ def api_url(name, code, program=SLUG):
 
 def accepted(*names, version_code=None) -> list[Application]:
     """Mid-level pilot projects (T 2,000,000, A 1,200,000) whose acceptance passed and whose announcement ended;
-    priced under `version_code` when given, else with no version fixed."""
+    priced under `version_code` when given, else under the version active when they are written."""
     specs = [
         ProjectSpec(
             name,
@@ -157,7 +157,8 @@ def test_activating_a_version_leaves_approved_filings_under_the_version_they_wer
 def test_a_run_prices_two_versions_at_once_reading_each_snapshot_once():
     (under_opinion,) = accepted("意见版甲", version_code=OPINION)
     (under_note,) = accepted("说明版乙", version_code=NOTE)
-    (unfixed,) = accepted("未定版丙")  # approved before versions were fixed: the active version (the opinion)
+    (unfixed,) = accepted("未定版丙")
+    Application.objects.filter(pk=unfixed.pk).update(policy_version=None)  # approved before versions were fixed
     run = calculated_run()
     assert line_of(run, under_opinion).total == OPINION_TOTAL
     assert (line_of(run, under_note).total, line_of(run, under_note).awards) == (NOTE_TOTAL, NOTE_AWARD)
@@ -389,3 +390,14 @@ def test_what_ifs_still_compare_any_version_over_lines_priced_under_several():
     assert (rows[note_line.pk]["current"], rows[note_line.pk]["other"]) == ("1116000.00", "1416000.00")
     assert rows[note_line.pk]["difference"] == "300000.00"
     assert line_of(run, under_opinion).pk not in rows  # unchanged under its own version
+
+
+def test_projects_written_in_bulk_are_priced_under_the_version_active_when_written():
+    (before,) = accepted("批量前甲")
+    activate_note()
+    (after,) = accepted("批量后乙")
+    before.refresh_from_db()
+    after.refresh_from_db()
+    assert (before.policy_version.code, after.policy_version.code) == (OPINION, NOTE)
+    run = calculated_run()
+    assert (line_of(run, before).total, line_of(run, after).total) == (OPINION_TOTAL, NOTE_TOTAL)
