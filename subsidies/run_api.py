@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
@@ -115,7 +115,13 @@ class RunOutput(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.CharField(help_text="draft, reviewed, approved or paid")
     policy_version = serializers.CharField(
-        source="policy_version.code", allow_null=True, default=None, help_text="The version of the last calculation"
+        source="policy_version.code",
+        allow_null=True,
+        default=None,
+        help_text="The version of the last calculation; null when its lines were priced under several",
+    )
+    policy_versions = serializers.SerializerMethodField(
+        help_text="The codes of the versions the current lines were priced under (each project's, fixed at approval)"
     )
     generation = serializers.IntegerField(help_text="The current calculation; 0 before the first")
     job_status = serializers.CharField(help_text="The calculation job: '' (not started), queued, running, done, failed")
@@ -133,6 +139,10 @@ class RunOutput(serializers.Serializer):
     approved_by = serializers.StringRelatedField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_policy_versions(self, run) -> list[str]:
+        return selectors.run_versions(run)
 
 
 class RunProgressOutput(serializers.Serializer):
@@ -439,7 +449,9 @@ class RunListApi(ProgramScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         status = self.request.query_params.get("status", "")
         # The rows name their reviewer too: joined here, so a page costs the same queries for 1 run as for 50.
-        return selectors.run_list(access=self.access, status=status).select_related("reviewed_by")
+        return selectors.runs_with_versions(
+            selectors.run_list(access=self.access, status=status).select_related("reviewed_by")
+        )
 
     @extend_schema(parameters=[PROGRAM_PATH, STATUS_QUERY])
     def get(self, request, *args, **kwargs):

@@ -5,7 +5,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -67,6 +80,50 @@ def run_get(*, access: ProgramAccess, pk) -> CalculationRun:
         ),
         pk,
     )
+
+
+class _Joined(Aggregate):
+    """The distinct values of a text expression joined by commas, in no particular order."""
+
+    function = "GROUP_CONCAT"
+    allow_distinct = True
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "%(function)s(%(distinct)s%(expressions)s, ',')"
+        return self.as_sql(compiler, connection, function="STRING_AGG", template=template, **extra_context)
+
+
+def runs_with_versions(runs: QuerySet) -> QuerySet:
+    """`runs` with `line_versions`, read in the same query: for a calculated run without a single version, the
+    codes of the versions its current lines were priced under (joined by commas; see `run_versions`)."""
+    codes = (
+        RunLine.objects.filter(run=OuterRef("pk"), generation=OuterRef("generation"))
+        .order_by()
+        .values("run")
+        .annotate(codes=_Joined(KT("result__policy_version"), distinct=True))
+        .values("codes")[:1]
+    )
+    return runs.annotate(
+        line_versions=Case(
+            When(policy_version__isnull=True, generation__gt=0, then=Subquery(codes)),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def run_versions(run: CalculationRun) -> list[str]:
+    """The codes of the policy versions the run's current lines were priced under, sorted: its own version when
+    it has one; for a run priced under several, what `runs_with_versions` read, or else one query."""
+    if run.policy_version_id:
+        return [run.policy_version.code]
+    if not run.generation:
+        return []
+    joined = getattr(run, "line_versions", None)
+    if joined is None:
+        return calculation.run_policy_versions(run)
+    return sorted({code for code in joined.split(",") if code})
 
 
 def _paid_and_later(lines):
@@ -350,7 +407,6 @@ def ledger_count(program, run=None) -> int:
 LEDGER_COLUMNS = (
     "run__number",
     "run__status",
-    "run__policy_version__code",
     "position",
     "kind",
     "corrects__run__number",
@@ -412,7 +468,7 @@ def _ledger_row(row, statuses, kinds) -> LedgerRow:
     return LedgerRow(
         run=row["run__number"],
         run_status=str(statuses.get(row["run__status"], row["run__status"])),
-        policy_version=row["run__policy_version__code"] or "",
+        policy_version=result.get("policy_version") or inputs.get("policy_version", ""),
         position=row["position"],
         kind=str(kinds.get(row["kind"], row["kind"])),
         corrects=corrects,

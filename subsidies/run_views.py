@@ -62,7 +62,9 @@ from subsidies.run_selectors import (
     run_lines,
     run_list,
     run_totals,
+    run_versions,
     run_what_if,
+    runs_with_versions,
 )
 from subsidies.selectors import policy_snapshot, policy_version_for_quote, policy_version_list
 
@@ -143,12 +145,16 @@ def run_list_page(request, access):
     status = request.GET.get("status", "").strip()
     if status not in RunStatus.values:
         status = ""
+    page = _page(request, runs_with_versions(run_list(access=access, status=status)))
+    page.object_list = list(page.object_list)
+    for run in page.object_list:
+        run.policy_versions = run_versions(run)
     return _render(
         request,
         access,
         "subsidies/runs/run_list.html",
         {
-            "page": _page(request, run_list(access=access, status=status)),
+            "page": page,
             "status": status,
             "statuses": RunStatus.choices,
             "form": form,
@@ -183,6 +189,7 @@ def _run_page(request, access, run, **bound):
     busy = run.job_status in BUSY
     context = {
         "run": run,
+        "policy_versions": run_versions(run),
         "totals": totals,
         "stages": [(STAGE_LABELS.get(stage, stage), count) for stage, count in totals.by_stage],
         "sources": [label for _source, label, _share, _short in totals.by_source],

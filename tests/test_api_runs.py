@@ -153,6 +153,7 @@ def test_the_jinhua_worked_examples_end_to_end(jinhua_projects, second_reviewer,
         1,
     )
     assert (detail["policy_version"], detail["total"]) == ("jinhua-pilot-plan", "2100000.00")
+    assert detail["policy_versions"] == ["jinhua-pilot-plan"]
     sources = {row["source"]: (row["share"], row["unfunded"]) for row in detail["totals"]["by_source"]}
     assert sources == {"central": ("840000.00", None), "local": ("1260000.00", None)}
     assert [step["action"] for step in detail["transitions"]] == ["create"]

@@ -140,6 +140,10 @@ def test_a_reviewer_creates_a_run_on_the_page_and_reads_its_lines_totals_and_tra
         group.name: group.total for group in client.get(url("run", run=run.pk)).context["totals"].by_industry
     }
     assert by_industry["门"] == D("330000.00")
+    assert client.get(url("run", run=run.pk)).context["policy_versions"] == ["wuyi-2024-plan"]
+    listed = client.get(url("runs"))
+    assert [item.policy_versions for item in listed.context["page"].object_list] == [["wuyi-2024-plan"]]
+    assert '<span class="mono">wuyi-2024-plan</span>' in listed.content.decode()
 
     progress = client.get(url("run-progress", run=run.pk)).json()
     assert progress["status"] == "done" and progress["progress"] == 100
@@ -148,6 +152,7 @@ def test_a_reviewer_creates_a_run_on_the_page_and_reads_its_lines_totals_and_tra
     assert "250,000.00" in line_page and "80,000.00" in line_page and "330,000.00" in line_page
     assert doors.inputs["uscc"] in line_page
     assert any(step in line_page for step in map(escape, doors.result["trace"]))
+    assert '<span class="row-sub mono">wuyi-2024-plan</span>' in line_page  # the line's own version
     assert "N部分" in line_page
 
 

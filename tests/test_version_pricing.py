@@ -3,6 +3,7 @@ filings approved after it, runs price each project under its own version (severa
 re-prices named projects with a recorded reason. Amounts are the Yongkang mid-level pilot examples of
 policies.md, worked by hand."""
 
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -23,10 +24,12 @@ from programs.access import program_access
 from programs.models import Program
 from subsidies import calculation, pricing, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
+from subsidies.ledger_jobs import ledger_bytes
 from subsidies.models import PolicyVersion, RunLine, VersionStatus
-from subsidies.run_selectors import run_lines
+from subsidies.run_selectors import ledger_rows, run_lines
 from subsidies.services import policy_version_draft_from
 from tests.factories import user_with_role
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -401,3 +404,76 @@ def test_projects_written_in_bulk_are_priced_under_the_version_active_when_writt
     assert (before.policy_version.code, after.policy_version.code) == (OPINION, NOTE)
     run = calculated_run()
     assert (line_of(run, before).total, line_of(run, after).total) == (OPINION_TOTAL, NOTE_TOTAL)
+
+
+def test_a_run_priced_under_two_versions_names_both_on_its_pages_in_the_api_and_in_the_ledger(client):
+    (under_opinion,) = accepted("两版甲", version_code=OPINION)
+    (under_note,) = accepted("两版乙", version_code=NOTE)
+    run = calculated_run()
+    both = [NOTE, OPINION]
+    assert run.policy_version is None and calculation.run_policy_versions(run) == both
+    client.force_login(user("yongkang-reviewer"))
+
+    page = client.get(reverse("subsidies:run", kwargs={"program": SLUG, "run": run.pk}))
+    assert page.context["policy_versions"] == both
+    text = page.content.decode()
+    assert "Not calculated yet." not in text and "尚未计算" not in text
+    assert f'<span class="mono">{NOTE}</span>, <span class="mono">{OPINION}</span>' in text
+    listed = client.get(reverse("subsidies:runs", kwargs={"program": SLUG}))
+    (row,) = [item for item in listed.context["page"].object_list if item.pk == run.pk]
+    assert row.policy_versions == both
+    assert f'<span class="mono">{NOTE}</span>, <span class="mono">{OPINION}</span>' in listed.content.decode()
+    for application, code in ((under_opinion, OPINION), (under_note, NOTE)):
+        line = line_of(run, application)
+        shown = client.get(reverse("subsidies:line", kwargs={"program": SLUG, "run": run.pk, "line": line.pk}))
+        assert f'<span class="row-sub mono">{code}</span>' in shown.content.decode()
+
+    reviewer = api("yongkang-reviewer")
+    detail = reviewer.get(reverse("api:run-detail", kwargs={"program": SLUG, "run": run.pk})).json()
+    assert (detail["policy_version"], detail["policy_versions"]) == (None, both)
+    (item,) = [
+        item
+        for item in reviewer.get(reverse("api:run-list", kwargs={"program": SLUG})).json()["results"]
+        if item["id"] == run.pk
+    ]
+    assert (item["policy_version"], item["policy_versions"]) == (None, both)
+
+    program = Program.objects.get(slug=SLUG)
+    versions = {row.enterprise: row.policy_version for row in ledger_rows(program, run)}
+    assert (versions["两版甲"], versions["两版乙"]) == (OPINION, NOTE)
+    from openpyxl import load_workbook
+
+    sheet = list(load_workbook(io.BytesIO(ledger_bytes(program, run)), read_only=True)["台账"].values)
+    column = {title: index for index, title in enumerate(sheet[0])}
+    in_sheet = {row[column["企业"]]: row[column["政策版本"]] for row in sheet[1:-1]}
+    assert (in_sheet["两版甲"], in_sheet["两版乙"]) == (OPINION, NOTE)
+
+
+def test_a_run_priced_under_one_version_names_it_alone():
+    (project,) = accepted("单版甲", version_code=NOTE)
+    run = calculated_run()
+    assert run.policy_version.code == NOTE
+    detail = api("yongkang-reviewer").get(reverse("api:run-detail", kwargs={"program": SLUG, "run": run.pk})).json()
+    assert (detail["policy_version"], detail["policy_versions"]) == (NOTE, [NOTE])
+    draft = runs.run_create(access=access_of("yongkang-reviewer"), title="未核算")
+    listed = api("yongkang-reviewer").get(reverse("api:run-list", kwargs={"program": SLUG})).json()["results"]
+    assert {item["id"]: item["policy_versions"] for item in listed}[draft.pk] == []
+
+
+def test_the_run_list_costs_the_same_queries_with_runs_priced_under_two_versions(client):
+    accepted("计数甲", version_code=OPINION)
+    single = calculated_run()
+    assert single.policy_version.code == OPINION
+    client.force_login(user("yongkang-reviewer"))
+    page, endpoint = (
+        reverse("subsidies:runs", kwargs={"program": SLUG}),
+        reverse("api:run-list", kwargs={"program": SLUG}),
+    )
+    one_version = (page_queries(client, page)[0], page_queries(client, endpoint)[0])
+    accepted("计数乙", version_code=NOTE)
+    mixed = [calculated_run() for _ in range(3)]
+    assert all(run.policy_version is None for run in mixed)
+    two_versions = (page_queries(client, page)[0], page_queries(client, endpoint)[0])
+    assert one_version == two_versions == (7, 6)  # the pins of test_run_pages.py and test_api_runs.py
+    rows = client.get(endpoint).json()["results"]
+    assert [item["policy_versions"] for item in rows] == [[NOTE, OPINION]] * 3 + [[OPINION]]
