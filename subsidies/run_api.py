@@ -404,8 +404,9 @@ class OwnSubsidyOutput(serializers.Serializer):
     local = _money()
     city = _money()
     county = _money()
-    unfunded = _money()
-    paid = _money()
+    unfunded = _money(help_text="What the pools could not cover at the run's approval")
+    funded_later = _money(help_text="Of the unfunded part: what later runs' approvals funded (carried forward)")
+    paid = _money(help_text="Every payment on the line, also against money funded later")
     accepted_at = serializers.DateTimeField()
 
 

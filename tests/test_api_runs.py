@@ -462,6 +462,7 @@ def test_the_enterprise_reads_its_own_subsidies_only(jinhua_projects, second_rev
         "600000.00",
         "0.00",
     )
+    assert (line["unfunded"], line["funded_later"]) == ("0.00", "0.00")
     assert api("jinhua-enterprise").get(url("my-subsidies")).json()["results"] == []
     assert api("jinhua-reviewer").get(url("my-subsidies")).status_code == 403
     assert api("jinhua-enterprise").get(url("run-list")).status_code == 403

@@ -467,6 +467,33 @@ def test_the_run_pages_and_api_show_the_carried_fundings(carried_forward, client
     assert line_data["funded_later"] == "20000.00" and line_data["carried_fundings"][0]["run"] == second.number
 
 
+def test_the_enterprise_sees_what_later_runs_funded_on_its_own_subsidy(carried_forward, client):
+    _creator, first, second = carried_forward
+    short = run_lines(first).get(inputs__enterprise="乙后验收")
+    owner = user_with_role(
+        Program.objects.get(slug=SLUG),
+        Role.ENTERPRISE,
+        username="funding-owner",
+        organisation=short.application.enterprise.organisation,
+    )
+    client.force_login(owner)
+    response = client.get(f"/api/v1/programs/{SLUG}/my-subsidies/")
+    assert response.status_code == 200
+    (line,) = response.json()["results"]
+    # 乙: 20,000 of the central 60,000 found no money at run 1's approval; run 2's approval funded it
+    assert (line["run"], line["unfunded"], line["funded_later"], line["paid"]) == (
+        first.number,
+        "20000.00",
+        "20000.00",
+        "0.00",
+    )
+    page = client.get(f"/p/{SLUG}/my-subsidies/")
+    assert [item.funded_later for item in page.context["lines"]] == [D("20000.00")]
+    with translation.override("zh-hans"):
+        note = _("%(amount)s funded later") % {"amount": "20,000.00"}
+    assert note in page.content.decode()
+
+
 def test_a_payment_through_the_api_names_the_carried_funding(carried_forward, client):
     _creator, first, second = carried_forward
     short = run_lines(first).get(inputs__enterprise="乙后验收")
