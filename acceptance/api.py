@@ -685,7 +685,7 @@ class AssessmentListApi(ProgramScopedMixin, APIView):
 
     @extend_schema(parameters=[PROGRAM_PATH, APPLICATION_PATH], responses=DigitalAssessmentOutput(many=True))
     def get(self, request, program, application):
-        project = application_get(access=self.access, pk=application)
+        project = selectors.project_get(access=self.access, pk=application)
         assessments = project.digital_assessments.select_related("assessor").order_by("phase", "-assessed_on", "-id")
         return Response(DigitalAssessmentOutput(assessments, many=True).data)
 
@@ -697,7 +697,7 @@ class AssessmentListApi(ProgramScopedMixin, APIView):
     def post(self, request, program, application):
         access = self.access
         access.require(Capability.ASSESS_LEVEL)
-        project = application_get(access=access, pk=application)
+        project = selectors.project_get(access=access, pk=application)
         data = DigitalAssessmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:

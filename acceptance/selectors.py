@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acceptance.models import AcceptanceReview, DigitalAssessment, ExpertSheet, ReviewStatus, SheetStatus, TrackRubric
+from filings.models import Application
+from filings.selectors import application_get
 from organisations.models import affiliated
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.queries import get_or_404
@@ -71,6 +73,20 @@ def review_result(review) -> ReviewResult:
         passed=passed,
         pass_mark=pass_mark,
         working=f"{result.working}；{verdict % {'mark': pass_mark}}",
+    )
+
+
+def project_get(*, access: ProgramAccess, pk):
+    """The project `pk` as the caller may read it: through the filings it reads, else (an expert, a financial
+    auditor) through the acceptance reviews it may see. Absent and not readable are the same 404."""
+    if access.can(Capability.VIEW_FILINGS):
+        return application_get(access=access, pk=pk)
+    reviews = review_list(access=access)
+    return get_or_404(
+        Application.objects.filter(program=access.program, pk__in=reviews.values("application_id")).select_related(
+            "enterprise__organisation", "enterprise__industry", "provider__organisation", "batch"
+        ),
+        pk,
     )
 
 

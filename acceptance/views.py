@@ -75,17 +75,7 @@ def _show(form, error: PortalError, **renamed):
 
 
 def _project(access, pk) -> Application:
-    """The project `pk` as the caller may read it: through the filings it reads, else (an expert, a financial
-    auditor) through the acceptance reviews it may see."""
-    if access.can(Capability.VIEW_FILINGS):
-        return application_get(access=access, pk=pk)
-    reviews = selectors.review_list(access=access)
-    return get_or_404(
-        Application.objects.filter(program=access.program, pk__in=reviews.values("application_id")).select_related(
-            "enterprise__organisation", "enterprise__industry", "provider__organisation", "batch"
-        ),
-        pk,
-    )
+    return selectors.project_get(access=access, pk=pk)
 
 
 def _is_owner(access, application) -> bool:

@@ -406,3 +406,16 @@ def test_an_assessment_computes_the_level_from_the_programs_standards(jinhua_pro
     assert listed.status_code == 200
     assert [(row["level"], row["is_active"]) for row in listed.json()] == [(2, True), (3, False)]
     assert api("wuyi-reviewer").get(assessments_url.replace("jinhua-pilot", PROGRAM)).status_code == 404
+
+
+def test_a_seated_expert_reads_and_records_assessments_through_the_api_as_on_the_page(completed, experts):
+    review_id = seated(completed, experts[:3])
+    assessments_url = url("assessment-list", application=completed.pk)
+    seated_expert, outsider = api(experts[0].username), api(experts[3].username)
+    assert seated_expert.get(assessments_url).status_code == 200  # through the review it sits on
+    assert outsider.get(assessments_url).status_code == 404  # an expert of no review of this project
+    body = {"phase": "after", "assessed_on": "2025-06-01", "basics": "30", "management": "20", "results": "12"}
+    recorded = seated_expert.post(assessments_url, {**body, "scene_levels": [3] * 6 + [1] * 10}, format="json")
+    # Past the role check (an expert may assess), refused only because Wuyi sets no digital-level standard.
+    assert (recorded.status_code, recorded.json()["error"]["code"]) == (400, "refused"), recorded.json()
+    assert review_id
