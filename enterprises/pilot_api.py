@@ -129,7 +129,7 @@ class PublicationOutput(serializers.Serializer):
     is_active = serializers.BooleanField(help_text="False once a later publication of the batch superseded it")
 
 
-class PublishInput(serializers.Serializer):
+class PilotListPublishInput(serializers.Serializer):
     batch = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Batch id")
     starts_on = serializers.DateField(help_text="First day of the announcement")
 
@@ -150,12 +150,12 @@ class PilotPublicationListApi(ProgramScopedMixin, APIView):
         rows = _publication_rows(selectors.pilot_publication_list(access=self.access))
         return Response(PublicationOutput(rows, many=True).data)
 
-    @extend_schema(parameters=[PROGRAM_PATH], request=PublishInput, responses={201: PublicationOutput})
+    @extend_schema(parameters=[PROGRAM_PATH], request=PilotListPublishInput, responses={201: PublicationOutput})
     def post(self, request, program):
         access = self.access
         access.require(Capability.MANAGE_PILOTS)
         access.require(Capability.CONFIGURE)
-        data = PublishInput(data=request.data)
+        data = PilotListPublishInput(data=request.data)
         data.is_valid(raise_exception=True)
         batch = _batch_of(access, data.validated_data["batch"], field="batch")
         publication = pilot_list_publish(access=access, batch=batch, starts_on=data.validated_data["starts_on"])

@@ -59,15 +59,15 @@ class PolicyVersionActivateApi(ProgramScopedMixin, APIView):
     """Activate a valid draft (what the policy version page does): the active version is retired. Filings already
     approved keep the version they were approved under."""
 
-    class InputSerializer(serializers.Serializer):
+    class ActivateInput(serializers.Serializer):
         effective_from = serializers.DateField(required=False, help_text="The day it takes effect; default today")
 
-    @extend_schema(parameters=[PROGRAM_PATH, VERSION_PATH], request=InputSerializer, responses=PolicyVersionOutput)
+    @extend_schema(parameters=[PROGRAM_PATH, VERSION_PATH], request=ActivateInput, responses=PolicyVersionOutput)
     def post(self, request, program, policy_version):
         access = self.access
         access.require(Capability.CONFIGURE)
         version = _version(access, policy_version)
-        data = self.InputSerializer(data=request.data)
+        data = self.ActivateInput(data=request.data)
         data.is_valid(raise_exception=True)
         activated = pricing.policy_version_activate(
             access=access,
@@ -90,7 +90,7 @@ class PolicyVersionRepriceApi(ProgramScopedMixin, APIView):
     with the reason kept in each filing's history. A filing in an approved run is refused: an approved line is
     corrected by an adjustment in a later run."""
 
-    class InputSerializer(serializers.Serializer):
+    class RepriceInput(serializers.Serializer):
         applications = serializers.ListField(
             child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
             max_length=MAX_APPLICATIONS,
@@ -101,13 +101,13 @@ class PolicyVersionRepriceApi(ProgramScopedMixin, APIView):
         )
 
     @extend_schema(
-        parameters=[PROGRAM_PATH, VERSION_PATH], request=InputSerializer, responses=RepricedOutput(many=True)
+        parameters=[PROGRAM_PATH, VERSION_PATH], request=RepriceInput, responses=RepricedOutput(many=True)
     )
     def post(self, request, program, policy_version):
         access = self.access
         access.require(Capability.CONFIGURE)
         version = _version(access, policy_version)
-        data = self.InputSerializer(data=request.data)
+        data = self.RepriceInput(data=request.data)
         data.is_valid(raise_exception=True)
         repriced = pricing.application_reprice(access=access, version=version, **data.validated_data)
         return Response(RepricedOutput(repriced, many=True).data)
