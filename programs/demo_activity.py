@@ -1,5 +1,6 @@
 """The demo's activity on top of its reference data: provider selection rounds (one published per program,
-one still being scored in Wuyi), and an approved Wuyi project in implementation with progress and evidence.
+one still being scored in Wuyi), and an approved Wuyi project in implementation with progress and evidence
+(filed by `wuyi-enterprise2`).
 
 Everything goes through the same services the pages use, so the demo shows what a real program holds.
 Idempotent: a program that already has selection rounds is left as it is.
@@ -174,9 +175,11 @@ def _round(program, reviewer, members, applicants: dict, *, title, publish=True)
 
 
 def _project_in_implementation(program, prefix, reviewer):
-    """An approved Wuyi project with its provider: one milestone confirmed, the next reported with a photo."""
+    """An approved Wuyi project of the program's second demo enterprise (`<prefix>-enterprise2`) with its provider:
+    one milestone confirmed, the next reported with a photo. The first demo enterprise keeps its track free to
+    file."""
     User = get_user_model()
-    enterprise_user = User.objects.get(username=f"{prefix}-enterprise")
+    enterprise_user = User.objects.get(username=f"{prefix}-enterprise2")
     provider_user = User.objects.get(username=f"{prefix}-provider")
     enterprise = program_access(user=enterprise_user, slug=program.slug)
     provider = PoolMembership.objects.get(program=program, organisation=provider_user.organisation)

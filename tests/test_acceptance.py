@@ -44,7 +44,7 @@ def access_of(user):
 def completed():
     """The demo's Wuyi project with every milestone confirmed and its completion confirmed."""
     project = Application.objects.get(program__slug=SLUG, title="炊具车间轻量化数字化改造")
-    provider, enterprise = access_of("wuyi-provider"), access_of("wuyi-enterprise")
+    provider, enterprise = access_of("wuyi-provider"), access_of("wuyi-enterprise2")
     milestones = list(project.milestones.order_by("number"))
     for milestone in milestones:
         if milestone.percent < 100:
@@ -74,7 +74,7 @@ def panel_people():
 
 def requested(project):
     review = services.acceptance_request(
-        access=access_of("wuyi-enterprise"), application=project, deliverables="MES、看板、采集终端", amounts=AMOUNTS
+        access=access_of("wuyi-enterprise2"), application=project, deliverables="MES、看板、采集终端", amounts=AMOUNTS
     )
     return services.acceptance_cosign(access=access_of("wuyi-provider"), review=review)
 
@@ -101,12 +101,12 @@ def test_the_request_needs_a_completed_project_the_owner_and_the_providers_cosig
             access=access_of("wuyi-provider"), application=completed, deliverables="x", amounts=AMOUNTS
         )
     review = services.acceptance_request(
-        access=access_of("wuyi-enterprise"), application=completed, deliverables="MES", amounts=AMOUNTS
+        access=access_of("wuyi-enterprise2"), application=completed, deliverables="MES", amounts=AMOUNTS
     )
     assert review.template.code == "acceptance" and review.declared_n_software == D("150000")
     with pytest.raises(Conflict):
         services.acceptance_request(
-            access=access_of("wuyi-enterprise"), application=completed, deliverables="MES", amounts=AMOUNTS
+            access=access_of("wuyi-enterprise2"), application=completed, deliverables="MES", amounts=AMOUNTS
         )
     with pytest.raises(Conflict):  # no co-signature yet
         services.panel_assign(

@@ -53,6 +53,11 @@ def demo_user(role, slug=SLUG):
     return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
 
 
+def project_enterprise():
+    """The login of the enterprise whose project the demo holds in implementation."""
+    return get_user_model().objects.get(username="wuyi-enterprise2")
+
+
 def access_of(user, slug=SLUG):
     return program_access(user=user, slug=slug)
 
@@ -76,7 +81,7 @@ def shown(text):
 def completed():
     """The demo's Wuyi project with every milestone confirmed and its completion confirmed."""
     project = Application.objects.get(program__slug=SLUG, title="炊具车间轻量化数字化改造")
-    provider, enterprise = access_of(demo_user(Role.PROVIDER)), access_of(demo_user(Role.ENTERPRISE))
+    provider, enterprise = access_of(demo_user(Role.PROVIDER)), access_of(project_enterprise())
     milestones = list(project.milestones.order_by("number"))
     for milestone in milestones:
         if milestone.percent < 100:
@@ -106,7 +111,7 @@ def people():
         "experts": experts,
         "auditor": demo_user(Role.FINANCIAL_AUDITOR),
         "reviewer": demo_user(Role.BUREAU_REVIEWER),
-        "enterprise": demo_user(Role.ENTERPRISE),
+        "enterprise": project_enterprise(),
         "provider": demo_user(Role.PROVIDER),
     }
 

@@ -33,7 +33,7 @@ def passed(completed, panel_people):  # noqa: F811
 
 def test_the_task_renders_one_report_per_review_state(passed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.report_request(access=access_of("wuyi-enterprise"), review=passed)
+        job = services.report_request(access=access_of("wuyi-enterprise2"), review=passed)
     job.refresh_from_db()
     assert (job.status, job.progress) == ("done", 100)
     report = job.report
@@ -42,7 +42,7 @@ def test_the_task_renders_one_report_per_review_state(passed, django_capture_on_
     assert len(texts) == len(SECTIONS) == report.pages
     for heading, text in zip(SECTIONS, texts, strict=True):
         assert heading in text
-    assert "浙江武义炊具制造有限公司" in texts[0] and "浙江数智工联科技有限公司" in texts[0]
+    assert "武义县金厨不锈钢制品有限公司" in texts[0] and "浙江数智工联科技有限公司" in texts[0]
     assert "80.00" in texts[0] and "验收通过" in texts[0]
     assert "武义县经济商务局" in texts[0]
     assert "订单管理" in texts[2]  # each expert's item scores
@@ -82,7 +82,7 @@ def test_the_browser_requests_the_report_follows_its_job_and_downloads_it(
 ):
     from django.contrib.auth import get_user_model
 
-    client.force_login(get_user_model().objects.get(username="wuyi-enterprise"))
+    client.force_login(get_user_model().objects.get(username="wuyi-enterprise2"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/p/wuyi-2024/acceptance/{passed.pk}/report/")
     job = ReportJob.objects.get(review=passed)

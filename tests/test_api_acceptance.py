@@ -56,7 +56,7 @@ def completed():
     """The demo's Wuyi project with every milestone confirmed and its completion confirmed."""
     project = Application.objects.get(program__slug=PROGRAM, title="炊具车间轻量化数字化改造")
     provider = program_access(user=user("wuyi-provider"), slug=PROGRAM)
-    enterprise = program_access(user=user("wuyi-enterprise"), slug=PROGRAM)
+    enterprise = program_access(user=user("wuyi-enterprise2"), slug=PROGRAM)
     milestones = list(project.milestones.order_by("number"))
     for milestone in milestones:
         if milestone.percent < 100:
@@ -84,7 +84,7 @@ def experts():
 
 
 def requested(project):
-    response = api("wuyi-enterprise").post(
+    response = api("wuyi-enterprise2").post(
         url("acceptance-request", application=project.pk),
         {"deliverables": "MES、看板、采集终端", "amounts": AMOUNTS},
         format="json",
@@ -122,13 +122,13 @@ def test_the_enterprise_requests_and_the_provider_cosigns(completed):
 
     refused = api("wuyi-provider").post(request_url, body, format="json")
     assert refused.status_code == 403, refused.json()
-    negative = api("wuyi-enterprise").post(
+    negative = api("wuyi-enterprise2").post(
         request_url, {**body, "amounts": {**AMOUNTS, "x_hardware": "-1"}}, format="json"
     )
     assert negative.status_code == 400 and "x_hardware" in negative.json()["error"]["fields"]["amounts"]
     assert not AcceptanceReview.objects.filter(application=completed).exists()
 
-    created = api("wuyi-enterprise").post(request_url, body, format="json")
+    created = api("wuyi-enterprise2").post(request_url, body, format="json")
     assert created.status_code == 201, created.json()
     row = created.json()
     assert row["application"] == {
@@ -138,15 +138,15 @@ def test_the_enterprise_requests_and_the_provider_cosigns(completed):
     }
     assert (row["status"], row["score"], row["template"]["code"]) == ("requested", None, "acceptance")
     assert row["provider"] == completed.provider.organisation.name
-    assert api("wuyi-enterprise").post(request_url, body, format="json").status_code == 409
+    assert api("wuyi-enterprise2").post(request_url, body, format="json").status_code == 409
 
     detail_url = url("acceptance-review-detail", review=row["id"])
-    detail = api("wuyi-enterprise").get(detail_url).json()
+    detail = api("wuyi-enterprise2").get(detail_url).json()
     assert detail["declared"] == AMOUNTS and detail["cosigned_at"] is None
     assert "audit" not in detail and "sheets" not in detail and "result" not in detail
     assert [step["to_status"] for step in detail["transitions"]] == ["requested"]
 
-    assert api("wuyi-enterprise").post(url("acceptance-cosign", review=row["id"])).status_code == 403
+    assert api("wuyi-enterprise2").post(url("acceptance-cosign", review=row["id"])).status_code == 403
     cosigned = api("wuyi-provider").post(url("acceptance-cosign", review=row["id"]))
     assert cosigned.status_code == 200, cosigned.json()
     assert cosigned.json()["cosigned_at"] is not None
@@ -221,7 +221,7 @@ def test_sheets_are_program_scoped_and_checked_against_each_maximum(completed, e
     elsewhere = user_with_role(Program.objects.get(slug="yongkang-2024"), Role.EXPERT, username="api-acc-yk-expert")
     assert api(elsewhere).put(sheet_url, {"scores": scores_at(review_id, D("0.8"))}, format="json").status_code == 404
     assert api(experts[3]).put(sheet_url, {"scores": {}}, format="json").status_code == 404  # not on this panel
-    assert api("wuyi-enterprise").put(sheet_url, {"scores": {}}, format="json").status_code == 403
+    assert api("wuyi-enterprise2").put(sheet_url, {"scores": {}}, format="json").status_code == 403
 
     too_high = expert.put(
         sheet_url, {"scores": {str(items[0].pk): f"{items[0].max_points + D('0.01')}"}}, format="json"
@@ -287,7 +287,7 @@ def test_the_full_flow_ends_passed_and_in_the_announcement(completed, experts):
     proposed = {"total": f"{estimate.total:.2f}", "policy_version": estimate.policy_version}
     assert data["proposed_subsidy"] == proposed and D(proposed["total"]) > 0
 
-    seen_by_enterprise = api("wuyi-enterprise").get(url("acceptance-review-detail", review=review_id)).json()
+    seen_by_enterprise = api("wuyi-enterprise2").get(url("acceptance-review-detail", review=review_id)).json()
     assert seen_by_enterprise["audit"]["total"] == "260000.00" and "sheets" not in seen_by_enterprise
     seen_by_expert = api(experts[0]).get(url("acceptance-review-detail", review=review_id)).json()
     assert len(seen_by_expert["sheets"]) == 3 and "audit" not in seen_by_expert

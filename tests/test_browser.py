@@ -208,7 +208,7 @@ def test_selection_and_progress_journey(live_server, browser_page, tmp_path):
     assert post.evidence.get().original_name == "现场照片.png"
     page.screenshot(path=SHOTS / "22-progress-posted.png", full_page=True)
 
-    log_in(page, base, "wuyi-enterprise")
+    log_in(page, base, "wuyi-enterprise2")
     page.goto(f"{base}/p/wuyi-2024/filings/{project.pk}/progress/")
     assert page.locator("img[src*='/evidence/']").count() >= 1
     with page.expect_navigation():
@@ -253,10 +253,10 @@ def test_acceptance_journey(live_server, browser_page, tmp_path, django_capture_
             text="完成",
             claims_completion=milestone == milestones[-1],
         )
-        implementation.progress_respond(access=access_of("wuyi-enterprise"), post=post, confirm=True)
+        implementation.progress_respond(access=access_of("wuyi-enterprise2"), post=post, confirm=True)
     amounts = {"n_software": 200000, "n_hardware": 0, "x_software": 0, "x_hardware": 60000, "automation": 0}
     review = acceptance.acceptance_request(
-        access=access_of("wuyi-enterprise"), application=project, deliverables="MES、看板、采集终端", amounts=amounts
+        access=access_of("wuyi-enterprise2"), application=project, deliverables="MES、看板、采集终端", amounts=amounts
     )
     acceptance.acceptance_cosign(access=access_of("wuyi-provider"), review=review)
     second = users.get(username="wuyi-expert2")  # the demo's second expert

@@ -229,3 +229,50 @@ def test_the_demo_calendar_holds_the_2026_holidays_and_make_up_days():
         date(2026, 10, 10),
     }
     assert days.get(date=date(2026, 9, 25)).name == "中秋节"
+
+
+MAIN_TRACK = {"wuyi-2024": "lightweight", "yongkang-2024": "lightweight", "jinhua-pilot": "pilot"}
+
+
+@pytest.mark.parametrize("slug", ["wuyi-2024", "yongkang-2024", "jinhua-pilot"])
+def test_the_demo_enterprise_files_and_submits_on_its_main_track_today(slug):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    from programs.demo_activity import DEMO_CONTRACT, demo_pdf
+
+    user = demo_user(slug, Role.ENTERPRISE)
+    client = APIClient()
+    client.force_authenticate(user)
+    base = f"/api/v1/programs/{slug}/"
+    industry = EnterpriseProfile.objects.get(program__slug=slug, organisation=user.organisation).industry.code
+    providers = client.get(f"{base}providers/", {"pickable_for": industry}).json()["results"]
+    assert providers, f"no provider selected for {industry}"
+    modules = client.get(f"{base}scenario-modules/", {"page_size": 100}).json()["results"]
+    module = next(
+        m for m in modules if m["kind"] in ("N", "catalogue") and m["investment_category"] in ("", "software")
+    )
+    body = {
+        **{key: str(value) for key, value in DEMO_CONTRACT.items()},
+        "title": "演示企业今日新备案",
+        "track": MAIN_TRACK[slug],
+        "provider": providers[0]["id"],
+        "contract_budget": "300000",  # Yongkang's lightweight track takes 300,000 yuan or more
+        "lines": [
+            {"module": module["id"], "part": "N", "category": "software", "amount": "240000"},
+            {"part": "X", "category": "hardware", "description": "产线数据采集终端", "amount": "60000"},
+        ],
+    }
+    if MAIN_TRACK[slug] == "pilot":
+        body["target_level"] = 3
+    created = client.post(f"{base}applications/", body, format="json")
+    assert created.status_code == 201, created.json()
+    application = created.json()["id"]
+    contract = SimpleUploadedFile("合同.pdf", demo_pdf("contract"), content_type="application/pdf")
+    attached = client.post(
+        f"{base}applications/{application}/attachments/", {"file": contract, "kind": "contract"}, format="multipart"
+    )
+    assert attached.status_code == 201, attached.json()
+    submitted = client.post(f"{base}applications/{application}/transitions/", {"action": "submit"}, format="json")
+    assert submitted.status_code == 200, submitted.json()
+    assert (submitted.json()["status"], submitted.json()["track"]) == ("submitted", MAIN_TRACK[slug])

@@ -39,13 +39,6 @@ def access_of(user, slug=SLUG):
 DEMO_PROJECT = "炊具车间轻量化数字化改造"
 
 
-@pytest.fixture(autouse=True)
-def demo_project_completed(db):
-    """The demo enterprise's project in implementation would hold its one open lightweight project: these tests
-    file new ones, so it counts as complete here."""
-    Application.objects.filter(program__slug=SLUG, title=DEMO_PROJECT).update(completed_at=timezone.now())
-
-
 def lines(n="200000", x="50000"):
     module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N", investment_category="software").first()
     return [

@@ -35,7 +35,7 @@ def post(project, milestone, percent, **extra):
 
 
 def confirm(item):
-    return services.progress_respond(access=access_of("wuyi-enterprise"), post=item, confirm=True)
+    return services.progress_respond(access=access_of("wuyi-enterprise2"), post=item, confirm=True)
 
 
 def test_a_later_update_replaces_the_unanswered_one(project):
@@ -64,13 +64,13 @@ def test_completion_needs_every_milestone_confirmed_and_ends_with_one_rating(pro
     with pytest.raises(Conflict):
         post(project, milestones[1], 100)  # nothing new while the completion waits for its answer
     with pytest.raises(Conflict):
-        services.rating_give(access=access_of("wuyi-enterprise"), application=project, score=5)
+        services.rating_give(access=access_of("wuyi-enterprise2"), application=project, score=5)
     confirm(claim)
     project.refresh_from_db()
     assert project.completed_at is not None and not project.is_overdue
-    rating = services.rating_give(access=access_of("wuyi-enterprise"), application=project, score=4, comment=None)
+    rating = services.rating_give(access=access_of("wuyi-enterprise2"), application=project, score=4, comment=None)
     assert rating.score == 4
     with pytest.raises(Conflict):
-        services.rating_give(access=access_of("wuyi-enterprise"), application=project, score=5)
+        services.rating_give(access=access_of("wuyi-enterprise2"), application=project, score=5)
     with pytest.raises(Conflict):
         post(project, last, 100)

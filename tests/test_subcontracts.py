@@ -521,7 +521,7 @@ def test_a_subcontractor_cannot_cosign_the_acceptance_request(program, sub_a):
     Subcontract.objects.create(
         application=project, membership=sub_a[0], scope="验收前分包", work_share=D("10"), amount=D("26000")
     )
-    provider, enterprise = access_of("wuyi-provider"), access_of("wuyi-enterprise")
+    provider, enterprise = access_of("wuyi-provider"), access_of("wuyi-enterprise2")
     milestones = list(project.milestones.order_by("number"))
     for milestone in milestones:
         if milestone.percent < 100:

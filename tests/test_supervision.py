@@ -104,7 +104,7 @@ def complete(project):
 
 def request_acceptance(project):
     return acceptance.acceptance_request(
-        access=access_of("wuyi-enterprise"), application=project, deliverables="MES、采集终端", amounts=AMOUNTS
+        access=access_of("wuyi-enterprise2"), application=project, deliverables="MES、采集终端", amounts=AMOUNTS
     )
 
 
@@ -158,7 +158,7 @@ def test_the_enterprise_provider_and_staff_read_the_project_and_another_enterpri
     outsider.save()
     url = f"/api/v1/programs/{SLUG}/supervision/projects/{project.pk}/"
     for username, status in (
-        ("wuyi-enterprise", 200),
+        ("wuyi-enterprise2", 200),
         ("wuyi-provider", 200),
         ("wuyi-reviewer", 200),
         ("wuyi-auditor", 200),
@@ -188,7 +188,7 @@ def test_assignment_refuses_other_programs_unapproved_projects_firms_without_the
             enterprise=project.enterprise,
             track="lightweight",
             title="草稿",
-            created_by=user("wuyi-enterprise"),
+            created_by=user("wuyi-enterprise2"),
         )
     with pytest.raises(PortalError):
         services.assignment_create(access=reviewer, application=draft, organisation=firm())
@@ -196,7 +196,7 @@ def test_assignment_refuses_other_programs_unapproved_projects_firms_without_the
     with pytest.raises(PortalError):
         services.assignment_create(access=reviewer, application=project, organisation=roleless)
     with pytest.raises(NotAllowed):
-        services.assignment_create(access=access_of("wuyi-enterprise"), application=project, organisation=firm())
+        services.assignment_create(access=access_of("wuyi-enterprise2"), application=project, organisation=firm())
     services.assignment_create(access=reviewer, application=project, organisation=firm())
     second = OrganisationFactory(name="第二监理公司", kind=OrganisationKind.SUPERVISION_FIRM)
     holder = user_with_role(project.program, Role.SUPERVISION_FIRM, username="second-firm")
@@ -210,7 +210,7 @@ def test_assignment_refuses_other_programs_unapproved_projects_firms_without_the
 def test_the_api_assigns_and_ends_with_the_codes_of_each_refusal(client, project):
     url = f"/api/v1/programs/{SLUG}/supervision/assignments/"
     body = {"application": project.pk, "organisation": firm().pk, "note": "首次委派"}
-    client.force_login(user("wuyi-enterprise"))
+    client.force_login(user("wuyi-enterprise2"))
     assert client.post(url, body, content_type="application/json").status_code == 403
     client.force_login(user("wuyi-auditor"))
     assert client.post(url, body, content_type="application/json").status_code == 403
@@ -258,7 +258,7 @@ def test_the_photo_leaves_only_through_a_reader_of_the_project(client, project, 
     inspection = inspect(project, uploads=[SimpleUploadedFile("现场.png", demo_png())])
     photo = inspection.photos.get()
     url = f"/p/{SLUG}/supervision/projects/{project.pk}/inspections/{inspection.pk}/photos/{photo.pk}/"
-    client.force_login(user("wuyi-enterprise"))
+    client.force_login(user("wuyi-enterprise2"))
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == demo_png()
     client.force_login(user("wuyi-expert"))
@@ -356,7 +356,7 @@ def test_the_pages_act_by_capability(client, project, assigned):
     assert client.post(f"{base}/close/", {"conclusion": "到位"}).status_code == 302
     item.refresh_from_db()
     assert item.status == "closed"
-    client.force_login(user("wuyi-enterprise"))
+    client.force_login(user("wuyi-enterprise2"))
     assert client.post(f"{base}/waive/", {"reason": "x"}).status_code == 403
 
 
@@ -380,7 +380,7 @@ def test_an_open_rectification_blocks_the_acceptance_request_until_the_firm_clos
 def test_a_bureau_waiver_with_a_reason_lets_the_request_go_ahead(project, assigned):
     item = rectification(project)
     complete(project)
-    for username in ("wuyi-enterprise", "wuyi-provider", "wuyi-supervision", "wuyi-auditor"):
+    for username in ("wuyi-enterprise2", "wuyi-provider", "wuyi-supervision", "wuyi-auditor"):
         with pytest.raises(NotAllowed):
             services.rectification_waive(access=access_of(username), rectification=item, reason="理由")
     with pytest.raises(PortalError):
@@ -399,7 +399,7 @@ def test_a_bureau_waiver_with_a_reason_lets_the_request_go_ahead(project, assign
 def test_the_request_page_and_the_api_show_the_block_and_the_waiver(client, project, assigned):
     item = rectification(project, text="上线生产看板")
     complete(project)
-    client.force_login(user("wuyi-enterprise"))
+    client.force_login(user("wuyi-enterprise2"))
     page = f"/p/{SLUG}/filings/{project.pk}/acceptance/request/"
     response = client.get(page)
     assert [row.pk for row in response.context["gate"].blocking] == [item.pk]
@@ -415,7 +415,7 @@ def test_the_request_page_and_the_api_show_the_block_and_the_waiver(client, proj
     waive = f"/api/v1/programs/{SLUG}/supervision/projects/{project.pk}/rectifications/{item.pk}/waive/"
     assert client.post(waive, {"reason": ""}, content_type="application/json").status_code == 400
     assert client.post(waive, {"reason": "设备到货后补装"}, content_type="application/json").status_code == 200
-    client.force_login(user("wuyi-enterprise"))
+    client.force_login(user("wuyi-enterprise2"))
     response = client.get(page)
     assert response.context["gate"].blocking == [] and [r.pk for r in response.context["gate"].waived] == [item.pk]
     assert "设备到货后补装" in response.content.decode()
@@ -431,10 +431,10 @@ def test_the_filing_page_card_shows_open_and_overdue_counts_in_two_queries(clien
     from supervision.templatetags.supervision_tags import project_supervision
 
     inspect(project, ("逾期的要求", 0), ("未逾期的要求", 30), on=timezone.localdate() - timedelta(days=5))
-    client.force_login(user("wuyi-enterprise"))
+    client.force_login(user("wuyi-enterprise2"))
     html = client.get(f"/p/{SLUG}/filings/{project.pk}/").content.decode()
     assert 'class="card supervision-card"' in html and 'data-open="2" data-overdue="1"' in html
-    access = access_of("wuyi-enterprise")
+    access = access_of("wuyi-enterprise2")
     shown = application_get(access=access, pk=project.pk)  # as the filing page has it
     with CaptureQueriesContext(connection) as queries:
         rendered = project_supervision(Context({"access": access, "application": shown, "program": access.program}))

@@ -51,7 +51,7 @@ def test_the_bureau_assigns_through_the_form_and_ends_through_the_project_page(c
     client.post(f"/p/{SLUG}/supervision/{assignment.pk}/end/", {"reason": "监理合同终止"})
     assignment.refresh_from_db()
     assert not assignment.is_active and assignment.ended_reason == "监理合同终止"
-    client.force_login(user("wuyi-enterprise"))
+    client.force_login(user("wuyi-enterprise2"))
     assert client.get(f"/p/{SLUG}/supervision/assign/").status_code == 403
 
 
@@ -95,7 +95,7 @@ def test_the_firm_records_an_inspection_through_the_form(client, project):
 
 @pytest.mark.parametrize(
     "username",
-    ["wuyi-reviewer", "wuyi-admin", "wuyi-auditor", "wuyi-supervisor", "wuyi-enterprise", "wuyi-provider"],
+    ["wuyi-reviewer", "wuyi-admin", "wuyi-auditor", "wuyi-supervisor", "wuyi-enterprise2", "wuyi-provider"],
 )
 def test_every_reader_sees_the_list_and_the_project(client, project, username):
     services.assignment_create(access=access_of("wuyi-reviewer"), application=project, organisation=firm())
