@@ -1,13 +1,17 @@
 """Demo calculation runs for the three programs: accepted projects, funding pools, an award, and runs in each
 state (Jinhua approved with its central pool running short and partly paid; Wuyi paid, then a draft carrying the
 award of its designated power-tools sample enterprise; Yongkang reviewed and waiting for approval). Built once by
-`seed_demo`; the test suite builds its own."""
+`seed_demo`; the test suite builds its own.
 
-from datetime import date, datetime
+Yongkang's accepted projects are filed, approved, implemented, accepted and announced through the services as their
+people, on the dates of the story; Wuyi's and Jinhua's are still written in bulk by `accepted_projects_create`."""
+
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from enterprises.demo_samples import demo_samples_build
 from programs.access import program_access
@@ -129,7 +133,7 @@ def _specs(slug, townships, first: bool):
                 "永康休闲器具有限公司",
                 "health-leisure",
                 _at("2025-01-08"),
-                n_software=D("250000"),
+                n_software=D("300000"),
                 township=t[3 % len(t)],
             ),
         ]
@@ -189,6 +193,234 @@ def _approved(slug, title):
     return creator, runs.run_approve(access=_access(SECOND_REVIEWER, slug), run=run, comment="同意拨付")
 
 
+# Programs whose accepted projects the demo files and accepts through the services, as the people do it, on the
+# dates of their story; the others are written in bulk (`accepted_projects_create`).
+THROUGH_SERVICES = {"yongkang-2024"}
+# Days before acceptance passed: filed, answered by the provider, approved; then the milestones every 20 days.
+FILED, ANSWERED, APPROVED = 150, 149, 147
+AMOUNT_KEYS = ("n_software", "n_hardware", "x_software", "x_hardware", "automation")
+PARTS = {
+    "n_software": ("N", "software"),
+    "n_hardware": ("N", "hardware"),
+    "x_software": ("X", "software"),
+    "x_hardware": ("X", "hardware"),
+    "automation": ("N", "automation"),
+}
+# Later admission (增选) where no published round selected a provider for a demo project's industry.
+LATER_ADMISSION = {"yongkang-2024": {"health-leisure": "永康五金云平台运营有限公司"}}
+
+
+def _user_of(slug, suffix):
+    return get_user_model().objects.get(username=f"{PREFIX[slug]}-{suffix}")
+
+
+def _enterprise_login(program, spec, number):
+    """The enterprise of `spec` in `program` (organisation, profile, one login `<prefix>-accepted<n>`)."""
+    from enterprises.models import EnterpriseProfile, OutputBand, VerificationStatus
+    from enterprises.services import enterprise_profile_create
+    from organisations.models import OrganisationKind
+    from portal.core.roles import Role
+    from programs.demo import _organisation, _user
+    from programs.models import Industry
+    from programs.services import role_grant
+
+    organisation = _organisation(spec.enterprise, OrganisationKind.ENTERPRISE, f"91{program.region.code[:6]:0<6}")
+    if not EnterpriseProfile.objects.filter(program=program, organisation=organisation).exists():
+        enterprise_profile_create(
+            program=program,
+            organisation=organisation,
+            industry=Industry.objects.get(program=program, code=spec.industry),
+            township=spec.township,
+            scale=spec.scale,
+            output_band=OutputBand.UNDER_100M,
+            verification=VerificationStatus.VERIFIED,
+        )
+    user = _user(
+        f"{PREFIX[program.slug]}-accepted{number}",
+        display_name=f"{spec.enterprise}·申报人",
+        organisation=organisation,
+    )
+    role_grant(program=program, user=user, role=Role.ENTERPRISE)
+    return user
+
+
+def _provider(program, industry_code):
+    """A provider selected for the industry (its program's provider login first), admitted later when none is."""
+    from programs.models import Industry
+    from providers.models import PoolMembership
+    from providers.selectors import pickable_providers
+    from providers.services import pool_decide
+
+    industry = Industry.objects.get(program=program, code=industry_code)
+    own = _user_of(program.slug, "provider").organisation_id
+    pickable = pickable_providers(program=program, industry=industry).order_by("pk")
+    found = pickable.filter(organisation_id=own).first() or pickable.first()
+    if found is not None:
+        return found
+    name = LATER_ADMISSION[program.slug][industry_code]
+    membership = PoolMembership.objects.get(program=program, organisation__name=name)
+    pool_decide(
+        access=_access(f"{PREFIX[program.slug]}-admin", program.slug),
+        membership=membership,
+        kind="admit",
+        reason="本行业无中选服务商，经专家评审同意增选",
+        decided_on=program.starts_on,
+        industries=[industry],
+    )
+    return pickable_providers(program=program, industry=industry).get(pk=membership.pk)
+
+
+def _provider_user(program, membership):
+    from notifications.selectors import role_holders
+    from portal.core.roles import Role
+
+    return sorted(role_holders(program, Role.PROVIDER, membership.organisation_id), key=lambda u: u.username)[0]
+
+
+def _pilot(program, spec, admin_user):
+    """Put the enterprise on the target list and designate it a pilot (pilot-only tracks)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from enterprises import target_list
+    from enterprises.models import PilotDesignation, TargetEnterprise
+    from enterprises.pilots import pilot_designate
+    from organisations.models import Organisation
+    from programs.selectors import open_batch
+
+    code = Organisation.objects.get(name=spec.enterprise).uscc
+    access = program_access(user=admin_user, slug=program.slug)
+    if not TargetEnterprise.objects.filter(program=program, uscc=code).exists():
+        book = Workbook()
+        book.active.append(target_list.COLUMNS)
+        book.active.append([code, spec.enterprise, spec.township.code, spec.industry, "规上", "联系人", ""])
+        out = BytesIO()
+        book.save(out)
+        target_list.target_list_import(program=program, acting_user=admin_user, content=out.getvalue())
+    target = TargetEnterprise.objects.get(program=program, uscc=code)
+    if not PilotDesignation.objects.filter(target=target, is_active=True).exists():
+        today = timezone.localdate()
+        pilot_designate(
+            access=access,
+            target=target,
+            reason="行业龙头，中级数智工厂试点",
+            decided_on=today,
+            batch=open_batch(program, today),
+        )
+
+
+def _accepted_through_services(program, spec, number):
+    """File, approve, implement, accept and announce `spec`'s project through the services as its people, each
+    step on its day before `spec.decided_at` (time-machine replays the dates)."""
+    import time_machine
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from acceptance import services as acceptance
+    from filings.models import Application
+    from filings.services import (
+        application_create,
+        application_provider_respond,
+        application_transition,
+        attachment_add,
+    )
+    from implementation.services import progress_post, progress_respond
+    from programs.demo_activity import DEMO_CONTRACT, demo_pdf
+    from scoring.models import SheetItem
+    from subsidies.models import PolicyTrack, VersionStatus
+
+    slug = program.slug
+    done = spec.decided_at
+
+    def on(days_before):
+        return time_machine.travel(done - timedelta(days=days_before), tick=False)
+
+    amounts = {key: getattr(spec, key) for key in AMOUNT_KEYS}
+    total = sum(amounts.values(), D("0"))
+    enterprise_user = _enterprise_login(program, spec, number)
+    reviewer = _access(f"{PREFIX[slug]}-reviewer", slug)
+    provider = _provider(program, spec.industry)
+    provider_access = program_access(user=_provider_user(program, provider), slug=slug)
+    track = PolicyTrack.objects.get(version__program=program, version__status=VersionStatus.ACTIVE, code=spec.track)
+    with on(FILED + 5):
+        if track.parameters.filter(key="pilots_only", value=1, qualifier="").exists():
+            _pilot(program, spec, _user_of(slug, "admin"))
+    enterprise = program_access(user=enterprise_user, slug=slug)
+    with on(FILED):
+        fields = {
+            **DEMO_CONTRACT,
+            "title": f"{spec.enterprise.removesuffix('有限公司')}数字化改造",
+            "track": spec.track,
+            "provider": provider,
+            "contract_budget": total,
+            "contract_subject": f"{spec.enterprise}数字化改造软硬件供货、部署与培训",
+        }
+        if spec.level:
+            fields["target_level"] = spec.level
+        lines = [
+            {"module": None, "part": part, "category": category, "description": key, "amount": amounts[key]}
+            for key, (part, category) in PARTS.items()
+            if amounts[key]
+        ]
+        application = application_create(access=enterprise, fields=fields, lines=lines)
+        attachment_add(
+            access=enterprise,
+            application=application,
+            kind="contract",
+            upload=SimpleUploadedFile("数字化改造服务合同.pdf", demo_pdf("contract"), content_type="application/pdf"),
+        )
+        application_transition(access=enterprise, application=application, action="submit")
+    with on(ANSWERED):
+        application_provider_respond(access=provider_access, application=application, decision="accept")
+    with on(APPROVED):
+        application_transition(access=reviewer, application=application, action="approve", comment="同意备案")
+    application = Application.objects.get(pk=application.pk)
+    milestones = list(application.milestones.filter(is_active=True).order_by("number"))
+    for index, milestone in enumerate(milestones):
+        with on(APPROVED - 20 * (index + 1)):
+            post = progress_post(
+                access=provider_access,
+                application=application,
+                milestone=milestone,
+                percent=100,
+                text=f"{milestone.name}完成。",
+                claims_completion=index == len(milestones) - 1,
+            )
+            progress_respond(access=enterprise, post=post, confirm=True, response="已核实。")
+    with on(20):
+        review = acceptance.acceptance_request(
+            access=enterprise, application=application, deliverables="系统上线、设备联网、操作培训", amounts=amounts
+        )
+    with on(19):
+        review = acceptance.acceptance_cosign(access=provider_access, review=review)
+    experts = [_user_of(slug, suffix) for suffix in ("expert", "expert2", "expert3")]
+    with on(15):
+        review = acceptance.panel_assign(
+            access=reviewer, review=review, experts=experts, financial_auditor=_user_of(slug, "finaudit")
+        )
+    items = list(SheetItem.objects.filter(section__template=review.template))
+    share = spec.score / D("100")
+    with on(10):
+        for expert in experts:
+            scores = {str(item.pk): str((item.max_points * share).quantize(D("0.01"))) for item in items}
+            acceptance.expert_sheet_save(
+                access=program_access(user=expert, slug=slug), review=review, scores=scores, submit=True
+            )
+    with on(8):
+        acceptance.audit_record(
+            access=program_access(user=_user_of(slug, "finaudit"), slug=slug),
+            review=review,
+            amounts=amounts,
+            conclusion="发票、合同与付款凭证齐全，账实相符",
+        )
+    with on(0):
+        review = acceptance.review_close(access=reviewer, review=review)
+        acceptance.announcement_open(access=reviewer, review=review, starts_on=timezone.localdate())
+    with on(-30):
+        acceptance.announcements_conclude(access=reviewer)
+    return application
+
+
 def demo_runs_build() -> None:
     """Idempotent: a program that has runs already is left as it is."""
     for slug in PREFIX:
@@ -197,7 +429,11 @@ def demo_runs_build() -> None:
             continue
         actor = get_user_model().objects.get(username=f"{PREFIX[slug]}-reviewer")
         townships = _townships(program)
-        accepted_projects_create(program, _specs(slug, townships, first=True), actor=actor)
+        if slug in THROUGH_SERVICES:
+            for number, spec in enumerate(_specs(slug, townships, first=True), start=1):
+                _accepted_through_services(program, spec, number)
+        else:
+            accepted_projects_create(program, _specs(slug, townships, first=True), actor=actor)
         admin = _access(f"{PREFIX[slug]}-admin", slug)
         if slug == "jinhua-pilot":
             runs.pool_save(access=admin, source="central", budget="800000", note="2025年度中央财政资金（第一批）")

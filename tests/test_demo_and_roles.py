@@ -276,3 +276,41 @@ def test_the_demo_enterprise_files_and_submits_on_its_main_track_today(slug):
     submitted = client.post(f"{base}applications/{application}/transitions/", {"action": "submit"}, format="json")
     assert submitted.status_code == 200, submitted.json()
     assert (submitted.json()["status"], submitted.json()["track"]) == ("submitted", MAIN_TRACK[slug])
+
+
+def test_yongkangs_accepted_projects_went_through_the_workflow_on_their_dates():
+    from decimal import Decimal
+
+    from filings.models import Application
+    from subsidies.demo import demo_runs_build
+    from subsidies.models import CalculationRun
+
+    demo_runs_build()
+    run = CalculationRun.objects.get(program__slug="yongkang-2024", number=1)
+    # Lightweight: 40 % up to 500,000 (450,000 → 180,000; 800,000 → 200,000; 300,000 → 120,000). Mid-level pilot:
+    # 60 % of 2,000,000 of N and X (1,200,000) plus 18 % of 1,200,000 of automation above its threshold (216,000).
+    assert (run.status, run.line_count, run.total) == ("reviewed", 4, Decimal("1916000.00"))
+    projects = Application.objects.filter(pk__in=run.lines.values("application")).order_by("submitted_at")
+    assert [p.enterprise.organisation.name for p in projects] == [
+        "永康防盗门智造有限公司",
+        "永康保温杯数字工厂有限公司",
+        "永康电动工具中级数智工厂有限公司",
+        "永康休闲器具有限公司",
+    ]
+    for project in projects:
+        steps = list(project.transitions.order_by("pk").values_list("action", "actor__username"))
+        assert [action for action, _who in steps] == ["submit", "provider_accept", "approve"]
+        assert steps[0][1].startswith("yongkang-accepted") and steps[2][1] == "yongkang-reviewer"
+        review = project.acceptance_reviews.get()
+        assert review.status == "announced" and project.completed_at < review.decided_at
+        assert (project.decided_at - project.submitted_at).days == 3
+        assert (review.decided_at - project.submitted_at).days == 150
+        assert sorted(review.sheets.values_list("expert__username", flat=True)) == [
+            "yongkang-expert",
+            "yongkang-expert2",
+            "yongkang-expert3",
+        ]
+    assert projects[2].track == "midlevel-pilot"
+    assert PilotDesignation.objects.filter(
+        program__slug="yongkang-2024", target__uscc=projects[2].enterprise.organisation.uscc, is_active=True
+    ).exists()
