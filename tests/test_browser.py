@@ -102,30 +102,53 @@ def act(page, action, comment=""):
 @pytest.mark.django_db(transaction=True)
 def test_filing_journey(live_server, browser_page):
     """An enterprise files and submits, a reviewer returns it, the enterprise resubmits, the reviewer approves."""
+    from django.contrib.auth import get_user_model
+
     from filings.models import Application
     from programs.demo import demo_build
+    from programs.demo_activity import DEMO_CONTRACT, demo_pdf
     from programs.models import ScenarioModule
+    from providers.models import PoolMembership
 
     demo_build()
     page, base = browser_page, live_server.url
-    module = ScenarioModule.objects.filter(program__slug="wuyi-2024", kind="N").first()
+    module = ScenarioModule.objects.filter(program__slug="wuyi-2024", kind="N", investment_category="software").first()
+    provider = get_user_model().objects.get(username="wuyi-provider").organisation
+    membership = PoolMembership.objects.get(program__slug="wuyi-2024", organisation=provider)
 
     log_in(page, base, "wuyi-enterprise")
     page.goto(f"{base}/p/wuyi-2024/filings/new/")
     page.fill("input[name=title]", "浏览器申报：车间看板")
     page.select_option("select[name=track]", "lightweight")
+    page.select_option("select[name=provider]", str(membership.pk))
     page.select_option("select[name=lines-0-module]", str(module.pk))
     page.select_option("select[name=lines-0-part]", "N")
     page.select_option("select[name=lines-0-category]", "software")
     page.fill("input[name=lines-0-amount]", "260000")
+    for name, value in {**DEMO_CONTRACT, "contract_budget": "260000"}.items():
+        page.fill(f"[name={name}]", str(value))
     page.screenshot(path=SHOTS / "10-filing-form.png", full_page=True)
     with page.expect_navigation():
         page.click("main form[method=post] button.btn-primary[type=submit]")
     assert "260,000.00" in page.content()
+    upload = page.locator("form.upload-form")
+    upload.locator("select[name=kind]").select_option("contract")
+    contract = {"name": "服务合同.pdf", "mimeType": "application/pdf", "buffer": demo_pdf("browser contract")}
+    upload.locator("input[name=file]").set_input_files(contract)
+    with page.expect_navigation():
+        upload.locator("button[type=submit]").click()
+    assert "服务合同.pdf" in page.content()
     page.screenshot(path=SHOTS / "11-filing-draft.png", full_page=True)
     act(page, "submit")
     application = Application.objects.get(title="浏览器申报：车间看板")
     assert application.status == "submitted"
+
+    log_in(page, base, "wuyi-provider")
+    page.goto(f"{base}/p/wuyi-2024/filings/{application.pk}/")
+    with page.expect_navigation():
+        page.click("button[name=decision][value=accept]")
+    application.refresh_from_db()
+    assert application.provider_response == "accepted"
 
     log_in(page, base, "wuyi-reviewer")
     page.goto(f"{base}/p/wuyi-2024/filings/?status=submitted")
@@ -139,6 +162,7 @@ def test_filing_journey(live_server, browser_page):
     log_in(page, base, "wuyi-enterprise")
     page.goto(f"{base}/p/wuyi-2024/filings/{application.pk}/edit/")
     page.fill("input[name=lines-0-amount]", "280000")
+    page.fill("[name=contract_budget]", "280000")
     with page.expect_navigation():
         page.click("main form[method=post] button.btn-primary[type=submit]")
     assert "请补充X部分报价单" in page.content()
