@@ -1,12 +1,18 @@
-"""The API's public sign-up pieces shared by enterprises and providers: the person's login fields and the program
-one may register for (published programs only, as on the sign-up pages)."""
+"""The API's public sign-up pieces shared by enterprises and providers: the person's login fields, the program
+one may register for (published programs only, as on the sign-up pages), and the views that register, list and
+decide a sign-up, each kind naming its input, output, rows, capability and services."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from portal.core.queries import get_or_404
+from programs.api import ProgramScopedMixin
 from programs.models import Program, ProgramStatus
 
 SIGNUP_PROGRAM_PATH = OpenApiParameter(
@@ -56,3 +62,71 @@ class SignupProgramMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.target = signup_program(self.kwargs["program"])
+
+
+class SignUpApiBase(SignupProgramMixin, APIView):
+    """Public: register for a published program with `input_class`; the registration is made by `sign_up` and
+    answered as `output_class` shows it among `signup_rows`."""
+
+    permission_classes = [AllowAny]
+    input_class: type[serializers.Serializer]
+    output_class: type[serializers.Serializer]
+
+    @staticmethod
+    def signup_rows(program):
+        raise NotImplementedError
+
+    def sign_up(self, target: Program, values: dict):
+        raise NotImplementedError
+
+    def post(self, request, program):
+        target = self.target
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        signup = self.sign_up(target, data.validated_data)
+        return Response(self.output_class(self.signup_rows(target).get(pk=signup.pk)).data, status=201)
+
+
+class SignupListApiBase(ProgramScopedMixin, generics.ListAPIView):
+    """The program's sign-ups of one kind (`signup_rows`), for those holding `capability`."""
+
+    capability: str
+    filter_backends = []
+
+    @staticmethod
+    def signup_rows(program):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.access.require(self.capability)
+        return self.signup_rows(self.access.program)
+
+
+class SignupDecisionApiBase(ProgramScopedMixin, APIView):
+    """The answer of one holding `capability` to the sign-up the path's `signup_kwarg` names: `decide` approves or
+    rejects it, and the sign-up is answered as `output_class` shows it."""
+
+    capability: str
+    signup_kwarg: str
+    output_class: type[serializers.Serializer]
+
+    @staticmethod
+    def signup_rows(program):
+        raise NotImplementedError
+
+    def decide(self, *, access, item, approve: bool, reason: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request, program, **kwargs):
+        access = self.access
+        access.require(self.capability)
+        item = get_or_404(self.signup_rows(access.program), kwargs[self.signup_kwarg])
+        data = SignupDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.decide(
+            access=access,
+            item=item,
+            approve=data.validated_data["decision"] == "approve",
+            reason=data.validated_data["reason"],
+        )
+        return Response(self.output_class(self.signup_rows(access.program).get(pk=item.pk)).data)

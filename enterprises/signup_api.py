@@ -3,19 +3,23 @@ a bureau reviewer lists the requests and approves or rejects each. The same serv
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 
-from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupDecisionInput, SignupProgramMixin, account_of
+from accounts.api import (
+    SIGNUP_PROGRAM_PATH,
+    AccountInput,
+    SignUpApiBase,
+    SignupDecisionApiBase,
+    SignupDecisionInput,
+    SignupListApiBase,
+    account_of,
+)
 from enterprises.models import OutputBand, Scale, SignupRequest
 from enterprises.signup import enterprise_sign_up, signup_decide
 from portal.core.errors import PortalError
-from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from programs.api import PROGRAM_PATH
 from programs.models import Industry, Region, RegionLevel
 
 SIGNUP_PATH = OpenApiParameter("signup", OpenApiTypes.INT, OpenApiParameter.PATH, description="Sign-up request id")
@@ -69,18 +73,18 @@ def _reference(program, values) -> dict:
     return {"township": township, "industry": industry}
 
 
-class EnterpriseSignUpApi(SignupProgramMixin, APIView):
+@extend_schema_view(
+    post=extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=EnterpriseSignUpInput, responses={201: SignupOutput})
+)
+class EnterpriseSignUpApi(SignUpApiBase):
     """Public: register an enterprise for a published program. The login gets no role until a bureau reviewer
     approves the request."""
 
-    permission_classes = [AllowAny]
+    input_class = EnterpriseSignUpInput
+    output_class = SignupOutput
+    signup_rows = staticmethod(_rows)
 
-    @extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=EnterpriseSignUpInput, responses={201: SignupOutput})
-    def post(self, request, program):
-        target = self.target
-        data = EnterpriseSignUpInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+    def sign_up(self, target, values):
         enterprise = {
             "uscc": values["uscc"],
             "name": values["name"],
@@ -90,38 +94,30 @@ class EnterpriseSignUpApi(SignupProgramMixin, APIView):
                 for key in ("scale", "output_band", "is_specialised", "is_little_giant", "digital_level_before")
             },
         }
-        signup = enterprise_sign_up(program=target, account=account_of(values), enterprise=enterprise)
-        return Response(SignupOutput(_rows(target).get(pk=signup.pk)).data, status=201)
+        return enterprise_sign_up(program=target, account=account_of(values), enterprise=enterprise)
 
 
 @extend_schema(parameters=[PROGRAM_PATH])
-class SignupListApi(ProgramScopedMixin, generics.ListAPIView):
+class SignupListApi(SignupListApiBase):
     """The program's enterprise sign-up requests, newest first, for bureau reviewers."""
 
     serializer_class = SignupOutput
     queryset = SignupRequest.objects.none()  # for the schema only; requests use get_queryset
-    filter_backends = []
-
-    def get_queryset(self):
-        self.access.require(Capability.REVIEW)
-        return _rows(self.access.program)
+    capability = Capability.REVIEW
+    signup_rows = staticmethod(_rows)
 
 
-class SignupDecisionApi(ProgramScopedMixin, APIView):
+@extend_schema_view(
+    post=extend_schema(parameters=[PROGRAM_PATH, SIGNUP_PATH], request=SignupDecisionInput, responses=SignupOutput)
+)
+class SignupDecisionApi(SignupDecisionApiBase):
     """Approve the request (the profile is verified, the person gets the enterprise role) or reject it with the
     reason."""
 
-    @extend_schema(parameters=[PROGRAM_PATH, SIGNUP_PATH], request=SignupDecisionInput, responses=SignupOutput)
-    def post(self, request, program, signup):
-        access = self.access
-        access.require(Capability.REVIEW)
-        item = get_or_404(_rows(access.program), signup)
-        data = SignupDecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        signup_decide(
-            access=access,
-            request=item,
-            approve=data.validated_data["decision"] == "approve",
-            reason=data.validated_data["reason"],
-        )
-        return Response(SignupOutput(_rows(access.program).get(pk=item.pk)).data)
+    capability = Capability.REVIEW
+    signup_kwarg = "signup"
+    output_class = SignupOutput
+    signup_rows = staticmethod(_rows)
+
+    def decide(self, *, access, item, approve, reason):
+        signup_decide(access=access, request=item, approve=approve, reason=reason)

@@ -3,17 +3,21 @@ and the bureau lists the registrations and admits or refuses each. The same serv
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 
-from accounts.api import SIGNUP_PROGRAM_PATH, AccountInput, SignupDecisionInput, SignupProgramMixin, account_of
+from accounts.api import (
+    SIGNUP_PROGRAM_PATH,
+    AccountInput,
+    SignUpApiBase,
+    SignupDecisionApiBase,
+    SignupDecisionInput,
+    SignupListApiBase,
+    account_of,
+)
 from portal.core.errors import PortalError
-from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from programs.api import PROGRAM_PATH
 from programs.models import Industry
 from providers.models import ProviderSignup
 from providers.signup import provider_sign_up, provider_signup_decide
@@ -60,23 +64,25 @@ def _rows(program):
     )
 
 
-class ProviderSignUpApi(SignupProgramMixin, APIView):
+@extend_schema_view(
+    post=extend_schema(
+        parameters=[SIGNUP_PROGRAM_PATH], request=ProviderSignUpInput, responses={201: ProviderSignupOutput}
+    )
+)
+class ProviderSignUpApi(SignUpApiBase):
     """Public: register a service provider for a published program. The login gets no role until the bureau
     admits the provider to the resource pool."""
 
-    permission_classes = [AllowAny]
+    input_class = ProviderSignUpInput
+    output_class = ProviderSignupOutput
+    signup_rows = staticmethod(_rows)
 
-    @extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=ProviderSignUpInput, responses={201: ProviderSignupOutput})
-    def post(self, request, program):
-        target = self.target
-        data = ProviderSignUpInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+    def sign_up(self, target, values):
         codes = list(dict.fromkeys(values["industries"]))
         industries = list(Industry.objects.filter(program=target, is_active=True, code__in=codes))
         if len(industries) != len(codes):
             raise PortalError(_("Choose the program's industries you serve."), fields={"industries": [_("Invalid.")]})
-        signup = provider_sign_up(
+        return provider_sign_up(
             program=target,
             account=account_of(values),
             provider={
@@ -87,41 +93,33 @@ class ProviderSignUpApi(SignupProgramMixin, APIView):
                 "qualifications": values["qualifications"],
             },
         )
-        return Response(ProviderSignupOutput(_rows(target).get(pk=signup.pk)).data, status=201)
 
 
 @extend_schema(parameters=[PROGRAM_PATH])
-class ProviderSignupListApi(ProgramScopedMixin, generics.ListAPIView):
+class ProviderSignupListApi(SignupListApiBase):
     """The program's provider registrations, newest first, for those who keep the resource pool."""
 
     serializer_class = ProviderSignupOutput
     queryset = ProviderSignup.objects.none()  # for the schema only; requests use get_queryset
-    filter_backends = []
-
-    def get_queryset(self):
-        self.access.require(Capability.MANAGE_POOL)
-        return _rows(self.access.program)
+    capability = Capability.MANAGE_POOL
+    signup_rows = staticmethod(_rows)
 
 
-class ProviderSignupDecisionApi(ProgramScopedMixin, APIView):
-    """Admit the provider to the resource pool for its industries (its person gets the provider role), or refuse
-    it with the reason."""
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         parameters=[PROGRAM_PATH, PROVIDER_SIGNUP_PATH],
         request=SignupDecisionInput,
         responses=ProviderSignupOutput,
     )
-    def post(self, request, program, provider_signup):
-        access = self.access
-        access.require(Capability.MANAGE_POOL)
-        item = get_or_404(_rows(access.program), provider_signup)
-        data = SignupDecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        provider_signup_decide(
-            access=access,
-            signup=item,
-            approve=data.validated_data["decision"] == "approve",
-            reason=data.validated_data["reason"],
-        )
-        return Response(ProviderSignupOutput(_rows(access.program).get(pk=item.pk)).data)
+)
+class ProviderSignupDecisionApi(SignupDecisionApiBase):
+    """Admit the provider to the resource pool for its industries (its person gets the provider role), or refuse
+    it with the reason."""
+
+    capability = Capability.MANAGE_POOL
+    signup_kwarg = "provider_signup"
+    output_class = ProviderSignupOutput
+    signup_rows = staticmethod(_rows)
+
+    def decide(self, *, access, item, approve, reason):
+        provider_signup_decide(access=access, signup=item, approve=approve, reason=reason)
