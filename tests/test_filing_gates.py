@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enterprises.models import PilotDesignation, TargetEnterprise
 from filings.models import Application, Status
@@ -190,7 +190,9 @@ def test_jinhua_pilot_needs_the_target_level_and_a_designated_pilot(client):
     refused = client.post(f"{base}{pk}/transitions/", {"action": "submit"}, content_type="application/json")
     assert refused.status_code == 400
     fields = refused.json()["error"]["fields"]
-    assert "target_level" in fields and "track" in fields  # no level stated; not a designated pilot
+    with translation.override("zh-hans"):
+        stated = translation.gettext("State the digital level (2–4) the project commits to reach.")
+    assert fields["target_level"] == [stated] and "track" in fields  # no level stated; not a designated pilot
     assert client.get(f"{base}{pk}/").json()["target_level"] is None
     client.put(f"{base}{pk}/", {**body, "target_level": 3}, content_type="application/json")
     assert client.get(f"{base}{pk}/").json()["target_level"] == 3
