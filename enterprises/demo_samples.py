@@ -3,8 +3,9 @@ applies with photos, its provider joins, the bureau checks on site and designate
 one `subsidies.demo` awards; kitchenware), one application awaiting the on-site check (hardware), and one filing
 that 浙江武义炊具制造有限公司 (login `wuyi-enterprise`) started from the kitchenware sample.
 
-Stands on the accepted projects `subsidies.demo` writes; a project not there yet is skipped, so calling this
-before them does nothing and calling it again later completes it. Idempotent."""
+Stands on the accepted projects `subsidies.demo` files through the services (with their provider and the lines
+listed here); a project not there yet is skipped, so calling this before them does nothing and calling it again
+later completes it. Idempotent."""
 
 import io
 from dataclasses import dataclass, field
@@ -16,12 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from enterprises import samples as services
 from enterprises.models import SampleApplication, SampleCopy, SampleDesignation
-from filings.models import Application, ApplicationLine
+from filings.models import Application
 from portal.core.roles import Role
-from portal.core.services import record_save
 from programs.access import program_access
-from programs.models import Program, ScenarioModule
-from providers.models import PoolMembership
+from programs.models import Program
 
 SLUG = "wuyi-2024"
 BUREAU = "wuyi-reviewer"
@@ -40,7 +39,7 @@ class DemoSample:
     username: str  # the enterprise's demo login, created when missing
     provider: str  # the provider organisation (the project's lead contractor)
     provider_user: str
-    lines: list  # (module code, part, category, description, amount)
+    lines: list  # what the project filed: (module code, part, category, description, amount)
     statement: str
     provider_statement: str
     photos: list = field(default_factory=list)  # (caption, colour)
@@ -135,28 +134,6 @@ def _enterprise_user(program, project, username):
     return user
 
 
-def _complete_project(program, project, spec, actor):
-    """The demo's accepted projects carry figures but neither provider nor lines: give them what was filed."""
-    if project.provider_id is None:
-        project.provider = PoolMembership.objects.filter(program=program, organisation__name=spec.provider).first()
-        record_save(project, acting_user=actor, reason="demo data: lead contractor", update_fields=["provider"])
-    if not project.lines.filter(is_active=True).exists():
-        modules = {m.code: m for m in ScenarioModule.objects.filter(program=program)}
-        for code, part, category, description, amount in spec.lines:
-            record_save(
-                ApplicationLine(
-                    application=project,
-                    module=modules.get(code),
-                    part=part,
-                    category=category,
-                    description=description,
-                    amount=amount,
-                ),
-                acting_user=actor,
-                reason="demo data: filed lines",
-            )
-
-
 def _build_sample(program, spec, bureau):
     project = (
         Application.objects.filter(program=program, enterprise__organisation__name=spec.enterprise)
@@ -166,8 +143,6 @@ def _build_sample(program, spec, bureau):
     )
     if project is None or SampleApplication.objects.filter(application=project).exists():
         return
-    _complete_project(program, project, spec, bureau.user)
-    project.refresh_from_db()
     enterprise = program_access(user=_enterprise_user(program, project, spec.username), slug=program.slug)
     photos = [
         SimpleUploadedFile(f"sample-{n + 1}.png", _png(colour, n + len(spec.enterprise)), content_type="image/png")

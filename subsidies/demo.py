@@ -3,8 +3,9 @@ state (Jinhua approved with its central pool running short and partly paid; Wuyi
 award of its designated power-tools sample enterprise; Yongkang reviewed and waiting for approval). Built once by
 `seed_demo`; the test suite builds its own.
 
-Yongkang's accepted projects are filed, approved, implemented, accepted and announced through the services as their
-people, on the dates of the story; Wuyi's and Jinhua's are still written in bulk by `accepted_projects_create`."""
+Wuyi's and Yongkang's accepted projects are filed, approved, implemented, accepted and announced through the
+services as their people, on the dates of the story; Jinhua's are still written in bulk
+(`accepted_projects_create`)."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -195,8 +196,9 @@ def _approved(slug, title):
 
 # Programs whose accepted projects the demo files and accepts through the services, as the people do it, on the
 # dates of their story; the others are written in bulk (`accepted_projects_create`).
-THROUGH_SERVICES = {"yongkang-2024"}
-# Days before acceptance passed: filed, answered by the provider, approved; then the milestones every 20 days.
+THROUGH_SERVICES = {"yongkang-2024", "wuyi-2024"}
+# Days before acceptance passed: filed, answered by the provider, approved (later when its batch opens later); then
+# the milestones up to every 20 days.
 FILED, ANSWERED, APPROVED = 150, 149, 147
 AMOUNT_KEYS = ("n_software", "n_hardware", "x_software", "x_hardware", "automation")
 PARTS = {
@@ -206,8 +208,18 @@ PARTS = {
     "x_hardware": ("X", "hardware"),
     "automation": ("N", "automation"),
 }
+LINE_TEXT = {
+    "n_software": "共性场景软件（订单、生产、质量）",
+    "n_hardware": "共性场景配套硬件（数据采集、看板）",
+    "x_software": "个性化应用场景软件",
+    "x_hardware": "个性化场景配套设备",
+    "automation": "自动化产线设备",
+}
 # Later admission (增选) where no published round selected a provider for a demo project's industry.
-LATER_ADMISSION = {"yongkang-2024": {"health-leisure": "永康五金云平台运营有限公司"}}
+LATER_ADMISSION = {
+    "yongkang-2024": {"health-leisure": "永康五金云平台运营有限公司"},
+    "wuyi-2024": {"doors": "杭州轻量化软件服务有限公司"},
+}
 
 
 def _user_of(slug, suffix):
@@ -310,6 +322,25 @@ def _pilot(program, spec, admin_user):
         )
 
 
+def _lines(program, spec, amounts) -> list[dict]:
+    """The filed items: a sample enterprise's own list of catalogue modules, else one item per part and type."""
+    from enterprises.demo_samples import SAMPLES
+    from programs.models import ScenarioModule
+
+    sample = next((item for item in SAMPLES if item.enterprise == spec.enterprise), None)
+    if sample is not None:
+        modules = {m.code: m for m in ScenarioModule.objects.filter(program=program)}
+        return [
+            {"module": modules.get(code), "part": part, "category": category, "description": text, "amount": amount}
+            for code, part, category, text, amount in sample.lines
+        ]
+    return [
+        {"module": None, "part": part, "category": category, "description": LINE_TEXT[key], "amount": amounts[key]}
+        for key, (part, category) in PARTS.items()
+        if amounts[key]
+    ]
+
+
 def _accepted_through_services(program, spec, number):
     """File, approve, implement, accept and announce `spec`'s project through the services as its people, each
     step on its day before `spec.decided_at` (time-machine replays the dates)."""
@@ -331,9 +362,16 @@ def _accepted_through_services(program, spec, number):
 
     slug = program.slug
     done = spec.decided_at
+    approved = done - timedelta(days=APPROVED)
+    if spec.batch:  # filed inside its batch's window, which approval fixes from the day of submission
+        opens = program.batches.get(number=spec.batch).opens_on
+        approved = max(approved, done.replace(year=opens.year, month=opens.month, day=opens.day) + timedelta(days=5))
 
     def on(days_before):
         return time_machine.travel(done - timedelta(days=days_before), tick=False)
+
+    def at(moment):
+        return time_machine.travel(moment, tick=False)
 
     amounts = {key: getattr(spec, key) for key in AMOUNT_KEYS}
     total = sum(amounts.values(), D("0"))
@@ -342,11 +380,11 @@ def _accepted_through_services(program, spec, number):
     provider = _provider(program, spec.industry)
     provider_access = program_access(user=_provider_user(program, provider), slug=slug)
     track = PolicyTrack.objects.get(version__program=program, version__status=VersionStatus.ACTIVE, code=spec.track)
-    with on(FILED + 5):
+    with at(approved - timedelta(days=FILED - APPROVED + 5)):
         if track.parameters.filter(key="pilots_only", value=1, qualifier="").exists():
             _pilot(program, spec, _user_of(slug, "admin"))
     enterprise = program_access(user=enterprise_user, slug=slug)
-    with on(FILED):
+    with at(approved - timedelta(days=FILED - APPROVED)):
         fields = {
             **DEMO_CONTRACT,
             "title": f"{spec.enterprise.removesuffix('有限公司')}数字化改造",
@@ -357,11 +395,7 @@ def _accepted_through_services(program, spec, number):
         }
         if spec.level:
             fields["target_level"] = spec.level
-        lines = [
-            {"module": None, "part": part, "category": category, "description": key, "amount": amounts[key]}
-            for key, (part, category) in PARTS.items()
-            if amounts[key]
-        ]
+        lines = _lines(program, spec, amounts)
         application = application_create(access=enterprise, fields=fields, lines=lines)
         attachment_add(
             access=enterprise,
@@ -370,14 +404,15 @@ def _accepted_through_services(program, spec, number):
             upload=SimpleUploadedFile("数字化改造服务合同.pdf", demo_pdf("contract"), content_type="application/pdf"),
         )
         application_transition(access=enterprise, application=application, action="submit")
-    with on(ANSWERED):
+    with at(approved - timedelta(days=ANSWERED - APPROVED)):
         application_provider_respond(access=provider_access, application=application, decision="accept")
-    with on(APPROVED):
+    with at(approved):
         application_transition(access=reviewer, application=application, action="approve", comment="同意备案")
     application = Application.objects.get(pk=application.pk)
     milestones = list(application.milestones.filter(is_active=True).order_by("number"))
+    step = min(20, (done - timedelta(days=25) - approved).days // max(len(milestones), 1))
     for index, milestone in enumerate(milestones):
-        with on(APPROVED - 20 * (index + 1)):
+        with at(approved + timedelta(days=step * (index + 1))):
             post = progress_post(
                 access=provider_access,
                 application=application,
@@ -452,7 +487,8 @@ def demo_runs_build() -> None:
             runs.pool_save(access=admin, source="county", budget="5000000", note="2024年度县财政数字化改造专项资金")
             creator, run = _approved(slug, "2024年第一批N+X项目补助核算")
             runs.run_pay_remaining(access=creator, run=run, paid_on=date(2025, 1, 20), voucher="WY-CZ-2025-0012")
-            accepted_projects_create(program, _specs(slug, townships, first=False), actor=actor)
+            for number, spec in enumerate(_specs(slug, townships, first=False), start=5):
+                _accepted_through_services(program, spec, number)
             sample = run_lines(run).get(inputs__enterprise="武义电动工具样板有限公司").application
             # The sample award needs the designation: apply, join, check on site and designate first.
             demo_samples_build()

@@ -314,3 +314,41 @@ def test_yongkangs_accepted_projects_went_through_the_workflow_on_their_dates():
     assert PilotDesignation.objects.filter(
         program__slug="yongkang-2024", target__uscc=projects[2].enterprise.organisation.uscc, is_active=True
     ).exists()
+
+
+def test_wuyis_paid_projects_were_filed_in_their_batches_and_accepted_through_the_workflow():
+    from decimal import Decimal
+
+    from filings.models import Application
+    from subsidies.demo import demo_runs_build
+    from subsidies.models import CalculationRun
+
+    demo_runs_build()
+    run = CalculationRun.objects.get(program__slug="wuyi-2024", number=1)
+    assert (run.status, run.line_count, run.total) == ("paid", 4, Decimal("981728.39"))
+    projects = Application.objects.filter(pk__in=run.lines.values("application")).order_by("submitted_at", "pk")
+    assert [(p.enterprise.organisation.name, p.batch.number) for p in projects] == [
+        ("武义炊具示范有限公司", 1),
+        ("武义电动工具样板有限公司", 1),
+        ("武义五金精工有限公司", 2),
+        ("武义休闲用品有限公司", 2),
+    ]
+    for project in projects:
+        assert project.batch.opens_on <= project.submitted_at.date() <= project.batch.closes_on
+        assert list(project.transitions.order_by("pk").values_list("action", flat=True)) == [
+            "submit",
+            "provider_accept",
+            "approve",
+        ]
+        review = project.acceptance_reviews.get()
+        assert review.status == "announced" and review.sheets.filter(status="submitted").count() == 3
+        assert project.contract_budget == sum(line.amount for line in project.lines.filter(is_active=True))
+    sample = projects[1]
+    assert sample.provider.organisation.name == "金华云工厂信息技术有限公司"
+    assert sorted(sample.lines.values_list("module__code", flat=True)) == [
+        "wy-n-data-collection",
+        "wy-n-order",
+        "wy-n-production",
+        "wy-n-quality",
+        "wy-x-custom",
+    ]
