@@ -21,9 +21,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
-from django.utils.translation import gettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from acceptance.services import digital_level_standards_load
 from enterprises.target_list import COLUMNS
@@ -31,7 +29,6 @@ from organisations.models import OrganisationKind
 from portal.core.roles import Role
 from rankings.tasks import catch_up_task
 from tests.journeys.conftest import (
-    PASSWORD,
     Actor,
     at,
     bureau_logins,
@@ -42,11 +39,35 @@ from tests.journeys.conftest import (
     public_post,
     route_exists,
 )
+from tests.journeys.steps import (
+    acceptance_announced,
+    acceptance_audited,
+    acceptance_closed,
+    announcements_concluded,
+    approve,
+    attach_contract,
+    draft,
+    draft_with_contract,
+    enterprises_approved,
+    headings,
+    implemented,
+    ledger_read,
+    money,
+    providers_admitted,
+    refused_fields,
+    roles_granted,
+    rows_of,
+    run_approved,
+    run_calculated,
+    run_lines,
+    run_paid,
+    selection_round,
+    submit,
+)
+from tests.journeys.steps import filing_body as contract_filing
 
 PROGRAM = "jinhua-pilot"
 D = Decimal
-PDF = b"%PDF-1.4\n% contract\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 # Worked by hand (policies.md, Jinhua; approval 2024-09-01):
 # Yongkang power tools, assessed L3, audited 1,200,000, accepted 2025-03-10 (year 1):
@@ -98,27 +119,6 @@ CONTRACT = {
     "warranty_months": 12,
     "training": "管理层数字化培训1次，技术骨干数改实操培训不少于3次",
 }
-
-
-def money(value) -> Decimal:
-    return D(str(value))
-
-
-def rows_of(data):
-    return data["results"] if isinstance(data, dict) else data
-
-
-def scored(items, share) -> dict:
-    """Every item of a sheet at `share` of its maximum (the maxima add up to 100: the total is share × 100)."""
-    return {str(item["id"]): str((money(item["max_points"]) * share).quantize(D("0.01"))) for item in items}
-
-
-def photo(name="现场.png"):
-    return SimpleUploadedFile(name, PNG, content_type="image/png")
-
-
-def contract_pdf(name="合同.pdf"):
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 def workbook_bytes(rows) -> bytes:
@@ -184,17 +184,12 @@ def test_the_jinhua_pilot_year(jinhua, clock, journey, django_capture_on_commit_
     assert reviewer.get("selection-round-list")["count"] == 0
     assert reviewer.get("application-list")["results"] == []
 
-    ids = {}
-    for role, users in jinhua["people"].items():
-        for user in users:
-            granted = admin.post("member-list", {"username": user.username, "role": role})
-            assert (granted["username"], granted["role"]) == (user.username, role)
-            ids[user.username] = granted["user"]
+    ids = roles_granted(admin, people=jinhua["people"])
 
     open_registration(admin, reviewer)
     targets = target_list(admin, reviewer)
     providers = providers_join(clock, reviewer)
-    selection_round(clock, reviewer, providers, ids)
+    providers_selected(clock, reviewer, providers, ids)
     enterprises = enterprises_join(clock, reviewer)
     pilots(clock, admin, reviewer, targets)
     projects = filings_of_batch_1(clock, reviewer, providers, enterprises)
@@ -272,46 +267,29 @@ def target_list(admin, reviewer):
 
 def providers_join(clock, reviewer):
     clock.move_to(at(date(2024, 9, 3)))
-    specs = {
-        "a": ("jinhua-provider-a", "浙江智造云工业互联网有限公司", ["power-tools"], 101),
-        "b": ("jinhua-provider-b", "金华织云数字科技有限公司", ["garments"], 102),
-    }
-    for username, name, industries, serial in specs.values():
-        signed = public_post(
-            "provider-signup",
-            {
-                "username": username,
-                "display_name": f"{name}·申报人",
-                "phone": "0579-82000000",
-                "password": PASSWORD,
-                "uscc": credit_code(serial, "91330700"),
-                "name": name,
-                "industries": industries,
-                "local_support_staff": 8,
-                "qualifications": "行业工业互联网平台；ISO 27001",
-            },
-            program=PROGRAM,
-        )
-        assert (signed["status"], signed["industries"]) == ("pending", industries)
-        assert Actor(username, PROGRAM).call("get", "program-detail", expect=404)
-    for row in reviewer.get("provider-signup-list")["results"]:
-        decided = reviewer.post(
-            "provider-signup-decision", {"decision": "approve"}, expect=200, provider_signup=row["id"]
-        )
-        assert decided["status"] == "approved"
-    pool = {row["organisation"]: row for row in reviewer.get("provider-list")["results"]}
-    return {
-        key: {"actor": Actor(username, PROGRAM), "name": name, "id": pool[name]["id"], "industries": industries}
-        for key, (username, name, industries, _serial) in specs.items()
-    }
+    return providers_admitted(
+        reviewer,
+        program=PROGRAM,
+        specs={
+            "a": ("jinhua-provider-a", "浙江智造云工业互联网有限公司", ["power-tools"], 101),
+            "b": ("jinhua-provider-b", "金华织云数字科技有限公司", ["garments"], 102),
+        },
+        prefix8="91330700",
+        phone="0579-82000000",
+        local_support_staff=8,
+        qualifications="行业工业互联网平台；ISO 27001",
+    )
 
 
-def selection_round(clock, reviewer, providers, ids):
+def providers_selected(clock, reviewer, providers, ids):
     """A round on the Jinhua sheet (30 / 30 / 20 / 20), three members, confirmed and published."""
-    clock.move_to(at(date(2024, 9, 4)))
-    created = reviewer.post(
-        "selection-round-list",
-        {
+    selected = selection_round(
+        clock,
+        reviewer,
+        program=PROGRAM,
+        ids=ids,
+        providers=providers,
+        round_fields={
             "title": "金华市试点行业数字化改造总包商遴选（第一批）",
             "industries": ["power-tools", "garments"],
             "opens_on": "2024-09-05",
@@ -319,93 +297,46 @@ def selection_round(clock, reviewer, providers, ids):
             "places": 3,
             "template": "provider-selection",
         },
-    )
-    round_id = created["id"]
-    members = [f"jinhua-committee-{n}" for n in (1, 2, 3)]
-    for username in members:
-        reviewer.post("selection-round-seat", {"member": ids[username], "capacity": "行业协会"}, round=round_id)
-    reviewer.post("selection-round-advance", {"expected_status": "draft"}, expect=200, round=round_id)
-    detail = reviewer.get("selection-round-detail", round=round_id)
-    # The Jinhua sheet: basic capability 30, service results 30, service model 20, case demonstration 20.
-    maxima = [sum(money(item["max_points"]) for item in section["items"]) for section in detail["sheet"]]
-    assert maxima == [D(30), D(30), D(20), D(20)]
-
-    clock.move_to(at(date(2024, 9, 6)))
-    entries = {}
-    for key, provider in providers.items():
-        applied = provider["actor"].post(
-            "selection-round-apply",
-            {
-                "industries": provider["industries"],
-                "team": "项目经理1名、实施工程师6名、本地驻场3名",
-                "solution": "细分行业工业互联网平台+“小快轻准”N+X改造方案",
-                "local_support_staff": 8,
-            },
-            round=round_id,
-        )
-        entries[key] = applied["id"]
-
-    clock.move_to(at(date(2024, 9, 14)))
-    reviewer.post("selection-round-advance", {"expected_status": "open"}, expect=200, round=round_id)
-    shares = {"jinhua-committee-1": D("0.92"), "jinhua-committee-2": D("0.88"), "jinhua-committee-3": D("0.84")}
-    for username in members:
-        member = Actor(username, PROGRAM)
-        items = [
-            item
-            for section in member.get("selection-round-detail", round=round_id)["sheet"]
-            for item in section["items"]
-        ]
-        for entry in entries.values():
-            member.put(
-                "selection-round-sheet",
-                {"scores": scored(items, shares[username]), "submit": True},
-                round=round_id,
-                entry=entry,
-            )
-    assert reviewer.post("selection-round-confirm", {}, expect=200, round=round_id)["status"] == "confirmed"
-    ranking = {
-        table["industry"]: table["rows"] for table in reviewer.get("selection-round-detail", round=round_id)["ranking"]
-    }
-    for provider in providers.values():
-        (row,) = ranking[provider["industries"][0]]
+        days=(date(2024, 9, 4), date(2024, 9, 6), date(2024, 9, 14), date(2024, 9, 18)),
+        shares={"jinhua-committee-1": D("0.92"), "jinhua-committee-2": D("0.88"), "jinhua-committee-3": D("0.84")},
+        application={
+            "team": "项目经理1名、实施工程师6名、本地驻场3名",
+            "solution": "细分行业工业互联网平台+“小快轻准”N+X改造方案",
+            "local_support_staff": 8,
+        },
         # Three sheets: the mean of 92, 88 and 84 points.
-        assert (row["provider"], row["rank"], money(row["score"])) == (provider["name"], 1, D("88.00"))
-    clock.move_to(at(date(2024, 9, 18)))
-    published = reviewer.post("selection-round-publish", {"published_on": "2024-09-18"}, expect=200, round=round_id)
-    assert published["status"] == "published"
+        score=D("88.00"),
+    )
+    # The Jinhua sheet: basic capability 30, service results 30, service model 20, case demonstration 20.
+    maxima = [sum(money(item["max_points"]) for item in section["items"]) for section in selected["sheet"]]
+    assert maxima == [D(30), D(30), D(20), D(20)]
 
 
 # --- enterprises and pilots ----------------------------------------------------------------------------------
 
 
 def enterprises_join(clock, reviewer):
-    clock.move_to(at(date(2024, 9, 20)))
-    for username, name, industry, township, scale, specialised, serial, _batch in ENTERPRISES.values():
-        signed = public_post(
-            "signup",
-            {
+    return enterprises_approved(
+        clock,
+        reviewer,
+        program=PROGRAM,
+        enterprises={
+            key: {
                 "username": username,
-                "display_name": f"{name}·联系人",
-                "phone": "0579-87100000",
-                "password": PASSWORD,
-                "uscc": credit_code(serial, "91330700"),
                 "name": name,
+                "uscc": credit_code(serial, "91330700"),
                 "township": township,
                 "industry": industry,
                 "scale": scale,
                 "output_band": "lt100m",
                 "is_specialised": specialised,
-                "digital_level_before": 1,
-            },
-            program=PROGRAM,
-        )
-        assert (signed["status"], signed["industry"]) == ("pending", industry)
-    for row in reviewer.get("signup-list")["results"]:
-        reviewer.post("signup-decision", {"decision": "approve"}, expect=200, signup=row["id"])
-    actors = {key: Actor(spec[0], PROGRAM) for key, spec in ENTERPRISES.items()}
-    for actor in actors.values():
-        assert actor.get("program-detail")["roles"] == [Role.ENTERPRISE]
-    return actors
+            }
+            for key, (username, name, industry, township, scale, specialised, serial, _batch) in ENTERPRISES.items()
+        },
+        phone="0579-87100000",
+        signed_on=date(2024, 9, 20),
+        decided_on=date(2024, 9, 20),
+    )
 
 
 def pilots(clock, admin, reviewer, targets):
@@ -467,60 +398,15 @@ def filing_body(key, providers, **overrides):
         {"part": part, "category": category, "amount": amount, "description": text}
         for part, category, amount, text in lines
     ]
-    budget = sum((money(item["amount"]) for item in items), D("0.00"))
-    return {
-        "title": f"{ENTERPRISES[key][1]}数字化改造试点项目",
-        "track": "pilot",
-        "provider": providers[provider]["id"],
-        "target_level": level,
-        "contract_subject": f"{ENTERPRISES[key][1]}数字化改造（N+X）总包合同",
-        "contract_budget": str(budget),
-        **CONTRACT,
-        "lines": items,
-        **overrides,
-    }
-
-
-def attach_contract(enterprise, application_id):
-    attached = enterprise.post(
-        "application-attachments",
-        {"file": contract_pdf(), "kind": "contract"},
-        format="multipart",
-        application=application_id,
+    return contract_filing(
+        title=f"{ENTERPRISES[key][1]}数字化改造试点项目",
+        track="pilot",
+        provider=providers[provider]["id"],
+        lines=items,
+        contract=CONTRACT,
+        subject=f"{ENTERPRISES[key][1]}数字化改造（N+X）总包合同",
+        **{"target_level": level, **overrides},
     )
-    assert attached["kind"] == "contract"
-
-
-def submit(enterprise, application_id, *, expect=200):
-    return enterprise.call(
-        "post", "application-transition", expect=expect, data={"action": "submit"}, application=application_id
-    ).json()
-
-
-def accept_and_approve(reviewer, provider, application_id):
-    refused = reviewer.call(
-        "post",
-        "application-transition",
-        expect=400,
-        data={"action": "approve", "expected_status": "submitted"},
-        application=application_id,
-    ).json()
-    assert "provider" in refused["error"]["fields"], refused
-    answered = provider.post(
-        "application-provider-response",
-        {"decision": "accept", "comment": "同意承接"},
-        expect=200,
-        application=application_id,
-    )
-    assert answered["status"] == "submitted"
-    approved = reviewer.post(
-        "application-transition",
-        {"action": "approve", "expected_status": "submitted"},
-        expect=200,
-        application=application_id,
-    )
-    assert approved["status"] == "approved" and approved["filing_number"]
-    return approved
 
 
 def filings_of_batch_1(clock, reviewer, providers, enterprises):
@@ -528,33 +414,30 @@ def filings_of_batch_1(clock, reviewer, providers, enterprises):
     projects = {}
 
     # An enterprise of the target list that is not a designated pilot: track `pilot` is refused.
-    outsider = enterprises["outsider"].post("application-list", filing_body("outsider", providers))
-    attach_contract(enterprises["outsider"], outsider["id"])
-    refused = submit(enterprises["outsider"], outsider["id"], expect=400)
-    assert list(refused["error"]["fields"]) == ["track"], refused
+    outsider = draft_with_contract(enterprises["outsider"], filing_body("outsider", providers))
+    fields = refused_fields(enterprises["outsider"], outsider)
+    assert list(fields) == ["track"], fields
 
     # A pilot's filing without the level it commits to reach: refused on `target_level`.
     l3 = enterprises["l3"]
-    draft = l3.post("application-list", filing_body("l3", providers, target_level=None))
-    assert draft["status"] == "draft"
-    attach_contract(l3, draft["id"])
-    refused = submit(l3, draft["id"], expect=400)
-    assert list(refused["error"]["fields"]) == ["target_level"], refused
-    revised = l3.put("application-detail", filing_body("l3", providers), application=draft["id"])
+    drafted = draft(l3, filing_body("l3", providers, target_level=None))
+    attach_contract(l3, drafted)
+    fields = refused_fields(l3, drafted)
+    assert list(fields) == ["target_level"], fields
+    revised = l3.put("application-detail", filing_body("l3", providers), application=drafted)
     assert revised["status"] == "draft"
-    assert l3.get("application-detail", application=draft["id"])["target_level"] == 3
-    assert submit(l3, draft["id"])["status"] == "submitted"
-    projects["l3"] = {"id": draft["id"], "provider": "a"}
+    assert l3.get("application-detail", application=drafted)["target_level"] == 3
+    submit(l3, drafted)
+    projects["l3"] = {"id": drafted, "provider": "a"}
 
     for key in ("award", "level1"):
-        created = enterprises[key].post("application-list", filing_body(key, providers))
-        attach_contract(enterprises[key], created["id"])
-        assert submit(enterprises[key], created["id"])["status"] == "submitted"
-        projects[key] = {"id": created["id"], "provider": FILED[key][0]}
+        created = draft_with_contract(enterprises[key], filing_body(key, providers))
+        submit(enterprises[key], created)
+        projects[key] = {"id": created, "provider": FILED[key][0]}
 
     clock.move_to(at(date(2024, 10, 10)))
     for project in projects.values():
-        approved = accept_and_approve(reviewer, providers[project["provider"]]["actor"], project["id"])
+        approved = approve(reviewer, providers[project["provider"]]["actor"], project["id"])
         assert approved["batch"] == 1
     detail = enterprises["l3"].get("application-detail", application=projects["l3"]["id"])
     assert (detail["policy_version"], detail["track"], detail["target_level"]) == ("jinhua-pilot-plan", "pilot", 3)
@@ -565,13 +448,12 @@ def filings_of_batch_1(clock, reviewer, providers, enterprises):
 
 def filing_of_batch_2(clock, reviewer, providers, enterprises):
     clock.move_to(at(date(2025, 1, 6)))
-    created = enterprises["year2"].post("application-list", filing_body("year2", providers))
-    attach_contract(enterprises["year2"], created["id"])
-    assert submit(enterprises["year2"], created["id"])["status"] == "submitted"
+    created = draft_with_contract(enterprises["year2"], filing_body("year2", providers))
+    submit(enterprises["year2"], created)
     clock.move_to(at(date(2025, 1, 8)))
-    approved = accept_and_approve(reviewer, providers["a"]["actor"], created["id"])
+    approved = approve(reviewer, providers["a"]["actor"], created)
     assert approved["batch"] == 2
-    return {"year2": {"id": created["id"], "provider": "a"}}
+    return {"year2": {"id": created, "provider": "a"}}
 
 
 # --- implementation, acceptance, assessments -----------------------------------------------------------------
@@ -585,34 +467,9 @@ COMPLETION = {
 
 
 def implementation(clock, providers, enterprises, projects, keys):
-    for key in keys:
-        project = projects[key]
-        clock.move_to(at(COMPLETION[key]))
-        provider = providers[project["provider"]]["actor"]
-        milestones = provider.get("application-progress", application=project["id"])["milestones"]
-        assert milestones, "the pilot track's milestone templates were copied at approval"
-        for index, milestone in enumerate(milestones):
-            post = provider.post(
-                "application-progress",
-                {
-                    "milestone": milestone["id"],
-                    "percent": 100,
-                    "text": f"{milestone['name']}：已完成",
-                    "claims_completion": "true" if index == len(milestones) - 1 else "false",
-                    "files": [photo(f"{key}-{index}.png")],
-                },
-                format="multipart",
-                application=project["id"],
-            )
-            enterprises[key].post(
-                "application-progress-response",
-                {"decision": "confirm", "response": "确认"},
-                expect=200,
-                application=project["id"],
-                post=post["id"],
-            )
-        progress = enterprises[key].get("application-progress", application=project["id"])
-        assert (money(progress["percent"]), progress["completed_at"] is not None) == (D("100.00"), True)
+    implemented(
+        clock, providers=providers, enterprises=enterprises, projects=projects, keys=keys, completion=COMPLETION
+    )
 
 
 AUDITED = {
@@ -634,34 +491,24 @@ def acceptance(clock, reviewer, providers, enterprises, projects, ids, keys, clo
     for key in keys:
         project = projects[key]
         clock.move_to(at(date.fromordinal(closed_on.toordinal() - 7)))
-        requested = enterprises[key].post(
-            "acceptance-request",
-            {"deliverables": "N+X场景上线运行、数据看板、培训记录", "amounts": audited_amounts(key)},
-            application=project["id"],
+        audited = acceptance_audited(
+            reviewer,
+            program=PROGRAM,
+            enterprise=enterprises[key],
+            provider=providers[project["provider"]]["actor"],
+            application_id=project["id"],
+            deliverables="N+X场景上线运行、数据看板、培训记录",
+            amounts=audited_amounts(key),
+            experts=EXPERT_SHARES,
+            ids=ids,
+            auditor="jinhua-finaudit",
+            conclusion="票据齐全，认定如上",
         )
-        review = requested["id"]
-        providers[project["provider"]]["actor"].post("acceptance-cosign", {}, expect=200, review=review)
-        panel = reviewer.post(
-            "acceptance-panel",
-            {"experts": [ids[name] for name in EXPERT_SHARES], "financial_auditor": ids["jinhua-finaudit"]},
-            expect=200,
-            review=review,
-        )
-        items = [item for section in panel["rubric"] for item in section["items"]]
-        for username, share in EXPERT_SHARES.items():
-            Actor(username, PROGRAM).put(
-                "acceptance-sheet", {"scores": scored(items, share), "submit": True}, review=review
-            )
-        Actor("jinhua-finaudit", PROGRAM).post(
-            "acceptance-audit", {**audited_amounts(key), "conclusion": "票据齐全，认定如上"}, review=review
-        )
+        review = audited["review"]
         clock.move_to(at(closed_on))
-        closed = reviewer.post("acceptance-close", {}, expect=200, review=review)
         # The mean of 90, 80 and 85 points passes the default mark of 60.
-        assert (money(closed["result"]["score"]), closed["result"]["passed"]) == (D("85.00"), True)
-        starts = date.fromordinal(closed_on.toordinal() + 1).isoformat()
-        announced = reviewer.post("acceptance-announce", {"starts_on": starts}, expect=200, review=review)
-        assert announced["status"] == "announcing"
+        acceptance_closed(reviewer, review, score=D("85.00"))
+        acceptance_announced(reviewer, review, starts_on=date.fromordinal(closed_on.toordinal() + 1).isoformat())
         project["review"] = review
 
 
@@ -718,34 +565,21 @@ def awards(clock, reviewer, projects):
 # --- runs, pools and payments --------------------------------------------------------------------------------
 
 
-def lines_of(reviewer, run):
-    return {row["application"]: row for row in rows_of(reviewer.get("run-lines", run=run, query={"page_size": 200}))}
-
-
-def calculate(reviewer, run, committed):
-    with committed(execute=True):
-        reviewer.post("run-calculate", {}, expect=200, run=run)
-    detail = reviewer.get("run-detail", run=run)
-    assert detail["job_status"] == "done", detail
-    return detail
-
-
 def first_run(clock, reviewer, second_reviewer, admin, projects, committed):
     clock.move_to(at(date(2025, 6, 3)))
     # 7 working days from 2025-03-11 and from 2025-05-13 are over.
-    assert reviewer.post("announcement-conclude", {}, expect=200) == {"concluded": 3}
+    announcements_concluded(reviewer, count=3)
     central = admin.post("pool-list", {"source": "central", "budget": str(CENTRAL_POOL), "note": "中央财政补助资金"})
     local = admin.post("pool-list", {"source": "local", "budget": str(LOCAL_POOL), "note": "市县配套资金"})
 
-    run = reviewer.post("run-list", {"title": "2025年第一批试点项目补助核算"})["id"]
-    detail = calculate(reviewer, run, committed)
+    run, detail = run_calculated(reviewer, title="2025年第一批试点项目补助核算", committed=committed)
     assert (detail["line_count"], detail["excluded_count"]) == (2, 1), detail
     # Assessed at level 1: not eligible, listed with the reason.
     (excluded,) = rows_of(reviewer.get("run-exclusions", run=run))
     assert (excluded["application"], excluded["stage"]) == (projects["level1"]["id"], "ineligible"), excluded
     assert excluded["reason"], excluded
 
-    lines = lines_of(reviewer, run)
+    lines = run_lines(reviewer, run)
     l3, award = lines[projects["l3"]["id"]], lines[projects["award"]["id"]]
     assert [money(l3[k]) for k in ("subsidy", "awards", "total", "central", "local")] == [
         L3_SUBSIDY,
@@ -769,14 +603,12 @@ def first_run(clock, reviewer, second_reviewer, admin, projects, committed):
     shares = {row["source"]: money(row["share"]) for row in detail["totals"]["by_source"]}
     assert shares == {"central": RUN1_CENTRAL, "local": RUN1_LOCAL}
 
-    reviewer.post("run-review", {"comment": "已复核"}, expect=200, run=run)
-    reviewer.call("post", "run-approve", expect=403, data={"comment": ""}, run=run)
-    approved = second_reviewer.post("run-approve", {"comment": "同意拨付"}, expect=200, run=run)
-    assert (approved["status"], money(approved["unfunded_total"])) == ("approved", SHORTFALL_1)
+    approved = run_approved(reviewer, second_reviewer, run)
+    assert money(approved["unfunded_total"]) == SHORTFALL_1
 
     # First accepted, first paid: the L3 project (accepted 2025-03-10) takes its 240,000; the award project
     # (2025-05-12) finds 160,000 of its 211,357.83.
-    lines = lines_of(reviewer, run)
+    lines = run_lines(reviewer, run)
     assert money(lines[projects["l3"]["id"]]["unfunded"]) == D("0.00")
     assert money(lines[projects["award"]["id"]]["unfunded"]) == SHORTFALL_1
     pool = admin.get("pool-detail", pool=central["id"])
@@ -794,11 +626,8 @@ def first_run(clock, reviewer, second_reviewer, admin, projects, committed):
         line=l3["id"],
     )
     assert money(paid["amount"]) == L3_CENTRAL
-    done = second_reviewer.post(
-        "run-pay-remaining", {"paid_on": "2025-06-12", "voucher": "JHCZ-2025-0612-01"}, expect=200, run=run
-    )
-    assert done["status"] == "paid"
-    lines = lines_of(reviewer, run)
+    run_paid(second_reviewer, run, paid_on="2025-06-12", voucher="JHCZ-2025-0612-01")
+    lines = run_lines(reviewer, run)
     # Paid: what the pools funded (the award project's shortfall is not paid).
     assert money(lines[projects["l3"]["id"]]["paid"]) == L3_SUBSIDY
     assert money(lines[projects["award"]["id"]]["paid"]) == AWARD_TOTAL - SHORTFALL_1
@@ -807,7 +636,7 @@ def first_run(clock, reviewer, second_reviewer, admin, projects, committed):
 
 def second_run(clock, reviewer, second_reviewer, admin, projects, run1, pools, committed):
     clock.move_to(at(date(2025, 11, 3)))
-    assert reviewer.post("announcement-conclude", {}, expect=200) == {"concluded": 1}
+    announcements_concluded(reviewer, count=1)
     topped = admin.post(
         "pool-list",
         {
@@ -820,14 +649,13 @@ def second_run(clock, reviewer, second_reviewer, admin, projects, run1, pools, c
     )
     assert money(topped["remaining"]) == CENTRAL_POOL_TOPPED - CENTRAL_POOL
 
-    run = reviewer.post("run-list", {"title": "2025年第二批试点项目补助核算"})["id"]
-    detail = calculate(reviewer, run, committed)
+    run, detail = run_calculated(reviewer, title="2025年第二批试点项目补助核算", committed=committed)
     # The level-1 project is still left out; the year-2 project is priced at 40 % under the L2 cap.
     assert (detail["line_count"], detail["excluded_count"]) == (1, 1), detail
     assert [row["application"] for row in rows_of(reviewer.get("run-exclusions", run=run))] == [
         projects["level1"]["id"]
     ]
-    line = lines_of(reviewer, run)[projects["year2"]["id"]]
+    line = run_lines(reviewer, run)[projects["year2"]["id"]]
     assert [money(line[k]) for k in ("subsidy", "awards", "total", "central", "local")] == [
         L2_SUBSIDY,
         D("0.00"),
@@ -835,18 +663,17 @@ def second_run(clock, reviewer, second_reviewer, admin, projects, run1, pools, c
         L2_CENTRAL,
         L2_LOCAL,
     ]
-    reviewer.post("run-review", {"comment": "已复核"}, expect=200, run=run)
-    approved = second_reviewer.post("run-approve", {"comment": "同意拨付"}, expect=200, run=run)
-    assert (approved["status"], money(approved["unfunded_total"])) == ("approved", SHORTFALL_2)
+    approved = run_approved(reviewer, second_reviewer, run)
+    assert money(approved["unfunded_total"]) == SHORTFALL_2
 
     # The earlier run's shortfall is funded first, then this run's line gets what is left.
     detail = reviewer.get("run-detail", run=run)
     assert [
         (row["line_run"], row["application"], row["source"], money(row["amount"])) for row in detail["carried_forward"]
     ] == [(reviewer.get("run-detail", run=run1)["number"], projects["award"]["id"], "central", CARRIED)]
-    line = lines_of(reviewer, run)[projects["year2"]["id"]]
+    line = run_lines(reviewer, run)[projects["year2"]["id"]]
     assert money(line["unfunded"]) == SHORTFALL_2
-    earlier = lines_of(reviewer, run1)[projects["award"]["id"]]
+    earlier = run_lines(reviewer, run1)[projects["award"]["id"]]
     assert (money(earlier["unfunded"]), money(earlier["funded_later"])) == (SHORTFALL_1, CARRIED)
     pool = admin.get("pool-detail", pool=pools["central"])
     assert (money(pool["allocated"]), money(pool["remaining"])) == (CENTRAL_POOL_TOPPED, D("0.00"))
@@ -856,11 +683,8 @@ def second_run(clock, reviewer, second_reviewer, admin, projects, run1, pools, c
     )
 
     clock.move_to(at(date(2025, 11, 10)))
-    done = second_reviewer.post(
-        "run-pay-remaining", {"paid_on": "2025-11-10", "voucher": "JHCZ-2025-1110-01"}, expect=200, run=run
-    )
-    assert done["status"] == "paid"
-    earlier = lines_of(reviewer, run1)[projects["award"]["id"]]
+    run_paid(second_reviewer, run, paid_on="2025-11-10", voucher="JHCZ-2025-1110-01")
+    earlier = run_lines(reviewer, run1)[projects["award"]["id"]]
     assert money(earlier["paid"]) == AWARD_TOTAL  # the carried 51,357.83 paid within run 2
 
 
@@ -868,20 +692,11 @@ def second_run(clock, reviewer, second_reviewer, admin, projects, run1, pools, c
 
 
 def ledger(projects):
-    finance = Actor("jinhua-finance", PROGRAM)
-    response = finance.call("get", "ledger", expect=200)
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    workbook = load_workbook(io.BytesIO(content))
     names = ("Enterprise", "Subsidy", "Awards", "Total", "Unfunded", "Funded later", "Still unfunded", "Paid")
-    with translation.override("zh-hans"):
-        sheet = workbook[gettext("Ledger")]
-        rows = list(sheet.iter_rows(values_only=True))
-        header = list(rows[0])
-        column = {name: header.index(gettext(name)) for name in names}
-        column["central"] = header.index(gettext("Central funds"))
-        column["local"] = header.index(gettext("Local funds"))
-    body, totals = rows[1:-1], rows[-1]
+    column, body, totals = ledger_read(
+        Actor("jinhua-finance", PROGRAM),
+        columns=headings(*names) | {"central": "Central funds", "local": "Local funds"},
+    )
     by_name = {row[column["Enterprise"]]: row for row in body}
     assert {name: money(row[column["Total"]]) for name, row in by_name.items()} == {
         ENTERPRISES["l3"][1]: L3_SUBSIDY,

@@ -11,23 +11,15 @@ Amounts are worked by hand from ../shared/spec/policies.md (Wuyi): N base = min(
 (60 / 50 / 40 %), X × 40 %, 500,000 cap per project.
 """
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
-from openpyxl import load_workbook
 
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
 from rankings.tasks import catch_up_task
 from tests.journeys.conftest import (
-    PASSWORD,
     Actor,
     at,
     bureau_logins,
@@ -36,13 +28,38 @@ from tests.journeys.conftest import (
     organisation,
     program_reference_load,
     public_post,
-    route_exists,
 )
+from tests.journeys.steps import (
+    acceptance_announced,
+    acceptance_audited,
+    acceptance_closed,
+    announcements_concluded,
+    approve,
+    attach_contract,
+    draft,
+    draft_with_contract,
+    enterprises_approved,
+    headings,
+    implemented,
+    ledger_read,
+    money,
+    photo,
+    providers_admitted,
+    refused_fields,
+    returned_revised_approved,
+    roles_granted,
+    run_approved,
+    run_calculated,
+    run_lines,
+    run_paid,
+    selection_round,
+    submit,
+)
+from tests.journeys.steps import filing_body as contract_filing
 
 PROGRAM = "wuyi-2024"
 D = Decimal
-PDF = b"%PDF-1.4\n% contract\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
 
 # Worked by hand (policies.md, Wuyi):
 P1_HARDWARE = D("74074.07")  # hardware, batch 1: audited N 123,456.78 < cap 350,000; × 60 % = 74,074.068 → half-up
@@ -62,23 +79,6 @@ CONTRACT = {
     "warranty_months": 12,
     "training": "应用场景应知应会培训不少于2次，6S精益管理培训1次",
 }
-
-
-def money(value) -> Decimal:
-    return D(str(value))
-
-
-def scored(items, share) -> dict:
-    """Every item of a sheet at `share` of its maximum (the maxima add up to 100: the total is share × 100)."""
-    return {str(item["id"]): str((money(item["max_points"]) * share).quantize(D("0.01"))) for item in items}
-
-
-def contract_pdf(name="合同.pdf"):
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def photo(name="现场.png"):
-    return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
 @pytest.fixture
@@ -121,18 +121,13 @@ def test_the_wuyi_program_year(wuyi, clock, journey, django_capture_on_commit_ca
     assert [b["number"] for b in reviewer.get("batch-list")] == [1, 2, 3]
 
     # --- the bureau admin gives the other people their roles ----------------------------------------------------
-    ids = {}
-    for role, users in wuyi["people"].items():
-        for user in users:
-            granted = admin.post("member-list", {"username": user.username, "role": role})
-            assert (granted["username"], granted["role"]) == (user.username, role)
-            ids[user.username] = granted["user"]
+    ids = roles_granted(admin, people=wuyi["people"])
     reviewer.post("member-list", {"username": "wuyi-finance", "role": Role.BUREAU_ADMIN}, expect=403)
 
     providers = providers_join(clock, reviewer)
-    round_id = selection_round(clock, reviewer, providers, ids)
+    round_id = providers_selected(clock, reviewer, providers, ids)
     enterprises = enterprises_join(clock, reviewer)
-    projects = filings(clock, reviewer, second_reviewer, admin, providers, enterprises, journey)
+    projects = filings(clock, reviewer, second_reviewer, providers, enterprises)
     implementation(clock, providers, enterprises, projects)
     supervision(clock, reviewer, providers, enterprises, projects, wuyi["supervision_firm"])
     reviews = acceptance(clock, reviewer, providers, enterprises, projects, ids)
@@ -147,57 +142,36 @@ def test_the_wuyi_program_year(wuyi, clock, journey, django_capture_on_commit_ca
 
 # --- providers -----------------------------------------------------------------------------------------------
 
+PROVIDERS = {
+    # key: (username, name, industries, serial)
+    "a": ("wuyi-provider-a", "浙江数智工联科技有限公司", ["kitchenware", "hardware"], 101),
+    "b": ("wuyi-provider-b", "金华云工厂信息技术有限公司", ["leisure", "doors"], 102),
+}
+
 
 def providers_join(clock, reviewer):
     """Two providers register on the public endpoint and the bureau admits them to the resource pool."""
     clock.move_to(at(date(2024, 5, 6)))
-    specs = {
-        "a": ("wuyi-provider-a", "浙江数智工联科技有限公司", ["kitchenware", "hardware"], 101),
-        "b": ("wuyi-provider-b", "金华云工厂信息技术有限公司", ["leisure", "doors"], 102),
-    }
-    for username, name, industries, serial in specs.values():
-        signed = public_post(
-            "provider-signup",
-            {
-                "username": username,
-                "display_name": f"{name}·申报人",
-                "phone": "0579-87654321",
-                "password": PASSWORD,
-                "uscc": credit_code(serial, "91330700"),
-                "name": name,
-                "industries": industries,
-                "local_support_staff": 6,
-                "qualifications": "软件企业认定；ISO 9001",
-            },
-            program=PROGRAM,
-        )
-        assert (signed["status"], signed["organisation"], signed["industries"]) == ("pending", name, industries)
-        # No role yet: the program is not theirs.
-        assert Actor(username, PROGRAM).call("get", "program-detail", expect=404)
-    pending = reviewer.get("provider-signup-list")["results"]
-    assert sorted(row["username"] for row in pending) == ["wuyi-provider-a", "wuyi-provider-b"]
-    for row in pending:
-        decided = reviewer.post(
-            "provider-signup-decision", {"decision": "approve"}, expect=200, provider_signup=row["id"]
-        )
-        assert decided["status"] == "approved"
-    actors = {key: Actor(username, PROGRAM) for key, (username, *_rest) in specs.items()}
-    for actor in actors.values():
-        assert actor.get("program-detail")["roles"] == [Role.PROVIDER]
-    pool = {row["organisation"]: row for row in reviewer.get("provider-list")["results"]}
-    assert {row["status"] for row in pool.values()} == {"pool"}
-    return {
-        key: {"actor": actors[key], "name": name, "id": pool[name]["id"], "industries": industries}
-        for key, (_username, name, industries, _serial) in specs.items()
-    }
+    return providers_admitted(
+        reviewer,
+        program=PROGRAM,
+        specs=PROVIDERS,
+        prefix8="91330700",
+        phone="0579-87654321",
+        local_support_staff=6,
+        qualifications="软件企业认定；ISO 9001",
+    )
 
 
-def selection_round(clock, reviewer, providers, ids):
+def providers_selected(clock, reviewer, providers, ids):
     """A round with a seated committee; both providers apply; three sheets each; confirmed and published."""
-    clock.move_to(at(date(2024, 5, 7)))
-    created = reviewer.post(
-        "selection-round-list",
-        {
+    selected = selection_round(
+        clock,
+        reviewer,
+        program=PROGRAM,
+        ids=ids,
+        providers=providers,
+        round_fields={
             "title": "2024年度武义县数字化改造服务商遴选",
             "industries": ["kitchenware", "hardware", "leisure", "doors"],
             "opens_on": "2024-05-08",
@@ -205,73 +179,20 @@ def selection_round(clock, reviewer, providers, ids):
             "places": 3,
             "template": "provider-selection",
         },
+        days=(date(2024, 5, 7), date(2024, 5, 10), date(2024, 5, 21), date(2024, 5, 24)),
+        shares={"wuyi-committee-1": D("0.90"), "wuyi-committee-2": D("0.85"), "wuyi-committee-3": D("0.80")},
+        application={
+            "team": "项目经理1名、实施工程师4名、本地驻场2名",
+            "solution": "行业云平台+N+X轻量化改造方案",
+            "local_support_staff": 6,
+        },
+        # Three sheets (fewer than five): the mean of 90, 85 and 80 points, nothing dropped.
+        score=D("85.00"),
     )
-    round_id = created["id"]
-    assert created["status"] == "draft"
-    members = [f"wuyi-committee-{n}" for n in (1, 2, 3)]
-    for username in members:
-        seat = reviewer.post("selection-round-seat", {"member": ids[username], "capacity": "行业协会"}, round=round_id)
-        assert seat["member"] == ids[username]
-    assert reviewer.post("selection-round-advance", {"expected_status": "draft"}, expect=200, round=round_id)[
-        "status"
-    ] == ("open")
-
-    clock.move_to(at(date(2024, 5, 10)))
-    entries = {}
-    for key, provider in providers.items():
-        applied = provider["actor"].post(
-            "selection-round-apply",
-            {
-                "industries": provider["industries"],
-                "team": "项目经理1名、实施工程师4名、本地驻场2名",
-                "solution": "行业云平台+N+X轻量化改造方案",
-                "local_support_staff": 6,
-            },
-            round=round_id,
-        )
-        entries[key] = applied["id"]
-
-    clock.move_to(at(date(2024, 5, 21)))
-    started = reviewer.post("selection-round-advance", {"expected_status": "open"}, expect=200, round=round_id)
-    assert (started["status"], started["applicant_count"], started["seat_count"]) == ("scoring", 2, 3)
-
-    shares = {"wuyi-committee-1": D("0.90"), "wuyi-committee-2": D("0.85"), "wuyi-committee-3": D("0.80")}
-    for username in members:
-        member = Actor(username, PROGRAM)
-        detail = member.get("selection-round-detail", round=round_id)
-        items = [item for section in detail["sheet"] for item in section["items"]]
-        for entry in entries.values():
-            scores = scored(items, shares[username])
-            sheet = member.put("selection-round-sheet", {"scores": scores, "submit": True}, round=round_id, entry=entry)
-            assert sheet["status"] == "submitted"
-
-    confirmed = reviewer.post("selection-round-confirm", {}, expect=200, round=round_id)
-    assert confirmed["status"] == "confirmed"
-    detail = reviewer.get("selection-round-detail", round=round_id)
-    ranking = {table["industry"]: table["rows"] for table in detail["ranking"]}
-    # Three sheets (fewer than five): the mean of 90, 85 and 80 points, nothing dropped.
-    for provider in providers.values():
-        for industry in provider["industries"]:
-            (row,) = ranking[industry]
-            assert (row["provider"], row["rank"], money(row["score"]), row["proposed"]) == (
-                provider["name"],
-                1,
-                D("85.00"),
-                True,
-            )
-
-    clock.move_to(at(date(2024, 5, 24)))
-    published = reviewer.post("selection-round-publish", {"published_on": "2024-05-24"}, expect=200, round=round_id)
-    assert published["status"] == "published"
-    for provider in providers.values():
-        for industry in provider["industries"]:
-            pickable = reviewer.get("provider-list", query={"pickable_for": industry})["results"]
-            assert [row["id"] for row in pickable] == [provider["id"]]
-    return round_id
+    return selected["id"]
 
 
 # --- enterprises ---------------------------------------------------------------------------------------------
-
 
 ENTERPRISES = {
     # key: (username, name, industry, township, serial)
@@ -283,36 +204,27 @@ ENTERPRISES = {
 
 
 def enterprises_join(clock, reviewer):
-    clock.move_to(at(date(2024, 6, 3)))
-    for username, name, industry, township, serial in ENTERPRISES.values():
-        signed = public_post(
-            "signup",
-            {
+    actors = enterprises_approved(
+        clock,
+        reviewer,
+        program=PROGRAM,
+        enterprises={
+            key: {
                 "username": username,
-                "display_name": f"{name}·联系人",
-                "phone": "0579-87000000",
-                "password": PASSWORD,
-                "uscc": credit_code(serial),
                 "name": name,
+                "uscc": credit_code(serial),
                 "township": township,
                 "industry": industry,
                 "scale": "above",
                 "output_band": "lt100m",
-                "digital_level_before": 1,
-            },
-            program=PROGRAM,
-        )
-        assert (signed["status"], signed["industry"], signed["township"]) == ("pending", industry, township)
+            }
+            for key, (username, name, industry, township, serial) in ENTERPRISES.items()
+        },
+        phone="0579-87000000",
+        signed_on=date(2024, 6, 3),
+        decided_on=date(2024, 6, 5),
+    )
     public_post("signup", {"username": "x"}, expect=404, program="jinhua-pilot")
-
-    clock.move_to(at(date(2024, 6, 5)))
-    for row in reviewer.get("signup-list")["results"]:
-        assert reviewer.post("signup-decision", {"decision": "approve"}, expect=200, signup=row["id"])["status"] == (
-            "approved"
-        )
-    actors = {key: Actor(spec[0], PROGRAM) for key, spec in ENTERPRISES.items()}
-    for actor in actors.values():
-        assert actor.get("program-detail")["roles"] == [Role.ENTERPRISE]
     return actors
 
 
@@ -328,89 +240,28 @@ def line(catalogue, code, part, category, amount, description=""):
 
 
 def filing_body(title, provider_id, lines, **overrides):
-    budget = sum((money(item["amount"]) for item in lines), D("0.00"))
-    return {
-        "title": title,
-        "track": "lightweight",
-        "provider": provider_id,
-        "contract_subject": f"{title}（N+X）",
-        "contract_budget": str(budget),
-        **CONTRACT,
-        "lines": lines,
+    return contract_filing(
+        title=title,
+        track="lightweight",
+        provider=provider_id,
+        lines=lines,
+        contract=CONTRACT,
+        subject=f"{title}（N+X）",
         **overrides,
-    }
-
-
-def attach_contract(enterprise, application_id, journey):
-    """The signed contract, through the API; through the filing page while the API lacks the endpoint."""
-    if route_exists("application-attachments", program=PROGRAM, application=application_id):
-        enterprise.post(
-            "application-attachments",
-            {"file": contract_pdf(), "kind": "contract"},
-            format="multipart",
-            application=application_id,
-        )
-        return
-    journey.wait("POST …/applications/{id}/attachments/ (the contract went through the filing page)")
-    page = Client()
-    page.force_login(enterprise.user)
-    response = page.post(
-        reverse("filings:attachment-upload", kwargs={"program": PROGRAM, "application": application_id}),
-        {"file": contract_pdf(), "kind": "contract"},
     )
-    assert response.status_code == 302
 
 
-def provider_accepts(provider, application_id, journey):
-    if not route_exists("application-provider-response", program=PROGRAM, application=application_id):
-        journey.wait("POST …/applications/{id}/provider-response/ (the provider's acceptance)")
-        return
-    answered = provider.post(
-        "application-provider-response",
-        {"decision": "accept", "comment": "同意承接"},
-        expect=200,
-        application=application_id,
-    )
-    assert answered["status"] in ("submitted", "resubmitted")
-
-
-def file_and_submit(enterprise, body, journey):
-    draft = enterprise.post("application-list", body)
-    assert draft["status"] == "draft"
+def file_and_submit(enterprise, body):
+    application_id = draft(enterprise, body)
     # Without the contract, submission is refused and says so.
-    refused = enterprise.call(
-        "post", "application-transition", expect=400, data={"action": "submit"}, application=draft["id"]
-    ).json()
-    assert "attachments" in refused["error"]["fields"], refused
-    attach_contract(enterprise, draft["id"], journey)
-    submitted = enterprise.post("application-transition", {"action": "submit"}, expect=200, application=draft["id"])
-    assert submitted["status"] == "submitted"
-    return draft["id"]
+    fields = refused_fields(enterprise, application_id)
+    assert "attachments" in fields, fields
+    attach_contract(enterprise, application_id)
+    submit(enterprise, application_id)
+    return application_id
 
 
-def approve(reviewer, provider, application_id, journey, *, expected="submitted"):
-    if route_exists("application-provider-response", program=PROGRAM, application=application_id):
-        # Two-way selection: the reviewer cannot approve before the provider accepted.
-        refused = reviewer.call(
-            "post",
-            "application-transition",
-            expect=400,
-            data={"action": "approve", "expected_status": expected},
-            application=application_id,
-        ).json()
-        assert "provider" in refused["error"]["fields"], refused
-    provider_accepts(provider, application_id, journey)
-    approved = reviewer.post(
-        "application-transition",
-        {"action": "approve", "expected_status": expected},
-        expect=200,
-        application=application_id,
-    )
-    assert approved["status"] == "approved" and approved["filing_number"]
-    return approved
-
-
-def filings(clock, reviewer, second_reviewer, admin, providers, enterprises, journey):
+def filings(clock, reviewer, second_reviewer, providers, enterprises):
     catalogue = modules(reviewer)
     a, b = providers["a"], providers["b"]
     projects = {}
@@ -445,13 +296,13 @@ def filings(clock, reviewer, second_reviewer, admin, providers, enterprises, jou
     )
     assert "provider" in wrong["error"]["fields"]
 
-    projects["hardware"] = {"id": file_and_submit(enterprises["hardware"], hardware, journey), "provider": "a"}
+    projects["hardware"] = {"id": file_and_submit(enterprises["hardware"], hardware), "provider": "a"}
     clock.move_to(at(date(2024, 7, 2)))
-    projects["leisure"] = {"id": file_and_submit(enterprises["leisure"], leisure, journey), "provider": "b"}
+    projects["leisure"] = {"id": file_and_submit(enterprises["leisure"], leisure), "provider": "b"}
 
     clock.move_to(at(date(2024, 7, 5)))
     for key in ("hardware", "leisure"):
-        approved = approve(reviewer, providers[projects[key]["provider"]]["actor"], projects[key]["id"], journey)
+        approved = approve(reviewer, providers[projects[key]["provider"]]["actor"], projects[key]["id"])
         assert approved["batch"] == 1
     detail = enterprises["hardware"].get("application-detail", application=projects["hardware"]["id"])
     assert detail["policy_version"] == "wuyi-2024-plan"
@@ -461,15 +312,10 @@ def filings(clock, reviewer, second_reviewer, admin, providers, enterprises, jou
     assert detail["implementation_deadline"] == "2024-10-05"
 
     # One open project per enterprise on the track: a second filing of the hardware maker is refused.
-    second = enterprises["hardware"].post("application-list", {**hardware, "title": "泉溪五金二期"})
-    attach_contract(enterprises["hardware"], second["id"], journey)
-    refused = (
-        enterprises["hardware"]
-        .call("post", "application-transition", expect=400, data={"action": "submit"}, application=second["id"])
-        .json()
-    )
-    assert "track" in refused["error"]["fields"], refused
-    enterprises["hardware"].post("application-transition", {"action": "withdraw"}, expect=200, application=second["id"])
+    second = draft_with_contract(enterprises["hardware"], {**hardware, "title": "泉溪五金二期"})
+    fields = refused_fields(enterprises["hardware"], second)
+    assert "track" in fields, fields
+    enterprises["hardware"].post("application-transition", {"action": "withdraw"}, expect=200, application=second)
 
     # Batch 2 (2024-08-01 … 11-30): doors with provider B, returned once and revised.
     clock.move_to(at(date(2024, 9, 2)))
@@ -480,37 +326,19 @@ def filings(clock, reviewer, second_reviewer, admin, providers, enterprises, jou
         line(catalogue, "wy-x-custom", "X", "software", "200000.00", "门扇柔性排产"),
     ]
     doors = filing_body("桐琴门业N+X改造", b["id"], doors_lines, training="上线培训1次")
-    projects["doors"] = {"id": file_and_submit(enterprises["doors"], doors, journey), "provider": "b"}
-    provider_accepts(b["actor"], projects["doors"]["id"], journey)
-    clock.move_to(at(date(2024, 9, 5)))
-    returned = reviewer.post(
-        "application-transition",
-        {"action": "return", "comment": "培训条款过简：请按省合同范本写明应知应会培训与6S培训的次数。"},
-        expect=200,
-        application=projects["doors"]["id"],
-    )
-    assert returned["status"] == "returned"
-    clock.move_to(at(date(2024, 9, 9)))
-    revised = enterprises["doors"].put(
-        "application-detail", filing_body("桐琴门业N+X改造", b["id"], doors_lines), application=projects["doors"]["id"]
-    )
-    assert revised["status"] == "returned"
-    resubmitted = enterprises["doors"].post(
-        "application-transition", {"action": "resubmit"}, expect=200, application=projects["doors"]["id"]
-    )
-    assert resubmitted["status"] == "resubmitted"
-    clock.move_to(at(date(2024, 9, 12)))
-    provider_accepts(b["actor"], projects["doors"]["id"], journey)
-    approved = second_reviewer.post(
-        "application-transition",
-        {"action": "approve", "expected_status": "resubmitted"},
-        expect=200,
-        application=projects["doors"]["id"],
+    projects["doors"] = {"id": file_and_submit(enterprises["doors"], doors), "provider": "b"}
+    approved = returned_revised_approved(
+        clock,
+        reviewer,
+        second_reviewer,
+        enterprise=enterprises["doors"],
+        provider=b["actor"],
+        application_id=projects["doors"]["id"],
+        comment="培训条款过简：请按省合同范本写明应知应会培训与6S培训的次数。",
+        revised=filing_body("桐琴门业N+X改造", b["id"], doors_lines),
+        days=(date(2024, 9, 5), date(2024, 9, 9), date(2024, 9, 12)),
     )
     assert approved["batch"] == 2
-    doors_detail = reviewer.get("application-detail", application=projects["doors"]["id"])
-    steps = [step["action"] for step in doors_detail["transitions"]]
-    assert [s for s in steps if not s.startswith("provider_")] == ["submit", "return", "resubmit", "approve"]
 
     # Batch 3 (2024-12-01 … 2025-06-30): kitchenware with provider A.
     clock.move_to(at(date(2024, 12, 9)))
@@ -524,9 +352,9 @@ def filings(clock, reviewer, second_reviewer, admin, providers, enterprises, jou
             line(catalogue, "wy-n-display", "N", "hardware", "50000.00"),
         ],
     )
-    projects["kitchenware"] = {"id": file_and_submit(enterprises["kitchenware"], kitchenware, journey), "provider": "a"}
+    projects["kitchenware"] = {"id": file_and_submit(enterprises["kitchenware"], kitchenware), "provider": "a"}
     clock.move_to(at(date(2024, 12, 11)))
-    assert approve(reviewer, a["actor"], projects["kitchenware"]["id"], journey)["batch"] == 3
+    assert approve(reviewer, a["actor"], projects["kitchenware"]["id"])["batch"] == 3
     return projects
 
 
@@ -539,36 +367,16 @@ COMPLETION["kitchenware"] = date(2025, 2, 24)
 def implementation(clock, providers, enterprises, projects):
     """The provider reports each milestone with a photo; the enterprise confirms each; the last claims completion.
     Then the enterprise rates its provider."""
-    for key, project in projects.items():
-        clock.move_to(at(COMPLETION[key]))
-        provider = providers[project["provider"]]["actor"]
-        enterprise = enterprises[key]
-        milestones = provider.get("application-progress", application=project["id"])["milestones"]
-        assert len(milestones) == 4
-        for index, milestone in enumerate(milestones):
-            post = provider.post(
-                "application-progress",
-                {
-                    "milestone": milestone["id"],
-                    "percent": 100,
-                    "text": f"{milestone['name']}：已完成",
-                    "claims_completion": "true" if index == len(milestones) - 1 else "false",
-                    "files": [photo(f"{key}-{index}.png")],
-                },
-                format="multipart",
-                application=project["id"],
-            )
-            assert len(post["evidence"]) == 1
-            enterprise.post(
-                "application-progress-response",
-                {"decision": "confirm", "response": "确认"},
-                expect=200,
-                application=project["id"],
-                post=post["id"],
-            )
-        progress = enterprise.get("application-progress", application=project["id"])
-        assert (money(progress["percent"]), progress["completed_at"] is not None) == (D("100.00"), True)
-        enterprise.post("application-rating", {"score": 5, "comment": "交付及时"}, application=project["id"])
+    reported = implemented(
+        clock,
+        providers=providers,
+        enterprises=enterprises,
+        projects=projects,
+        keys=list(projects),
+        completion=COMPLETION,
+        rating={"score": 5, "comment": "交付及时"},
+    )
+    assert {key: len(milestones) for key, milestones in reported.items()} == dict.fromkeys(projects, 4)
 
 
 # --- supervision ---------------------------------------------------------------------------------------------
@@ -650,36 +458,25 @@ def acceptance(clock, reviewer, providers, enterprises, projects, ids):
     clock.move_to(at(date(2025, 3, 3)))
     reviews = {}
     for key, project in projects.items():
-        requested = enterprises[key].post(
-            "acceptance-request",
-            {"deliverables": "N+X场景上线运行、四级报表、培训记录", "amounts": audited_amounts(key)},
-            application=project["id"],
+        audited = acceptance_audited(
+            reviewer,
+            program=PROGRAM,
+            enterprise=enterprises[key],
+            provider=providers[project["provider"]]["actor"],
+            application_id=project["id"],
+            deliverables="N+X场景上线运行、四级报表、培训记录",
+            amounts=audited_amounts(key),
+            experts=EXPERT_SHARES,
+            ids=ids,
+            auditor="wuyi-finaudit",
+            conclusion="票据齐全，认定如上",
         )
-        review = requested["id"]
-        cosigned = providers[project["provider"]]["actor"].post("acceptance-cosign", {}, expect=200, review=review)
-        assert cosigned["cosigned_at"]
-        panel = reviewer.post(
-            "acceptance-panel",
-            {"experts": [ids[name] for name in EXPERT_SHARES], "financial_auditor": ids["wuyi-finaudit"]},
-            expect=200,
-            review=review,
-        )
-        items = [item for section in panel["rubric"] for item in section["items"]]
-        for username, share in EXPERT_SHARES.items():
-            scores = scored(items, share)
-            sheet = Actor(username, PROGRAM).put("acceptance-sheet", {"scores": scores, "submit": True}, review=review)
-            assert sheet["status"] == "submitted"
-        Actor("wuyi-finaudit", PROGRAM).post(
-            "acceptance-audit", {**audited_amounts(key), "conclusion": "票据齐全，认定如上"}, review=review
-        )
-        closed = reviewer.post("acceptance-close", {}, expect=200, review=review)
-        assert (money(closed["result"]["score"]), closed["result"]["passed"]) == (D("85.00"), True)
-        reviews[key] = review
+        acceptance_closed(reviewer, audited["review"], score=D("85.00"))
+        reviews[key] = audited["review"]
 
     clock.move_to(at(date(2025, 3, 4)))
     for review in reviews.values():
-        announced = reviewer.post("acceptance-announce", {"starts_on": "2025-03-05"}, expect=200, review=review)
-        assert announced["status"] == "announcing"
+        acceptance_announced(reviewer, review, starts_on="2025-03-05")
     clock.move_to(at(date(2025, 3, 7)))
     objection = reviewer.post(
         "acceptance-objection",
@@ -706,18 +503,14 @@ def acceptance(clock, reviewer, providers, enterprises, projects, ids):
 def calculation_run(clock, reviewer, second_reviewer, admin, projects, reviews, committed):
     clock.move_to(at(date(2025, 3, 20)))
     # Seven working days from 2025-03-05 end on 03-13: every announcement is over.
-    assert reviewer.post("announcement-conclude", {}, expect=200) == {"concluded": 4}
+    announcements_concluded(reviewer, count=4)
     for review in reviews.values():
         assert reviewer.get("acceptance-review-detail", review=review)["status"] == "announced"
 
     pool = admin.post("pool-list", {"source": "county", "budget": str(POOL_BUDGET), "note": "县级财政专项"})
-    created = reviewer.post("run-list", {"title": "2025年第一批补助核算"})
-    run = created["id"]
-    with committed(execute=True):  # the calculation task is queued when the request's transaction commits
-        reviewer.post("run-calculate", {}, expect=200, run=run)
-    calculated = reviewer.get("run-detail", run=run)
-    assert (calculated["job_status"], calculated["line_count"]) == ("done", 4), calculated
-    lines = {row["application"]: row for row in reviewer.get("run-lines", run=run, query={"page_size": 200})["results"]}
+    run, calculated = run_calculated(reviewer, title="2025年第一批补助核算", committed=committed)
+    assert calculated["line_count"] == 4, calculated
+    lines = run_lines(reviewer, run)
     expected = {
         projects["hardware"]["id"]: P1_HARDWARE,
         projects["doors"]["id"]: P2_DOORS,
@@ -730,19 +523,13 @@ def calculation_run(clock, reviewer, second_reviewer, admin, projects, reviews, 
     detail = reviewer.get("run-detail", run=run)
     assert money(detail["subsidy_total"]) == RUN_TOTAL
 
-    reviewer.post("run-review", {"comment": "已复核"}, expect=200, run=run)
     # The approver cannot be the creator.
-    reviewer.call("post", "run-approve", expect=403, data={"comment": ""}, run=run)
-    approved = second_reviewer.post("run-approve", {"comment": "同意拨付"}, expect=200, run=run)
-    assert approved["status"] == "approved"
+    run_approved(reviewer, second_reviewer, run)
     drawn = admin.get("pool-detail", pool=pool["id"])
     assert (money(drawn["allocated"]), money(drawn["remaining"])) == (RUN_TOTAL, POOL_LEFT)
 
     clock.move_to(at(date(2025, 3, 28)))
-    paid = second_reviewer.post(
-        "run-pay-remaining", {"paid_on": "2025-03-28", "voucher": "WYCZ-2025-0328-01"}, expect=200, run=run
-    )
-    assert paid["status"] == "paid"
+    run_paid(second_reviewer, run, paid_on="2025-03-28", voucher="WYCZ-2025-0328-01")
     return run
 
 
@@ -751,17 +538,9 @@ def calculation_run(clock, reviewer, second_reviewer, admin, projects, reviews, 
 
 def ledger(projects, run_id):
     """The finance office downloads the program's ledger and reads it back."""
-    finance = Actor("wuyi-finance", PROGRAM)
-    response = finance.call("get", "ledger", expect=200)
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    workbook = load_workbook(io.BytesIO(content))
-    with translation.override("zh-hans"):
-        sheet = workbook[gettext("Ledger")]
-        rows = list(sheet.iter_rows(values_only=True))
-        header = list(rows[0])
-        column = {name: header.index(gettext(name)) for name in ("Enterprise", "Batch", "Subsidy", "Total", "Paid")}
-    body, totals = rows[1:-1], rows[-1]
+    column, body, totals = ledger_read(
+        Actor("wuyi-finance", PROGRAM), columns=headings("Enterprise", "Batch", "Subsidy", "Total", "Paid")
+    )
     by_name = {row[column["Enterprise"]]: row for row in body}
     expected = {
         "武义泉溪五金工具厂": (1, P1_HARDWARE),

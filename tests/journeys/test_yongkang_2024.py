@@ -26,13 +26,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
 from rankings.tasks import catch_up_task
 from tests.journeys.conftest import (
-    PASSWORD,
     Actor,
     at,
     bureau_logins,
@@ -40,16 +39,37 @@ from tests.journeys.conftest import (
     login,
     organisation,
     program_reference_load,
-    public_post,
     route_exists,
 )
+from tests.journeys.steps import (
+    acceptance_announced,
+    acceptance_audited,
+    acceptance_closed,
+    announcements_concluded,
+    approve,
+    draft_with_contract,
+    enterprises_approved,
+    headings,
+    implemented,
+    ledger_read,
+    money,
+    providers_admitted,
+    refused_fields,
+    returned_revised_approved,
+    roles_granted,
+    run_approved,
+    run_calculated,
+    run_lines,
+    run_paid,
+    selection_round,
+    submit,
+)
+from tests.journeys.steps import filing_body as contract_filing
 
 PROGRAM = "yongkang-2024"
 OPINION = "yongkang-2024-opinion"
 DRAFTING_NOTE = "yongkang-2024-drafting-note"
 D = Decimal
-PDF = b"%PDF-1.4\n% contract\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 # Worked by hand (policies.md, Yongkang):
 DOORS_ESTIMATE = D("192000.00")  # lightweight, filed T 480,000 (between 300,000 and 500,000) × 40 %
@@ -115,23 +135,6 @@ def said(msgid, **params) -> list[str]:
         return [gettext(msgid) % params if params else gettext(msgid)]
 
 
-def money(value) -> Decimal:
-    return D(str(value))
-
-
-def scored(items, share) -> dict:
-    """Every item of a sheet (bonus items too) at `share` of its maximum."""
-    return {str(item["id"]): str((money(item["max_points"]) * share).quantize(D("0.01"))) for item in items}
-
-
-def contract_pdf(name="合同.pdf"):
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def photo(name="现场.png"):
-    return SimpleUploadedFile(name, PNG, content_type="image/png")
-
-
 def page_client(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -178,15 +181,10 @@ def test_the_yongkang_program_year(yongkang, clock, journey, django_capture_on_c
     assert versions == {OPINION: "active", DRAFTING_NOTE: "draft"}
 
     # --- the bureau admin gives the other people their roles ----------------------------------------------------
-    ids = {}
-    for role, users in yongkang["people"].items():
-        for user in users:
-            granted = admin.post("member-list", {"username": user.username, "role": role})
-            assert (granted["username"], granted["role"]) == (user.username, role)
-            ids[user.username] = granted["user"]
+    ids = roles_granted(admin, people=yongkang["people"])
 
     providers = providers_join(clock, reviewer)
-    selection_round(clock, reviewer, providers, ids)
+    providers_selected(clock, reviewer, providers, ids)
     enterprises = enterprises_join(clock, reviewer)
     pilots_designate(clock, admin, bureau.admin, enterprises)
     projects = filings_opinion(clock, reviewer, second_reviewer, providers, enterprises)
@@ -240,112 +238,44 @@ PROVIDERS = {
 def providers_join(clock, reviewer):
     """Two providers register on the public endpoint and the bureau admits them to the resource pool."""
     clock.move_to(at(date(2024, 6, 3)))
-    for username, name, industries, serial in PROVIDERS.values():
-        signed = public_post(
-            "provider-signup",
-            {
-                "username": username,
-                "display_name": f"{name}·申报人",
-                "phone": "0579-87123456",
-                "password": PASSWORD,
-                "uscc": credit_code(serial, "91330784"),
-                "name": name,
-                "industries": industries,
-                "local_support_staff": 8,
-                "qualifications": "软件企业认定；ISO 9001；智能制造系统解决方案供应商",
-            },
-            program=PROGRAM,
-        )
-        assert (signed["status"], signed["organisation"], signed["industries"]) == ("pending", name, industries)
-        assert Actor(username, PROGRAM).call("get", "program-detail", expect=404)
-    pending = reviewer.get("provider-signup-list")["results"]
-    assert sorted(row["username"] for row in pending) == ["yongkang-provider-a", "yongkang-provider-b"]
-    for row in pending:
-        decided = reviewer.post(
-            "provider-signup-decision", {"decision": "approve"}, expect=200, provider_signup=row["id"]
-        )
-        assert decided["status"] == "approved"
-    actors = {key: Actor(spec[0], PROGRAM) for key, spec in PROVIDERS.items()}
-    for actor in actors.values():
-        assert actor.get("program-detail")["roles"] == [Role.PROVIDER]
-    pool = {row["organisation"]: row for row in reviewer.get("provider-list")["results"]}
-    assert {row["status"] for row in pool.values()} == {"pool"}
-    return {
-        key: {"actor": actors[key], "name": name, "id": pool[name]["id"], "industries": industries}
-        for key, (_username, name, industries, _serial) in PROVIDERS.items()
-    }
+    return providers_admitted(
+        reviewer,
+        program=PROGRAM,
+        specs=PROVIDERS,
+        prefix8="91330784",
+        phone="0579-87123456",
+        local_support_staff=8,
+        qualifications="软件企业认定；ISO 9001；智能制造系统解决方案供应商",
+    )
 
 
-def selection_round(clock, reviewer, providers, ids):
+def providers_selected(clock, reviewer, providers, ids):
     """A round over the four industries with three committee members; confirmed and published."""
-    clock.move_to(at(date(2024, 6, 4)))
-    industries = ["security-doors", "thermos-cups", "health-leisure", "power-tools"]
-    created = reviewer.post(
-        "selection-round-list",
-        {
+    members = [f"yongkang-committee-{n}" for n in (1, 2, 3)]
+    selection_round(
+        clock,
+        reviewer,
+        program=PROGRAM,
+        ids=ids,
+        providers=providers,
+        round_fields={
             "title": "2024年度永康市数字化改造总包商公选",
-            "industries": industries,
+            "industries": ["security-doors", "thermos-cups", "health-leisure", "power-tools"],
             "opens_on": "2024-06-05",
             "closes_on": "2024-06-14",
             "places": 3,
             "template": "provider-selection",
         },
+        days=(date(2024, 6, 4), date(2024, 6, 6), date(2024, 6, 17), date(2024, 6, 20)),
+        shares=dict(zip(members, (D("0.90"), D("0.85"), D("0.80")), strict=True)),
+        application={
+            "team": "项目经理1名、实施工程师6名、本地驻场3名",
+            "solution": "行业云平台+小快轻准产品服务，总包式“交钥匙”实施",
+            "local_support_staff": 8,
+        },
+        # Three sheets, nothing dropped: the mean of 90, 85 and 80.
+        score=D("85.00"),
     )
-    round_id = created["id"]
-    members = [f"yongkang-committee-{n}" for n in (1, 2, 3)]
-    for username in members:
-        reviewer.post("selection-round-seat", {"member": ids[username], "capacity": "行业协会"}, round=round_id)
-    opened = reviewer.post("selection-round-advance", {"expected_status": "draft"}, expect=200, round=round_id)
-    assert opened["status"] == "open"
-
-    clock.move_to(at(date(2024, 6, 6)))
-    entries = {}
-    for key, provider in providers.items():
-        applied = provider["actor"].post(
-            "selection-round-apply",
-            {
-                "industries": provider["industries"],
-                "team": "项目经理1名、实施工程师6名、本地驻场3名",
-                "solution": "行业云平台+小快轻准产品服务，总包式“交钥匙”实施",
-                "local_support_staff": 8,
-            },
-            round=round_id,
-        )
-        entries[key] = applied["id"]
-
-    clock.move_to(at(date(2024, 6, 17)))
-    started = reviewer.post("selection-round-advance", {"expected_status": "open"}, expect=200, round=round_id)
-    assert (started["status"], started["applicant_count"], started["seat_count"]) == ("scoring", 2, 3)
-    shares = dict(zip(members, (D("0.90"), D("0.85"), D("0.80")), strict=True))
-    for username in members:
-        member = Actor(username, PROGRAM)
-        detail = member.get("selection-round-detail", round=round_id)
-        items = [item for section in detail["sheet"] for item in section["items"]]
-        for entry in entries.values():
-            sheet = member.put(
-                "selection-round-sheet",
-                {"scores": scored(items, shares[username]), "submit": True},
-                round=round_id,
-                entry=entry,
-            )
-            assert sheet["status"] == "submitted"
-    assert reviewer.post("selection-round-confirm", {}, expect=200, round=round_id)["status"] == "confirmed"
-    ranking = {
-        table["industry"]: table["rows"] for table in reviewer.get("selection-round-detail", round=round_id)["ranking"]
-    }
-    for provider in providers.values():
-        for industry in provider["industries"]:
-            (row,) = ranking[industry]
-            # Three sheets, nothing dropped: the mean of 90, 85 and 80.
-            assert (row["provider"], row["rank"], money(row["score"])) == (provider["name"], 1, D("85.00"))
-
-    clock.move_to(at(date(2024, 6, 20)))
-    published = reviewer.post("selection-round-publish", {"published_on": "2024-06-20"}, expect=200, round=round_id)
-    assert published["status"] == "published"
-    for provider in providers.values():
-        for industry in provider["industries"]:
-            pickable = reviewer.get("provider-list", query={"pickable_for": industry})["results"]
-            assert [row["id"] for row in pickable] == [provider["id"]]
 
 
 # --- enterprises and pilots ----------------------------------------------------------------------------------
@@ -370,34 +300,26 @@ PILOTS = ("pilot", "late_pilot")
 
 
 def enterprises_join(clock, reviewer):
-    clock.move_to(at(date(2024, 6, 24)))
-    for username, name, industry, township, scale, band, serial in ENTERPRISES.values():
-        signed = public_post(
-            "signup",
-            {
+    return enterprises_approved(
+        clock,
+        reviewer,
+        program=PROGRAM,
+        enterprises={
+            key: {
                 "username": username,
-                "display_name": f"{name}·联系人",
-                "phone": "0579-87000000",
-                "password": PASSWORD,
-                "uscc": credit_code(serial, "91330784"),
                 "name": name,
+                "uscc": credit_code(serial, "91330784"),
                 "township": township,
                 "industry": industry,
                 "scale": scale,
                 "output_band": band,
-                "digital_level_before": 1,
-            },
-            program=PROGRAM,
-        )
-        assert (signed["status"], signed["industry"], signed["township"]) == ("pending", industry, township)
-    clock.move_to(at(date(2024, 6, 25)))
-    for row in reviewer.get("signup-list")["results"]:
-        decided = reviewer.post("signup-decision", {"decision": "approve"}, expect=200, signup=row["id"])
-        assert decided["status"] == "approved"
-    actors = {key: Actor(spec[0], PROGRAM) for key, spec in ENTERPRISES.items()}
-    for actor in actors.values():
-        assert actor.get("program-detail")["roles"] == [Role.ENTERPRISE]
-    return actors
+            }
+            for key, (username, name, industry, township, scale, band, serial) in ENTERPRISES.items()
+        },
+        phone="0579-87000000",
+        signed_on=date(2024, 6, 24),
+        decided_on=date(2024, 6, 25),
+    )
 
 
 def target_list_xlsx() -> bytes:
@@ -469,77 +391,15 @@ def line(catalogue, number, part, category, amount, description=""):
 
 
 def filing_body(title, track, provider_id, lines, **overrides):
-    budget = sum((money(item["amount"]) for item in lines), D("0.00"))
-    return {
-        "title": title,
-        "track": track,
-        "provider": provider_id,
-        "contract_subject": f"{title}（总包“交钥匙”工程）",
-        "contract_budget": str(budget),
-        **CONTRACT,
-        "lines": lines,
+    return contract_filing(
+        title=title,
+        track=track,
+        provider=provider_id,
+        lines=lines,
+        contract=CONTRACT,
+        subject=f"{title}（总包“交钥匙”工程）",
         **overrides,
-    }
-
-
-def attach_contract(enterprise, application_id):
-    attached = enterprise.post(
-        "application-attachments",
-        {"file": contract_pdf(), "kind": "contract"},
-        format="multipart",
-        application=application_id,
     )
-    assert attached["kind"] == "contract"
-
-
-def refused_fields(actor, application_id, action="submit") -> dict:
-    response = actor.call(
-        "post", "application-transition", expect=400, data={"action": action}, application=application_id
-    )
-    return response.json()["error"]["fields"]
-
-
-def draft_with_contract(enterprise, body) -> int:
-    draft = enterprise.post("application-list", body)
-    assert draft["status"] == "draft"
-    attach_contract(enterprise, draft["id"])
-    return draft["id"]
-
-
-def submit(enterprise, application_id, action="submit"):
-    submitted = enterprise.post("application-transition", {"action": action}, expect=200, application=application_id)
-    assert submitted["status"] in ("submitted", "resubmitted")
-
-
-def provider_accepts(provider, application_id):
-    answered = provider.post(
-        "application-provider-response",
-        {"decision": "accept", "comment": "同意承接"},
-        expect=200,
-        application=application_id,
-    )
-    assert answered["status"] in ("submitted", "resubmitted")
-
-
-def approve(reviewer, provider, application_id, *, expected="submitted"):
-    # Two-way selection: no approval before the provider accepted.
-    refused = reviewer.call(
-        "post",
-        "application-transition",
-        expect=400,
-        data={"action": "approve", "expected_status": expected},
-        application=application_id,
-    ).json()
-    assert "provider" in refused["error"]["fields"], refused
-    provider_accepts(provider, application_id)
-    approved = reviewer.post(
-        "application-transition",
-        {"action": "approve", "expected_status": expected},
-        expect=200,
-        application=application_id,
-    )
-    assert approved["status"] == "approved" and approved["filing_number"]
-    return approved
 
 
 def doors_lines(catalogue):
@@ -684,35 +544,24 @@ def filings_opinion(clock, reviewer, second_reviewer, providers, enterprises):
     assert (money(estimate["subsidy"]), money(estimate["total"])) == (PILOT, PILOT)
 
     # The cups filing: returned for its training term, revised and resubmitted, approved by the second reviewer.
-    provider_accepts(b["actor"], cups)
-    returned = reviewer.post(
-        "application-transition",
-        {"action": "return", "comment": "培训条款请写明SaaS各模块操作培训的次数与对象。"},
-        expect=200,
-        application=cups,
-    )
-    assert returned["status"] == "returned"
-    clock.move_to(at(date(2024, 7, 8)))
-    enterprises["cups"].put(
-        "application-detail",
-        filing_body(
+    approved = returned_revised_approved(
+        clock,
+        reviewer,
+        second_reviewer,
+        enterprise=enterprises["cups"],
+        provider=b["actor"],
+        application_id=cups,
+        comment="培训条款请写明SaaS各模块操作培训的次数与对象。",
+        revised=filing_body(
             "芝英保温杯SaaS订阅改造",
             "saas",
             b["id"],
             cups_lines(catalogue),
             training="订单、采购、库存模块操作培训各1次，对象为仓管、采购与财务人员",
         ),
-        application=cups,
+        days=(None, date(2024, 7, 8), date(2024, 7, 9)),
     )
-    submit(enterprises["cups"], cups, action="resubmit")
-    clock.move_to(at(date(2024, 7, 9)))
-    provider_accepts(b["actor"], cups)
-    approved = second_reviewer.post(
-        "application-transition", {"action": "approve", "expected_status": "resubmitted"}, expect=200, application=cups
-    )
-    assert (approved["status"], approved["batch"]) == ("approved", 1)
-    steps = [s["action"] for s in reviewer.get("application-detail", application=cups)["transitions"]]
-    assert [s for s in steps if not s.startswith("provider_")] == ["submit", "return", "resubmit", "approve"]
+    assert approved["batch"] == 1
 
     # A second open project on the same track: the doors maker's first is approved and not complete.
     second = draft_with_contract(
@@ -750,36 +599,15 @@ COMPLETION = {
 def implementation(clock, providers, enterprises, projects, keys):
     """The provider reports each milestone with a photo; the enterprise confirms each; the last claims completion;
     the enterprise rates its provider."""
-    for key in keys:
-        project = projects[key]
-        clock.move_to(at(COMPLETION[key]))
-        provider = providers[project["provider"]]["actor"]
-        enterprise = enterprises[key]
-        milestones = provider.get("application-progress", application=project["id"])["milestones"]
-        assert milestones
-        for index, milestone in enumerate(milestones):
-            post = provider.post(
-                "application-progress",
-                {
-                    "milestone": milestone["id"],
-                    "percent": 100,
-                    "text": f"{milestone['name']}：已完成",
-                    "claims_completion": "true" if index == len(milestones) - 1 else "false",
-                    "files": [photo(f"{key}-{index}.png")],
-                },
-                format="multipart",
-                application=project["id"],
-            )
-            enterprise.post(
-                "application-progress-response",
-                {"decision": "confirm", "response": "确认"},
-                expect=200,
-                application=project["id"],
-                post=post["id"],
-            )
-        progress = enterprise.get("application-progress", application=project["id"])
-        assert (money(progress["percent"]), progress["completed_at"] is not None) == (D("100.00"), True)
-        enterprise.post("application-rating", {"score": 5, "comment": "交付及时"}, application=project["id"])
+    implemented(
+        clock,
+        providers=providers,
+        enterprises=enterprises,
+        projects=projects,
+        keys=keys,
+        completion=COMPLETION,
+        rating={"score": 5, "comment": "交付及时"},
+    )
 
 
 # --- acceptance ----------------------------------------------------------------------------------------------
@@ -822,60 +650,47 @@ def acceptance(clock, reviewer, providers, enterprises, projects, ids, keys, yea
     reviews = {}
     for key in keys:
         project = projects[key]
-        requested = enterprises[key].post(
-            "acceptance-request",
-            {"deliverables": "应用场景上线运行、四级看板、培训记录", "amounts": audited_amounts(key)},
-            application=project["id"],
+        audited = acceptance_audited(
+            reviewer,
+            program=PROGRAM,
+            enterprise=enterprises[key],
+            provider=providers[project["provider"]]["actor"],
+            application_id=project["id"],
+            deliverables="应用场景上线运行、四级看板、培训记录",
+            amounts=audited_amounts(key),
+            experts=EXPERT_SHARES,
+            ids=ids,
+            auditor="yongkang-finaudit",
+            conclusion="票据齐全，自动化设备单列认定",
         )
-        review = requested["id"]
-        providers[project["provider"]]["actor"].post("acceptance-cosign", {}, expect=200, review=review)
-        panel = reviewer.post(
-            "acceptance-panel",
-            {"experts": [ids[name] for name in EXPERT_SHARES], "financial_auditor": ids["yongkang-finaudit"]},
-            expect=200,
-            review=review,
-        )
-        items = [item for section in panel["rubric"] for item in section["items"]]
+        review, items = audited["review"], audited["items"]
         bonus = [item for item in items if item["is_bonus"]]
         if key in MIDLEVEL:
             # Seed 002 Annex 3: five sections of 100 points and three bonus items of 2.
             assert sum(money(item["max_points"]) for item in items if not item["is_bonus"]) == D("100")
             assert [money(item["max_points"]) for item in bonus] == [D("2"), D("2"), D("2")]
+            for username, sheet in audited["sheets"].items():
+                assert (money(sheet["total"]), money(sheet["bonus"])) == MIDLEVEL_TOTALS[username]
         else:
             assert bonus == []
-        for username, share in EXPERT_SHARES.items():
-            sheet = Actor(username, PROGRAM).put(
-                "acceptance-sheet", {"scores": scored(items, share), "submit": True}, review=review
-            )
-            assert sheet["status"] == "submitted"
-            if key in MIDLEVEL:
-                assert (money(sheet["total"]), money(sheet["bonus"])) == MIDLEVEL_TOTALS[username]
-        Actor("yongkang-finaudit", PROGRAM).post(
-            "acceptance-audit", {**audited_amounts(key), "conclusion": "票据齐全，自动化设备单列认定"}, review=review
-        )
         detail = reviewer.get("acceptance-review-detail", review=review)
         assert money(detail["audit"]["automation"]) == money(AUTOMATION[key])
-        closed = reviewer.post("acceptance-close", {}, expect=200, review=review)
-        score = MIDLEVEL_SCORE if key in MIDLEVEL else LIGHTWEIGHT_SCORE
-        assert (money(closed["result"]["score"]), closed["result"]["passed"]) == (score, True)
+        acceptance_closed(reviewer, review, score=MIDLEVEL_SCORE if key in MIDLEVEL else LIGHTWEIGHT_SCORE)
         reviews[key] = review
 
     clock.move_to(at(requested_on.replace(day=requested_on.day + 1)))
     for review in reviews.values():
-        announced = reviewer.post("acceptance-announce", {"starts_on": announce_on}, expect=200, review=review)
-        assert announced["status"] == "announcing"
+        acceptance_announced(reviewer, review, starts_on=announce_on)
     return reviews
 
 
 # --- calculation runs, pools and payment ---------------------------------------------------------------------
 
 
-def calculate(reviewer, run, committed, expected_lines):
-    with committed(execute=True):  # the calculation task is queued when the request's transaction commits
-        reviewer.post("run-calculate", {}, expect=200, run=run)
-    calculated = reviewer.get("run-detail", run=run)
-    assert (calculated["job_status"], calculated["line_count"]) == ("done", expected_lines), calculated
-    return {row["application"]: row for row in reviewer.get("run-lines", run=run, query={"page_size": 200})["results"]}
+def calculate(reviewer, committed, *, title, expected_lines):
+    run, calculated = run_calculated(reviewer, title=title, committed=committed)
+    assert calculated["line_count"] == expected_lines, calculated
+    return run, run_lines(reviewer, run)
 
 
 def line_versions(reviewer, run, lines) -> dict:
@@ -886,10 +701,9 @@ def line_versions(reviewer, run, lines) -> dict:
 
 def calculation_run_1(clock, reviewer, second_reviewer, admin, projects, reviews, committed):
     clock.move_to(at(date(2024, 12, 16)))
-    assert reviewer.post("announcement-conclude", {}, expect=200) == {"concluded": 3}
+    announcements_concluded(reviewer, count=3)
     pool = admin.post("pool-list", {"source": "county", "budget": str(POOL_BUDGET), "note": "市级财政数改专项"})
-    run = reviewer.post("run-list", {"title": "2024年第一批数改补助核算"})["id"]
-    lines = calculate(reviewer, run, committed, 3)
+    run, lines = calculate(reviewer, committed, title="2024年第一批数改补助核算", expected_lines=3)
     expected = {projects["doors"]["id"]: DOORS, projects["cups"]["id"]: CUPS, projects["pilot"]["id"]: PILOT}
     assert {pk: money(row["subsidy"]) for pk, row in lines.items()} == expected
     assert {pk: money(row["total"]) for pk, row in lines.items()} == expected  # no awards under the opinion
@@ -902,18 +716,13 @@ def calculation_run_1(clock, reviewer, second_reviewer, admin, projects, reviews
     }
     assert money(reviewer.get("run-detail", run=run)["subsidy_total"]) == RUN1_TOTAL
 
-    reviewer.post("run-review", {"comment": "已复核"}, expect=200, run=run)
-    reviewer.call("post", "run-approve", expect=403, data={"comment": ""}, run=run)  # not the creator
-    approved = second_reviewer.post("run-approve", {"comment": "同意拨付"}, expect=200, run=run)
-    assert (approved["status"], money(approved["total"])) == ("approved", RUN1_TOTAL)
+    approved = run_approved(reviewer, second_reviewer, run)  # not by its creator
+    assert money(approved["total"]) == RUN1_TOTAL
     drawn = admin.get("pool-detail", pool=pool["id"])
     assert (money(drawn["allocated"]), money(drawn["remaining"])) == (RUN1_TOTAL, POOL_AFTER_RUN1)
 
     clock.move_to(at(date(2024, 12, 23)))
-    paid = second_reviewer.post(
-        "run-pay-remaining", {"paid_on": "2024-12-23", "voucher": "YKCZ-2024-1223-01"}, expect=200, run=run
-    )
-    assert paid["status"] == "paid"
+    run_paid(second_reviewer, run, paid_on="2024-12-23", voucher="YKCZ-2024-1223-01")
     return {"run": run, "pool": pool["id"]}
 
 
@@ -959,9 +768,8 @@ def drafting_note(clock, admin, reviewer, providers, enterprises, projects):
 
 def calculation_run_2(clock, reviewer, second_reviewer, admin, projects, reviews, committed):
     clock.move_to(at(date(2025, 5, 19)))
-    assert reviewer.post("announcement-conclude", {}, expect=200) == {"concluded": 2}
-    run = reviewer.post("run-list", {"title": "2025年第一批数改补助核算"})["id"]
-    lines = calculate(reviewer, run, committed, 2)
+    announcements_concluded(reviewer, count=2)
+    run, lines = calculate(reviewer, committed, title="2025年第一批数改补助核算", expected_lines=2)
     promotion, late = projects["promotion"]["id"], projects["late_pilot"]["id"]
     assert {pk: money(row["subsidy"]) for pk, row in lines.items()} == {
         promotion: PROMOTION,
@@ -976,39 +784,25 @@ def calculation_run_2(clock, reviewer, second_reviewer, admin, projects, reviews
         LATE_PILOT_AWARD,
         RUN2_TOTAL,
     )
-    reviewer.post("run-review", {"comment": "已复核"}, expect=200, run=run)
-    approved = second_reviewer.post("run-approve", {"comment": "同意拨付"}, expect=200, run=run)
-    assert approved["status"] == "approved"
+    run_approved(reviewer, second_reviewer, run)
     pool = admin.get("pool-list")
     rows = pool["results"] if isinstance(pool, dict) else pool
     (county,) = rows
     assert money(county["remaining"]) == POOL_AFTER_RUN2
     clock.move_to(at(date(2025, 5, 23)))
-    paid = second_reviewer.post(
-        "run-pay-remaining", {"paid_on": "2025-05-23", "voucher": "YKCZ-2025-0523-01"}, expect=200, run=run
-    )
-    assert paid["status"] == "paid"
+    run_paid(second_reviewer, run, paid_on="2025-05-23", voucher="YKCZ-2025-0523-01")
 
 
 # --- the ledger ----------------------------------------------------------------------------------------------
 
 
-def read_ledger(response):
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    workbook = load_workbook(io.BytesIO(content))
-    with translation.override("zh-hans"):
-        rows = list(workbook[gettext("Ledger")].iter_rows(values_only=True))
-        header = list(rows[0])
-        names = ("Enterprise", "Policy version", "Batch", "Subsidy", "Awards", "Total", "Paid")
-        column = {name: header.index(gettext(name)) for name in names}
-    return column, rows[1:-1], rows[-1]
+LEDGER_COLUMNS = headings("Enterprise", "Policy version", "Batch", "Subsidy", "Awards", "Total", "Paid")
 
 
 def ledger_1(first_run):
     """The finance office downloads the first run's ledger and reads it back."""
     finance = Actor("yongkang-finance", PROGRAM)
-    column, body, totals = read_ledger(finance.call("get", "run-ledger", expect=200, run=first_run["run"]))
+    column, body, totals = ledger_read(finance, columns=LEDGER_COLUMNS, route="run-ledger", run=first_run["run"])
     by_name = {row[column["Enterprise"]]: row for row in body}
     expected = {"永康市江南防盗门有限公司": DOORS, "永康市芝英保温杯厂": CUPS, "浙江方岩园林工具有限公司": PILOT}
     assert {name: money(row[column["Subsidy"]]) for name, row in by_name.items()} == expected
@@ -1025,7 +819,7 @@ def ledger_1(first_run):
 def ledger_2(journey):
     """The program's ledger after both runs: each line under the version its project was approved under."""
     finance = Actor("yongkang-finance", PROGRAM)
-    column, body, totals = read_ledger(finance.call("get", "ledger", expect=200))
+    column, body, totals = ledger_read(finance, columns=LEDGER_COLUMNS)
     by_name = {row[column["Enterprise"]]: row for row in body}
     assert {
         name: (money(row[column["Subsidy"]]), money(row[column["Awards"]] or 0)) for name, row in by_name.items()
