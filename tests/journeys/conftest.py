@@ -247,3 +247,32 @@ def bureau_logins(program: Program, *, prefix: str, bureau_name: str, prefix8: s
         role_grant(program=program, user=reviewer, role=Role.BUREAU_REVIEWER, acting_user=platform)
         reviewers.append(reviewer)
     return Bureau(program=program, platform_admin=platform, admin=admin, reviewers=reviewers)
+
+
+def program_people(prefix: str, *, committee, institute, audit_firm, finance, more=None) -> dict:
+    """The logins the bureau admin will give roles to, by role: the selection committee (a display name and an
+    organisation each), three acceptance experts of `institute`, the financial auditor of `audit_firm`, the logins
+    of `more` ({role: [(username suffix, display name, organisation), …]}) and the auditor of `finance`."""
+    people = {
+        Role.COMMITTEE_MEMBER: [
+            login(f"{prefix}-committee-{n}", display_name=name, organisation=member_of)
+            for n, (name, member_of) in enumerate(committee, start=1)
+        ],
+        Role.EXPERT: [
+            login(f"{prefix}-expert-{n}", display_name=f"验收专家{n}", organisation=institute) for n in (1, 2, 3)
+        ],
+        Role.FINANCIAL_AUDITOR: [login(f"{prefix}-finaudit", display_name="审计师", organisation=audit_firm)],
+    }
+    for role, specs in (more or {}).items():
+        people[role] = [login(f"{prefix}-{suffix}", display_name=name, organisation=org) for suffix, name, org in specs]
+    people[Role.AUDITOR] = [login(f"{prefix}-finance", display_name="财政局审计员", organisation=finance)]
+    return people
+
+
+def bureau_actors(bureau: Bureau, program: str) -> tuple[Actor, Actor, Actor]:
+    """The bureau admin, its first reviewer and its second reviewer, each with its own token."""
+    return (
+        Actor(bureau.admin.username, program),
+        Actor(bureau.reviewers[0].username, program),
+        Actor(bureau.reviewers[1].username, program),
+    )

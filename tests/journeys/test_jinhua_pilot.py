@@ -26,15 +26,15 @@ from openpyxl import Workbook
 from acceptance.services import digital_level_standards_load
 from enterprises.target_list import COLUMNS
 from organisations.models import OrganisationKind
-from portal.core.roles import Role
 from rankings.tasks import catch_up_task
 from tests.journeys.conftest import (
     Actor,
     at,
+    bureau_actors,
     bureau_logins,
     credit_code,
-    login,
     organisation,
+    program_people,
     program_reference_load,
     public_post,
     route_exists,
@@ -155,26 +155,19 @@ def jinhua(fresh_database, clock):
     institute = organisation("金华智能制造研究院", OrganisationKind.INSTITUTION, "12330700", 4)
     audit_firm = organisation("浙江金诚会计师事务所有限公司", OrganisationKind.AUDIT_FIRM, "91330700", 5)
     finance = organisation("金华市财政局", OrganisationKind.BUREAU, "11330700", 7)
-    people = {
-        Role.COMMITTEE_MEMBER: [
-            login("jinhua-committee-1", display_name="协会代表甲", organisation=association),
-            login("jinhua-committee-2", display_name="协会代表乙", organisation=association),
-            login("jinhua-committee-3", display_name="试点企业代表", organisation=pilot_rep),
-        ],
-        Role.EXPERT: [
-            login(f"jinhua-expert-{n}", display_name=f"验收专家{n}", organisation=institute) for n in (1, 2, 3)
-        ],
-        Role.FINANCIAL_AUDITOR: [login("jinhua-finaudit", display_name="审计师", organisation=audit_firm)],
-        Role.AUDITOR: [login("jinhua-finance", display_name="财政局审计员", organisation=finance)],
-    }
+    people = program_people(
+        "jinhua",
+        committee=[("协会代表甲", association), ("协会代表乙", association), ("试点企业代表", pilot_rep)],
+        institute=institute,
+        audit_firm=audit_firm,
+        finance=finance,
+    )
     return {"program": program, "bureau": bureau, "people": people}
 
 
 def test_the_jinhua_pilot_year(jinhua, clock, journey, django_capture_on_commit_callbacks):
     bureau = jinhua["bureau"]
-    admin = Actor(bureau.admin.username, PROGRAM)
-    reviewer = Actor(bureau.reviewers[0].username, PROGRAM)
-    second_reviewer = Actor(bureau.reviewers[1].username, PROGRAM)
+    admin, reviewer, second_reviewer = bureau_actors(bureau, PROGRAM)
 
     # Only the reference data: two batches, no round, no filing, an empty target list.
     assert [(b["number"], b["opens_on"], b["closes_on"]) for b in reviewer.get("batch-list")] == [

@@ -22,10 +22,11 @@ from rankings.tasks import catch_up_task
 from tests.journeys.conftest import (
     Actor,
     at,
+    bureau_actors,
     bureau_logins,
     credit_code,
-    login,
     organisation,
+    program_people,
     program_reference_load,
     public_post,
 )
@@ -93,27 +94,20 @@ def wuyi(fresh_database, clock):
     audit_firm = organisation("浙江之江会计师事务所有限公司", OrganisationKind.AUDIT_FIRM, "91330100", 5)
     supervision_firm = organisation("浙江正衡工程监理有限公司", OrganisationKind.SUPERVISION_FIRM, "91330700", 6)
     finance = organisation("武义县财政局", OrganisationKind.BUREAU, "11330723", 7)
-    people = {
-        Role.COMMITTEE_MEMBER: [
-            login("wuyi-committee-1", display_name="协会代表甲", organisation=association),
-            login("wuyi-committee-2", display_name="协会代表乙", organisation=association),
-            login("wuyi-committee-3", display_name="试点企业代表", organisation=pilot_enterprise),
-        ],
-        Role.EXPERT: [
-            login(f"wuyi-expert-{n}", display_name=f"验收专家{n}", organisation=institute) for n in (1, 2, 3)
-        ],
-        Role.FINANCIAL_AUDITOR: [login("wuyi-finaudit", display_name="审计师", organisation=audit_firm)],
-        Role.SUPERVISION_FIRM: [login("wuyi-supervision", display_name="监理工程师", organisation=supervision_firm)],
-        Role.AUDITOR: [login("wuyi-finance", display_name="财政局审计员", organisation=finance)],
-    }
+    people = program_people(
+        "wuyi",
+        committee=[("协会代表甲", association), ("协会代表乙", association), ("试点企业代表", pilot_enterprise)],
+        institute=institute,
+        audit_firm=audit_firm,
+        finance=finance,
+        more={Role.SUPERVISION_FIRM: [("supervision", "监理工程师", supervision_firm)]},
+    )
     return {"program": program, "bureau": bureau, "people": people, "supervision_firm": supervision_firm}
 
 
 def test_the_wuyi_program_year(wuyi, clock, journey, django_capture_on_commit_callbacks):
     bureau = wuyi["bureau"]
-    admin = Actor(bureau.admin.username, PROGRAM)
-    reviewer = Actor(bureau.reviewers[0].username, PROGRAM)
-    second_reviewer = Actor(bureau.reviewers[1].username, PROGRAM)
+    admin, reviewer, second_reviewer = bureau_actors(bureau, PROGRAM)
 
     # The database holds the reference data and nothing a year of work makes.
     assert reviewer.get("selection-round-list")["count"] == 0

@@ -29,15 +29,15 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from organisations.models import OrganisationKind
-from portal.core.roles import Role
 from rankings.tasks import catch_up_task
 from tests.journeys.conftest import (
     Actor,
     at,
+    bureau_actors,
     bureau_logins,
     credit_code,
-    login,
     organisation,
+    program_people,
     program_reference_load,
     route_exists,
 )
@@ -151,24 +151,19 @@ def yongkang(fresh_database, clock):
     institute = organisation("浙江省智能制造专家委员会秘书处", OrganisationKind.INSTITUTION, "12330000", 3)
     audit_firm = organisation("金华正信会计师事务所有限公司", OrganisationKind.AUDIT_FIRM, "91330700", 4)
     finance = organisation("永康市财政局", OrganisationKind.BUREAU, "11330784", 5)
-    people = {
-        Role.COMMITTEE_MEMBER: [
-            login(f"yongkang-committee-{n}", display_name=f"协会代表{n}", organisation=association) for n in (1, 2, 3)
-        ],
-        Role.EXPERT: [
-            login(name, display_name=f"验收专家{name[-1]}", organisation=institute) for name in EXPERT_SHARES
-        ],
-        Role.FINANCIAL_AUDITOR: [login("yongkang-finaudit", display_name="审计师", organisation=audit_firm)],
-        Role.AUDITOR: [login("yongkang-finance", display_name="财政局审计员", organisation=finance)],
-    }
+    people = program_people(
+        "yongkang",
+        committee=[(f"协会代表{n}", association) for n in (1, 2, 3)],
+        institute=institute,
+        audit_firm=audit_firm,
+        finance=finance,
+    )
     return {"program": program, "bureau": bureau, "people": people}
 
 
 def test_the_yongkang_program_year(yongkang, clock, journey, django_capture_on_commit_callbacks):
     bureau = yongkang["bureau"]
-    admin = Actor(bureau.admin.username, PROGRAM)
-    reviewer = Actor(bureau.reviewers[0].username, PROGRAM)
-    second_reviewer = Actor(bureau.reviewers[1].username, PROGRAM)
+    admin, reviewer, second_reviewer = bureau_actors(bureau, PROGRAM)
     for name, kwargs in REQUIRED_ROUTES.items():
         if not route_exists(name, program=PROGRAM, **kwargs):
             pytest.fail(f"The journey needs the API route {name}, which the project does not have")
