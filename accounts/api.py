@@ -64,17 +64,24 @@ class SignupProgramMixin:
         self.target = signup_program(self.kwargs["program"])
 
 
-class SignUpApiBase(SignupProgramMixin, APIView):
+class SignupKind:
+    """One kind of sign-up (an enterprise's, a provider's): its rows in a program (`signup_rows`), how the API
+    shows one (`output_class`) and the capability that lists and decides them."""
+
+    output_class: type[serializers.Serializer]
+    capability: str
+
+    @staticmethod
+    def signup_rows(program):
+        raise NotImplementedError
+
+
+class SignUpApiBase(SignupKind, SignupProgramMixin, APIView):
     """Public: register for a published program with `input_class`; the registration is made by `sign_up` and
     answered as `output_class` shows it among `signup_rows`."""
 
     permission_classes = [AllowAny]
     input_class: type[serializers.Serializer]
-    output_class: type[serializers.Serializer]
-
-    @staticmethod
-    def signup_rows(program):
-        raise NotImplementedError
 
     def sign_up(self, target: Program, values: dict):
         raise NotImplementedError
@@ -87,32 +94,24 @@ class SignUpApiBase(SignupProgramMixin, APIView):
         return Response(self.output_class(self.signup_rows(target).get(pk=signup.pk)).data, status=201)
 
 
-class SignupListApiBase(ProgramScopedMixin, generics.ListAPIView):
+class SignupListApiBase(SignupKind, ProgramScopedMixin, generics.ListAPIView):
     """The program's sign-ups of one kind (`signup_rows`), for those holding `capability`."""
 
-    capability: str
     filter_backends = []
 
-    @staticmethod
-    def signup_rows(program):
-        raise NotImplementedError
+    def get_serializer_class(self):
+        return self.output_class
 
     def get_queryset(self):
         self.access.require(self.capability)
         return self.signup_rows(self.access.program)
 
 
-class SignupDecisionApiBase(ProgramScopedMixin, APIView):
+class SignupDecisionApiBase(SignupKind, ProgramScopedMixin, APIView):
     """The answer of one holding `capability` to the sign-up the path's `signup_kwarg` names: `decide` approves or
     rejects it, and the sign-up is answered as `output_class` shows it."""
 
-    capability: str
     signup_kwarg: str
-    output_class: type[serializers.Serializer]
-
-    @staticmethod
-    def signup_rows(program):
-        raise NotImplementedError
 
     def decide(self, *, access, item, approve: bool, reason: str) -> None:
         raise NotImplementedError

@@ -12,6 +12,7 @@ from accounts.api import (
     SignUpApiBase,
     SignupDecisionApiBase,
     SignupDecisionInput,
+    SignupKind,
     SignupListApiBase,
     account_of,
 )
@@ -73,16 +74,22 @@ def _reference(program, values) -> dict:
     return {"township": township, "industry": industry}
 
 
+class EnterpriseSignups(SignupKind):
+    """Enterprise sign-up requests, decided by bureau reviewers."""
+
+    output_class = SignupOutput
+    capability = Capability.REVIEW
+    signup_rows = staticmethod(_rows)
+
+
 @extend_schema_view(
     post=extend_schema(parameters=[SIGNUP_PROGRAM_PATH], request=EnterpriseSignUpInput, responses={201: SignupOutput})
 )
-class EnterpriseSignUpApi(SignUpApiBase):
+class EnterpriseSignUpApi(EnterpriseSignups, SignUpApiBase):
     """Public: register an enterprise for a published program. The login gets no role until a bureau reviewer
     approves the request."""
 
     input_class = EnterpriseSignUpInput
-    output_class = SignupOutput
-    signup_rows = staticmethod(_rows)
 
     def sign_up(self, target, values):
         enterprise = {
@@ -98,26 +105,20 @@ class EnterpriseSignUpApi(SignUpApiBase):
 
 
 @extend_schema(parameters=[PROGRAM_PATH])
-class SignupListApi(SignupListApiBase):
+class SignupListApi(EnterpriseSignups, SignupListApiBase):
     """The program's enterprise sign-up requests, newest first, for bureau reviewers."""
 
-    serializer_class = SignupOutput
     queryset = SignupRequest.objects.none()  # for the schema only; requests use get_queryset
-    capability = Capability.REVIEW
-    signup_rows = staticmethod(_rows)
 
 
 @extend_schema_view(
     post=extend_schema(parameters=[PROGRAM_PATH, SIGNUP_PATH], request=SignupDecisionInput, responses=SignupOutput)
 )
-class SignupDecisionApi(SignupDecisionApiBase):
+class SignupDecisionApi(EnterpriseSignups, SignupDecisionApiBase):
     """Approve the request (the profile is verified, the person gets the enterprise role) or reject it with the
     reason."""
 
-    capability = Capability.REVIEW
     signup_kwarg = "signup"
-    output_class = SignupOutput
-    signup_rows = staticmethod(_rows)
 
     def decide(self, *, access, item, approve, reason):
         signup_decide(access=access, request=item, approve=approve, reason=reason)

@@ -12,6 +12,7 @@ from accounts.api import (
     SignUpApiBase,
     SignupDecisionApiBase,
     SignupDecisionInput,
+    SignupKind,
     SignupListApiBase,
     account_of,
 )
@@ -64,18 +65,24 @@ def _rows(program):
     )
 
 
+class ProviderSignups(SignupKind):
+    """Provider registrations, decided by those who keep the resource pool."""
+
+    output_class = ProviderSignupOutput
+    capability = Capability.MANAGE_POOL
+    signup_rows = staticmethod(_rows)
+
+
 @extend_schema_view(
     post=extend_schema(
         parameters=[SIGNUP_PROGRAM_PATH], request=ProviderSignUpInput, responses={201: ProviderSignupOutput}
     )
 )
-class ProviderSignUpApi(SignUpApiBase):
+class ProviderSignUpApi(ProviderSignups, SignUpApiBase):
     """Public: register a service provider for a published program. The login gets no role until the bureau
     admits the provider to the resource pool."""
 
     input_class = ProviderSignUpInput
-    output_class = ProviderSignupOutput
-    signup_rows = staticmethod(_rows)
 
     def sign_up(self, target, values):
         codes = list(dict.fromkeys(values["industries"]))
@@ -96,13 +103,10 @@ class ProviderSignUpApi(SignUpApiBase):
 
 
 @extend_schema(parameters=[PROGRAM_PATH])
-class ProviderSignupListApi(SignupListApiBase):
+class ProviderSignupListApi(ProviderSignups, SignupListApiBase):
     """The program's provider registrations, newest first, for those who keep the resource pool."""
 
-    serializer_class = ProviderSignupOutput
     queryset = ProviderSignup.objects.none()  # for the schema only; requests use get_queryset
-    capability = Capability.MANAGE_POOL
-    signup_rows = staticmethod(_rows)
 
 
 @extend_schema_view(
@@ -112,14 +116,11 @@ class ProviderSignupListApi(SignupListApiBase):
         responses=ProviderSignupOutput,
     )
 )
-class ProviderSignupDecisionApi(SignupDecisionApiBase):
+class ProviderSignupDecisionApi(ProviderSignups, SignupDecisionApiBase):
     """Admit the provider to the resource pool for its industries (its person gets the provider role), or refuse
     it with the reason."""
 
-    capability = Capability.MANAGE_POOL
     signup_kwarg = "provider_signup"
-    output_class = ProviderSignupOutput
-    signup_rows = staticmethod(_rows)
 
     def decide(self, *, access, item, approve, reason):
         provider_signup_decide(access=access, signup=item, approve=approve, reason=reason)
