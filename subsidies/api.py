@@ -100,9 +100,7 @@ class PolicyVersionRepriceApi(ProgramScopedMixin, APIView):
             max_length=200, required=False, allow_blank=True, default="", help_text="Why (required)"
         )
 
-    @extend_schema(
-        parameters=[PROGRAM_PATH, VERSION_PATH], request=RepriceInput, responses=RepricedOutput(many=True)
-    )
+    @extend_schema(parameters=[PROGRAM_PATH, VERSION_PATH], request=RepriceInput, responses=RepricedOutput(many=True))
     def post(self, request, program, policy_version):
         access = self.access
         access.require(Capability.CONFIGURE)
