@@ -33,7 +33,8 @@ class ProjectSpec:
     x_software: Decimal = D("0")
     x_hardware: Decimal = D("0")
     automation: Decimal = D("0")
-    level: int | None = None
+    level: int | None = None  # the assessed level after transformation
+    target_level: int | None = None  # the level the filing commits to (the assessed level when not given)
     status: str = ReviewStatus.ANNOUNCED
     township: object = None  # a Region, or None
     scale: str = Scale.ABOVE

@@ -3,9 +3,8 @@ state (Jinhua approved with its central pool running short and partly paid; Wuyi
 award of its designated power-tools sample enterprise; Yongkang reviewed and waiting for approval). Built once by
 `seed_demo`; the test suite builds its own.
 
-Wuyi's and Yongkang's accepted projects are filed, approved, implemented, accepted and announced through the
-services as their people, on the dates of the story; Jinhua's are still written in bulk
-(`accepted_projects_create`)."""
+The accepted projects are filed, approved, implemented, accepted and announced (and Jinhua's assessed for their
+digital level) through the services as their people, on the dates of the story."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,9 +15,9 @@ from django.utils import timezone
 
 from enterprises.demo_samples import demo_samples_build
 from programs.access import program_access
-from programs.models import Program, Region
+from programs.models import Program, Region, RegionLevel
 from subsidies import runs
-from subsidies.accepted import ProjectSpec, accepted_projects_create
+from subsidies.accepted import ProjectSpec
 from subsidies.models import CalculationRun
 from subsidies.run_selectors import run_lines
 
@@ -37,7 +36,9 @@ def _access(username, slug):
 
 
 def _townships(program):
-    return list(Region.objects.filter(parent=program.region).order_by("sort_order", "code")[:4]) or [None]
+    """Four townships of the program's region (a city's from its districts)."""
+    inside = Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP)
+    return list(inside.order_by("code")[:4])
 
 
 def _specs(slug, townships, first: bool):
@@ -172,6 +173,7 @@ def _specs(slug, townships, first: bool):
             _at("2025-05-01"),
             track="pilot",
             n_software=D("2000000"),
+            target_level=2,
             level=1,
             township=t[3 % len(t)],
         ),
@@ -194,9 +196,6 @@ def _approved(slug, title):
     return creator, runs.run_approve(access=_access(SECOND_REVIEWER, slug), run=run, comment="同意拨付")
 
 
-# Programs whose accepted projects the demo files and accepts through the services, as the people do it, on the
-# dates of their story; the others are written in bulk (`accepted_projects_create`).
-THROUGH_SERVICES = {"yongkang-2024", "wuyi-2024"}
 # Days before acceptance passed: filed, answered by the provider, approved (later when its batch opens later); then
 # the milestones up to every 20 days.
 FILED, ANSWERED, APPROVED = 150, 149, 147
@@ -214,6 +213,14 @@ LINE_TEXT = {
     "x_software": "个性化应用场景软件",
     "x_hardware": "个性化场景配套设备",
     "automation": "自动化产线设备",
+}
+# A digital-level assessment reaching each level on the seeded standard (score floors 20/40/60/80 with 2/4/6/8
+# scenes at the level): (basics /50, management /30, results /20, the 16 scenes' levels).
+ASSESSED = {
+    1: ("15", "8", "5", [1] * 16),
+    2: ("25", "12", "8", [2] * 4 + [1] * 12),
+    3: ("35", "20", "10", [3] * 6 + [2] * 10),
+    4: ("45", "25", "15", [4] * 8 + [3] * 8),
 }
 # Later admission (增选) where no published round selected a provider for a demo project's industry.
 LATER_ADMISSION = {
@@ -393,8 +400,8 @@ def _accepted_through_services(program, spec, number):
             "contract_budget": total,
             "contract_subject": f"{spec.enterprise}数字化改造软硬件供货、部署与培训",
         }
-        if spec.level:
-            fields["target_level"] = spec.level
+        if spec.target_level or spec.level:
+            fields["target_level"] = spec.target_level or spec.level
         lines = _lines(program, spec, amounts)
         application = application_create(access=enterprise, fields=fields, lines=lines)
         attachment_add(
@@ -451,6 +458,19 @@ def _accepted_through_services(program, spec, number):
     with on(0):
         review = acceptance.review_close(access=reviewer, review=review)
         acceptance.announcement_open(access=reviewer, review=review, starts_on=timezone.localdate())
+    if spec.level:
+        with on(-2):
+            basics, management, results, scenes = ASSESSED[spec.level]
+            acceptance.assessment_record(
+                access=reviewer,
+                application=application,
+                phase="after",
+                assessed_on=timezone.localdate(),
+                basics=D(basics),
+                management=D(management),
+                results=D(results),
+                scene_levels=scenes,
+            )
     with on(-30):
         acceptance.announcements_conclude(access=reviewer)
     return application
@@ -462,13 +482,9 @@ def demo_runs_build() -> None:
         program = Program.objects.get(slug=slug)
         if CalculationRun.objects.filter(program=program).exists():
             continue
-        actor = get_user_model().objects.get(username=f"{PREFIX[slug]}-reviewer")
         townships = _townships(program)
-        if slug in THROUGH_SERVICES:
-            for number, spec in enumerate(_specs(slug, townships, first=True), start=1):
-                _accepted_through_services(program, spec, number)
-        else:
-            accepted_projects_create(program, _specs(slug, townships, first=True), actor=actor)
+        for number, spec in enumerate(_specs(slug, townships, first=True), start=1):
+            _accepted_through_services(program, spec, number)
         admin = _access(f"{PREFIX[slug]}-admin", slug)
         if slug == "jinhua-pilot":
             runs.pool_save(access=admin, source="central", budget="800000", note="2025年度中央财政资金（第一批）")

@@ -316,6 +316,49 @@ def test_yongkangs_accepted_projects_went_through_the_workflow_on_their_dates():
     ).exists()
 
 
+def test_jinhuas_pilot_projects_were_filed_with_their_levels_and_assessed_through_the_workflow():
+    from decimal import Decimal
+
+    from filings.models import Application
+    from subsidies.demo import demo_runs_build
+    from subsidies.models import CalculationRun
+
+    demo_runs_build()
+    projects = Application.objects.filter(
+        program__slug="jinhua-pilot", created_by__username__startswith="jinhua-accepted"
+    ).order_by("created_by__username")
+    # (enterprise, committed level, assessed level after transformation)
+    assert [
+        (
+            p.enterprise.organisation.name,
+            p.target_level,
+            p.digital_assessments.get(phase="after", is_active=True).level,
+        )
+        for p in projects
+    ] == [
+        ("金华电动工具试点甲有限公司", 3, 3),
+        ("金华磁材试点乙有限公司", 4, 4),
+        ("金华服装试点丙有限公司", 2, 2),
+        ("金华服装试点丁有限公司", 2, 1),
+    ]
+    for project in projects:
+        steps = list(project.transitions.order_by("pk").values_list("action", "actor__username"))
+        assert steps == [
+            ("submit", project.created_by.username),
+            ("provider_accept", steps[1][1]),
+            ("approve", "jinhua-reviewer"),
+        ]
+        assert project.track == "pilot" and project.policy_version.code == "jinhua-pilot-plan"
+        assert project.acceptance_reviews.get().status == "announced"
+        assert PilotDesignation.objects.filter(
+            program__slug="jinhua-pilot", target__uscc=project.enterprise.organisation.uscc, is_active=True
+        ).exists()
+    # Assessed L3 1,200,000 × 50 % = 600,000; L4 3,000,000 capped at 1,000,000; L2 1,500,000 capped at 500,000;
+    # the L1 project is left out (below the standard).
+    run = CalculationRun.objects.get(program__slug="jinhua-pilot", number=1)
+    assert (run.line_count, run.excluded_count, run.total) == (3, 1, Decimal("2100000.00"))
+
+
 def test_wuyis_paid_projects_were_filed_in_their_batches_and_accepted_through_the_workflow():
     from decimal import Decimal
 
