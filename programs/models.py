@@ -305,3 +305,39 @@ class RoleAssignment(ProgramScopedModel):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class ProgramOrganisation(ProgramScopedModel):
+    """An organisation the platform operator registered as taking part in a program (an expert institute, an
+    audit firm, an association, another bureau): the bureau admin may give its people roles there. Enterprises,
+    providers and supervision firms take part through their own records; see `participating_organisations`."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="registered_organisations"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="program_registrations",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation taking part")
+        verbose_name_plural = _("organisations taking part")
+        ordering = ["program", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "organisation"], name="one_registration_per_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.program}"
