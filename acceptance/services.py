@@ -37,6 +37,7 @@ from acceptance.models import (
     SheetStatus,
     TrackRubric,
 )
+from acceptance.workflow import REVIEW
 from filings.models import Application, Status
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
@@ -128,8 +129,9 @@ def acceptance_request(*, access: ProgramAccess, application: Application, deliv
         raise NotAllowed(_("Only the enterprise of this project may request its acceptance."))
     if project.status != Status.APPROVED or project.completed_at is None:
         raise Conflict(_("Acceptance is requested once implementation is complete."))
-    if project.acceptance_reviews.exclude(status=ReviewStatus.FAILED).exists():
-        raise Conflict(_("This project already has an acceptance review under way."))
+    under_way = project.acceptance_reviews.exclude(status__in=REVIEW.sources("request")).first()
+    if under_way is not None:
+        REVIEW.require("request", under_way.status)
     _refuse_open_rectifications(project)
     if not (deliverables or "").strip():
         raise PortalError(_("List the deliverables."), fields={"deliverables": [_("Required.")]})
@@ -162,6 +164,7 @@ def acceptance_cosign(*, access: ProgramAccess, review: AcceptanceReview) -> Acc
     provider = locked.application.provider
     if provider is None or provider.organisation_id != access.user.organisation_id:
         raise NotAllowed(_("Only the provider that implemented the project may co-sign."))
+    REVIEW.require("cosign", locked.status)
     if locked.cosigned_at is not None:
         raise Conflict(_("The request is already co-signed."))
     locked.cosigned_by, locked.cosigned_at = access.user, timezone.now()
@@ -188,8 +191,7 @@ def panel_assign(*, access: ProgramAccess, review: AcceptanceReview, experts, fi
     enterprise, the implementing provider or an affiliate, or one who declared a link, is refused."""
     access.require(Capability.RUN_ACCEPTANCE)
     locked = _lock(access, review)
-    if locked.status != ReviewStatus.REQUESTED:
-        raise Conflict(_("The panel is assigned once, right after the request."))
+    REVIEW.require("panel_assign", locked.status)
     if locked.cosigned_at is None:
         raise Conflict(_("The provider has not co-signed the request yet."))
     experts = list({expert.pk: expert for expert in experts}.values())
@@ -222,6 +224,7 @@ def expert_conflict_declare(*, access: ProgramAccess, review: AcceptanceReview, 
     seat = locked.seats.filter(expert=access.user, is_active=True).first()
     if seat is None:
         raise NotAllowed(_("You are not on this project's panel."))
+    REVIEW.require("conflict_declare", locked.status)
     if locked.sheets.filter(expert=access.user, status=SheetStatus.SUBMITTED).exists():
         raise Conflict(_("You have already submitted your sheet; tell the bureau."))
     declaration = record_save(
@@ -239,8 +242,7 @@ def panel_replace(*, access: ProgramAccess, review: AcceptanceReview, expert) ->
     """Seat another expert while scoring is open (after a declared conflict), with the same refusals."""
     access.require(Capability.RUN_ACCEPTANCE)
     locked = _lock(access, review)
-    if locked.status not in (ReviewStatus.PANEL, ReviewStatus.SCORING):
-        raise Conflict(_("The panel can change only while scoring is open."))
+    REVIEW.require("panel_replace", locked.status)
     reason = _refusal(locked, expert, Role.EXPERT)
     if reason:
         raise PortalError(reason, fields={"expert": [reason]})
@@ -259,8 +261,7 @@ def expert_sheet_save(
     locked = _lock(access, review)
     if not locked.seats.filter(expert=access.user, is_active=True).exists():
         raise NotAllowed(_("You are not on this project's panel."))
-    if locked.status not in (ReviewStatus.PANEL, ReviewStatus.SCORING):
-        raise Conflict(_("Scoring is closed: the review is “%(status)s”.") % {"status": locked.get_status_display()})
+    REVIEW.require("sheet_save", locked.status)
     sheet = ExpertSheet.objects.select_for_update().filter(review=locked, expert=access.user).first() or ExpertSheet(
         review=locked, expert=access.user
     )
@@ -294,8 +295,7 @@ def audit_record(
         locked = _lock(access, review)
         if locked.financial_auditor_id != access.user.pk:
             raise NotAllowed(_("Only the financial auditor assigned to this project may record its audit."))
-        if locked.status not in (ReviewStatus.PANEL, ReviewStatus.SCORING):
-            raise Conflict(_("The audit is recorded while the panel scores."))
+        REVIEW.require("audit_record", locked.status)
         if FinancialAudit.objects.filter(review=locked).exists():
             raise Conflict(_("The audit is already recorded."))
         if not (conclusion or "").strip():
@@ -326,8 +326,7 @@ def review_close(*, access: ProgramAccess, review: AcceptanceReview) -> Acceptan
     against the program's pass mark decides passed or failed."""
     access.require(Capability.RUN_ACCEPTANCE)
     locked = _lock(access, review)
-    if locked.status != ReviewStatus.AUDITED:
-        raise Conflict(_("Close the review once every sheet and the audit are in."))
+    REVIEW.require("close", locked.status)
     result = selectors.review_result(locked)
     locked.score, locked.working, locked.decided_at = result.score, result.working, timezone.now()
     return _move(locked, ReviewStatus.PASSED if result.passed else ReviewStatus.FAILED, access.user, result.working)
@@ -338,8 +337,7 @@ def announcement_open(*, access: ProgramAccess, review: AcceptanceReview, starts
     """Publish a passed project for the program's number of working days, counted in its calendar."""
     access.require(Capability.RUN_ACCEPTANCE)
     locked = _lock(access, review)
-    if locked.status != ReviewStatus.PASSED:
-        raise Conflict(_("Only a passed project is announced."))
+    REVIEW.require("announce", locked.status)
     if starts_on is None:
         raise PortalError(_("Give the first day of the announcement."), fields={"starts_on": [_("Required.")]})
     latest = timezone.localdate() + timedelta(days=366)
@@ -364,8 +362,7 @@ def objection_record(*, access: ProgramAccess, review: AcceptanceReview, raised_
     """Record an objection received during the announcement: the project goes on hold."""
     access.require(Capability.RUN_ACCEPTANCE)
     locked = _lock(access, review)
-    if locked.status not in (ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD):
-        raise Conflict(_("Objections are recorded during the announcement."))
+    REVIEW.require("objection_record", locked.status)
     if not (text or "").strip() or not (raised_by or "").strip():
         raise PortalError(_("Record who objects and why."), fields={"text": [_("Required.")]})
     objection = record_save(
@@ -387,6 +384,7 @@ def objection_resolve(*, access: ProgramAccess, objection: Objection, upheld: bo
     item = Objection.objects.select_for_update().get(pk=objection.pk, review=locked)
     if item.status != ObjectionStatus.OPEN:
         raise Conflict(_("This objection has already been resolved."))
+    REVIEW.require("objection_resolve", locked.status)
     if not (resolution or "").strip():
         raise PortalError(_("Record how the objection was resolved."), fields={"resolution": [_("Required.")]})
     item.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
@@ -401,7 +399,7 @@ def objection_resolve(*, access: ProgramAccess, objection: Objection, upheld: bo
 
 
 def _conclude(review, actor, today):
-    if review.status == ReviewStatus.ANNOUNCING and review.announcement_ends_on < today:
+    if REVIEW.allows("conclude", review.status) and review.announcement_ends_on < today:
         _move(review, ReviewStatus.ANNOUNCED, actor, _("Announcement ended without objection"))
         return True
     return False
@@ -414,7 +412,9 @@ def announcements_conclude(*, access: ProgramAccess, today: date | None = None) 
     today = today or timezone.localdate()
     done = 0
     for review in AcceptanceReview.objects.select_for_update().filter(
-        application__program=access.program, status=ReviewStatus.ANNOUNCING, announcement_ends_on__lt=today
+        application__program=access.program,
+        status__in=REVIEW.sources("conclude"),
+        announcement_ends_on__lt=today,
     ):
         done += _conclude(review, access.user, today)
     return done
@@ -518,8 +518,11 @@ def assessment_record(
 
 
 def report_request(*, access: ProgramAccess, review: AcceptanceReview) -> ReportJob:
-    """Queue the report of a review for anyone who may read it; the browser follows the job's progress."""
-    access.require(Capability.VIEW_ACCEPTANCE)
+    """Queue the report of a review; the browser follows the job's progress. Generating writes a job and a file,
+    so the read-only roles (supervisor, auditor) may not: they download the reports already made."""
+    access.require(Capability.GENERATE_ACCEPTANCE_REPORT)
+    if review.application.program_id != access.program.pk:
+        raise NotAllowed(_("The acceptance review is not one of this program's."))
     job = record_save(ReportJob(review=review, requested_by=access.user), acting_user=access.user)
     transaction.on_commit(lambda: _dispatch_report(job.pk))
     return job

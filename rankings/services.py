@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.errors import Conflict, PortalError
+from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Capability
 from portal.core.services import record_save
+from portal.core.workflow import Workflow
 from programs.access import ProgramAccess
 from programs.models import Program
 from rankings import horse_race, periods, ranking
@@ -27,6 +28,13 @@ from rankings.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# A snapshot is computed once (by the scheduled job, never by hand) and published once; it never changes after.
+SNAPSHOT = Workflow(
+    noun=_("The ranking"),
+    choices=SnapshotStatus,
+    steps={"publish": (_("Publish the period"), (SnapshotStatus.COMPUTED,))},
+)
 
 # Which rankings each program keeps, and on which period (scoring.md §3, §4); other programs keep a monthly
 # horse race. The schemes are program data: these are the values they start from.
@@ -201,8 +209,7 @@ def snapshot_publish(*, access: ProgramAccess, snapshot: RankingSnapshot) -> Ran
         raise Conflict(_("This ranking belongs to another program."))
     with transaction.atomic():
         snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
-        if snapshot.status == SnapshotStatus.PUBLISHED:
-            raise Conflict(_("This ranking is already published."))
+        SNAPSHOT.require("publish", snapshot.status)
         snapshot.status, snapshot.published_at, snapshot.published_by = (
             SnapshotStatus.PUBLISHED,
             timezone.now(),
@@ -215,8 +222,11 @@ def snapshot_publish(*, access: ProgramAccess, snapshot: RankingSnapshot) -> Ran
 
 
 def bulletin_request(*, access: ProgramAccess, snapshot: RankingSnapshot) -> BulletinJob:
-    """Queue the bulletin PDF of a snapshot; the page follows the job's progress."""
-    access.require(Capability.VIEW_RANKING)
+    """Queue the bulletin PDF of a snapshot; the page follows the job's progress. Generating writes a job and a
+    file, so the read-only roles (supervisor, auditor) may not: they download the bulletins already made."""
+    access.require(Capability.GENERATE_BULLETIN)
+    if snapshot.program_id != access.program.pk:
+        raise NotAllowed(_("This ranking belongs to another program."))
     job = record_save(BulletinJob(snapshot=snapshot, requested_by=access.user), acting_user=access.user)
 
     def dispatch():

@@ -320,7 +320,7 @@ def test_a_township_period_is_published_by_the_reviewer_and_not_by_the_auditor(c
 
 @pytest.mark.parametrize(
     ("who", "slug", "kind", "title"),
-    [("wuyi-auditor", WUYI, "township", TOWNSHIP_TITLE), ("jinhua-reviewer", JINHUA, "district", DISTRICT_TITLE)],
+    [("wuyi-reviewer", WUYI, "township", TOWNSHIP_TITLE), ("jinhua-reviewer", JINHUA, "district", DISTRICT_TITLE)],
 )
 def test_the_bulletin_of_a_region_period_is_made_followed_and_downloaded(
     client, townships, districts, django_capture_on_commit_callbacks, who, slug, kind, title

@@ -31,6 +31,9 @@ ROLE_BY_CODENAME = {permission_codename(role): role for role in Role.values}
 
 R = Role
 STAFF_READERS = frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER, R.SUPERVISOR, R.AUDITOR})
+# Roles that read and change nothing (domain.md): they download documents already made, and make only the ones
+# the spec gives them (the auditor's Excel ledger).
+READ_ONLY_ROLES = frozenset({R.SUPERVISOR, R.AUDITOR})
 EVERY_ROLE = frozenset(Role)
 
 
@@ -61,6 +64,7 @@ class Capability(models.TextChoices):
     CONFIRM_PROGRESS = "confirm_progress", _("Confirm or dispute progress, rate and complain about a provider")
     MANAGE_IMPLEMENTATION = "manage_implementation", _("Adjust project milestones and decide complaints")
     VIEW_ACCEPTANCE = "view_acceptance", _("Read acceptance reviews")
+    GENERATE_ACCEPTANCE_REPORT = "generate_acceptance_report", _("Generate the acceptance report (PDF) of a review")
     REQUEST_ACCEPTANCE = "request_acceptance", _("Request acceptance of one's completed project")
     COSIGN_ACCEPTANCE = "cosign_acceptance", _("Co-sign the acceptance request of a project one implemented")
     RUN_ACCEPTANCE = "run_acceptance", _("Assign panels, close acceptance reviews, run announcements")
@@ -74,6 +78,7 @@ class Capability(models.TextChoices):
     EXPORT_LEDGER = "export_ledger", _("Download Excel ledgers")
     VIEW_OWN_SUBSIDY = "view_own_subsidy", _("Read the subsidies of one's own projects")
     VIEW_RANKING = "view_ranking", _("Read the provider rankings and their bulletins")
+    GENERATE_BULLETIN = "generate_bulletin", _("Generate the bulletin (PDF) of a ranking period")
     PUBLISH_RANKING = "publish_ranking", _("Publish the rankings of a period")
     VIEW_OWN_RANKING = "view_own_ranking", _("Read one's own position in the published rankings")
     VIEW_SOLUTIONS = "view_solutions", _("Browse the providers' solution library")
@@ -117,6 +122,9 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.CONFIRM_PROGRESS: frozenset({R.ENTERPRISE}),
     Capability.MANAGE_IMPLEMENTATION: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
     Capability.VIEW_ACCEPTANCE: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER, R.EXPERT, R.FINANCIAL_AUDITOR},
+    Capability.GENERATE_ACCEPTANCE_REPORT: frozenset(
+        {R.BUREAU_ADMIN, R.BUREAU_REVIEWER, R.ENTERPRISE, R.PROVIDER, R.EXPERT, R.FINANCIAL_AUDITOR}
+    ),
     Capability.REQUEST_ACCEPTANCE: frozenset({R.ENTERPRISE}),
     Capability.COSIGN_ACCEPTANCE: frozenset({R.PROVIDER}),
     Capability.RUN_ACCEPTANCE: frozenset({R.BUREAU_REVIEWER}),
@@ -130,6 +138,7 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.EXPORT_LEDGER: STAFF_READERS,
     Capability.VIEW_OWN_SUBSIDY: frozenset({R.ENTERPRISE}),
     Capability.VIEW_RANKING: STAFF_READERS,
+    Capability.GENERATE_BULLETIN: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
     Capability.PUBLISH_RANKING: frozenset({R.BUREAU_REVIEWER}),
     Capability.VIEW_OWN_RANKING: frozenset({R.PROVIDER}),
     Capability.VIEW_SOLUTIONS: STAFF_READERS | {R.ENTERPRISE, R.PROVIDER},
