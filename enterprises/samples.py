@@ -7,13 +7,14 @@ who, when and why (`record_save`). Nothing is deleted: a withdrawn or declined a
 and a removed photo stay on record. A withdrawal reuses the decision columns (`decided_by`, `decided_at`,
 `decision_reason`): they say who ended the application, when and why.
 
-The workflow as data:
+The workflow as data (`SAMPLE`, checked by every write on an application before anything is written):
 
     applied   --cosign (provider)-->            cosigned
     cosigned  --check_record (bureau)-->        checked
     checked   --designate (bureau, quota)-->    designated
     applied, cosigned, checked --decline (bureau)-->           declined
     applied, cosigned, checked --withdraw (enterprise/provider)--> withdrawn
+    applied, cosigned, checked, designated --photo_add, photo_remove (enterprise)
 """
 
 from datetime import date
@@ -21,6 +22,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from enterprises.models import (
     LIVE_SAMPLE_STATUSES,
@@ -38,12 +40,27 @@ from portal.core.files import stored_file_save
 from portal.core.roles import Capability
 from portal.core.services import record_save
 from portal.core.uploads import check_upload
+from portal.core.workflow import Workflow
 from programs.access import ProgramAccess
 from programs.models import Program
 
 MAX_PHOTOS = 10
 COPY_TITLE_PREFIX = "参照样本："
 TITLE_LENGTH = 120
+
+SAMPLE = Workflow(
+    noun=_lazy("The sample application"),
+    choices=SampleStatus,
+    steps={
+        "cosign": (_lazy("Join"), (SampleStatus.APPLIED,)),
+        "check_record": (_lazy("Record the on-site check"), (SampleStatus.COSIGNED,)),
+        "designate": (_lazy("Designate"), (SampleStatus.CHECKED,)),
+        "decline": (_lazy("Decline"), OPEN_STATUSES),
+        "withdraw": (_lazy("Withdraw"), OPEN_STATUSES),
+        "photo_add": (_lazy("Add a photo"), LIVE_SAMPLE_STATUSES),
+        "photo_remove": (_lazy("Remove a photo"), LIVE_SAMPLE_STATUSES),
+    },
+)
 
 
 def _required(text, field: str, message) -> str:
@@ -65,14 +82,6 @@ def _locked(sample_application: SampleApplication, access: ProgramAccess) -> Sam
     if locked is None:
         raise NotAllowed(_("This sample application belongs to another program."))
     return locked
-
-
-def _require_status(item: SampleApplication, *statuses, action) -> None:
-    if item.status not in statuses:
-        raise Conflict(
-            _("The sample application is “%(status)s”; “%(action)s” is not possible now.")
-            % {"status": item.get_status_display(), "action": action}
-        )
 
 
 def is_project_owner(access: ProgramAccess, application: Application) -> bool:
@@ -179,7 +188,7 @@ def sample_photo_add(
         item = _locked(sample_application, access)
         if not is_project_owner(access, item.application):
             raise NotAllowed(_("Only the enterprise of the project may add photos."))
-        _require_status(item, *LIVE_SAMPLE_STATUSES, action=_("Add a photo"))
+        SAMPLE.require("photo_add", item.status)
         if item.photos.filter(is_active=True).count() >= MAX_PHOTOS:
             message = _("Attach at most %(count)d photos.") % {"count": MAX_PHOTOS}
             raise PortalError(message, fields={"file": [message]})
@@ -196,6 +205,7 @@ def sample_photo_remove(*, access: ProgramAccess, photo: SamplePhoto, reason: st
         item = _locked(photo.sample_application, access)
         if not is_project_owner(access, item.application):
             raise NotAllowed(_("Only the enterprise of the project may remove photos."))
+        SAMPLE.require("photo_remove", item.status)
         current = SamplePhoto.objects.select_for_update().get(pk=photo.pk)
         if not current.is_active:
             raise Conflict(_("This photo was removed already."))
@@ -219,7 +229,7 @@ def sample_cosign(*, access: ProgramAccess, sample_application: SampleApplicatio
         item = _locked(sample_application, access)
         if not is_project_provider(access, item.application):
             raise NotAllowed(_("Only the provider that implemented the project may join its sample application."))
-        _require_status(item, SampleStatus.APPLIED, action=_("Join"))
+        SAMPLE.require("cosign", item.status)
         item.status = SampleStatus.COSIGNED
         item.provider_statement = statement
         item.cosigned_by = access.user
@@ -241,7 +251,7 @@ def sample_withdraw(*, access: ProgramAccess, sample_application: SampleApplicat
         item = _locked(sample_application, access)
         if not (is_project_owner(access, item.application) or is_project_provider(access, item.application)):
             raise NotAllowed(_("Only the enterprise of the project or its provider may withdraw the application."))
-        _require_status(item, *OPEN_STATUSES, action=_("Withdraw"))
+        SAMPLE.require("withdraw", item.status)
         item.status = SampleStatus.WITHDRAWN
         item.decided_by, item.decided_at, item.decision_reason = access.user, timezone.now(), reason
         return record_save(
@@ -278,7 +288,7 @@ def sample_check_record(
     findings = _required(findings, "findings", _("Record what the check found."))
     with transaction.atomic():
         item = _locked(sample_application, access)
-        _require_status(item, SampleStatus.COSIGNED, action=_("Record the on-site check"))
+        SAMPLE.require("check_record", item.status)
         check = record_save(
             SampleSiteCheck(
                 sample_application=item,
@@ -317,7 +327,7 @@ def sample_designate(
     with transaction.atomic():
         _lock_program(access.program)
         item = _locked(sample_application, access)
-        _require_status(item, SampleStatus.CHECKED, action=_("Designate"))
+        SAMPLE.require("designate", item.status)
         if SampleDesignation.objects.filter(application_id=item.application_id, is_active=True).exists():
             raise Conflict(_("This project is a sample enterprise already."))
         industry = item.industry
@@ -359,7 +369,7 @@ def sample_decline(*, access: ProgramAccess, sample_application: SampleApplicati
     reason = _required(reason, "reason", _("Give the reason for declining."))
     with transaction.atomic():
         item = _locked(sample_application, access)
-        _require_status(item, *OPEN_STATUSES, action=_("Decline"))
+        SAMPLE.require("decline", item.status)
         item.status = SampleStatus.DECLINED
         item.decided_by, item.decided_at, item.decision_reason = access.user, timezone.now(), reason
         return record_save(

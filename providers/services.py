@@ -36,6 +36,7 @@ from providers.models import (
     SheetScore,
     SheetStatus,
 )
+from providers.workflow import NEXT_STATUS, ROUND
 from scoring.models import SheetPurpose
 from scoring.sheets import sheet_fill, sheet_scores_save
 
@@ -229,7 +230,6 @@ def _select(membership, industry, *, on, actor, round=None, decision=None):
 # Selection rounds: set-up --------------------------------------------------------------------------------
 
 ROUND_FIELDS = ("title", "opens_on", "closes_on", "places", "template", "notes")
-NEXT_STATUS = {RoundStatus.DRAFT: RoundStatus.OPEN, RoundStatus.OPEN: RoundStatus.SCORING}
 
 
 def _lock_round(access, selection_round) -> SelectionRound:
@@ -270,8 +270,7 @@ def round_update(*, access: ProgramAccess, selection_round: SelectionRound, fiel
     """Change a round before scoring starts; the sheet and places are fixed once a sheet exists."""
     access.require(Capability.RUN_SELECTION)
     locked = _lock_round(access, selection_round)
-    if locked.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
-        raise Conflict(_("The round is “%(status)s”: its set-up is fixed.") % {"status": locked.get_status_display()})
+    ROUND.require("update", locked.status)
     industries = list(industries)
     _check_round_fields(access, fields, industries)
     kept = {industry.pk for industry in industries}
@@ -293,8 +292,7 @@ def round_seat(*, access: ProgramAccess, selection_round: SelectionRound, member
     """Seat a committee member (a user holding the committee role in the program) before scoring ends."""
     access.require(Capability.RUN_SELECTION)
     locked = _lock_round(access, selection_round)
-    if locked.status not in (RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.SCORING):
-        raise Conflict(_("The round's result is confirmed: its committee is fixed."))
+    ROUND.require("seat", locked.status)
     if Role.COMMITTEE_MEMBER not in program_roles(user=member, program=access.program):
         raise PortalError(
             _("%(user)s holds no committee role in this program.") % {"user": member},
@@ -314,8 +312,7 @@ def round_seat(*, access: ProgramAccess, selection_round: SelectionRound, member
 def round_unseat(*, access: ProgramAccess, seat: CommitteeSeat, reason: str) -> CommitteeSeat:
     access.require(Capability.RUN_SELECTION)
     locked = _lock_round(access, seat.round)
-    if locked.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
-        raise Conflict(_("Scoring has started: a member leaves only by declaring conflicts."))
+    ROUND.require("unseat", locked.status)
     if not (reason or "").strip():
         raise PortalError(_("Record why the member leaves."), fields={"reason": [_("Required.")]})
     seat.is_active = False
@@ -331,11 +328,8 @@ def round_advance(
     locked = _lock_round(access, selection_round)
     if expected_status and locked.status != expected_status:
         raise Conflict(_("The round is already “%(status)s”.") % {"status": locked.get_status_display()})
-    target = NEXT_STATUS.get(locked.status)
-    if target is None:
-        raise Conflict(
-            _("The round is “%(status)s”: use confirm or publish.") % {"status": locked.get_status_display()}
-        )
+    ROUND.require("advance", locked.status)
+    target = NEXT_STATUS[locked.status]
     if target == RoundStatus.SCORING:
         if not locked.seats.filter(is_active=True).exists():
             raise PortalError(_("Seat the committee before scoring starts."))
@@ -363,8 +357,9 @@ def round_apply(
     """The provider applies (or revises its application) while the round is open and inside its window."""
     membership = _own_open_membership(access)
     locked = _lock_round(access, selection_round)
+    ROUND.require("apply", locked.status)
     today = timezone.localdate()
-    if locked.status != RoundStatus.OPEN or not (locked.opens_on <= today <= locked.closes_on):
+    if not (locked.opens_on <= today <= locked.closes_on):
         raise Conflict(
             _("The round takes applications from %(opens)s to %(closes)s while it is open.")
             % {"opens": locked.opens_on, "closes": locked.closes_on}
@@ -391,8 +386,7 @@ def round_withdraw(*, access: ProgramAccess, entry: RoundApplication) -> RoundAp
     locked = _lock_round(access, entry.round)
     if entry.membership_id != membership.pk:
         raise NotAllowed(_("Only the provider itself may withdraw its application."))
-    if locked.status != RoundStatus.OPEN:
-        raise Conflict(_("Applications can be withdrawn only while the round is open."))
+    ROUND.require("withdraw", locked.status)
     entry.status = ApplicationStatus.WITHDRAWN
     return record_save(entry, acting_user=access.user, reason=_("Withdrawn"), update_fields=["status", "updated_at"])
 
@@ -414,8 +408,7 @@ def conflict_declare(
     _seat_of(locked, access.user)
     if entry.round_id != locked.pk:
         raise PortalError(_("The provider did not apply to this round."))
-    if locked.status not in (RoundStatus.OPEN, RoundStatus.SCORING):
-        raise Conflict(_("The round is “%(status)s”.") % {"status": locked.get_status_display()})
+    ROUND.require("conflict_declare", locked.status)
     if entry.sheets.filter(member=access.user, status=SheetStatus.SUBMITTED).exists():
         raise Conflict(_("You have already submitted a sheet for this provider; tell the bureau."))
     if entry.conflicts.filter(member=access.user).exists():
@@ -452,8 +445,7 @@ def sheet_save(
     )
     if entry is None:
         raise PortalError(_("The provider is not an applicant of this round."))
-    if locked.status != RoundStatus.SCORING:
-        raise Conflict(_("Scoring is not open: the round is “%(status)s”.") % {"status": locked.get_status_display()})
+    ROUND.require("sheet_save", locked.status)
     conflict = selectors.member_conflict(member=access.user, entry=entry)
     if conflict:
         raise NotAllowed(conflict)
@@ -481,10 +473,7 @@ def round_confirm(*, access: ProgramAccess, selection_round: SelectionRound, rea
     is missing, unless `reason` says why the bureau goes on without it."""
     access.require(Capability.RUN_SELECTION)
     locked = _lock_round(access, selection_round)
-    if locked.status != RoundStatus.SCORING:
-        raise Conflict(
-            _("Only a round in scoring can be confirmed; it is “%(status)s”.") % {"status": locked.get_status_display()}
-        )
+    ROUND.require("confirm", locked.status)
     reason = (reason or "").strip()
     missing = selectors.missing_sheets(locked)
     if missing and not reason:
@@ -525,8 +514,7 @@ def round_publish(*, access: ProgramAccess, selection_round: SelectionRound, pub
     """Publish the confirmed list on `published_on`: from then on its providers may be picked in their industries."""
     access.require(Capability.RUN_SELECTION)
     locked = _lock_round(access, selection_round)
-    if locked.status != RoundStatus.CONFIRMED:
-        raise Conflict(_("Confirm the result before publishing it."))
+    ROUND.require("publish", locked.status)
     if published_on is None:
         raise PortalError(_("Give the publication date."), fields={"published_on": [_("Required.")]})
     results = locked.results.filter(selected=True).select_related("application__membership", "industry")

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filings.models import Application, Status
+from filings.models import Application
 from organisations.models import Organisation
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
@@ -29,6 +29,7 @@ from supervision.models import (
     SupervisionAssignment,
 )
 from supervision.selectors import firm_choices
+from supervision.workflow import PROJECT, RECTIFICATION
 
 MAX_PHOTOS = 10
 MAX_RECTIFICATIONS = 20
@@ -100,12 +101,7 @@ def assignment_create(
         )
     with transaction.atomic():
         project = _lock_project(access, application)
-        if project.status != Status.APPROVED:
-            raise PortalError(
-                _("Supervision is assigned to approved projects; this one is %(status)s.")
-                % {"status": project.get_status_display()},
-                fields={"application": [_("Not approved.")]},
-            )
+        PROJECT.require("assign", project.status, field="application")
         current = SupervisionAssignment.objects.filter(application=project, is_active=True).first()
         if current is not None:
             raise Conflict(
@@ -207,8 +203,7 @@ def inspection_record(
     with transaction.atomic():
         project = _lock_project(access, application)
         assignment = _require_assigned_firm(access, project)
-        if project.status != Status.APPROVED:
-            raise Conflict(_("Inspections are recorded while the project is approved and being implemented."))
+        PROJECT.require("inspect", project.status)
         inspection = record_save(
             Inspection(
                 assignment=assignment,
@@ -250,10 +245,7 @@ def rectification_answer(*, access: ProgramAccess, rectification: Rectification,
     project, locked = _lock_rectification(access, rectification)
     if project.provider is None or project.provider.organisation_id != access.user.organisation_id:
         raise NotAllowed(_("Only the provider implementing this project may answer its rectification requests."))
-    if locked.status != RectificationStatus.OPEN:
-        raise Conflict(
-            _("This request is not awaiting an answer: %(status)s.") % {"status": locked.get_status_display()}
-        )
+    RECTIFICATION.require("answer", locked.status)
     answer = _required(answer, "answer", _("Say how the request was put right."))
     locked.status = RectificationStatus.ANSWERED
     locked.answer, locked.answered_by, locked.answered_at = answer, access.user, timezone.now()
@@ -267,11 +259,7 @@ def rectification_close(*, access: ProgramAccess, rectification: Rectification, 
     """The assigned firm accepts the provider's answer: answered → closed, with its conclusion."""
     project, locked = _lock_rectification(access, rectification)
     _require_assigned_firm(access, project)
-    if locked.status != RectificationStatus.ANSWERED:
-        raise Conflict(
-            _("Only an answered request can be closed; this one is %(status)s.")
-            % {"status": locked.get_status_display()}
-        )
+    RECTIFICATION.require("close", locked.status)
     conclusion = _required(conclusion, "conclusion", _("Record the conclusion of the check."))
     locked.status = RectificationStatus.CLOSED
     locked.closing_note, locked.closed_by, locked.closed_at = conclusion, access.user, timezone.now()
@@ -286,11 +274,7 @@ def rectification_reopen(*, access: ProgramAccess, rectification: Rectification,
     again."""
     project, locked = _lock_rectification(access, rectification)
     _require_assigned_firm(access, project)
-    if locked.status != RectificationStatus.ANSWERED:
-        raise Conflict(
-            _("Only an answered request can be sent back; this one is %(status)s.")
-            % {"status": locked.get_status_display()}
-        )
+    RECTIFICATION.require("reopen", locked.status)
     reason = _required(reason, "reason", _("Say why the answer does not put the request right."))
     locked.status = RectificationStatus.OPEN
     record_save(locked, acting_user=access.user, reason=_("Sent back: %(reason)s") % {"reason": reason})
@@ -304,8 +288,7 @@ def rectification_waive(*, access: ProgramAccess, rectification: Rectification, 
     request stays open for the firm and the provider; it only stops blocking the acceptance request."""
     access.require(Capability.WAIVE_RECTIFICATION)
     _project, locked = _lock_rectification(access, rectification)
-    if locked.status == RectificationStatus.CLOSED:
-        raise Conflict(_("This request is closed; it does not block the acceptance request."))
+    RECTIFICATION.require("waive", locked.status)
     if locked.waived_at is not None:
         raise Conflict(_("The bureau has waived this request already."))
     reason = _required(reason, "reason", _("Record why acceptance may be requested despite this request."))

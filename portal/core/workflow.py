@@ -33,11 +33,13 @@ class Workflow:
     def allows(self, action: str, status: str) -> bool:
         return status in self.steps[action].sources
 
-    def require(self, action: str, status: str) -> None:
-        """Raise `Conflict` unless `action` may start from `status`."""
+    def require(self, action: str, status: str, *, field: str = "status") -> None:
+        """Raise `Conflict` unless `action` may start from `status`; the error names the state under `field`
+        (the form field it concerns, when a form chose the object)."""
         if status not in self.steps[action].sources:
-            raise Conflict(
-                _("%(noun)s is “%(status)s”: “%(action)s” is not possible now.")
-                % {"noun": self.noun, "status": self.choices(status).label, "action": self.steps[action].label},
-                fields={"status": [status]},
-            )
+            message = _("%(noun)s is “%(status)s”: “%(action)s” is not possible now.") % {
+                "noun": self.noun,
+                "status": self.choices(status).label,
+                "action": self.steps[action].label,
+            }
+            raise Conflict(message, fields={field: [message]})
