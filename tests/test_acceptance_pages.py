@@ -361,7 +361,7 @@ def test_close_announce_and_an_objection_holds_the_project(client, completed, pe
         body = page.content.decode()
         assert shown(completed.title) in body and completed.filing_number in body
         assert f'<p class="announcement-bureau">{shown(people["program"].bureau_name)}</p>' in body
-        assert subsidy in body and "window.print()" in body
+        assert subsidy in body and "data-print" in body
 
     as_user(client, people["reviewer"])
     assert client.post(url("objection", review=review.pk), {"raised_by": "匿名来信", "text": ""}).status_code == 200

@@ -38,3 +38,31 @@ class RejectNulMiddleware:
                 return JsonResponse({"error": {"code": "invalid", "message": message, "fields": {}}}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+def content_security_policy(overrides=None) -> str:
+    """The Content-Security-Policy header text of settings.CONTENT_SECURITY_POLICY ({directive: [sources]}),
+    with `overrides` replacing whole directives (a page that needs more, such as the API reference)."""
+    directives = {**settings.CONTENT_SECURITY_POLICY, **(overrides or {})}
+    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
+
+
+class SecurityHeadersMiddleware:
+    """Every response carries the Content-Security-Policy and Permissions-Policy of the settings, in every
+    environment, so the browser tests run under the policy production serves. A response that already names
+    its own policy keeps it; PDFs get none (a policy can stop the browser's PDF viewer)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            return response
+        if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = content_security_policy()
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = ", ".join(
+                f"{feature}=({' '.join(allowed)})" for feature, allowed in settings.PERMISSIONS_POLICY.items()
+            )
+        return response

@@ -48,6 +48,11 @@
     }
   });
 
+  // Buttons marked data-print print the page (announcements posted on the bureau's notice board).
+  document.addEventListener("click", function (event) {
+    if (closest(event.target, "button[data-print]")) window.print();
+  });
+
   // Dropdowns (<details data-dropdown>): one open at a time; close on outside click and on Escape.
   function closeDropdowns(except) {
     var open = document.querySelectorAll("details[data-dropdown][open]");
