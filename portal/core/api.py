@@ -23,7 +23,10 @@ class Pagination(PageNumberPagination):
 
 def exception_handler(exc, context):
     if isinstance(exc, PortalError):
-        return _response(exc.status, exc.code, exc.message, exc.fields)
+        response = _response(exc.status, exc.code, exc.message, exc.fields)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         return _response(400, "invalid", "; ".join(exc.messages), fields)

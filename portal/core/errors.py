@@ -27,6 +27,17 @@ class Conflict(PortalError):
     status = 409
 
 
+class Busy(Conflict):
+    """The database made this request give way to another one (a deadlock or a serialization failure) more times
+    than the service retries it: nothing was written, and the same request may simply be sent again."""
+
+    code = "busy"
+    retry_after = 2  # seconds, sent as the API's Retry-After header
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Others are changing the same records right now; nothing was saved. Try again."))
+
+
 class HardDeleteRefused(PortalError):
     code = "no_delete"
     status = 400
