@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.throttles import AnonThrottle, SignupThrottle
 from portal.core.queries import get_or_404
 from programs.api import ProgramScopedMixin
 from programs.models import Program, ProgramStatus
@@ -78,9 +79,10 @@ class SignupKind:
 
 class SignUpApiBase(SignupKind, SignupProgramMixin, APIView):
     """Public: register for a published program with `input_class`; the registration is made by `sign_up` and
-    answered as `output_class` shows it among `signup_rows`."""
+    answered as `output_class` shows it among `signup_rows`. Limited per address ("signup" rate)."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AnonThrottle, SignupThrottle]
     input_class: type[serializers.Serializer]
 
     def sign_up(self, target: Program, values: dict):

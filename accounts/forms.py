@@ -58,3 +58,18 @@ class AccountSignupForm(forms.Form):
             "phone": data["phone"],
             "password": data["password1"],
         }
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=60, required=False, help_text=_("What the token is for, e.g. the script using it.")
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class LockLiftForm(ReasonForm):
+    username = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    ip_address = forms.GenericIPAddressField(widget=forms.HiddenInput, required=False)

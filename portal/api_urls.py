@@ -1,7 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import ObtainAuthToken
 
 from acceptance import api as acceptance_api
+from accounts import token_api
 from enterprises import pilot_api, target_api
 from enterprises import signup_api as enterprise_signup_api
 from filings import api as filings_api
@@ -28,6 +28,7 @@ urlparams.register("complaint", "implementation.Complaint", program_path="applic
 urlparams.register("review", "acceptance.AcceptanceReview", program_path="application__program")
 urlparams.register("objection", "acceptance.Objection", program_path="review__application__program")
 urlparams.register("solution", "providers.Solution")
+urlparams.register("token", "accounts.ApiToken", program_path="user__role_assignments__program")
 
 SELECTION_ROUND = "programs/<slug:program>/selection-rounds/<int:round>/"
 APPLICATION = "programs/<slug:program>/applications/<int:application>/"
@@ -36,7 +37,16 @@ RUN = "programs/<slug:program>/runs/<int:run>/"
 SOLUTION = "programs/<slug:program>/solutions/<int:solution>/"
 
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("auth/token/", token_api.TokenLoginApi.as_view(), name="auth-token"),
+    path("auth/tokens/", token_api.OwnTokenListApi.as_view(), name="own-token-list"),
+    path("auth/tokens/<int:token>/revoke/", token_api.OwnTokenRevokeApi.as_view(), name="own-token-revoke"),
+    path("programs/<slug:program>/tokens/", token_api.ProgramTokenListApi.as_view(), name="program-token-list"),
+    path(
+        "programs/<slug:program>/tokens/<int:token>/revoke/",
+        token_api.ProgramTokenRevokeApi.as_view(),
+        name="program-token-revoke",
+    ),
+    path("programs/<slug:program>/login-locks/", token_api.ProgramLockListApi.as_view(), name="login-lock-list"),
     path("signup/<slug:program>/", enterprise_signup_api.EnterpriseSignUpApi.as_view(), name="signup"),
     path(
         "signup/<slug:program>/provider/",

@@ -85,6 +85,7 @@ class ProgramSettingsForm(ReasonMixin, forms.ModelForm):
             "acceptance_pass_mark",
             "acceptance_min_experts",
             "announcement_working_days",
+            "api_token_days",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

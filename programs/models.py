@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -105,6 +105,12 @@ class Program(BilingualNameMixin, BaseModel):
     )
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Publishes the calculator and announcements to everyone.")
+    )
+    api_token_days = models.PositiveSmallIntegerField(
+        _("API token lifetime (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A token issued to a member lasts this long; a member of several programs gets the shortest."),
     )
 
     class Meta:

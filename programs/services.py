@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.services import api_tokens_revoke_all
 from portal.core.errors import Conflict, PortalError
 from portal.core.roles import Capability, Role, permission_codename
 from portal.core.services import record_save
@@ -98,6 +99,10 @@ def role_revoke(*, access: ProgramAccess, assignment: RoleAssignment, reason: st
         locked.revoke_reason = reason.strip()
         record_save(locked, acting_user=access.user, reason=reason.strip())
         remove_perm(f"programs.{permission_codename(locked.role)}", locked.user, locked.program)
+        # A script running on the person's token must not keep the access the role gave.
+        api_tokens_revoke_all(
+            user=locked.user, acting_user=access.user, reason=_("Role revoked: %(reason)s") % {"reason": reason.strip()}
+        )
     return locked
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accounts.throttles import address_limited
 from portal.core import urlparams
 from subsidies import run_views, views
 
@@ -21,7 +22,14 @@ urlpatterns = [
     path("policies/<int:version>/activate/", views.activate, name="activate"),
     path("policies/<int:version>/draft/", views.draft_from, name="draft-from"),
     path("policies/<int:version>/reprice/", views.reprice, name="reprice"),
-    path("calculator/", views.calculator, name="calculator"),
+    # The public calculator computes on every query: per-address limit for those not logged in.
+    path(
+        "calculator/",
+        address_limited("quote", applies=lambda request: bool(request.GET) and not request.user.is_authenticated)(
+            views.calculator
+        ),
+        name="calculator",
+    ),
     # calculation runs (批次核算), funding pools, awards and ledgers
     path("runs/", run_views.run_list_page, name="runs"),
     path("runs/<int:run>/", run_views.run_detail, name="run"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.services import api_token_issue
 from enterprises.models import SignupRequest
 from filings.models import Application, Attachment
 from notifications.models import Notification
@@ -75,6 +76,7 @@ def tenant_pair(db):
     PolicyParameter.objects.create(version=policy, track=track, key="floor", value=Decimal("123457"))
     admin_a = user_with_role(a, Role.BUREAU_ADMIN, username="zza-admin", display_name="ZZA管理员")
     assignment = admin_a.role_assignments.get()
+    api_token_issue(user=admin_a, name="ZZA令牌")
     application = Application.objects.create(
         program=a,
         enterprise=enterprise,

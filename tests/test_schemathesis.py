@@ -11,7 +11,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 
 from portal.core.roles import Role
 from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
@@ -41,7 +40,9 @@ def role_headers(db, keep_test_connection):
     users = get_user_model().objects.filter(
         username__in=[f"{PROGRAM_LOGIN_PREFIX['wuyi-2024']}-{ROLE_LOGIN[role]}" for role in Role]
     )
-    headers = [{"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"} for user in users]
+    from accounts.services import api_token_issue
+
+    headers = [{"Authorization": f"Token {api_token_issue(user=user)[1]}"} for user in users]
     assert len(headers) == len(Role)
     return [*headers, {}]
 

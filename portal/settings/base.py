@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -109,13 +108,17 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# django-axes: lock an account out after repeated failed logins.
+# django-axes: repeated failed logins lock the username *from that address* (so an attacker cannot lock a
+# victim out of the portal from elsewhere), and an address that fails for many usernames is locked as a whole
+# (password spraying); accounts.lockout holds the handler. The login page and the token endpoint both count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Per account, not per address: a whole bureau often shares one NAT address, and one bad typist must not
-# lock out the office.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client's address is REMOTE_ADDR (gunicorn faces the users); behind a reverse proxy, name a function that reads
+# the proxy's header in AXES_CLIENT_IP_CALLABLE. The API's throttles use the same address.
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -169,11 +172,28 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# API tokens of users who hold no role in a program last this long; a program sets its own (api_token_days).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+
 REST_FRAMEWORK = {
+    # The token class first: its header makes an unauthenticated call a 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    # Per user when logged in, per address otherwise; login, token, sign-up and the calculator have their own
+    # per-address rates (accounts.throttles). Rates are settings so a deployment (and a test) can change them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttles.AnonThrottle",
+        "accounts.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("THROTTLE_ANON", default="120/min"),
+        "user": env("THROTTLE_USER", default="600/min"),
+        "login": env("THROTTLE_LOGIN", default="60/min"),
+        "signup": env("THROTTLE_SIGNUP", default="30/hour"),
+        "quote": env("THROTTLE_QUOTE", default="60/min"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.core.api.Pagination",
     "PAGE_SIZE": 50,
