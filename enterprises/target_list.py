@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from enterprises.models import Scale, TargetEnterprise
 from organisations import uscc as uscc_rules
+from portal.core import xlsx
 from programs.models import Industry, Region, RegionLevel
 
 COLUMNS = ["统一社会信用代码", "企业名称", "乡镇（街道）", "细分行业", "规模（规上/规下）", "联系人", "联系电话"]
@@ -42,21 +43,20 @@ def template_workbook(*, program) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "摸底企业清单"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1D4F91")
+    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D4F91")
+    xlsx.append(sheet, [xlsx.cell(sheet, title, font=header_font, fill=header_fill) for title in COLUMNS])
     guide = book.create_sheet("填写说明")
-    guide.append(["从第2行起每行一家企业；统一社会信用代码18位；规模填“规上”或“规下”。"])
-    guide.append(["乡镇（街道）可填名称或代码", "细分行业可填名称或代码"])
+    xlsx.append(guide, ["从第2行起每行一家企业；统一社会信用代码18位；规模填“规上”或“规下”。"])
+    xlsx.append(guide, ["乡镇（街道）可填名称或代码", "细分行业可填名称或代码"])
     townships = Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP)
     industries = Industry.objects.filter(program=program, is_active=True)
     for township, industry in zip_longest(townships, industries):
-        guide.append(
+        xlsx.append(
+            guide,
             [
                 f"{township.name}（{township.code}）" if township else "",
                 f"{industry.name}（{industry.code}）" if industry else "",
-            ]
+            ],
         )
     guide.column_dimensions["A"].width = 40
     guide.column_dimensions["B"].width = 30

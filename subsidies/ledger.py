@@ -14,9 +14,10 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from portal.core import xlsx
 
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
@@ -133,12 +134,12 @@ def build_ledger(
         summary = _Summary()
         count = 0
         for row in rows:
-            detail.append(_detail_cells(row, layout, money, rate))
+            xlsx.append(detail, _detail_cells(row, layout, money, rate))
             summary.add(row)
             count += 1
             if progress and count % 1000 == 0:
                 progress(count)
-        detail.append(_totals_cells(summary, layout, detail))
+        xlsx.append(detail, _totals_cells(summary, layout, detail))
         detail.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
         _write_summary(summary_sheet, summary, title)
         buffer = io.BytesIO()
@@ -150,22 +151,18 @@ def _prepare(sheet, headers):
     sheet.freeze_panes = "A2"
     for index, (_header, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    cells = []
-    for header, _width in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cells.append(cell)
-    sheet.append(cells)
+    alignment = Alignment(wrap_text=True, vertical="center")
+    cells = [
+        xlsx.cell(sheet, header, font=HEADER_FONT, fill=HEADER_FILL, alignment=alignment) for header, _width in headers
+    ]
+    xlsx.append(sheet, cells)
 
 
 def _styler(sheet, number_format):
     def cell(value):
         if value is None:
             return None
-        made = WriteOnlyCell(sheet, value=value)
-        made.number_format = number_format
-        return made
+        return xlsx.cell(sheet, value, number_format=number_format)
 
     return cell
 
@@ -259,11 +256,7 @@ def _detail_cells(row: LedgerRow, layout: Layout, money, rate) -> list:
 
 
 def _bold(sheet, value, number_format=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = TOTAL_FONT
-    if number_format:
-        cell.number_format = number_format
-    return cell
+    return xlsx.cell(sheet, value, font=TOTAL_FONT, number_format=number_format or None)
 
 
 def _totals_cells(summary: _Summary, layout: Layout, sheet) -> list:
@@ -289,11 +282,12 @@ def _write_summary(sheet, summary: _Summary, title: str):
     sheet.column_dimensions["A"].width = 24
     for letter in "BCDEFGHI":
         sheet.column_dimensions[letter].width = 16
-    sheet.append([_bold(sheet, title)])
-    sheet.append([])
+    xlsx.append(sheet, [_bold(sheet, title)])
+    xlsx.append(sheet, [])
     for heading, groups in ((_("By industry"), summary.industries), (_("By township"), summary.townships)):
-        sheet.append([_bold(sheet, heading)])
-        sheet.append(
+        xlsx.append(sheet, [_bold(sheet, heading)])
+        xlsx.append(
+            sheet,
             [
                 _bold(sheet, value)
                 for value in (
@@ -307,21 +301,17 @@ def _write_summary(sheet, summary: _Summary, title: str):
                     _("Still unfunded"),
                     _("Paid"),
                 )
-            ]
+            ],
         )
         for name in sorted(groups):
-            sheet.append(_sum_cells(sheet, name, groups[name], bold=False))
-        sheet.append(_sum_cells(sheet, _("Total"), summary.all, bold=True))
-        sheet.append([])
+            xlsx.append(sheet, _sum_cells(sheet, name, groups[name], bold=False))
+        xlsx.append(sheet, _sum_cells(sheet, _("Total"), summary.all, bold=True))
+        xlsx.append(sheet, [])
 
 
 def _sum_cells(sheet, name, sums: _Sums, *, bold: bool):
     def money(value):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = MONEY_FORMAT
-        if bold:
-            cell.font = TOTAL_FONT
-        return cell
+        return xlsx.cell(sheet, value, number_format=MONEY_FORMAT, font=TOTAL_FONT if bold else None)
 
     label = _bold(sheet, name) if bold else name
     amounts = (
