@@ -22,7 +22,7 @@ from supervision import selectors, services
 from supervision.models import SupervisionAssignment
 
 ASSIGNMENT_PATH = OpenApiParameter(
-    "assignment", OpenApiTypes.INT, OpenApiParameter.PATH, description="Supervision assignment id"
+    "supervision_assignment", OpenApiTypes.INT, OpenApiParameter.PATH, description="Supervision assignment id"
 )
 RECTIFICATION_PATH = OpenApiParameter(
     "rectification", OpenApiTypes.INT, OpenApiParameter.PATH, description="Rectification request id"
@@ -241,10 +241,10 @@ class AssignmentEndApi(ProgramScopedMixin, APIView):
     """End an assignment with a reason; it is kept, inactive."""
 
     @extend_schema(parameters=[PROGRAM_PATH, ASSIGNMENT_PATH], request=ReasonInput, responses=AssignmentOutput)
-    def post(self, request, program, assignment):
+    def post(self, request, program, supervision_assignment):
         access = self.access
         access.require(Capability.ASSIGN_SUPERVISION)
-        item = selectors.assignment_get(access=access, pk=assignment)
+        item = selectors.assignment_get(access=access, pk=supervision_assignment)
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.assignment_end(access=access, assignment=item, reason=data.validated_data["reason"])

@@ -11,7 +11,11 @@ RECTIFICATION = f"{PROJECT}rectifications/<int:rectification>/"
 urlpatterns = [
     path(f"{BASE}firms/", api.FirmListApi.as_view(), name="supervision-firms"),
     path(f"{BASE}assignments/", api.AssignmentListApi.as_view(), name="supervision-assignments"),
-    path(f"{BASE}assignments/<int:assignment>/end/", api.AssignmentEndApi.as_view(), name="supervision-assignment-end"),
+    path(
+        f"{BASE}assignments/<int:supervision_assignment>/end/",
+        api.AssignmentEndApi.as_view(),
+        name="supervision-assignment-end",
+    ),
     path(PROJECT, api.ProjectSupervisionApi.as_view(), name="supervision-project"),
     path(f"{PROJECT}inspections/", api.InspectionApi.as_view(), name="supervision-inspections"),
     path(f"{RECTIFICATION}answer/", api.RectificationAnswerApi.as_view(), name="supervision-rectification-answer"),

@@ -83,8 +83,8 @@ def assign(request, access):
 
 @program_view(Capability.ASSIGN_SUPERVISION)
 @require_POST
-def assignment_end(request, access, assignment):
-    item = selectors.assignment_get(access=access, pk=assignment)
+def assignment_end(request, access, supervision_assignment):
+    item = selectors.assignment_get(access=access, pk=supervision_assignment)
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))

@@ -117,3 +117,38 @@ class ProgramScopedAdmin(NoDeleteAdmin):
         if ids is not None and self.program_id_of(obj) not in ids:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+
+class PlatformOnlyMixin:
+    """An admin the portal did not write (groups, tokens, login attempts, the beat schedule): the platform
+    operator's alone, and without Django's unnamed "<object_id>/" redirect, which would confirm to any staff
+    user that an id exists."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_urls(self):
+        return [url for url in super().get_urls() if url.name]
+
+
+def platform_admins_restrict(site) -> None:
+    """Give every admin registered by another package the PlatformOnlyMixin (the portal's own admins derive
+    from NoDeleteAdmin and decide for themselves). Called once the admin modules are all loaded."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, NoDeleteAdmin | PlatformOnlyMixin):
+            continue
+        restricted = type(f"PlatformOnly{type(model_admin).__name__}", (PlatformOnlyMixin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, restricted)

@@ -8,6 +8,8 @@ says that `<int:enterprise>` is the primary key of an EnterpriseProfile, found u
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 @dataclass(frozen=True)
 class PathParameter:
@@ -20,4 +22,9 @@ PATH_PARAMETERS: dict[str, PathParameter] = {}
 
 
 def register(name: str, model: str, program_path: str = "program") -> None:
-    PATH_PARAMETERS[name] = PathParameter(name, model, program_path)
+    """Bind `<name>` to `model`. A name means one model everywhere: binding it again to the same model (a page
+    and its API) is allowed, to another one is refused, so no route is ever filled with the wrong objects."""
+    parameter = PathParameter(name, model, program_path)
+    known = PATH_PARAMETERS.setdefault(name, parameter)
+    if known != parameter:
+        raise ImproperlyConfigured(f"URL parameter <{name}> is bound to {known.model} already, not to {model}")
