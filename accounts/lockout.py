@@ -33,6 +33,14 @@ class PortalAxesHandler(AxesDatabaseHandler):
         since = get_cool_off_threshold(request)
         return address_failures(request.axes_ip_address, since=since) >= settings.AXES_ADDRESS_FAILURE_LIMIT
 
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        # Axes marks a lock-out from its own count only; the address-wide one needs marking here too, so that the
+        # refusal is the lock-out answer (429) and not "wrong password".
+        if request is not None and not getattr(request, "axes_locked_out", False) and self.is_locked(request):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """429 for a locked login: JSON in the API's error shape on /api/, the lock-out page otherwise."""
