@@ -67,6 +67,12 @@ urlpatterns = [
         name="organisation-list",
     ),
     path("programs/<slug:program>/members/", member_api.MemberListApi.as_view(), name="member-list"),
+    path("programs/<slug:program>/members/new/", member_api.MemberOnboardApi.as_view(), name="member-onboard"),
+    path(
+        "programs/<slug:program>/members/organisations/",
+        member_api.MemberOrganisationListApi.as_view(),
+        name="member-organisations",
+    ),
     path("programs/<slug:program>/settings/", settings_api.ProgramSettingsApi.as_view(), name="program-settings"),
     path("programs/<slug:program>/targets/", target_api.TargetListApi.as_view(), name="target-list"),
     path("programs/<slug:program>/targets/import/", target_api.TargetImportApi.as_view(), name="target-import"),

@@ -4,8 +4,18 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin import ProgramScopedAdmin, SuperuserOnlyAdmin
-from programs.models import Batch, CalendarDay, Industry, Program, Region, RoleAssignment, ScenarioModule
-from programs.services import role_grant
+from programs.models import (
+    Batch,
+    CalendarDay,
+    Industry,
+    Program,
+    ProgramOrganisation,
+    Region,
+    RoleAssignment,
+    ScenarioModule,
+)
+from programs.selectors import grantable_users, grantee_refusal
+from programs.services import program_organisation_register, role_grant
 
 
 @admin.register(Region)
@@ -65,20 +75,32 @@ class CalendarDayAdmin(ProgramScopedAdmin):
 
 
 class RoleGrantAdminForm(forms.ModelForm):
-    """The grantee is named by username: a list of every user would show people of other programs."""
+    """The grantee is named by username: a list of every user would show people of other programs. The platform
+    operator (a superuser) may name anyone; a bureau admin only a person of its program's organisations, with
+    the same answer for an unknown username as for anyone else (programs.selectors.grantee_get)."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
+    acting_user = None  # set by RoleAssignmentAdmin.get_form
 
     class Meta:
         model = RoleAssignment
         fields = ["program", "role"]
 
-    def clean_username(self):
-        user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
+    def clean(self):
+        cleaned = super().clean()
+        program, username = cleaned.get("program"), (cleaned.get("username") or "").strip()
+        if program is None or not username:
+            return cleaned
+        if self.acting_user is not None and self.acting_user.is_superuser:
+            users = get_user_model().objects.filter(is_active=True)
+        else:
+            users = grantable_users(program=program)
+        user = users.filter(username=username).first()
         if user is None:
-            raise forms.ValidationError(_("No active user with this username."))
-        self.instance.user = user
-        return user.username
+            self.add_error("username", grantee_refusal().message)
+        else:
+            self.instance.user = user
+        return cleaned
 
 
 @admin.register(RoleAssignment)
@@ -94,6 +116,11 @@ class RoleAssignmentAdmin(ProgramScopedAdmin):
     def get_fields(self, request, obj=None):
         return ["program", "user", "role", "granted_by", "revoked_at"] if obj else ["program", "username", "role"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         return ["program", "user", "role", "granted_by", "revoked_at"] if obj else []
 
@@ -108,3 +135,25 @@ class RoleAssignmentAdmin(ProgramScopedAdmin):
         perms = super().get_model_perms(request)
         perms["change"] = self.has_module_permission(request)
         return perms
+
+
+@admin.register(ProgramOrganisation)
+class ProgramOrganisationAdmin(SuperuserOnlyAdmin):
+    """The platform operator registers the organisations taking part in a program (expert institutes, audit
+    firms, associations, other bureaus); a bureau admin cannot, or it could reach any person on the platform."""
+
+    list_display = ["organisation", "program", "registered_by", "created_at"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["organisation__name", "organisation__uscc"]
+    list_select_related = ["program", "organisation", "registered_by"]
+    autocomplete_fields = ["organisation"]
+    fields = ["program", "organisation", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        registration = program_organisation_register(
+            program=obj.program, organisation=obj.organisation, acting_user=request.user, note=obj.note
+        )
+        obj.pk = registration.pk

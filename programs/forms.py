@@ -1,8 +1,11 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Organisation
+from portal.core.errors import PortalError
 from portal.core.roles import Role
+from programs import selectors
 from programs.models import Batch, CalendarDay, Industry, Program, ScenarioModule
 
 
@@ -95,16 +98,38 @@ class ProgramSettingsForm(ReasonMixin, forms.ModelForm):
 
 
 class RoleGrantForm(forms.Form):
+    """A role for a person of the program's organisations, named by username. An unknown username and a person
+    outside the program get the same error (selectors.grantee_get)."""
+
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.access = access
+
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active user with this username."))
-        self.cleaned_data["user"] = user
+        try:
+            self.cleaned_data["user"] = selectors.grantee_get(access=self.access, username=username)
+        except PortalError as error:
+            raise forms.ValidationError(error.message) from error
         return username
+
+
+class MemberOnboardForm(forms.Form):
+    """A new login for a person of an organisation taking part in the program, with its first role."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    username = forms.CharField(label=_("Username"), max_length=150, validators=[UnicodeUsernameValidator()])
+    display_name = forms.CharField(label=_("Name"), max_length=60)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.participating_organisations(program=access.program)
 
 
 class RoleRevokeForm(forms.Form):

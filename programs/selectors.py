@@ -2,13 +2,17 @@
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from acceptance.models import AcceptanceReview, ReviewStatus
 from enterprises.models import EnterpriseProfile
 from filings.models import Application, Status
+from organisations.models import Organisation
+from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
@@ -17,6 +21,7 @@ from programs.models import (
     CalendarDay,
     Industry,
     Program,
+    ProgramOrganisation,
     ProgramStatus,
     Region,
     RegionLevel,
@@ -25,6 +30,7 @@ from programs.models import (
 )
 from providers.models import PoolMembership, PoolStatus
 from subsidies.models import CalculationRun, RunStatus
+from supervision.models import SupervisionAssignment
 
 # Acceptance passed: passed, in or after the public announcement, or held on an objection (as the rankings count it)
 ACCEPTED = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
@@ -115,6 +121,55 @@ def role_assignment_list(*, access: ProgramAccess, include_revoked=False):
         "user", "user__organisation", "granted_by", "revoked_by"
     )
     return qs if include_revoked else qs.filter(revoked_at__isnull=True)
+
+
+def participating_organisations(*, program: Program):
+    """The organisations taking part in `program`, the one definition role grants go by: those the platform
+    registered with it (expert institutes, audit firms, associations, other bureaus), those whose people hold a
+    role there now (the bureau itself, the experts' institutes), the enterprises with an active profile, the
+    providers of its pool (removed ones excepted) and the supervision firms assigned to its projects."""
+    sources = [
+        ProgramOrganisation.objects.filter(program=program).values("organisation_id"),
+        RoleAssignment.objects.filter(program=program, revoked_at__isnull=True).values("user__organisation_id"),
+        EnterpriseProfile.objects.filter(program=program, is_active=True).values("organisation_id"),
+        PoolMembership.objects.filter(program=program).exclude(status=PoolStatus.REMOVED).values("organisation_id"),
+        SupervisionAssignment.objects.filter(program=program).values("organisation_id"),
+    ]
+    taking_part = Q()
+    for source in sources:
+        taking_part |= Q(pk__in=source)
+    return Organisation.objects.filter(taking_part, is_active=True).order_by("name")
+
+
+def organisation_refusal() -> PortalError:
+    """The answer for an organisation that does not take part in the program, or that does not exist."""
+    message = _("This organisation does not take part in the program.")
+    return PortalError(message, fields={"organisation": [message]})
+
+
+def grantable_users(*, program: Program):
+    """The active people a bureau admin may give a role in `program`: of an organisation taking part in it, or
+    holding a role there already."""
+    members = RoleAssignment.objects.filter(program=program, revoked_at__isnull=True).values("user_id")
+    return get_user_model().objects.filter(
+        Q(organisation__in=participating_organisations(program=program)) | Q(pk__in=members), is_active=True
+    )
+
+
+def grantee_refusal() -> PortalError:
+    """The one answer for a username nobody has, a disabled login and a person outside the program alike: the
+    grant form must not tell a bureau which accounts exist elsewhere on the platform."""
+    message = _("No one in this program's organisations has this username.")
+    return PortalError(message, fields={"username": [message]})
+
+
+def grantee_get(*, access: ProgramAccess, username: str):
+    """The person named `username` the actor may give a role in its program; `grantee_refusal()` otherwise."""
+    access.require(Capability.MANAGE_ROLES)
+    user = grantable_users(program=access.program).filter(username=username.strip()).first()
+    if user is None:
+        raise grantee_refusal()
+    return user
 
 
 def program_counts(*, program: Program) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Writes to a program's configuration and roles. Each checks the actor's role and records history."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,8 +10,9 @@ from accounts.services import api_tokens_revoke_all
 from portal.core.errors import Conflict, PortalError
 from portal.core.roles import Capability, Role, permission_codename
 from portal.core.services import record_save
+from programs import selectors
 from programs.access import ProgramAccess
-from programs.models import Program, RoleAssignment
+from programs.models import Program, ProgramOrganisation, RoleAssignment
 
 CONFIGURABLE = ("industry", "scenariomodule", "batch", "calendarday", "milestonetemplate")
 
@@ -54,14 +56,18 @@ def program_update(*, access: ProgramAccess, program: Program, reason=""):
 def role_grant(*, program: Program, user, role: str, acting_user=None, access: ProgramAccess | None = None):
     """Give `user` the `role` on `program`: a guardian permission plus the recorded assignment.
 
-    Called with `access` from the pages (the actor must manage roles); without it only by the system
-    (commands such as seed_demo), with `acting_user` recorded as the granter. Granting a role already
+    Called with `access` from the pages and the API (the actor must manage roles, and `user` must be of an
+    organisation taking part in the program or hold a role there already: anyone else gets the same refusal as
+    an unknown username); without it only by the system (commands such as seed_demo, the platform operator's
+    Django admin, an approved sign-up), with `acting_user` recorded as the granter. Granting a role already
     held returns the existing assignment.
     """
     if access is not None:
         access.require(Capability.MANAGE_ROLES)
         if access.program.pk != program.pk:
             raise PortalError(_("The object belongs to another program."))
+        if not selectors.grantable_users(program=program).filter(pk=user.pk).exists():
+            raise selectors.grantee_refusal()
         acting_user = access.user
     if role not in Role.values:
         raise PortalError(_("Unknown role “%(role)s”.") % {"role": role})
@@ -79,6 +85,47 @@ def role_grant(*, program: Program, user, role: str, acting_user=None, access: P
         record_save(assignment, acting_user=acting_user, reason=_("Role granted"))
         assign_perm(f"programs.{permission_codename(role)}", user, program)
     return assignment
+
+
+def program_organisation_register(*, program: Program, organisation, acting_user, note="") -> ProgramOrganisation:
+    """Record that `organisation` takes part in `program`, so the bureau admin may give its people roles there.
+    The platform operator's act (Django admin, the set-up of a program), never a bureau's: a bureau that could
+    register any organisation could reach any person. Registering it again returns the existing row."""
+    existing = ProgramOrganisation.objects.filter(program=program, organisation=organisation).first()
+    if existing:
+        return existing
+    registration = ProgramOrganisation(program=program, organisation=organisation, registered_by=acting_user, note=note)
+    return record_save(registration, acting_user=acting_user, reason=_("Organisation registered with the program"))
+
+
+def member_onboard(
+    *, access: ProgramAccess, organisation, role: str, username: str, display_name: str, email="", phone=""
+) -> RoleAssignment:
+    """Create the login of a person of an organisation taking part in the program and give it `role`.
+
+    The account has no usable password: the caller shows the person's set-password link once
+    (`accounts.services.password_set_path`), and the link stops working when the password is set or after
+    settings.PASSWORD_RESET_TIMEOUT. A username already in use is refused as on the public sign-up pages.
+    """
+    access.require(Capability.MANAGE_ROLES)
+    if role not in Role.values:
+        raise PortalError(_("Unknown role “%(role)s”.") % {"role": role})
+    if not selectors.participating_organisations(program=access.program).filter(pk=organisation.pk).exists():
+        raise selectors.organisation_refusal()
+    User = get_user_model()
+    user = User(
+        username=username.strip(),
+        display_name=display_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        organisation=organisation,
+    )
+    user.set_unusable_password()
+    with transaction.atomic():
+        if User.objects.filter(username=user.username).exists():
+            raise PortalError(_("This username is taken."), fields={"username": [_("Taken.")]})
+        record_save(user, acting_user=access.user, reason=_("Login created by the bureau"))
+        return role_grant(access=access, program=access.program, user=user, role=role)
 
 
 def role_revoke(*, access: ProgramAccess, assignment: RoleAssignment, reason: str):

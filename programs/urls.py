@@ -22,6 +22,7 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("members/", views.members, name="members"),
     path("members/grant/", views.member_grant, name="member-grant"),
+    path("members/new/", views.member_onboard, name="member-onboard"),
     path("members/<int:assignment>/revoke/", views.member_revoke, name="member-revoke"),
     path("members/sign-in/", account_views.program_sign_in, name="sign-in"),
     path("members/tokens/<int:token>/revoke/", account_views.program_token_revoke, name="token-revoke"),

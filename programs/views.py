@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.onboarding import password_set_path
 from enterprises.models import EnterpriseProfile
 from enterprises.pilot_selectors import pilot_summary
 from enterprises.selectors import enterprise_get, enterprise_list
@@ -196,7 +197,7 @@ def members(request, access):
 @program_view(Capability.MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
 def member_grant(request, access):
-    form = forms.RoleGrantForm(request.POST or None)
+    form = forms.RoleGrantForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
         try:
             services.role_grant(
@@ -206,7 +207,7 @@ def member_grant(request, access):
                 role=form.cleaned_data["role"],
             )
         except PortalError as error:
-            form.add_error(None, error.message)
+            show_portal_error(form, error)
         else:
             messages.success(request, _("Role granted."))
             return redirect("programs:members", program=access.program.slug)
@@ -217,6 +218,50 @@ def member_grant(request, access):
         {
             "form": form,
             "title": _("Grant a role"),
+            "back_url": "programs:members",
+        },
+    )
+
+
+@program_view(Capability.MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def member_onboard(request, access):
+    """A login for a person of an organisation taking part in the program, with its first role; the answer shows
+    the set-password link once (it is not stored, and not put in a message that a reload would show again)."""
+    form = forms.MemberOnboardForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = services.member_onboard(
+                access=access,
+                organisation=data["organisation"],
+                role=data["role"],
+                username=data["username"],
+                display_name=data["display_name"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except PortalError as error:
+            show_portal_error(form, error)
+        else:
+            response = _render(
+                request,
+                access,
+                "programs/member_onboarded.html",
+                {
+                    "assignment": assignment,
+                    "set_password_url": request.build_absolute_uri(password_set_path(assignment.user)),
+                },
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return _render(
+        request,
+        access,
+        "programs/form_page.html",
+        {
+            "form": form,
+            "title": _("Create a login"),
             "back_url": "programs:members",
         },
     )

@@ -17,7 +17,7 @@ from providers.models import PoolStatus, ProviderSignup, RoundStatus, SelectionR
 from rankings import periods
 from rankings.models import RankingSnapshot, SnapshotStatus
 from rankings.services import scheme_of, snapshot_make
-from tests.factories import OrganisationFactory, UserFactory, user_with_role
+from tests.factories import UserFactory, user_with_role
 from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +218,7 @@ def test_a_reviewer_advances_a_round_as_seen():
 
 def test_a_bureau_admin_grants_roles_and_a_reviewer_may_not():
     program = Program.objects.get(slug=PROGRAM)
-    newcomer = UserFactory(username="ep-new-expert", organisation=OrganisationFactory())
+    newcomer = UserFactory(username="ep-new-expert", organisation=user("wuyi-expert").organisation)
     body = {"username": newcomer.username, "role": Role.EXPERT}
     assert api("wuyi-reviewer").post(url("member-list"), body, format="json").status_code == 403
     granted = api("wuyi-admin").post(url("member-list"), body, format="json")

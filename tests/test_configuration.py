@@ -6,7 +6,7 @@ from django.urls import reverse
 from portal.core.errors import HardDeleteRefused
 from portal.core.roles import Role
 from programs.models import Industry, RoleAssignment
-from tests.factories import IndustryFactory, ProgramFactory, UserFactory, user_with_role
+from tests.factories import EnterpriseProfileFactory, IndustryFactory, ProgramFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_closing_needs_a_reason_and_deletes_nothing(admin_client, program):
 
 
 def test_grant_and_revoke_a_role_keep_guardian_and_the_record_together(admin_client, program):
-    person = UserFactory()
+    person = UserFactory(organisation=EnterpriseProfileFactory(program=program).organisation)  # takes part
     base = {"program": program.slug}
     admin_client.post(reverse("programs:member-grant", kwargs=base), {"username": person.username, "role": "expert"})
     assignment = RoleAssignment.objects.get(user=person, program=program)
