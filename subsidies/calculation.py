@@ -29,6 +29,7 @@ from portal.core.money import format_yuan
 from portal.core.progress import progress_set
 from subsidies import engine
 from subsidies.facts import AMOUNT_KEYS, investment_facts
+from subsidies.locks import lock_run
 from subsidies.models import (
     FUNDING_SOURCES,
     AwardDecision,
@@ -38,10 +39,10 @@ from subsidies.models import (
     PolicyVersion,
     RunExclusion,
     RunLine,
-    RunStatus,
 )
 from subsidies.quotes import result_as_dict
 from subsidies.selectors import policy_snapshot, policy_version_for_quote
+from subsidies.workflow import RUN
 
 CHUNK = 2000
 ZERO = Decimal("0.00")
@@ -280,11 +281,9 @@ def _digest(context, *parts):
 
 
 def calculate(run: CalculationRun) -> CalculationRun:
-    """Calculate a draft run: one new generation of lines, or nothing when the result is unchanged."""
-    if run.status != RunStatus.DRAFT:
-        raise Conflict(
-            _("Only a draft run can be calculated; this run is %(status)s.") % {"status": run.get_status_display()}
-        )
+    """Calculate a draft run: one new generation of lines, or nothing when the result is unchanged. Locks only the
+    run (`subsidies.locks` level 2), however long it takes: approvals and payments of the program go on."""
+    RUN.require("calculate", run.status)
     program = run.program
     reviews = candidate_reviews(program)
     version_ids = set(reviews.order_by().values_list("application__policy_version_id", flat=True).distinct())
@@ -300,8 +299,8 @@ def calculate(run: CalculationRun) -> CalculationRun:
     progress_set("run", run.pk, 5, _("Reading the accepted projects"))
     try:
         with transaction.atomic():
-            locked = CalculationRun.objects.select_for_update().get(pk=run.pk)
-            if locked.status != RunStatus.DRAFT:
+            locked = lock_run(run)
+            if not RUN.allows("calculate", locked.status):
                 raise Conflict(_("The run left draft while it was being calculated."))
             generation = locked.generation + 1
             _digest(context, "versions", sorted((v.pk, v.code) for v in context.versions.values()))

@@ -13,6 +13,7 @@ from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
 from subsidies import services
+from subsidies.locks import lock_program_money, lock_rows, retry_when_busy
 from subsidies.models import LineKind, PolicyVersion, RunLine, VersionStatus
 
 
@@ -49,12 +50,14 @@ def _label(application) -> str:
     return application.filing_number or f"#{application.pk}"
 
 
+@retry_when_busy
 def application_reprice(
     *, access: ProgramAccess, applications, version: PolicyVersion, reason: str
 ) -> list[Application]:
     """Price the named approved filings under `version` (the program's, not a draft) from the next calculation.
     A filing already in an approved run is refused: an approved line is corrected by an adjustment in a later
-    run. Each change is a history row with the acting user and `reason`; all or none are changed."""
+    run. Each change is a history row with the acting user and `reason`; all or none are changed. Under the
+    program's lock (`subsidies.locks`), so no approval freezes a filing between the check and the change."""
     access.require(Capability.CONFIGURE)
     reason = (reason or "").strip()
     if not reason:
@@ -73,7 +76,8 @@ def application_reprice(
     if not ids:
         raise PortalError(_("Pick at least one filing to re-price."), fields={"applications": [_("Required.")]})
     with transaction.atomic():
-        locked = list(Application.objects.select_for_update().filter(program=access.program, pk__in=ids).order_by("pk"))
+        lock_program_money(access.program)
+        locked = lock_rows(Application.objects.filter(program=access.program, pk__in=ids))
         unknown = sorted(set(ids) - {application.pk for application in locked})
         if unknown:
             message = _("No such filing in this program: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}

@@ -1,5 +1,10 @@
 """Writes to calculation runs: create, calculate, review, approve (drawing the funding pools), pay, correct;
-award decisions and funding pools. Every step is checked against the caller's roles and recorded."""
+award decisions and funding pools. Every step is checked against the caller's roles and against the workflow
+(`subsidies.workflow`) under the row's lock, and recorded.
+
+Locks are taken through `subsidies.locks` only, in its one order (program → run → pools by id → other rows; lines,
+allocations and payments are written under them), and each service is wrapped in `retry_when_busy`: a transaction
+the database made give way runs again a few times, then the caller is told to try again (`Busy`)."""
 
 import logging
 from collections import defaultdict
@@ -18,9 +23,9 @@ from portal.core.progress import progress_set
 from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
-from programs.models import Program
 from subsidies import allocation, calculation
 from subsidies.engine import LEVEL_AWARD_KINDS, project_award_kinds, standard_level
+from subsidies.locks import lock_pools, lock_program_money, lock_rows, lock_run, retry_when_busy
 from subsidies.models import (
     FUNDING_SOURCES,
     AwardDecision,
@@ -39,6 +44,7 @@ from subsidies.models import (
 )
 from subsidies.run_selectors import carried_outstanding, outstanding
 from subsidies.selectors import policy_snapshot, policy_version_for_quote
+from subsidies.workflow import AWARD, CORRECTION, RUN, standing
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -53,17 +59,6 @@ def _transition(run, *, action, from_status, actor, comment=""):
     )
 
 
-def _locked(run) -> CalculationRun:
-    return CalculationRun.objects.select_for_update().get(pk=run.pk)
-
-
-def _require_status(run, *statuses):
-    if run.status not in statuses:
-        raise Conflict(
-            _("This run is %(status)s; the action is not possible now.") % {"status": run.get_status_display()}
-        )
-
-
 def _same_program(access, run):
     if run.program_id != access.program.pk:
         raise NotAllowed(_("This run belongs to another program."))
@@ -72,11 +67,12 @@ def _same_program(access, run):
 # --- the run's life ---------------------------------------------------------------------------------------
 
 
+@retry_when_busy
 def run_create(*, access: ProgramAccess, title: str = "") -> CalculationRun:
     """A new draft run of the program, numbered after the last one; its calculation is queued at once."""
     access.require(Capability.RUN_SUBSIDY)
     with transaction.atomic():
-        Program.objects.select_for_update().get(pk=access.program.pk)
+        lock_program_money(access.program)  # numbers are given one at a time
         number = (CalculationRun.objects.filter(program=access.program).aggregate(n=Max("number"))["n"] or 0) + 1
         run = record_save(
             CalculationRun(
@@ -94,19 +90,25 @@ def run_create(*, access: ProgramAccess, title: str = "") -> CalculationRun:
     return run
 
 
+@retry_when_busy
 def run_recalculate(*, access: ProgramAccess, run: CalculationRun) -> CalculationRun:
     """Queue the calculation of a draft again (after awards, corrections or policy changes)."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, run)
     with transaction.atomic():
-        run = _locked(run)
-        _require_status(run, RunStatus.DRAFT)
-        if run.job_status == JobStatus.RUNNING:
-            raise Conflict(_("The run is being calculated; wait for it to finish."))
-        run.job_status, run.job_message = JobStatus.QUEUED, ""
-        record_save(run, acting_user=access.user, reason=_("Calculation requested"))
-        _queue_calculation(run)
+        run = lock_run(run)  # a draft's step: it starts at the run level and draws no pool
+        RUN.require("recalculate", run.status)
+        _calculate_again(run, access.user)
     return run
+
+
+def _calculate_again(run, user):
+    """Queue the locked draft's calculation; refused while a calculation of it is running."""
+    if run.job_status == JobStatus.RUNNING:
+        raise Conflict(_("The run is being calculated; wait for it to finish."))
+    run.job_status, run.job_message = JobStatus.QUEUED, ""
+    record_save(run, acting_user=user, reason=_("Calculation requested"))
+    _queue_calculation(run)
 
 
 def _queue_calculation(run):
@@ -129,11 +131,11 @@ def _queue_calculation(run):
 def run_calculate(*, run_id: int) -> CalculationRun:
     """The Celery task's work: calculate the draft. Safe to run twice; a failure leaves the run as it was."""
     run = CalculationRun.objects.select_related("program").get(pk=run_id)
-    if run.status != RunStatus.DRAFT:
+    if not RUN.allows("calculate", run.status):
         return run
     CalculationRun.objects.filter(pk=run_id).update(job_status=JobStatus.RUNNING, job_message="")
     try:
-        return calculation.calculate(run)
+        return retry_when_busy(calculation.calculate)(run)
     except Exception as error:
         message = getattr(error, "message", "") or str(error) or type(error).__name__
         CalculationRun.objects.filter(pk=run_id).update(job_status=JobStatus.FAILED, job_message=str(message)[:300])
@@ -141,13 +143,14 @@ def run_calculate(*, run_id: int) -> CalculationRun:
         raise
 
 
+@retry_when_busy
 def run_review(*, access: ProgramAccess, run: CalculationRun, comment: str = "") -> CalculationRun:
     """Mark a calculated draft as reviewed: its lines are what will be approved."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, run)
     with transaction.atomic():
-        run = _locked(run)
-        _require_status(run, RunStatus.DRAFT)
+        run = lock_run(run)
+        RUN.require("review", run.status)
         if run.job_status in (JobStatus.QUEUED, JobStatus.RUNNING) or not run.generation:
             raise Conflict(_("The run has no finished calculation to review."))
         before = run.status
@@ -157,6 +160,7 @@ def run_review(*, access: ProgramAccess, run: CalculationRun, comment: str = "")
     return run
 
 
+@retry_when_busy
 def run_return(*, access: ProgramAccess, run: CalculationRun, comment: str) -> CalculationRun:
     """Send a reviewed run back to draft, with the reason."""
     access.require(Capability.RUN_SUBSIDY)
@@ -164,8 +168,8 @@ def run_return(*, access: ProgramAccess, run: CalculationRun, comment: str) -> C
     if not comment.strip():
         raise PortalError(_("Say why the run goes back to draft."), fields={"comment": [_("This field is required.")]})
     with transaction.atomic():
-        run = _locked(run)
-        _require_status(run, RunStatus.REVIEWED)
+        run = lock_run(run)
+        RUN.require("return", run.status)
         before = run.status
         run.status, run.reviewed_by, run.reviewed_at = RunStatus.DRAFT, None, None
         record_save(run, acting_user=access.user, reason=comment)
@@ -173,17 +177,19 @@ def run_return(*, access: ProgramAccess, run: CalculationRun, comment: str) -> C
     return run
 
 
+@retry_when_busy
 def run_approve(*, access: ProgramAccess, run: CalculationRun, comment: str = "") -> CalculationRun:
     """Approve a reviewed run (not by its creator): freeze its lines and draw the funding pools first accepted,
-    first paid. The program's row lock serialises approvals (then the run's and the pools' locks are taken in that
-    order); the database refuses a pool allocated beyond its budget and a project in two approved runs."""
+    first paid. The program's lock serialises approvals, payments and budget changes (then the run's and the
+    pools' locks are taken, in `subsidies.locks` order); the database refuses a pool allocated beyond its budget
+    and a project in two approved runs."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, run)
     with transaction.atomic():
         # one approval at a time per program: a later one sees the projects the earlier one froze
-        Program.objects.select_for_update().get(pk=access.program.pk)
-        run = _locked(run)
-        _require_status(run, RunStatus.REVIEWED)
+        lock_program_money(access.program)
+        run = lock_run(run)
+        RUN.require("approve", run.status)
         if run.created_by_id == access.user.pk:
             raise NotAllowed(_("A run is approved by someone other than the person who created it."))
         lines = list(
@@ -192,10 +198,7 @@ def run_approve(*, access: ProgramAccess, run: CalculationRun, comment: str = ""
             .values("id", "application_id", "kind", "corrects_id", *FUNDING_SOURCES)
         )
         _refuse_approved_twice(run, lines)
-        pools = {
-            pool.source: pool
-            for pool in FundingPool.objects.select_for_update().filter(program=run.program).order_by("pk")
-        }
+        pools = lock_pools(run.program)
         # what earlier approved lines still lack goes first, then this run's lines
         claims = [*_carried_claims(pools), *_claims(lines, pools)]
         grants = allocation.allocate(claims, {source: pool.remaining for source, pool in pools.items()})
@@ -334,6 +337,7 @@ def _record_grants(run, grants, pools, user) -> tuple[dict, list]:
 # --- payments ---------------------------------------------------------------------------------------------
 
 
+@retry_when_busy
 def payment_record(
     *, access: ProgramAccess, line: RunLine, source: str, amount, paid_on: date, voucher: str, note="", carried=None
 ):
@@ -351,8 +355,10 @@ def payment_record(
         message = _("This later funding is not of this line and source.")
         raise PortalError(message, fields={"source": [message]})
     with transaction.atomic():
-        run = _locked(line.run if carried is None else carried.run)
-        _require_status(run, RunStatus.APPROVED)
+        lock_program_money(access.program)
+        run = lock_run(line.run if carried is None else carried.run)
+        RUN.require("pay", run.status)
+        pools = lock_pools(run.program, [source])
         if carried is None:
             left = outstanding(RunLine.objects.filter(pk=line.pk)).get((line.pk, source), ZERO)
         else:
@@ -376,11 +382,12 @@ def payment_record(
             ),
             acting_user=access.user,
         )
-        _pool_paid(run, {source: amount}, access.user)
+        _pool_paid(run, pools, {source: amount}, access.user)
         _settle(run, access.user)
     return payment
 
 
+@retry_when_busy
 def run_pay_remaining(*, access: ProgramAccess, run: CalculationRun, paid_on: date, voucher: str, note=""):
     """Pay every funded amount of the run still open, under one voucher (a bank batch transfer): its lines' and
     what its approval funded later on earlier lines."""
@@ -389,12 +396,14 @@ def run_pay_remaining(*, access: ProgramAccess, run: CalculationRun, paid_on: da
     if not (voucher or "").strip():
         raise PortalError(_("Give the voucher number."), fields={"voucher": [_("This field is required.")]})
     with transaction.atomic():
-        run = _locked(run)
-        _require_status(run, RunStatus.APPROVED)
+        lock_program_money(access.program)
+        run = lock_run(run)
+        RUN.require("pay", run.status)
         left = outstanding(RunLine.objects.filter(run=run, generation=run.generation))
         later = carried_outstanding(run)
         if not left and not later:
             raise Conflict(_("Nothing is left to pay in this run."))
+        pools = lock_pools(run.program, {source for _line, source in left} | _carried_sources(later))
         common = {"paid_on": paid_on, "voucher": voucher.strip(), "note": note, "recorded_by": access.user}
         payments = [
             Payment(line_id=line_id, source=source, amount=amount, **common)
@@ -414,17 +423,21 @@ def run_pay_remaining(*, access: ProgramAccess, run: CalculationRun, paid_on: da
         by_source = defaultdict(lambda: ZERO)
         for payment in payments:
             by_source[payment.source] += payment.amount
-        _pool_paid(run, by_source, access.user)
+        _pool_paid(run, pools, by_source, access.user)
         _settle(run, access.user)
     return len(payments)
 
 
-def _pool_paid(run, by_source, user):
-    for pool in (
-        FundingPool.objects.select_for_update().filter(program=run.program, source__in=list(by_source)).order_by("pk")
-    ):
-        pool.paid += by_source[pool.source]
-        record_save(pool, acting_user=user, reason=_("Paid in run %(number)s") % {"number": run.number})
+def _carried_sources(later) -> set:
+    return set(CarriedFunding.objects.filter(pk__in=list(later)).values_list("pool__source", flat=True))
+
+
+def _pool_paid(run, pools, by_source, user):
+    """Add what was paid to the pools, locked by the caller (`lock_pools`), in the order they were locked."""
+    for pool in pools.values():
+        if pool.source in by_source:
+            pool.paid += by_source[pool.source]
+            record_save(pool, acting_user=user, reason=_("Paid in run %(number)s") % {"number": run.number})
 
 
 def _settle(run, user):
@@ -439,6 +452,7 @@ def _settle(run, user):
 # --- corrections ------------------------------------------------------------------------------------------
 
 
+@retry_when_busy
 def correction_raise(*, access: ProgramAccess, run: CalculationRun, line: RunLine, reason: str) -> RunCorrection:
     """Correct a line of an approved run through this draft: its next calculation carries the difference."""
     access.require(Capability.RUN_SUBSIDY)
@@ -451,33 +465,38 @@ def correction_raise(*, access: ProgramAccess, run: CalculationRun, line: RunLin
             _("Only a project line of an approved run can be corrected."), fields={"line": ["not approved"]}
         )
     with transaction.atomic():
-        run = _locked(run)
-        _require_status(run, RunStatus.DRAFT)
+        run = lock_run(run)  # the draft's lock: corrections of one run are raised one at a time
+        RUN.require("correct", run.status)
         if run.corrections.filter(corrects=line, is_active=True).exists():
             raise Conflict(_("This line is already being corrected in this run."))
         correction = record_save(
             RunCorrection(run=run, corrects=line, reason=reason.strip(), requested_by=access.user),
             acting_user=access.user,
         )
-    run_recalculate(access=access, run=run)
+        _calculate_again(run, access.user)  # with the correction, or neither
     return correction
 
 
+@retry_when_busy
 def correction_withdraw(*, access: ProgramAccess, correction: RunCorrection, reason: str) -> RunCorrection:
+    """Withdraw an active correction of a draft; the draft is calculated again without it."""
     access.require(Capability.RUN_SUBSIDY)
     _same_program(access, correction.run)
     with transaction.atomic():
-        run = _locked(correction.run)
-        _require_status(run, RunStatus.DRAFT)
+        run = lock_run(correction.run)
+        RUN.require("correct", run.status)
+        (correction,) = lock_rows(RunCorrection.objects.filter(pk=correction.pk, run=run))
+        CORRECTION.require("withdraw", standing(correction))
         correction.is_active = False
         record_save(correction, acting_user=access.user, reason=reason)
-    run_recalculate(access=access, run=run)
+        _calculate_again(run, access.user)
     return correction
 
 
 # --- awards -----------------------------------------------------------------------------------------------
 
 
+@retry_when_busy
 def award_grant(*, access: ProgramAccess, application, kind: str, amount, reference: str, decided_on: date, reason=""):
     """Grant an award by decision, within the active policy's limits (`award_min`/`award_max`). The sample award
     ("sample") needs the project's active SampleDesignation and stays within the industry's `sample_quota` (see
@@ -507,7 +526,7 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
         }
         raise PortalError(message, fields={"amount": [message]})
     with transaction.atomic():
-        Program.objects.select_for_update().get(pk=access.program.pk)
+        lock_program_money(access.program)  # quotas and "one active award of a kind" are counted one at a time
         if AwardDecision.objects.filter(application=application, kind=kind, is_active=True).exists():
             raise Conflict(_("This project already holds this award."))
         if kind == "sample":
@@ -589,28 +608,37 @@ def _check_sample_quota(program, application, policy):
         raise PortalError(message, fields={"kind": [message]})
 
 
+@retry_when_busy
 def award_withdraw(*, access: ProgramAccess, award: AwardDecision, reason: str) -> AwardDecision:
+    """Withdraw an active award; runs calculated from now on leave it out (an approved line keeps it until a
+    correction in a later run)."""
     access.require(Capability.GRANT_AWARD)
     if award.program_id != access.program.pk:
         raise NotAllowed(_("This award belongs to another program."))
     if not reason.strip():
         raise PortalError(_("Say why the award is withdrawn."), fields={"reason": [_("This field is required.")]})
-    award.is_active, award.withdrawn_reason = False, reason.strip()
-    return record_save(award, acting_user=access.user, reason=reason)
+    with transaction.atomic():
+        lock_program_money(access.program)
+        (award,) = lock_rows(AwardDecision.objects.filter(pk=award.pk, program=access.program))
+        AWARD.require("withdraw", standing(award))
+        award.is_active, award.withdrawn_reason = False, reason.strip()
+        return record_save(award, acting_user=access.user, reason=reason)
 
 
 # --- funding pools ----------------------------------------------------------------------------------------
 
 
+@retry_when_busy
 def pool_save(*, access: ProgramAccess, source: str, budget, note: str = "", reason: str = "") -> FundingPool:
-    """Open or change the pool of a funding source; its budget never goes below what is already allocated."""
+    """Open or change the pool of a funding source; its budget never goes below what is already allocated. Under
+    the program's lock, so a budget change waits for an approval drawing the pool rather than racing it."""
     access.require(Capability.MANAGE_FUNDS)
     if source not in FundingSource.values:
         raise PortalError(_("Unknown funding source."), fields={"source": [_("Unknown funding source.")]})
     budget = parse_amount(budget, "budget", allow_zero=True)
     with transaction.atomic():
-        pool = FundingPool.objects.select_for_update().filter(program=access.program, source=source).first()
-        pool = pool or FundingPool(program=access.program, source=source)
+        lock_program_money(access.program)
+        pool = lock_pools(access.program, [source]).get(source) or FundingPool(program=access.program, source=source)
         if budget < pool.allocated:
             message = _("The budget cannot be below the %(allocated)s yuan already allocated.") % {
                 "allocated": format_yuan(pool.allocated)
