@@ -31,7 +31,7 @@ from programs import reference_data
 from programs.demo import BATCHES, CALENDAR, PROGRAMS
 from programs.demo_activity import RUBRICS, SHEETS
 from programs.models import Batch, CalendarDay, Program, Region
-from programs.services import role_grant
+from programs.services import program_organisation_register, role_grant
 from rankings.kpi import kpi_targets_load
 from rankings.services import schemes_ensure
 from scoring.services import sheet_templates_load
@@ -249,10 +249,12 @@ def bureau_logins(program: Program, *, prefix: str, bureau_name: str, prefix8: s
     return Bureau(program=program, platform_admin=platform, admin=admin, reviewers=reviewers)
 
 
-def program_people(prefix: str, *, committee, institute, audit_firm, finance, more=None) -> dict:
+def program_people(prefix: str, *, bureau: Bureau, committee, institute, audit_firm, finance, more=None) -> dict:
     """The logins the bureau admin will give roles to, by role: the selection committee (a display name and an
     organisation each), three acceptance experts of `institute`, the financial auditor of `audit_firm`, the logins
-    of `more` ({role: [(username suffix, display name, organisation), …]}) and the auditor of `finance`."""
+    of `more` ({role: [(username suffix, display name, organisation), …]}) and the auditor of `finance`. The
+    platform admin registers their organisations with the bureau's program: the bureau admin gives roles only to
+    people of organisations taking part in it."""
     people = {
         Role.COMMITTEE_MEMBER: [
             login(f"{prefix}-committee-{n}", display_name=name, organisation=member_of)
@@ -266,6 +268,11 @@ def program_people(prefix: str, *, committee, institute, audit_firm, finance, mo
     for role, specs in (more or {}).items():
         people[role] = [login(f"{prefix}-{suffix}", display_name=name, organisation=org) for suffix, name, org in specs]
     people[Role.AUDITOR] = [login(f"{prefix}-finance", display_name="财政局审计员", organisation=finance)]
+    for users in people.values():
+        for user in users:
+            program_organisation_register(
+                program=bureau.program, organisation=user.organisation, acting_user=bureau.platform_admin
+            )
     return people
 
 

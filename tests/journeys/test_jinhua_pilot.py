@@ -157,6 +157,7 @@ def jinhua(fresh_database, clock):
     finance = organisation("金华市财政局", OrganisationKind.BUREAU, "11330700", 7)
     people = program_people(
         "jinhua",
+        bureau=bureau,
         committee=[("协会代表甲", association), ("协会代表乙", association), ("试点企业代表", pilot_rep)],
         institute=institute,
         audit_firm=audit_firm,

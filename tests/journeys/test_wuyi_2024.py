@@ -96,6 +96,7 @@ def wuyi(fresh_database, clock):
     finance = organisation("武义县财政局", OrganisationKind.BUREAU, "11330723", 7)
     people = program_people(
         "wuyi",
+        bureau=bureau,
         committee=[("协会代表甲", association), ("协会代表乙", association), ("试点企业代表", pilot_enterprise)],
         institute=institute,
         audit_firm=audit_firm,

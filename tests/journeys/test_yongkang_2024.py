@@ -153,6 +153,7 @@ def yongkang(fresh_database, clock):
     finance = organisation("永康市财政局", OrganisationKind.BUREAU, "11330784", 5)
     people = program_people(
         "yongkang",
+        bureau=bureau,
         committee=[(f"协会代表{n}", association) for n in (1, 2, 3)],
         institute=institute,
         audit_firm=audit_firm,
