@@ -262,6 +262,26 @@ class Transition(BaseModel):
         ordering = ["application", "created_at", "id"]
 
 
+class FilingSequence(models.Model):
+    """The last filing number given in a program's year: approval takes the next one under a lock on this row,
+    skipping any number already taken (numbers written by an import, or left with gaps), so numbers stay unique
+    and a gap never blocks an approval."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("filing number sequence")
+        verbose_name_plural = _("filing number sequences")
+        constraints = [models.UniqueConstraint(fields=["program", "year"], name="filing_sequence_per_program_year")]
+
+    def __str__(self):
+        return f"{self.program_id}/{self.year}: {self.last_number}"
+
+
 class AttachmentKind(models.TextChoices):
     CONTRACT = "contract", _("Contract")
     QUOTATION = "quotation", _("Quotation")

@@ -13,6 +13,7 @@ from filings.models import (
     ApplicationLine,
     Attachment,
     AttachmentKind,
+    FilingSequence,
     ProviderResponse,
     Subcontract,
     Transition,
@@ -378,8 +379,7 @@ def _approve(application, now):
     """Filing number, participation batch, policy version and implementation deadline, fixed at approval."""
     today = timezone.localdate(now)
     program = type(application.program).objects.select_for_update().get(pk=application.program_id)
-    sequence = Application.objects.filter(program=program).exclude(filing_number="").count() + 1
-    application.filing_number = f"{program.slug.upper()}-{today:%Y}-{sequence:05d}"
+    application.filing_number = _next_filing_number(program, today)
     application.batch = application.batch or current_batch(program, timezone.localdate(application.submitted_at or now))
     # The version the project is priced under from now on (runs read it; activating another leaves it).
     application.policy_version = application.policy_version or policy_version_for_quote(program=program)
@@ -390,6 +390,22 @@ def _approve(application, now):
     )
     application.implementation_deadline = _add_months(today, months) if months else None
     return today
+
+
+def _next_filing_number(program, today) -> str:
+    """`<SLUG>-<year>-<n>` from the program's sequence for the year (the caller holds the program's lock). A new
+    year's sequence starts after the numbers of that year already given; a number already taken is skipped."""
+    prefix = f"{program.slug.upper()}-{today:%Y}-"
+    taken = Application.objects.filter(program=program, filing_number__startswith=prefix)
+    sequence, created = FilingSequence.objects.select_for_update().get_or_create(program=program, year=today.year)
+    if created:
+        sequence.last_number = taken.count()
+    while True:
+        sequence.last_number += 1
+        number = f"{prefix}{sequence.last_number:05d}"
+        if not taken.filter(filing_number=number).exists():
+            sequence.save(update_fields=["last_number"])
+            return number
 
 
 def _add_months(day, months):
