@@ -32,6 +32,7 @@ from acceptance.models import (
     ReviewStatus,
     SheetStatus,
 )
+from acceptance.workflow import REVIEW
 from filings.models import Application, Category, Status
 from filings.selectors import application_get, application_list
 from portal.core.errors import NotAllowed, PortalError
@@ -323,7 +324,7 @@ def _review_page(request, access, review, **bound):
         context["scoring_open"] = status in SCORING_OPEN
         if status in SCORING_OPEN and not context["own_submitted"]:
             context["conflict_form"] = bound.get("conflict_form") or forms.ConflictForm()
-    if is_implementer and review.cosigned_at is None:
+    if is_implementer and review.cosigned_at is None and REVIEW.allows("cosign", status):
         context["may_cosign"] = True
     if is_auditor and audit is None and status in SCORING_OPEN:
         initial = {name: getattr(review, f"declared_{name}") for name in AMOUNT_FIELDS}

@@ -168,13 +168,20 @@ def test_a_refusal_names_the_state_and_the_action(completed, panel_people):  # n
 # Finding 4: a provider co-signed an announced review (200, the review changed) ----------------------------------
 
 
-def test_cosigning_an_announced_review_through_the_api_is_refused_and_changes_nothing(client, completed):  # noqa: F811
+def test_cosigning_an_announced_review_is_refused_and_changes_nothing(client, completed):  # noqa: F811
     review = requested(completed)
-    AcceptanceReview.objects.filter(pk=review.pk).update(status=S.ANNOUNCED, cosigned_at=None, cosigned_by=None)
-    before = review_footprint(review)
+    AcceptanceReview.objects.filter(pk=review.pk).update(cosigned_at=None, cosigned_by=None)
     client.force_login(user("wuyi-provider"))
+    page, cosign = f"/p/{SLUG}/acceptance/{review.pk}/", f"/p/{SLUG}/acceptance/{review.pk}/cosign/"
+    assert cosign in client.get(page).content.decode()  # requested: the provider is asked to co-sign
+
+    AcceptanceReview.objects.filter(pk=review.pk).update(status=S.ANNOUNCED)
+    before = review_footprint(review)
     response = client.post(f"/api/v1/programs/{SLUG}/acceptance-reviews/{review.pk}/cosign/")
-    assert response.status_code == 409
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
+    assert review_footprint(review) == before
+    assert cosign not in client.get(page).content.decode()
+    assert client.post(cosign).status_code == 302  # the page says why, and nothing changes
     assert review_footprint(review) == before
     assert AcceptanceReview.objects.get(pk=review.pk).cosigned_at is None
 
