@@ -34,7 +34,7 @@ AMOUNTS = {
     "x_hardware": "40000.00",
     "automation": "0.00",
 }
-PDF = b"%PDF-1.4\n%audit\n"
+PDF = b"%PDF-1.4\n%audit\n%%EOF\n"
 
 
 def user(username):

@@ -19,6 +19,7 @@ from implementation.services import milestones_create
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
 from programs.access import program_access
+from programs.demo_activity import demo_png
 from programs.models import Industry, Program
 from providers import selectors as provider_selectors
 from providers import services as provider_services
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 PROGRAM = "wuyi-2024"
 OTHER_PROGRAM = "yongkang-2024"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = demo_png()  # a real image: uploads are decoded
 
 
 def api(user, *, english=False):

@@ -312,7 +312,7 @@ def test_acceptance_journey(live_server, browser_page, tmp_path, django_capture_
             page.click("form.sheet-form button[name=submit][value='1']")
 
     report_pdf = tmp_path / "审计报告.pdf"
-    report_pdf.write_bytes(b"%PDF-1.4\n% audit report\n")
+    report_pdf.write_bytes(b"%PDF-1.4\n% audit report\n%%EOF\n")
     log_in(page, base, "wuyi-finaudit")
     page.goto(review_url)
     page.fill("form.audit-form input[name=x_hardware]", "50000")

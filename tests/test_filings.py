@@ -314,11 +314,13 @@ def test_attachments_are_checked_stored_privately_and_served_only_to_readers(cli
     refused = [
         upload("合同.exe", b"MZ\x90\x00"),
         upload("合同.pdf", b"MZ\x90\x00 not a pdf"),
-        upload("报价单.pdf", PDF + b"0" * (settings.UPLOAD_MAX_BYTES + 1)),
     ]
     for item in refused:
         response = client.post(url, {"kind": "contract", "file": item})
         assert response.status_code == 302
+    # too large: refused while it streams in, before the view (tests/test_upload_hardening.py)
+    too_large = upload("报价单.pdf", PDF + b"0" * (settings.UPLOAD_MAX_BYTES + 1))
+    assert client.post(url, {"kind": "contract", "file": too_large}).status_code == 413
     assert stored_files() == before and not Attachment.objects.filter(application=application).exists()
 
     client.post(url, {"kind": "contract", "file": upload("../../etc/passwd/..\\合同 终稿.pdf", PDF)})

@@ -29,13 +29,14 @@ from organisations.models import OrganisationKind
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
+from programs.demo_activity import demo_png
 from programs.models import Program
 from providers.models import PoolMembership
 from tests.factories import OrganisationFactory, PoolMembershipFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+PNG = demo_png()  # a real image: uploads are decoded
 
 
 def demo_user(role, slug=SLUG):

@@ -25,6 +25,7 @@ from filings.models import ApplicationLine
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
+from programs.demo_activity import demo_png
 from programs.models import Program, ScenarioModule
 from providers.models import PoolMembership
 from subsidies import runs
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 WUYI = "wuyi-2024"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = demo_png()  # a real image: uploads are decoded
 
 
 def at(day: str) -> datetime:

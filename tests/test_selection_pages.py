@@ -382,7 +382,7 @@ def pages(scoring_round):
         access=provider,
         kind="case",
         case=case,
-        upload=SimpleUploadedFile("case.pdf", b"%PDF-1.4 case evidence\n", content_type="application/pdf"),
+        upload=SimpleUploadedFile("case.pdf", b"%PDF-1.4 case evidence\n%%EOF\n", content_type="application/pdf"),
     )
     membership = data["entries"]["a"].membership
     seat = data["round"].seats.filter(is_active=True).first()
@@ -635,7 +635,7 @@ def test_pool_decision_and_profile_through_the_pages(client, pages):
     assert (membership.local_support_staff, membership.team) == (9, "十人团队")
     uploaded = client.post(
         url("document-upload"),
-        {"kind": "qualification", "file": SimpleUploadedFile("cert.pdf", b"%PDF-1.4 cert\n")},
+        {"kind": "qualification", "file": SimpleUploadedFile("cert.pdf", b"%PDF-1.4 cert\n%%EOF\n")},
     )
     assert uploaded.status_code == 302
     document = membership.documents.get(is_active=True)

@@ -260,7 +260,14 @@ def test_the_photo_leaves_only_through_a_reader_of_the_project(client, project, 
     url = f"/p/{SLUG}/supervision/projects/{project.pk}/inspections/{inspection.pk}/photos/{photo.pk}/"
     client.force_login(user("wuyi-enterprise2"))
     response = client.get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == demo_png()
+    served = b"".join(response.streaming_content)
+    assert response.status_code == 200 and served == photo.file.open("rb").read()
+    # stored re-encoded: the same pixels as the upload, nothing else
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert Image.open(BytesIO(served)).tobytes() == Image.open(BytesIO(demo_png())).tobytes()
     client.force_login(user("wuyi-expert"))
     assert client.get(url).status_code == 403
     wrong = f"/p/{SLUG}/supervision/projects/{project.pk}/inspections/{inspection.pk + 1}/photos/{photo.pk}/"

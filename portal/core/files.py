@@ -5,6 +5,7 @@ first check the reader's access to the record the file belongs to.
 """
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.models import BaseModel
 from portal.core.services import record_save
 from portal.core.uploads import check_upload
+
+INLINE_TYPES = ("image/png", "image/jpeg")
+# an image opened on its own is a document: it may run nothing, load nothing, and is a sandboxed origin
+INLINE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
 def _stored_file_path(instance, filename):
@@ -44,11 +49,17 @@ class StoredFile(BaseModel):
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 
+    @property
+    def shows_inline(self) -> bool:
+        """Only the image types the upload check decodes and re-encodes are ever shown in the browser."""
+        return self.content_type in INLINE_TYPES
+
 
 def stored_file_save(instance: StoredFile, *, upload, acting_user, reason: str, checked=None) -> StoredFile:
     """Check `upload`, store it and save `instance` with it. A refused or failed save leaves no row and no file.
 
-    `checked`: the result of an earlier `check_upload(upload)` when the caller needed it before locking rows."""
+    `checked`: the result of an earlier `check_upload(upload)` when the caller needed it before locking rows.
+    What is stored is the checked content (an image re-encoded) when the check produced one."""
     checked = checked or check_upload(upload)
     instance.original_name = checked.name
     instance.content_type = checked.content_type
@@ -58,7 +69,8 @@ def stored_file_save(instance: StoredFile, *, upload, acting_user, reason: str, 
     stored = None
     try:
         with transaction.atomic():
-            instance.file.save(checked.stored_name, upload, save=False)
+            content = upload if checked.content is None else ContentFile(checked.content)
+            instance.file.save(checked.stored_name, content, save=False)
             stored = instance.file.name
             return record_save(instance, acting_user=acting_user, reason=reason)
     except Exception:
@@ -68,12 +80,15 @@ def stored_file_save(instance: StoredFile, *, upload, acting_user, reason: str, 
 
 
 def stored_file_response(item: StoredFile, *, inline: bool = False) -> FileResponse:
-    """The file as a download (or inline for images); the caller has checked access to its record."""
+    """The file as a download (or inline for PNG/JPEG images); the caller has checked access to its record."""
+    shown = inline and item.shows_inline
     response = FileResponse(
         item.file.open("rb"),
-        as_attachment=not (inline and item.is_image),
+        as_attachment=not shown,
         filename=item.original_name,
         content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    if shown:
+        response["Content-Security-Policy"] = INLINE_POLICY
     return response

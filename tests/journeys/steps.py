@@ -15,11 +15,12 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from portal.core.roles import Role
+from programs.demo_activity import demo_png
 from tests.journeys.conftest import PASSWORD, Actor, at, credit_code, public_post
 
 D = Decimal
-PDF = b"%PDF-1.4\n% contract\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = b"%PDF-1.4\n% contract\n%%EOF\n"
+PNG = demo_png()  # a real image: uploads are decoded
 
 
 def money(value) -> Decimal:
