@@ -3,9 +3,10 @@ the API, so all three accept and refuse exactly the same inputs."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from portal.core.errors import PortalError
+from portal.core.money import parse_amount
 from programs.models import Industry, Program
 from subsidies import engine
 from subsidies.selectors import parse_override, policy_snapshot, policy_version_for_quote
@@ -145,16 +146,9 @@ def _money(value, name):
     if value is None or value == "":
         return None
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").strip())
-        if not amount.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise bad(name, f"“{value}”不是有效金额（元）") from None
-    if amount < 0:
-        raise bad(name, "金额不能为负数")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise bad(name, "金额最多两位小数（元）")
-    return amount
+        return parse_amount(value, name, allow_zero=True)
+    except PortalError as error:
+        raise bad(name, f"“{value}”：{error.fields[name][0]}") from None
 
 
 def _integer(value, name, *, minimum):

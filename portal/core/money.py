@@ -1,9 +1,15 @@
 """Money is Decimal yuan with two places (fen). All rounding goes through `round_fen`."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 FEN = Decimal("0.01")
 WAN = Decimal("10000")
+# The largest amount any money column holds (14 digits, 2 of them decimals): 999,999,999,999.99 yuan.
+MAX_AMOUNT = Decimal("999999999999.99")
+# An amount as people type it: ASCII digits, optional thousands commas, at most one point. Decimal() alone would
+# also take full-width and Arabic-Indic digits, exponents and "NaN".
+AMOUNT_TEXT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
 
 
 def to_decimal(value) -> Decimal:
@@ -59,18 +65,23 @@ def format_wan(value) -> str:
 
 def parse_amount(value, field: str, *, allow_negative=False, allow_zero=False) -> Decimal:
     """An amount in yuan typed by a person ("1,234.50"), as Decimal; a PortalError naming `field` otherwise:
-    not a number, more than two decimals, or (unless allowed) zero or negative."""
+    not written in ASCII digits, beyond MAX_AMOUNT, more than two decimals, or (unless allowed) zero or
+    negative."""
     from django.utils.translation import gettext as _
 
     from portal.core.errors import PortalError
 
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-        if not amount.is_finite():
-            raise ValueError
-    except (ValueError, ArithmeticError):
-        message = _("Enter an amount in yuan.")
-        raise PortalError(message, fields={field: [message]}) from None
+    text = "" if isinstance(value, bool) else str(value).strip()
+    if isinstance(value, Decimal) and value.is_finite():
+        amount = value
+    elif AMOUNT_TEXT.fullmatch(text):
+        amount = Decimal(text.replace(",", ""))
+    else:
+        message = _("Enter an amount in yuan, in digits 0–9.")
+        raise PortalError(message, fields={field: [message]})
+    if abs(amount) > MAX_AMOUNT:
+        message = _("Enter an amount of at most %(max)s yuan.") % {"max": format_yuan(MAX_AMOUNT)}
+        raise PortalError(message, fields={field: [message]})
     if amount != round_fen(amount):
         message = _("At most two decimals (fen).")
         raise PortalError(message, fields={field: [message]})
