@@ -60,7 +60,8 @@ def safe_name(raw: str) -> str:
 
 
 def check_upload(upload) -> CheckedUpload:
-    """Refuse a file whose type (by extension and content) or size is not allowed; read nothing else."""
+    """Refuse a file whose type (by extension and content), size or content is not allowed. When the result's
+    `content` is set (an image re-encoded), that is what gets stored and served, not the upload."""
     name = safe_name(upload.name)
     extension = PurePosixPath(name).suffix.lower()
     limit = getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -242,7 +243,7 @@ def _check_ooxml(upload, name):
     try:
         package = zipfile.ZipFile(upload)
         entries = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001 — whatever zipfile cannot open is refused the same way
         _refuse_content(name, _("The Office file is damaged or is not an Office file."))
     names = [entry.filename for entry in entries]
     lowered = [entry.lower() for entry in names]
@@ -260,7 +261,7 @@ def _check_ooxml(upload, name):
                 start = part.read(2)
                 # an embedded object (a "package") can carry a program inside its own container
                 rest = part.read() if lower.endswith(".bin") and "embeddings/" in lower else b""
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        except Exception:  # noqa: BLE001 — a damaged, encrypted or unsupported part
             _refuse_content(name, _("The Office file is damaged or is not an Office file."))
         if start == b"MZ" or PE_STUB in rest:
             _refuse_content(name, _("The Office file contains a program or macros."))
