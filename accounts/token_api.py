@@ -108,12 +108,16 @@ class OwnTokenListApi(generics.ListAPIView):
 class OwnTokenRevokeApi(APIView):
     """Revoke one of the caller's own tokens."""
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Resolved before the method: someone else's token is the same 404 whatever the method.
+        self.token = get_or_404(selectors.api_token_list_own(user=request.user), kwargs["token"])
+
     @extend_schema(request=ReasonInput, responses=TokenOutput)
     def post(self, request, token):
-        instance = get_or_404(selectors.api_token_list_own(user=request.user), token)
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        revoked = services.api_token_revoke(token=instance, acting_user=request.user, **data.validated_data)
+        revoked = services.api_token_revoke(token=self.token, acting_user=request.user, **data.validated_data)
         return Response(TokenOutput(revoked).data)
 
 
