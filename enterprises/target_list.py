@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from enterprises.models import Scale, TargetEnterprise
 from organisations import uscc as uscc_rules
-from portal.core import xlsx
+from portal.core import uploads, xlsx
 from programs.models import Industry, Region, RegionLevel
 
 COLUMNS = ["统一社会信用代码", "企业名称", "乡镇（街道）", "细分行业", "规模（规上/规下）", "联系人", "联系电话"]
@@ -72,6 +72,7 @@ def target_list_import(*, program, acting_user, content: bytes) -> ImportReport:
     """Read every row; save all of them only when none is wrong. Rows are numbered as Excel shows them."""
     report = ImportReport()
     try:
+        uploads.ooxml_check(content, "list.xlsx")  # a real workbook, no program inside, no zip bomb
         sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 — any unreadable file gets the same clear answer
         report.errors.append(RowError(0, "", "文件无法读取：请上传用模板填写的 .xlsx 文件"))

@@ -14,12 +14,14 @@ from openpyxl import Workbook
 from PIL import Image
 from rest_framework.test import APIClient
 
+from enterprises.models import TargetEnterprise
 from filings.models import Attachment
 from filings.services import attachment_add
 from portal.core.errors import PortalError
 from portal.core.files import INLINE_POLICY, stored_file_response
 from portal.core.roles import Role
 from programs.demo_activity import demo_pdf, demo_png
+from programs.models import Program
 from tests.test_filings import SLUG, access_of, demo_user, new_draft, stored_files
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +236,21 @@ def refused_after(application, name, content) -> dict:
         add(application, name, content)
     assert stored_files() == before and Attachment.objects.filter(application=application).count() == count
     return error.value.fields
+
+
+def test_the_target_list_import_checks_the_workbook_as_an_office_file():
+    """A workbook openpyxl would read happily, with a program packed beside its sheets, imports nothing."""
+    from enterprises.target_list import COLUMNS, target_list_import
+    from tests.factories import valid_uscc
+
+    program = Program.objects.get(slug=SLUG)
+    book, out = Workbook(), io.BytesIO()
+    book.active.append(COLUMNS)
+    book.active.append([valid_uscc(), "武义带程序公司", "熟溪街道", "五金加工", "规上", "张三", "0579-1"])
+    book.save(out)
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr("xl/media/setup.exe", b"MZ\x90\x00")
+    count = TargetEnterprise.objects.filter(program=program).count()
+    report = target_list_import(program=program, acting_user=demo_user(Role.BUREAU_ADMIN), content=out.getvalue())
+    assert not report.ok and report.errors[0].row == 0
+    assert TargetEnterprise.objects.filter(program=program).count() == count

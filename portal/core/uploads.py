@@ -269,6 +269,13 @@ def _check_ooxml(upload, name):
     return None
 
 
+def ooxml_check(content: bytes, name: str) -> None:
+    """The Office-file check on bytes already read (an import): PortalError when they are not a safe package."""
+    from django.core.files.base import ContentFile
+
+    _check_ooxml(ContentFile(content, name=name), safe_name(name))
+
+
 CONTENT_CHECKS = {
     ".pdf": _check_pdf,
     ".png": _check_image,
