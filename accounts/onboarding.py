@@ -20,6 +20,12 @@ class PasswordSetView(PasswordResetConfirmView):
     template_name = "accounts/password_set.html"
     success_url = reverse_lazy("accounts:password-set-done")
 
+    def render_to_response(self, context, **kwargs):
+        # A used, expired or made-up link is gone: 404, with the page that says so.
+        if not context.get("validlink"):
+            kwargs["status"] = 404
+        return super().render_to_response(context, **kwargs)
+
 
 class PasswordSetDoneView(PasswordResetCompleteView):
     template_name = "accounts/password_set_done.html"

@@ -12,12 +12,14 @@ from enterprises.models import SignupRequest
 from filings.models import Application, Attachment
 from notifications.models import Notification
 from portal.core.roles import Role
+from programs.models import ProgramOrganisation
 from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from tests.factories import (
     BatchFactory,
     CalendarDayFactory,
     EnterpriseProfileFactory,
     IndustryFactory,
+    OrganisationFactory,
     PoolMembershipFactory,
     ProgramFactory,
     RegionFactory,
@@ -77,6 +79,9 @@ def tenant_pair(db):
     admin_a = user_with_role(a, Role.BUREAU_ADMIN, username="zza-admin", display_name="ZZA管理员")
     assignment = admin_a.role_assignments.get()
     api_token_issue(user=admin_a, name="ZZA令牌")
+    ProgramOrganisation.objects.create(
+        program=a, organisation=OrganisationFactory(name="ZZA专家机构"), registered_by=admin_a, note="ZZA登记"
+    )
     application = Application.objects.create(
         program=a,
         enterprise=enterprise,

@@ -103,6 +103,8 @@ def fillings(route, name, pair):
         return [{"url": f"programs/industry/{pair['industry'].pk}/unknown/"}]
     if params == {"app_label"}:
         return [{"app_label": config.label} for config in apps.get_app_configs()]
+    if params == {"uidb64", "token"}:  # a set-password link (accounts:password-set): a made-up one, for everyone
+        return [{"uidb64": "MA", "token": "0-0"}]
     if params == {"content_type_id", "object_id"}:
         objects = [owned_by(model, a) for model in HISTORY_MODELS.values()]
         return [
