@@ -3,6 +3,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], read at each request so that a deploym
 override_settings) take effect. The address is the one django-axes sees (its proxy settings), so lock-outs and
 rate limits agree on who a client is."""
 
+import logging
 from functools import wraps
 
 from axes.helpers import get_client_ip_address
@@ -10,10 +11,19 @@ from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+logger = logging.getLogger(__name__)
+
 
 class RatesFromSettings:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 — the cache is down: serve the request (lock-outs live in the database)
+            logger.warning("Rate limit %s not checked: the cache does not answer", self.scope, exc_info=True)
+            return True
 
     def get_ident(self, request):
         return get_client_ip_address(getattr(request, "_request", request)) or ""

@@ -194,3 +194,19 @@ def test_the_api_is_rate_limited_per_user_and_per_address():
         assert anonymous.post(signup, {}, format="json", REMOTE_ADDR=ATTACKER).status_code == 400
         assert anonymous.post(signup, {}, format="json", REMOTE_ADDR=ATTACKER).status_code == 429
         assert anonymous.post(signup, {}, format="json", REMOTE_ADDR=OFFICE).status_code == 400
+
+
+def test_with_the_cache_down_logins_and_the_api_still_answer(client):
+    """Rate counters are in the cache; when it stops answering the limits are skipped, never a 500."""
+    user = UserFactory()
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        assert page_login(client, user.username, PASSWORD, OFFICE).status_code == 302
+        assert token_login(user.username, PASSWORD, OFFICE).status_code == 200
+        assert client.get("/api/v1/programs/").status_code == 200
