@@ -203,7 +203,9 @@ def run_approve(*, access: ProgramAccess, run: CalculationRun, comment: str = ""
         claims = [*_carried_claims(pools), *_claims(lines, pools)]
         grants = allocation.allocate(claims, {source: pool.remaining for source, pool in pools.items()})
         unfunded, carried = _record_grants(run, grants, pools, access.user)
-        RunLine.objects.filter(run=run, generation=run.generation).update(frozen=True)
+        # the lines left short were frozen with their shortfall; each line is written once, since a second update
+        # of a row in one transaction checks its foreign keys again, locking the filings and reviews it names
+        RunLine.objects.filter(run=run, generation=run.generation, frozen=False).update(frozen=True)
         before = run.status
         run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, access.user, timezone.now()
         run.unfunded_total = sum(unfunded.values(), ZERO)
@@ -295,8 +297,8 @@ def _claims(lines, pools):
 
 
 def _record_grants(run, grants, pools, user) -> tuple[dict, list]:
-    """Write the run's own allocations (and the shortfalls on its lines); return them with the carried fundings
-    to write once the run is approved. Sequences follow the order the pools were drawn."""
+    """Write the run's own allocations (and the shortfalls on its lines, frozen as they are written); return them
+    with the carried fundings to write once the run is approved. Sequences follow the order the pools were drawn."""
     unfunded = defaultdict(lambda: ZERO)
     rows, carried = [], []
     for grant in grants:
@@ -329,8 +331,8 @@ def _record_grants(run, grants, pools, user) -> tuple[dict, list]:
         if grant.shortfall > 0:
             unfunded[grant.line_id] += grant.shortfall
     bulk_create_with_history(rows, PoolAllocation, batch_size=2000, default_user=user)
-    short = [RunLine(pk=line_id, unfunded=amount) for line_id, amount in unfunded.items()]
-    RunLine.objects.bulk_update(short, ["unfunded"], batch_size=2000)
+    short = [RunLine(pk=line_id, unfunded=amount, frozen=True) for line_id, amount in unfunded.items()]
+    RunLine.objects.bulk_update(short, ["unfunded", "frozen"], batch_size=2000)
     return unfunded, carried
 
 

@@ -345,3 +345,13 @@ def test_a_deadlock_is_run_again_then_refused_as_busy_never_an_error(mode, expec
     # what was written: each transaction that finished, once; the refused one left nothing
     counts = sorted(FundingPool.objects.filter(pk__in=[a.pk, b.pk]).values_list("allocation_count", flat=True))
     assert counts == ([1, 1] if mode == "retried" else [0, 1])
+
+
+def test_a_busy_refusal_reaches_an_api_caller_as_409_with_retry_after():
+    from portal.core.api import exception_handler
+    from portal.core.errors import Busy
+
+    response = exception_handler(Busy(), {})
+    assert response.status_code == 409
+    assert response.data["error"]["code"] == "busy" and response.data["error"]["message"]
+    assert response["Retry-After"] == "2"
