@@ -30,7 +30,16 @@ from programs.access import program_access
 from programs.models import Batch, CalendarDay, Industry, ModuleKind, Program, RoleAssignment, ScenarioModule
 from providers.models import PoolMembership, PoolStatus, RoundStatus
 from providers.selectors import provider_list, round_list
-from subsidies.models import PolicyVersion
+from subsidies.models import (
+    AwardDecision,
+    CalculationRun,
+    CarriedFunding,
+    FundingPool,
+    Payment,
+    PolicyVersion,
+    PoolAllocation,
+    RunCorrection,
+)
 
 PAGE_SIZE = 50
 
@@ -404,7 +413,28 @@ HISTORY_MODELS = {
     "provider": PoolMembership,
     "policyversion": PolicyVersion,
     "milestonetemplate": MilestoneTemplate,
+    # Every record that carries money (run lines never change once approved: their run's history shows them).
+    "calculationrun": CalculationRun,
+    "fundingpool": FundingPool,
+    "poolallocation": PoolAllocation,
+    "carriedfunding": CarriedFunding,
+    "payment": Payment,
+    "awarddecision": AwardDecision,
+    "runcorrection": RunCorrection,
 }
+# How a history kind reaches its program, where it is not its own `program` field.
+HISTORY_PROGRAM_LOOKUP = {
+    Program: "pk",
+    PoolAllocation: "pool__program",
+    CarriedFunding: "pool__program",
+    Payment: "line__run__program",
+    RunCorrection: "run__program",
+}
+
+
+def history_scope(model_class, program) -> dict:
+    """The filter that keeps a history kind to one program's rows."""
+    return {HISTORY_PROGRAM_LOOKUP.get(model_class, "program"): program.pk}
 
 
 def _history_kind(model):
@@ -416,8 +446,7 @@ def history(request, access, model, pk):
     if model not in HISTORY_MODELS:
         raise Http404
     model_class = HISTORY_MODELS[model]
-    scope = {"pk": access.program.pk} if model_class is Program else {"program": access.program}
-    instance = get_or_404(model_class.objects.filter(**scope), pk)
+    instance = get_or_404(model_class.objects.filter(**history_scope(model_class, access.program)), pk)
     return _render(
         request,
         access,

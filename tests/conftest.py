@@ -431,13 +431,15 @@ def _acceptance_objects(application, actor):
 
 def _subsidy_objects(application, actor):
     """A calculation run of program A (approved, with a line, a project left out, a correction in a draft run),
-    an award, a funding pool with its allocation, a payment and a ledger job with its file. Returns markers."""
+    an award, a funding pool with its allocation and a shortfall carried by a later run, a payment and a ledger
+    job with its file. Returns markers."""
     from django.utils import timezone
 
     from acceptance.models import AcceptanceReview
     from subsidies.models import (
         AwardDecision,
         CalculationRun,
+        CarriedFunding,
         FundingPool,
         LedgerFile,
         LedgerJob,
@@ -501,7 +503,15 @@ def _subsidy_objects(application, actor):
         granted_by=actor,
     )
     pool = FundingPool.objects.create(program=program, source="county", budget=Decimal("9123457"), note="ZZA资金池")
-    PoolAllocation.objects.create(pool=pool, line=line, sequence=1, requested=line.total, allocated=line.total)
+    PoolAllocation.objects.create(  # short by 4,321.00, carried by a later run
+        pool=pool, line=line, sequence=1, requested=line.total, allocated=line.total - Decimal("4321.00")
+    )
+    later = CalculationRun.objects.create(
+        program=program, number=3, title="ZZA补拨批次", created_by=actor, status="approved", generation=1
+    )
+    CarriedFunding.objects.create(
+        pool=pool, line=line, run=later, sequence=1, amount=Decimal("4321.00"), allocated_by=actor
+    )
     Payment.objects.create(
         line=line,
         source="county",

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from portal.core import urlparams
 from portal.core.roles import Role
 from programs.models import Program
-from programs.views import CONFIG_FORMS, HISTORY_MODELS
+from programs.views import CONFIG_FORMS, HISTORY_MODELS, history_scope
 
 CHECKED = {"pairs": 0, "requests": 0, "routes": 0}
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
@@ -106,7 +106,9 @@ def fillings(route, name, pair):
     if params == {"uidb64", "token"}:  # a set-password link (accounts:password-set): a made-up one, for everyone
         return [{"uidb64": "MA", "token": "0-0"}]
     if params == {"content_type_id", "object_id"}:
-        objects = [owned_by(model, a) for model in HISTORY_MODELS.values()]
+        objects = [
+            model._default_manager.filter(**history_scope(model, a)).first() for model in HISTORY_MODELS.values()
+        ]
         return [
             {"content_type_id": ContentType.objects.get_for_model(type(obj)).pk, "object_id": obj.pk}
             for obj in objects
@@ -133,7 +135,10 @@ def fillings(route, name, pair):
             {**base, "kind": kind, "pk": need(owned_by(spec[0], a), kind).pk} for kind, spec in CONFIG_FORMS.items()
         ]
     if {"model", "pk"} <= params:
-        return [{**base, "model": key, "pk": need(owned_by(model, a), key).pk} for key, model in HISTORY_MODELS.items()]
+        return [
+            {**base, "model": key, "pk": need(model._default_manager.filter(**history_scope(model, a)).first(), key).pk}
+            for key, model in HISTORY_MODELS.items()
+        ]
     values = dict(base)
     for param in params - {"program"}:
         registered = urlparams.PATH_PARAMETERS.get(param)
