@@ -33,3 +33,25 @@ def test_the_auditor_reads_the_history_of_each_money_record_of_its_program(clien
 
     client.force_login(tenant_pair["users_b"][Role.BUREAU_ADMIN])
     assert client.get(path).status_code in (403, 404)
+
+
+def test_the_money_pages_link_each_record_to_its_history(client, tenant_pair):
+    from subsidies.models import AwardDecision, FundingPool, Payment
+
+    program = tenant_pair["a"]
+    client.force_login(user_with_role(program, Role.AUDITOR, username="zz-money-links"))
+    pool = FundingPool.objects.get(program=program)
+    payment = Payment.objects.get(line__run__program=program)
+    award = AwardDecision.objects.get(program=program)
+    base = f"/p/{program.slug}"
+    pages = {
+        f"{base}/pools/{pool.pk}/": [f"{base}/history/fundingpool/{pool.pk}/", f"{base}/history/poolallocation/"],
+        f"{base}/runs/{payment.line.run_id}/lines/{payment.line_id}/": [f"{base}/history/payment/{payment.pk}/"],
+        f"{base}/runs/{payment.line.run_id}/": [f"{base}/history/calculationrun/{payment.line.run_id}/"],
+        f"{base}/awards/": [f"{base}/history/awarddecision/{award.pk}/"],
+    }
+    for page, links in pages.items():
+        response = client.get(page)
+        assert response.status_code == 200, page
+        for link in links:
+            assert link in response.content.decode(), (page, link)
