@@ -103,7 +103,7 @@ def test_the_swagger_page_loads_its_start_up_script_from_its_own_url(client):
     assert b"SwaggerUIBundle" in script.content
 
 
-def test_production_hides_the_api_docs_unless_told_otherwise():
+def test_production_sends_the_headers_and_hides_the_api_docs_unless_told_otherwise():
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
@@ -111,14 +111,18 @@ def test_production_hides_the_api_docs_unless_told_otherwise():
         "DJANGO_ALLOWED_HOSTS": "portal.example",
     }
     environment.pop("API_DOCS_REQUIRE_LOGIN", None)
-    probe = "from django.conf import settings; print(settings.API_DOCS_REQUIRE_LOGIN)"
+    probe = (
+        "from django.conf import settings; "
+        "print('portal.core.middleware.SecurityHeadersMiddleware' in settings.MIDDLEWARE, "
+        "settings.API_DOCS_REQUIRE_LOGIN)"
+    )
     command = [sys.executable, "-c", f"import django; django.setup(); {probe}"]
     default = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, text=True, check=True)
-    assert default.stdout.strip() == "True"
+    assert default.stdout.strip() == "True True"  # production sends the headers and hides the docs
     opened = subprocess.run(
         command, env={**environment, "API_DOCS_REQUIRE_LOGIN": "false"}, cwd=ROOT, capture_output=True, text=True
     )
-    assert opened.stdout.strip() == "False"
+    assert opened.stdout.strip() == "True False"
 
 
 # --- in the browser ------------------------------------------------------------------------------------------
