@@ -5,7 +5,9 @@
 - a paid run stays paid; runs are never deleted;
 - a funding carried forward (a later grant of a line's shortfall) is written once, by an approved run, for a line
   of an approved run, and never more than the line's shortfall at its approval less what was carried before;
-  it never changes afterwards.
+  it never changes afterwards;
+- payments and pool allocations are never deleted (a payment recorded in error is corrected by a correction run,
+  an allocation belongs to its approved line).
 
 Row deletion is refused by row triggers on PostgreSQL; a TRUNCATE (a test database being emptied) is not a row
 deletion. On SQLite, the embedded demo database, the application alone refuses deletion (every model's manager
@@ -99,6 +101,21 @@ POSTGRES = [
     CREATE TRIGGER subsidies_carriedfunding_checked BEFORE INSERT OR UPDATE OR DELETE ON subsidies_carriedfunding
         FOR EACH ROW EXECUTE FUNCTION subsidies_check_carried_funding();
     """,
+    """
+    CREATE OR REPLACE FUNCTION subsidies_refuse_money_delete() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION '% rows are never deleted (row %)', TG_TABLE_NAME, OLD.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    *(
+        f"""
+    CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION subsidies_refuse_money_delete();
+    """
+        for table in ("subsidies_payment", "subsidies_poolallocation")
+    ),
 ]
 
 
@@ -169,6 +186,8 @@ def install(connection) -> None:
             "DROP TRIGGER IF EXISTS subsidies_runexclusion_frozen ON subsidies_runexclusion",
             "DROP TRIGGER IF EXISTS subsidies_runline_frozen ON subsidies_runline",
             "DROP TRIGGER IF EXISTS subsidies_carriedfunding_checked ON subsidies_carriedfunding",
+            "DROP TRIGGER IF EXISTS subsidies_payment_no_delete ON subsidies_payment",
+            "DROP TRIGGER IF EXISTS subsidies_poolallocation_no_delete ON subsidies_poolallocation",
             *POSTGRES,
         ]
     elif connection.vendor == "sqlite":

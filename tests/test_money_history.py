@@ -55,3 +55,19 @@ def test_the_money_pages_link_each_record_to_its_history(client, tenant_pair):
         assert response.status_code == 200, page
         for link in links:
             assert link in response.content.decode(), (page, link)
+
+
+@pytest.mark.parametrize("table", ["subsidies_payment", "subsidies_poolallocation"])
+def test_payments_and_allocations_cannot_be_deleted_even_with_sql(tenant_pair, table):
+    from django.db import DatabaseError, connection, transaction
+
+    from tests.conftest import need
+
+    need(connection.vendor == "postgresql", "the database's own triggers are PostgreSQL's (DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a fixed table name
+        before = cursor.fetchone()[0]
+        with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic():
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        assert cursor.fetchone()[0] == before > 0
