@@ -101,7 +101,14 @@ class RoleGrantForm(forms.Form):
     """A role for a person of the program's organisations, named by username. An unknown username and a person
     outside the program get the same error (selectors.grantee_get)."""
 
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_(
+            "A person of an organisation taking part in the program, or holding a role in it. For someone new, "
+            "create a login instead."
+        ),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args, access, **kwargs):
