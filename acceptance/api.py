@@ -27,6 +27,7 @@ from acceptance.models import (
 from filings.api import APPLICATION_PATH
 from filings.selectors import application_get
 from portal.core.errors import NotAllowed, PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability, Role
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
@@ -43,7 +44,7 @@ EARLIEST_ANNOUNCEMENT, LATEST_ANNOUNCEMENT = date(2000, 1, 1), date(2099, 12, 31
 
 
 def _money(**kwargs):
-    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+    return AsciiDecimalSerializerField(max_digits=14, decimal_places=2, **kwargs)
 
 
 def _role_holders(program, role, ids):
@@ -97,7 +98,7 @@ class AcceptanceReviewOutput(serializers.Serializer):
     status = serializers.CharField(
         help_text="requested, panel, scoring, audited, passed, failed, announcing, on_hold or announced"
     )
-    score = serializers.DecimalField(
+    score = AsciiDecimalSerializerField(
         max_digits=7, decimal_places=2, allow_null=True, help_text="The panel's mean, once the review is closed"
     )
     template = RubricRefOutput()
@@ -132,8 +133,8 @@ class AcceptancePanelSeatOutput(serializers.Serializer):
 class ExpertSheetOutput(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField(help_text="draft or submitted")
-    total = serializers.DecimalField(max_digits=7, decimal_places=2, help_text="Bonus included")
-    bonus = serializers.DecimalField(max_digits=7, decimal_places=2)
+    total = AsciiDecimalSerializerField(max_digits=7, decimal_places=2, help_text="Bonus included")
+    bonus = AsciiDecimalSerializerField(max_digits=7, decimal_places=2)
     scores = serializers.SerializerMethodField()
     comment = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -147,9 +148,9 @@ class PanelSheetOutput(ExpertSheetOutput):
 
 
 class AcceptanceResultOutput(serializers.Serializer):
-    score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    score = AsciiDecimalSerializerField(max_digits=7, decimal_places=2, allow_null=True)
     passed = serializers.BooleanField(help_text="The panel's verdict; an upheld objection fails the project later")
-    pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2)
+    pass_mark = AsciiDecimalSerializerField(max_digits=5, decimal_places=2)
     working = serializers.CharField()
 
 
@@ -590,7 +591,7 @@ class AnnouncementOutput(serializers.Serializer):
     project = serializers.CharField(source="application.title")
     filing_number = serializers.CharField(source="application.filing_number")
     provider = serializers.CharField(source="application.provider.organisation.name", allow_null=True, default=None)
-    score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    score = AsciiDecimalSerializerField(max_digits=7, decimal_places=2, allow_null=True)
     audited_total = serializers.SerializerMethodField()
     proposed_subsidy = serializers.SerializerMethodField()
     announcement_starts_on = serializers.DateField(allow_null=True)
@@ -652,9 +653,9 @@ class AnnouncementConcludeApi(ProgramScopedMixin, APIView):
 class DigitalAssessmentInput(serializers.Serializer):
     phase = serializers.ChoiceField(choices=AssessmentPhase.choices)
     assessed_on = serializers.DateField()
-    basics = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=50)
-    management = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=30)
-    results = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=20)
+    basics = AsciiDecimalSerializerField(max_digits=5, decimal_places=2, min_value=0, max_value=50)
+    management = AsciiDecimalSerializerField(max_digits=5, decimal_places=2, min_value=0, max_value=30)
+    results = AsciiDecimalSerializerField(max_digits=5, decimal_places=2, min_value=0, max_value=20)
     scene_levels = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=4),
         min_length=SCENE_COUNT,
@@ -669,7 +670,7 @@ class DigitalAssessmentInput(serializers.Serializer):
 class DigitalAssessmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     phase = serializers.ChoiceField(choices=AssessmentPhase.choices)
-    score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    score = AsciiDecimalSerializerField(max_digits=6, decimal_places=2)
     level = serializers.IntegerField(help_text="0 (below level 1) to 4")
     reason = serializers.CharField()
     scene_levels = serializers.ListField(child=serializers.IntegerField())

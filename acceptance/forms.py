@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import AMOUNT_FIELDS, SCENE_COUNT, AssessmentPhase
+from portal.core.fields import AsciiDecimalField
 from portal.core.roles import Role
 from providers.models import ConflictKind
 
@@ -35,7 +36,7 @@ AMOUNT_HELP = {
 
 
 def _money_field(name, *, help_text=None):
-    return forms.DecimalField(
+    return AsciiDecimalField(
         label=AMOUNT_LABELS[name],
         min_value=Decimal("0"),
         max_digits=14,
@@ -202,7 +203,7 @@ SCENE_FIELDS = [f"scene_{number}" for number in range(1, SCENE_COUNT + 1)]
 class AssessmentForm(forms.Form):
     phase = forms.ChoiceField(label=_("Phase"), choices=AssessmentPhase.choices)
     assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs=DATE, format=ISO_DATE))
-    basics = forms.DecimalField(
+    basics = AsciiDecimalField(
         label=_("Digital basics"),
         min_value=Decimal("0"),
         max_value=Decimal("50"),
@@ -211,7 +212,7 @@ class AssessmentForm(forms.Form):
         help_text=_("Out of 50."),
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "50"}),
     )
-    management = forms.DecimalField(
+    management = AsciiDecimalField(
         label=_("Digital management"),
         min_value=Decimal("0"),
         max_value=Decimal("30"),
@@ -220,7 +221,7 @@ class AssessmentForm(forms.Form):
         help_text=_("Out of 30."),
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "30"}),
     )
-    results = forms.DecimalField(
+    results = AsciiDecimalField(
         label=_("Digital results"),
         min_value=Decimal("0"),
         max_value=Decimal("20"),

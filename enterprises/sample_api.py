@@ -14,6 +14,7 @@ from enterprises.models import SampleStatus
 from enterprises.samples import TITLE_LENGTH
 from filings.models import Application
 from portal.core.errors import PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 
@@ -34,7 +35,7 @@ class SampleLineOutput(serializers.Serializer):
     part = serializers.CharField()
     category = serializers.CharField()
     description = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = AsciiDecimalSerializerField(max_digits=14, decimal_places=2)
 
     def get_module_name(self, line) -> str:
         return line.module.name if line.module_id else ""

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import zip_longest
 
+from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -13,11 +14,16 @@ from simple_history.utils import bulk_create_with_history
 from enterprises.models import Scale, TargetEnterprise
 from organisations import uscc as uscc_rules
 from portal.core import uploads, xlsx
+from portal.core.text import looks_blank
 from programs.models import Industry, Region, RegionLevel
 
 COLUMNS = ["统一社会信用代码", "企业名称", "乡镇（街道）", "细分行业", "规模（规上/规下）", "联系人", "联系电话"]
 SCALES = {"规上": Scale.ABOVE, "规下": Scale.BELOW, "above": Scale.ABOVE, "below": Scale.BELOW}
-MAX_ROWS = 20000
+# The longest value each text column keeps (the model's own limits): a longer one is refused, never cut.
+LIMITS = {
+    name: TargetEnterprise._meta.get_field(field).max_length
+    for name, field in (("name", "name"), ("contact", "contact_name"), ("phone", "contact_phone"))
+}
 
 
 @dataclass
@@ -99,14 +105,25 @@ def target_list_import(*, program, acting_user, content: bytes) -> ImportReport:
         if not any(cells):
             continue
         report.rows += 1
-        if report.rows > MAX_ROWS:
-            report.errors.append(RowError(number, "", f"一次最多导入{MAX_ROWS}行"))
+        if report.rows > settings.TARGET_IMPORT_MAX_ROWS:
+            report.errors.append(RowError(number, "", f"一次最多导入{settings.TARGET_IMPORT_MAX_ROWS}行"))
             break
         code, name, township_name, industry_name, scale_text, contact, phone = cells
         errors_before = len(report.errors)
 
         def bad(column, message, row=number):
             report.errors.append(RowError(row, column, message))
+
+        for column, key, value in (
+            (COLUMNS[1], "name", name),
+            (COLUMNS[5], "contact", contact),
+            (COLUMNS[6], "phone", phone),
+        ):
+            if len(value) > LIMITS[key]:
+                bad(column, f"最多{LIMITS[key]}个字（此处{len(value)}个），请精简后再导入")
+        for column, value in zip(COLUMNS, cells, strict=True):
+            if value and looks_blank(value):
+                bad(column, "只含空格或不可见字符：请填写内容，或留空")
 
         try:
             code = uscc_rules.validate(code)
@@ -134,12 +151,12 @@ def target_list_import(*, program, acting_user, content: bytes) -> ImportReport:
                 TargetEnterprise(
                     program=program,
                     uscc=code,
-                    name=name[:120],
+                    name=name,
                     township=township,
                     industry=industry,
                     scale=scale,
-                    contact_name=contact[:40],
-                    contact_phone=phone[:30],
+                    contact_name=contact,
+                    contact_phone=phone,
                 )
             )
     if report.rows == 0 and not report.errors:
@@ -147,6 +164,17 @@ def target_list_import(*, program, acting_user, content: bytes) -> ImportReport:
     if report.errors:
         return report
     with transaction.atomic():
+        # One import of a program at a time: a second one waits here, then finds what the first one added.
+        type(program).objects.select_for_update().get(pk=program.pk)
+        added = set(
+            TargetEnterprise.objects.filter(program=program, uscc__in=[r.uscc for r in records]).values_list(
+                "uscc", flat=True
+            )
+        )
+        if added:
+            for row, code in ((seen[r.uscc], r.uscc) for r in records if r.uscc in added):
+                report.errors.append(RowError(row, COLUMNS[0], f"该企业已在清单中（{code}，刚由另一次导入加入）"))
+            return report
         bulk_create_with_history(
             records, TargetEnterprise, default_user=acting_user, default_change_reason="摸底企业清单导入"
         )

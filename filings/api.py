@@ -12,6 +12,7 @@ from filings import selectors, services
 from filings.models import Application, AttachmentKind, Category, Part, Status
 from filings.workflow import ACTIONS
 from portal.core.errors import PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.paging import DeferredPagination
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -28,14 +29,14 @@ class LineSerializer(serializers.Serializer):
     part = serializers.ChoiceField(choices=Part.choices)
     category = serializers.ChoiceField(choices=Category.choices, help_text="software, hardware or automation")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    amount = AsciiDecimalSerializerField(max_digits=14, decimal_places=2, min_value=0)
 
 
 class SubcontractInput(serializers.Serializer):
     membership = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Pool membership id")
     scope = serializers.CharField(max_length=200, help_text="The subcontractor's part of the work")
-    work_share = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Share of the work (%)")
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Share of the contract (yuan)")
+    work_share = AsciiDecimalSerializerField(max_digits=5, decimal_places=2, help_text="Share of the work (%)")
+    amount = AsciiDecimalSerializerField(max_digits=14, decimal_places=2, help_text="Share of the contract (yuan)")
 
 
 class ApplicationInput(serializers.Serializer):
@@ -50,7 +51,7 @@ class ApplicationInput(serializers.Serializer):
         help_text="The digital level the project commits to reach (tracks priced by level); the estimate uses it",
     )
     contract_subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    contract_budget = serializers.DecimalField(
+    contract_budget = AsciiDecimalSerializerField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     contract_duration_months = serializers.IntegerField(min_value=1, max_value=120, required=False, allow_null=True)
@@ -61,14 +62,14 @@ class ApplicationInput(serializers.Serializer):
     warranty_months = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     training = serializers.CharField(required=False, allow_blank=True, default="")
     lines = LineSerializer(many=True, min_length=1)
-    lead_work_share = serializers.DecimalField(
+    lead_work_share = AsciiDecimalSerializerField(
         max_digits=5,
         decimal_places=2,
         required=False,
         allow_null=True,
         help_text="The lead contractor's own share of the work (%), with subcontracts",
     )
-    lead_amount = serializers.DecimalField(
+    lead_amount = AsciiDecimalSerializerField(
         max_digits=14,
         decimal_places=2,
         required=False,
@@ -97,7 +98,7 @@ class ApplicationOutput(serializers.Serializer):
     batch = serializers.IntegerField(source="batch.number", allow_null=True, default=None)
     submitted_at = serializers.DateTimeField(allow_null=True)
     implementation_deadline = serializers.DateField(allow_null=True)
-    total = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
+    total = AsciiDecimalSerializerField(max_digits=14, decimal_places=2, coerce_to_string=True)
 
 
 class TransitionInput(serializers.Serializer):
@@ -111,8 +112,8 @@ class SubcontractOutput(serializers.Serializer):
     membership = serializers.IntegerField(source="membership_id")
     subcontractor = serializers.CharField(source="membership.organisation.name")
     scope = serializers.CharField()
-    work_share = serializers.DecimalField(max_digits=5, decimal_places=2)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    work_share = AsciiDecimalSerializerField(max_digits=5, decimal_places=2)
+    amount = AsciiDecimalSerializerField(max_digits=14, decimal_places=2)
     percent = serializers.IntegerField(help_text="Progress of the part the enterprise has confirmed")
 
 
@@ -195,8 +196,8 @@ class ApplicationDetailOutput(ApplicationOutput):
     estimate = serializers.DictField(allow_null=True, help_text="The quote as `quote_subsidy --json` prints it")
     attachments = AttachmentOutput(many=True)
     transitions = serializers.ListField(child=serializers.DictField())
-    lead_work_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    lead_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    lead_work_share = AsciiDecimalSerializerField(max_digits=5, decimal_places=2, allow_null=True)
+    lead_amount = AsciiDecimalSerializerField(max_digits=14, decimal_places=2, allow_null=True)
     subcontracts = SubcontractOutput(many=True)
 
 
@@ -284,9 +285,9 @@ class BulkApproveApi(ProgramScopedMixin, APIView):
 
 class ContractorsOutput(serializers.Serializer):
     lead = serializers.CharField(allow_null=True, help_text="The lead contractor (总包商), who answers for the whole")
-    lead_work_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    lead_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
-    contract_budget = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    lead_work_share = AsciiDecimalSerializerField(max_digits=5, decimal_places=2, allow_null=True)
+    lead_amount = AsciiDecimalSerializerField(max_digits=14, decimal_places=2, allow_null=True)
+    contract_budget = AsciiDecimalSerializerField(max_digits=14, decimal_places=2, allow_null=True)
     subcontracts = SubcontractOutput(many=True)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from filings.models import CONTRACT_FIELDS, Application, Category, Part, Status
+from portal.core.fields import AsciiDecimalField
 from programs.models import ScenarioModule
 from providers.models import PoolMembership, PoolStatus
 from providers.selectors import pickable_providers
@@ -13,7 +14,7 @@ LEAD_FIELDS = ("lead_work_share", "lead_amount")
 
 class ApplicationForm(forms.ModelForm):
     track = forms.ChoiceField(label=_("Track"))
-    lead_work_share = forms.DecimalField(
+    lead_work_share = AsciiDecimalField(
         label=_("Lead contractor's share of the work (%)"),
         required=False,
         min_value=0,
@@ -64,7 +65,7 @@ class SubcontractForm(forms.Form):
 
     membership = forms.ModelChoiceField(label=_("Subcontractor"), queryset=PoolMembership.objects.none())
     scope = forms.CharField(label=_("Part of the work"), max_length=200)
-    work_share = forms.DecimalField(
+    work_share = AsciiDecimalField(
         label=_("Share of the work (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
     # Typed yuan ("1,234.50"), parsed by the service with `parse_amount`.
@@ -90,7 +91,7 @@ class LineForm(forms.Form):
     part = forms.ChoiceField(label=_("Part"), choices=[("", "—"), *Part.choices])
     category = forms.ChoiceField(label=_("Investment type"), choices=[("", "—"), *Category.choices])
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=14, decimal_places=2)
+    amount = AsciiDecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=14, decimal_places=2)
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 import calendar
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +60,18 @@ def _check_fields(access, fields, industry):
         raise PortalError(
             _("Pick one of the providers selected for your industry."), fields={"provider": [_("Invalid.")]}
         )
+
+
+def _check_line_count(lines):
+    """A filing holds at most FILING_MAX_LINES items (a setting): a larger one is refused before anything is
+    written, so a request never does unbounded work."""
+    limit = settings.FILING_MAX_LINES
+    if len(lines) > limit:
+        message = _("A filing holds at most %(limit)d items; this one has %(count)d. Group them by scenario.") % {
+            "limit": limit,
+            "count": len(lines),
+        }
+        raise PortalError(message, fields={"lines": [message]})
 
 
 def _replace_lines(application, lines, actor):
@@ -232,6 +245,7 @@ def application_create(
     profile = _own_profile(access)
     fields = dict(fields)
     _check_fields(access, fields, profile.industry)
+    _check_line_count(lines)
     rows = _contractors(access, None, fields, subcontracts or [])
     with transaction.atomic():
         application = record_save(
@@ -257,6 +271,7 @@ def application_update(
     profile = _own_profile(access)
     fields = dict(fields)
     _check_fields(access, fields, profile.industry)
+    _check_line_count(lines)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.enterprise_id != profile.pk:

@@ -16,6 +16,7 @@ from filings.models import overdue_on
 from filings.selectors import application_get
 from implementation import selectors, services
 from portal.core.errors import PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 
@@ -57,7 +58,7 @@ class PartOutput(serializers.Serializer):
     id = serializers.IntegerField()
     subcontractor = serializers.CharField(source="membership.organisation.name")
     scope = serializers.CharField()
-    work_share = serializers.DecimalField(max_digits=5, decimal_places=2)
+    work_share = AsciiDecimalSerializerField(max_digits=5, decimal_places=2)
     percent = serializers.IntegerField(help_text="Progress of the part the enterprise has confirmed")
 
 
@@ -95,7 +96,7 @@ class PostOutput(serializers.Serializer):
 
 
 class ProgressOutput(serializers.Serializer):
-    percent = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Mean confirmed progress")
+    percent = AsciiDecimalSerializerField(max_digits=5, decimal_places=2, help_text="Mean confirmed progress")
     deadline = serializers.DateField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField()

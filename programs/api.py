@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from organisations.models import Organisation, OrganisationKind
 from organisations.selectors import organisation_list
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs import selectors
 from programs.access import program_access, programs_for_user
@@ -127,7 +128,7 @@ class ScenarioModuleOutput(serializers.Serializer):
     investment_category = serializers.CharField(help_text="software, hardware, automation, or '' (any)")
     name = serializers.CharField()
     name_en = serializers.CharField()
-    price = serializers.DecimalField(
+    price = AsciiDecimalSerializerField(
         max_digits=14,
         decimal_places=2,
         allow_null=True,

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core.errors import PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability, Role
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from programs.selectors import industry_list
@@ -98,8 +99,8 @@ class RankingRowOutput(serializers.Serializer):
     applicant = serializers.IntegerField()
     provider = serializers.CharField()
     rank = serializers.IntegerField(allow_null=True)
-    score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
-    first_section = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    score = AsciiDecimalSerializerField(max_digits=7, decimal_places=2, allow_null=True)
+    first_section = AsciiDecimalSerializerField(max_digits=7, decimal_places=2, allow_null=True)
     sheets = serializers.IntegerField(help_text="Submitted sheets the score is the mean of")
     working = serializers.CharField()
     tie_break = serializers.CharField()
@@ -443,8 +444,8 @@ class SheetInput(serializers.Serializer):
 class SheetOutput(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
-    total = serializers.DecimalField(max_digits=7, decimal_places=2)
-    first_section = serializers.DecimalField(max_digits=7, decimal_places=2)
+    total = AsciiDecimalSerializerField(max_digits=7, decimal_places=2)
+    first_section = AsciiDecimalSerializerField(max_digits=7, decimal_places=2)
     scores = serializers.SerializerMethodField()
     comment = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)

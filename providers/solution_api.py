@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from portal.core.api import Pagination
 from portal.core.errors import PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from programs.models import Industry, ScenarioModule
@@ -50,7 +51,7 @@ def _codes(access, model, codes, field):
 
 class SolutionAwardOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    amount = AsciiDecimalSerializerField(max_digits=16, decimal_places=2)
     reference = serializers.CharField()
     decided_on = serializers.DateField()
     reason = serializers.CharField()
@@ -66,8 +67,8 @@ class SolutionOutput(serializers.Serializer):
     provider_name = serializers.CharField(source="membership.organisation.name")
     industries = serializers.SerializerMethodField()
     modules = serializers.SerializerMethodField()
-    price_min = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    price_max = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    price_min = AsciiDecimalSerializerField(max_digits=16, decimal_places=2, allow_null=True)
+    price_max = AsciiDecimalSerializerField(max_digits=16, decimal_places=2, allow_null=True)
     deployment = serializers.ChoiceField(choices=DeploymentMode.choices)
     cases = serializers.CharField()
     status = serializers.CharField(help_text="draft, published or withdrawn")
@@ -102,10 +103,10 @@ class SolutionInput(serializers.Serializer):
         max_length=200,
         help_text="Scenario module codes",
     )
-    price_min = serializers.DecimalField(
+    price_min = AsciiDecimalSerializerField(
         max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
     )
-    price_max = serializers.DecimalField(
+    price_max = AsciiDecimalSerializerField(
         max_digits=16,
         decimal_places=2,
         min_value=0,
@@ -126,7 +127,7 @@ class SolutionReasonInput(serializers.Serializer):
 
 
 class SolutionAwardInput(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Yuan, above zero")
+    amount = AsciiDecimalSerializerField(max_digits=16, decimal_places=2, help_text="Yuan, above zero")
     reference = serializers.CharField(max_length=120)
     decided_on = serializers.DateField()
     reason = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.fields import AsciiDecimalField
 from programs.models import Industry, ScenarioModule
 from providers.forms import DATE, ISO_DATE
 from providers.models import DeploymentMode
@@ -21,12 +22,12 @@ class SolutionForm(forms.Form):
     modules = forms.ModelMultipleChoiceField(
         label=_("Scenarios covered"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    price_min = forms.DecimalField(
+    price_min = AsciiDecimalField(
         label=_("Price from (yuan)"),
         help_text=_("Leave both prices empty when the price is agreed on request."),
         **PRICE,
     )
-    price_max = forms.DecimalField(label=_("Price up to (yuan)"), **PRICE)
+    price_max = AsciiDecimalField(label=_("Price up to (yuan)"), **PRICE)
     deployment = forms.ChoiceField(label=_("Deployment mode"), choices=DeploymentMode.choices)
     cases = forms.CharField(label=_("Reference customers"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -61,7 +62,7 @@ class ReasonForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2)
+    amount = AsciiDecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2)
     reference = forms.CharField(label=_("Decision reference"), max_length=120)
     decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs=DATE, format=ISO_DATE))
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

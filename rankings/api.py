@@ -17,6 +17,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from rankings import selectors, services
@@ -28,7 +29,7 @@ SNAPSHOT_PATH = OpenApiParameter(
 
 
 def _score(**kwargs):
-    return serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, **kwargs)
+    return AsciiDecimalSerializerField(max_digits=7, decimal_places=2, allow_null=True, **kwargs)
 
 
 class RankingSnapshotOutput(serializers.Serializer):
@@ -181,7 +182,7 @@ class RankingDetailApi(ProgramScopedMixin, APIView):
 
 class KpiYearOutput(serializers.Serializer):
     year = serializers.IntegerField()
-    target = serializers.DecimalField(max_digits=10, decimal_places=2)
+    target = AsciiDecimalSerializerField(max_digits=10, decimal_places=2)
     actual = serializers.IntegerField(allow_null=True, help_text="The program's count; null: not kept in the portal")
 
 
@@ -200,7 +201,7 @@ class KpiRowOutput(serializers.Serializer):
     source = serializers.CharField(help_text="What the portal counts; empty: not kept in the portal")
     source_label = serializers.CharField()
     years = KpiYearOutput(many=True)
-    total_target = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_target = AsciiDecimalSerializerField(max_digits=12, decimal_places=2)
     total_actual = serializers.IntegerField(allow_null=True)
 
 

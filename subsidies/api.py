@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core.errors import PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
@@ -118,16 +119,16 @@ class QuoteInputSerializer(serializers.Serializer):
     batch = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
     level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
     accepted_on = serializers.DateField(required=False, allow_null=True)
-    n_investment = serializers.DecimalField(
+    n_investment = AsciiDecimalSerializerField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
-    x_investment = serializers.DecimalField(
+    x_investment = AsciiDecimalSerializerField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
-    total_investment = serializers.DecimalField(
+    total_investment = AsciiDecimalSerializerField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
-    automation_investment = serializers.DecimalField(
+    automation_investment = AsciiDecimalSerializerField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     version = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -138,7 +139,7 @@ class QuoteInputSerializer(serializers.Serializer):
         help_text="Parameter overrides for this quote only, e.g. general_informatization_rate=0.15",
     )
     awards = serializers.DictField(
-        child=serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0),
+        child=AsciiDecimalSerializerField(max_digits=14, decimal_places=2, min_value=0),
         required=False,
         default=dict,
         help_text=f"Award kind → yuan; kinds: {', '.join(AWARD_KINDS[:-1])}",

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Scale
+from portal.core.fields import AsciiDecimalField
 
 
 class ParameterForm(forms.Form):
@@ -62,20 +63,20 @@ class QuoteForm(forms.Form):
     accepted_on = forms.DateField(
         label=_("Acceptance passed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    n_investment = forms.DecimalField(
+    n_investment = AsciiDecimalField(
         label=_("N investment (yuan)"), required=False, min_value=0, decimal_places=2, max_digits=14
     )
-    x_investment = forms.DecimalField(
+    x_investment = AsciiDecimalField(
         label=_("X investment (yuan)"), required=False, min_value=0, decimal_places=2, max_digits=14
     )
-    total_investment = forms.DecimalField(
+    total_investment = AsciiDecimalField(
         label=_("Total software and hardware investment (yuan)"),
         required=False,
         min_value=0,
         decimal_places=2,
         max_digits=14,
     )
-    automation_investment = forms.DecimalField(
+    automation_investment = AsciiDecimalField(
         label=_("Automation equipment investment (yuan)"), required=False, min_value=0, decimal_places=2, max_digits=14
     )
     awards = forms.CharField(

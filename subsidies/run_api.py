@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from filings.selectors import application_list
 from portal.core.errors import PortalError
+from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.files import stored_file_response
 from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
@@ -56,12 +57,12 @@ EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def _money(**kwargs):
-    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+    return AsciiDecimalSerializerField(max_digits=16, decimal_places=2, **kwargs)
 
 
 def _amount(**kwargs):
     """An amount the caller sends: under a trillion yuan, so that it round-trips exactly on every database."""
-    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+    return AsciiDecimalSerializerField(max_digits=14, decimal_places=2, **kwargs)
 
 
 class _DayField(serializers.DateField):

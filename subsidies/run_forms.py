@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.fields import AsciiDecimalField
 from portal.core.money import format_yuan
 from subsidies.models import FundingSource
 
@@ -10,7 +11,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _money(label, **kwargs):
-    return forms.DecimalField(label=label, max_digits=16, decimal_places=2, **kwargs)
+    return AsciiDecimalField(label=label, max_digits=16, decimal_places=2, **kwargs)
 
 
 class RunCreateForm(forms.Form):

@@ -143,6 +143,11 @@ UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=100 * 102
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 UPLOAD_MAX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The longest free text one field keeps (a comment, a contract clause, a finding); longer is refused, not cut.
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=10_000)
+# Bounds on one request's work: the items of one filing, the rows of one target-list import.
+FILING_MAX_LINES = env.int("FILING_MAX_LINES", default=200)
+TARGET_IMPORT_MAX_ROWS = env.int("TARGET_IMPORT_MAX_ROWS", default=20_000)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
