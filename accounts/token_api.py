@@ -52,7 +52,7 @@ class TokenOutput(serializers.ModelSerializer):
         ]
 
 
-class ReasonInput(serializers.Serializer):
+class TokenRevokeInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
@@ -113,9 +113,9 @@ class OwnTokenRevokeApi(APIView):
         # Resolved before the method: someone else's token is the same 404 whatever the method.
         self.token = get_or_404(selectors.api_token_list_own(user=request.user), kwargs["token"])
 
-    @extend_schema(request=ReasonInput, responses=TokenOutput)
+    @extend_schema(request=TokenRevokeInput, responses=TokenOutput)
     def post(self, request, token):
-        data = ReasonInput(data=request.data)
+        data = TokenRevokeInput(data=request.data)
         data.is_valid(raise_exception=True)
         revoked = services.api_token_revoke(token=self.token, acting_user=request.user, **data.validated_data)
         return Response(TokenOutput(revoked).data)
@@ -136,10 +136,10 @@ class ProgramTokenListApi(ProgramScopedMixin, generics.ListAPIView):
 class ProgramTokenRevokeApi(ProgramScopedMixin, APIView):
     """Revoke a token of one of the program's members (bureau admin)."""
 
-    @extend_schema(parameters=[PROGRAM_PATH], request=ReasonInput, responses=TokenOutput)
+    @extend_schema(parameters=[PROGRAM_PATH], request=TokenRevokeInput, responses=TokenOutput)
     def post(self, request, program, token):
         instance = get_or_404(selectors.api_token_list_for_program(access=self.access), token)
-        data = ReasonInput(data=request.data)
+        data = TokenRevokeInput(data=request.data)
         data.is_valid(raise_exception=True)
         revoked = services.api_token_revoke(token=instance, acting_user=request.user, **data.validated_data)
         return Response(TokenOutput(revoked).data)
