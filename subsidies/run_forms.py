@@ -96,17 +96,34 @@ class PoolForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
 
 
-class ProjectChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        number = f"{obj.filing_number} · " if obj.filing_number else ""
-        return f"{obj.enterprise.organisation.name} · {number}{obj.title}"
+class ProjectByNumberField(forms.CharField):
+    """A project named by its filing number, among `queryset`: a program may hold tens of thousands, too many to
+    list in a choice."""
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def clean(self, value):
+        number = super().clean(value)
+        found = self.queryset.filter(filing_number=number).select_related("enterprise__organisation").first()
+        if found is None:
+            raise forms.ValidationError(
+                _("No accepted project of this program has the filing number “%(number)s”."),
+                code="invalid",
+                params={"number": number},
+            )
+        return found
 
 
 class AwardForm(forms.Form):
     """Grant an award by decision; `projects` are the program's projects with an acceptance review, `kinds` the
     awards the active policy knows."""
 
-    application = ProjectChoiceField(label=_("Project"), queryset=None)
+    application = ProjectByNumberField(
+        label=_("Project (filing number)"), help_text=_("As on the project's page, e.g. WUYI-2024-2025-00012.")
+    )
     kind = forms.ChoiceField(label=_("Award"))
     amount = _money(_("Amount (yuan)"))
     reference = forms.CharField(label=_("Decision reference"), max_length=80)

@@ -356,8 +356,10 @@ def test_an_award_is_granted_on_the_page_within_its_maximum_and_withdrawn(client
     form = client.get(url("awards")).context["form"]
     assert [kind for kind, _label in form.fields["kind"].choices] == ["sample"]
     assert doors in form.fields["application"].queryset
+    unknown = client.post(url("awards"), {"application": "WUYI-NO-SUCH", "kind": "sample", "amount": "1"})
+    assert unknown.status_code == 200 and "application" in unknown.context["form"].errors
     grant = {
-        "application": doors.pk,
+        "application": doors.filing_number,
         "kind": "sample",
         "reference": "武经信〔2025〕12号",
         "decided_on": "2025-03-01",
