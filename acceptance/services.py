@@ -39,6 +39,7 @@ from acceptance.models import (
 )
 from acceptance.workflow import REVIEW
 from filings.models import Application, Status
+from portal.core import jobs
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
 from portal.core.roles import Capability, Role
@@ -563,6 +564,7 @@ def report_render(*, job: ReportJob) -> AcceptanceReportFile:
     existing = review.report_files.filter(fingerprint=fingerprint).first()
     if existing is None:
         _job_step(job, ReportStatus.RENDERING, 40, _("Laying out the pages"))
+        jobs.drill_pause()
         rendered = report_pdf(data)
         _job_step(job, ReportStatus.RENDERING, 85, _("Storing the file"))
         name = f"{review.application.filing_number or review.application.pk}-验收报告.pdf"
@@ -583,6 +585,9 @@ def report_render(*, job: ReportJob) -> AcceptanceReportFile:
     return existing
 
 
-def report_failed(*, job_id: int, message: str) -> None:
-    job = ReportJob.objects.get(pk=job_id)
-    _job_step(job, ReportStatus.FAILED, job.progress, message[:300])
+def report_retry(*, access: ProgramAccess, job: ReportJob) -> ReportJob:
+    """Render a failed report job again, on the same record: one review state makes one file."""
+    access.require(Capability.GENERATE_ACCEPTANCE_REPORT)
+    if job.review.application.program_id != access.program.pk:
+        raise NotAllowed(_("The acceptance review is not one of this program's."))
+    return jobs.job_retry("report", job, acting_user=access.user, dispatch=_dispatch_report)

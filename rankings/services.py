@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core import jobs
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Capability
 from portal.core.services import record_save
@@ -267,6 +268,7 @@ def bulletin_render(*, job: BulletinJob):
     existing = snapshot.bulletins.filter(fingerprint=fingerprint).first()
     if existing is None:
         _job_step(job, BulletinStatus.RENDERING, 40, _("Laying out the pages"))
+        jobs.drill_pause()
         rendered = bulletin_pdf(data)
         _job_step(job, BulletinStatus.RENDERING, 85, _("Storing the file"))
         name = f"{snapshot.program.slug}-{snapshot.period_start:%Y%m%d}-通报.pdf"
@@ -286,5 +288,9 @@ def bulletin_render(*, job: BulletinJob):
     return existing
 
 
-def bulletin_failed(*, job_id: int, message: str) -> None:
-    _job_step(BulletinJob.objects.get(pk=job_id), BulletinStatus.FAILED, 0, message)
+def bulletin_retry(*, access: ProgramAccess, job: BulletinJob) -> BulletinJob:
+    """Render a failed bulletin job again, on the same record: one snapshot state makes one file."""
+    access.require(Capability.GENERATE_BULLETIN)
+    if job.snapshot.program_id != access.program.pk:
+        raise NotAllowed(_("This ranking belongs to another program."))
+    return jobs.job_retry("bulletin", job, acting_user=access.user)

@@ -1,8 +1,11 @@
 from celery import shared_task
 from celery.signals import worker_ready
 
+from portal.core.jobs import JobKind, job_work, register
 from rankings import services
 from rankings.models import BulletinJob
+
+register(JobKind("bulletin", "rankings.BulletinJob", "rankings.tasks.render_bulletin_task", working=("rendering",)))
 
 
 @shared_task(name="rankings.catch_up")
@@ -12,14 +15,13 @@ def catch_up_task() -> int:
 
 
 @shared_task(name="rankings.render_bulletin", time_limit=600, soft_time_limit=540)
-def render_bulletin_task(job_id: int) -> int:
+def render_bulletin_task(job_id: int) -> int | None:
     """Render a bulletin; running it again for the same snapshot stores nothing new."""
-    job = BulletinJob.objects.select_related("bulletin").get(pk=job_id)
-    try:
-        return services.bulletin_render(job=job).pk
-    except Exception as error:
-        services.bulletin_failed(job_id=job_id, message=str(error) or type(error).__name__)
-        raise
+
+    def work():
+        return services.bulletin_render(job=BulletinJob.objects.select_related("bulletin").get(pk=job_id)).pk
+
+    return job_work("bulletin", job_id, work)
 
 
 @worker_ready.connect

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from acceptance.models import AcceptanceReview, DigitalAssessment, ReviewStatus
 from acceptance.selectors import batch_on
+from portal.core import jobs
 from portal.core.errors import Conflict
 from portal.core.money import format_yuan
 from portal.core.progress import progress_set
@@ -306,6 +307,7 @@ def calculate(run: CalculationRun) -> CalculationRun:
             _digest(context, "versions", sorted((v.pk, v.code) for v in context.versions.values()))
             with closing(fact_rows(reviews)) as rows:  # the server-side cursor closes before any rollback
                 totals = _write_projects(run, generation, rows, context, expected)
+            jobs.drill_pause()  # lines written, not committed: a crash here must leave none
             _write_adjustments(run, generation, context, totals)
             fingerprint = context.digest.hexdigest()
             if fingerprint == locked.fingerprint and locked.generation:

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core import jobs
+from portal.core.errors import NotAllowed
 from portal.core.files import stored_file_save
 from portal.core.progress import progress_set
 from portal.core.roles import Capability
@@ -103,29 +105,35 @@ def ledger_build(*, job_id: int) -> int:
             _("%(done)s of %(total)s rows") % {"done": done, "total": total},
         )
 
-    try:
-        content = ledger_bytes(job.program, job.run, progress=progress)
-        name = ledger_filename(job.program, job.run)
-        checked = CheckedUpload(
-            name=name,
-            stored_name=f"{uuid.uuid4().hex}.xlsx",
-            content_type=XLSX,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        with transaction.atomic():
-            LedgerJob.objects.select_for_update().get(pk=job.pk)
-            existing = LedgerFile.objects.filter(job=job).first()
-            if existing is None:
-                existing = stored_file_save(
-                    LedgerFile(job=job),
-                    upload=ContentFile(content, name=name),
-                    acting_user=job.requested_by,
-                    reason=_("Ledger built"),
-                    checked=checked,
-                )
-    except Exception as error:
-        _step(job, JobStatus.FAILED, job.progress, str(error) or type(error).__name__)
-        raise
+    # a failure is recorded by the task (`portal.core.jobs.job_work`): in the user's language, on a fresh connection
+    jobs.drill_pause()
+    content = ledger_bytes(job.program, job.run, progress=progress)
+    name = ledger_filename(job.program, job.run)
+    checked = CheckedUpload(
+        name=name,
+        stored_name=f"{uuid.uuid4().hex}.xlsx",
+        content_type=XLSX,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    with transaction.atomic():
+        LedgerJob.objects.select_for_update().get(pk=job.pk)
+        existing = LedgerFile.objects.filter(job=job).first()
+        if existing is None:
+            existing = stored_file_save(
+                LedgerFile(job=job),
+                upload=ContentFile(content, name=name),
+                acting_user=job.requested_by,
+                reason=_("Ledger built"),
+                checked=checked,
+            )
     _step(job, JobStatus.DONE, 100)
     return existing.pk
+
+
+def ledger_retry(*, access: ProgramAccess, job: LedgerJob) -> LedgerJob:
+    """Build a failed ledger job again, on the same record: it stores one file however often it runs."""
+    access.require(Capability.EXPORT_LEDGER)
+    if job.program_id != access.program.pk:
+        raise NotAllowed(_("The ledger job is not one of this program's."))
+    return jobs.job_retry("ledger", job, acting_user=access.user)

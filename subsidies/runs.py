@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from portal.core import jobs
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.money import format_yuan, parse_amount
 from portal.core.progress import progress_set
@@ -133,13 +134,15 @@ def run_calculate(*, run_id: int) -> CalculationRun:
     run = CalculationRun.objects.select_related("program").get(pk=run_id)
     if not RUN.allows("calculate", run.status):
         return run
-    CalculationRun.objects.filter(pk=run_id).update(job_status=JobStatus.RUNNING, job_message="")
+    # updated_at too: the job sweeper reads it when a run has no heartbeat yet
+    CalculationRun.objects.filter(pk=run_id).update(
+        job_status=JobStatus.RUNNING, job_message="", updated_at=timezone.now()
+    )
     try:
         return retry_when_busy(calculation.calculate)(run)
     except Exception as error:
-        message = getattr(error, "message", "") or str(error) or type(error).__name__
-        CalculationRun.objects.filter(pk=run_id).update(job_status=JobStatus.FAILED, job_message=str(message)[:300])
-        progress_set("run", run_id, 0, str(message)[:300])
+        # the reason in the user's language, recorded on a fresh connection; the detail goes to the log
+        jobs.job_fail(jobs.job_kind("run"), run_id, reason=jobs.failure_reason(error), error=error)
         raise
 
 

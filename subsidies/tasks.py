@@ -1,19 +1,22 @@
 from celery import shared_task
-from django.conf import settings
-from django.utils import translation
 
+from portal.core.jobs import JobKind, job_work, register
 from subsidies import ledger_jobs, runs
+
+register(
+    JobKind("run", "subsidies.CalculationRun", "subsidies.tasks.calculate_run_task", "job_status", "job_message", None)
+)
+register(JobKind("ledger", "subsidies.LedgerJob", "subsidies.tasks.build_ledger_task"))
 
 
 @shared_task(name="subsidies.calculate_run", time_limit=1800, soft_time_limit=1700)
-def calculate_run_task(run_id: int) -> int:
+def calculate_run_task(run_id: int) -> int | None:
     """Calculate a draft run. Running it again (after a crash, or twice) leaves one current set of lines."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return runs.run_calculate(run_id=run_id).generation
+    run = job_work("run", run_id, lambda: runs.run_calculate(run_id=run_id))
+    return run.generation if run else None
 
 
 @shared_task(name="subsidies.build_ledger", time_limit=1800, soft_time_limit=1700)
-def build_ledger_task(job_id: int) -> int:
+def build_ledger_task(job_id: int) -> int | None:
     """Build a ledger workbook. Running it again for the same job replaces nothing and adds no file."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return ledger_jobs.ledger_build(job_id=job_id)
+    return job_work("ledger", job_id, lambda: ledger_jobs.ledger_build(job_id=job_id))

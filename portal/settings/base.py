@@ -87,6 +87,8 @@ TEMPLATES = [
 # SQLite by default (the embedded demo); PostgreSQL through psycopg2 when DATABASE_URL names it.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A worker's connection that the server dropped is noticed before use and opened again (see portal/celery.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -168,6 +170,17 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"  # the
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
+# A job whose worker process died goes back to the queue; the broker gives an unacknowledged job to another worker
+# only after the visibility timeout, which is longer than the longest job (the time limit).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# Long jobs (portal.core.jobs): a heartbeat every JOB_HEARTBEAT_SECONDS; a started job silent for JOB_STALE_SECONDS,
+# or queued for JOB_QUEUED_STALE_SECONDS, is failed by the sweeper and may be tried again.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=300)
+JOB_QUEUED_STALE_SECONDS = env.int("JOB_QUEUED_STALE_SECONDS", default=6 * 3600)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_DRILL_PAUSE_SECONDS = env.float("JOB_DRILL_PAUSE_SECONDS", default=0)  # fault drills only: slows each job
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
