@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from portal.core import health
 from portal.core import views as core_views
 from portal.core.admin import platform_admins_restrict
 
 platform_admins_restrict(admin.site)  # before admin.site.urls is read below
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # for the load balancer: no login, no program data
     path("", core_views.home, name="home"),
     path("programs/", core_views.program_chooser, name="program-chooser"),
     path("accounts/", include("accounts.urls")),

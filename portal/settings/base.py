@@ -181,8 +181,31 @@ JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=300)
 JOB_QUEUED_STALE_SECONDS = env.int("JOB_QUEUED_STALE_SECONDS", default=6 * 3600)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 JOB_DRILL_PAUSE_SECONDS = env.float("JOB_DRILL_PAUSE_SECONDS", default=0)  # fault drills only: slows each job
+# /healthz fails when no worker has beaten for this long, or a job has waited in the queue longer than this.
+HEALTHZ_WORKER_SECONDS = env.int("HEALTHZ_WORKER_SECONDS", default=60)
+HEALTHZ_WAITING_SECONDS = env.int("HEALTHZ_WAITING_SECONDS", default=900)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker or result store that refuses or stops answering costs a request about BROKER_TIMEOUT seconds, never
+# more: the task waits in the outbox (portal.core.outbox) and the beat sends it once Redis answers again.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS |= {
+    "socket_connect_timeout": BROKER_TIMEOUT / 2,
+    "socket_timeout": BROKER_TIMEOUT,  # more than the workers' BRPOP wait (1 s), so idle workers are not cut off
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT / 2
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
+# After a failed publish a process leaves new tasks in the outbox this long without trying the broker.
+OUTBOX_PAUSE_SECONDS = env.int("OUTBOX_PAUSE_SECONDS", default=10)
 
 if REDIS_URL:
     CACHES = {
