@@ -224,6 +224,11 @@ urlpatterns = [
         name="ledger-job",
     ),
     path(
+        "programs/<slug:program>/ledger-jobs/<int:ledger_job>/retry/",
+        run_api.LedgerJobRetryApi.as_view(),
+        name="ledger-job-retry",
+    ),
+    path(
         "programs/<slug:program>/ledger-jobs/<int:ledger_job>/download/",
         run_api.LedgerJobDownloadApi.as_view(),
         name="ledger-job-download",

@@ -26,7 +26,7 @@ from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from subsidies import run_selectors as selectors
 from subsidies import runs as services
 from subsidies.api import AwardOutput, FundingOutput, LineOutput
-from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request
+from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request, ledger_retry
 from subsidies.models import (
     FUNDING_SOURCES,
     AwardDecision,
@@ -780,6 +780,17 @@ class LedgerJobApi(ProgramScopedMixin, APIView):
             "download": _job_url(access.program, job, "ledger-job-download") if done else None,
         }
         return Response(LedgerJobOutput(data).data)
+
+
+class LedgerJobRetryApi(ProgramScopedMixin, APIView):
+    """Build a failed ledger job again, on the same record (one file however often it runs); 409 unless failed."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, LEDGER_JOB_PATH], request=None, responses={202: LedgerJobQueuedOutput})
+    def post(self, request, program, ledger_job):
+        access = self.access
+        job = ledger_retry(access=access, job=_job(access, ledger_job))
+        data = {"id": job.pk, "status": job.status, "progress": job.progress, "url": _job_url(access.program, job)}
+        return Response(LedgerJobQueuedOutput(data).data, status=202)
 
 
 class LedgerJobDownloadApi(ProgramScopedMixin, APIView):

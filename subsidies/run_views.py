@@ -28,7 +28,7 @@ from programs.views import PAGE_SIZE, program_view
 from subsidies import run_forms as forms
 from subsidies import runs
 from subsidies.calculation import Stage
-from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request
+from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request, ledger_retry
 from subsidies.models import (
     FUNDING_SOURCES,
     FundingSource,
@@ -748,6 +748,25 @@ def ledger_job(request, access, ledger_job):
             "download": download,
         }
     )
+
+
+@program_view(Capability.EXPORT_LEDGER)
+@require_POST
+def ledger_job_retry(request, access, ledger_job):
+    """Build a failed ledger job again, on the same record; the page follows it."""
+    job = _ledger_job(access, ledger_job)
+    try:
+        ledger_retry(access=access, job=job)
+        messages.info(request, _("The ledger is being built again; the download appears below when it is ready."))
+    except PortalError as error:
+        messages.error(request, error.message)
+    slug = access.program.slug
+    here = (
+        reverse("subsidies:run-ledger", kwargs={"program": slug, "run": job.run_id})
+        if job.run_id
+        else reverse("subsidies:ledger", kwargs={"program": slug})
+    )
+    return redirect(f"{here}?job={job.pk}")
 
 
 @program_view(Capability.EXPORT_LEDGER)

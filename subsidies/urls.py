@@ -56,5 +56,6 @@ urlpatterns = [
     path("ledger/", run_views.ledger, name="ledger"),
     path("ledger/jobs/<int:ledger_job>/", run_views.ledger_job, name="ledger-job"),
     path("ledger/jobs/<int:ledger_job>/download/", run_views.ledger_download, name="ledger-download"),
+    path("ledger/jobs/<int:ledger_job>/retry/", run_views.ledger_job_retry, name="ledger-retry"),
     path("my-subsidies/", run_views.my_subsidies, name="my-subsidies"),
 ]
