@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from acceptance import selectors, services
 from acceptance.models import ReportStatus
+from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
@@ -44,6 +45,21 @@ def report_job(request, access, review, job):
             "download": download,
         }
     )
+
+
+@program_view(Capability.VIEW_ACCEPTANCE)
+@require_POST
+def report_retry(request, access, review, job):
+    """Render a failed report job again, on the same record; the page follows it."""
+    item = selectors.review_get(access=access, pk=review)
+    found = get_or_404(item.report_jobs.all(), job)
+    try:
+        services.report_retry(access=access, job=found)
+        messages.info(request, _("The report is being generated; it appears below when it is ready."))
+    except PortalError as error:
+        messages.error(request, error.message)
+    url = reverse("acceptance:review", kwargs={"program": access.program.slug, "review": item.pk})
+    return redirect(f"{url}?report_job={found.pk}#report")
 
 
 @program_view(Capability.VIEW_ACCEPTANCE)

@@ -33,6 +33,7 @@ urlpatterns = [
     # The acceptance report (PDF), made by a Celery task
     path("acceptance/<int:review>/report/", report_views.report_request, name="report-request"),
     path("acceptance/<int:review>/report/jobs/<int:job>/", report_views.report_job, name="report-job"),
+    path("acceptance/<int:review>/report/jobs/<int:job>/retry/", report_views.report_retry, name="report-retry"),
     path(
         "acceptance/<int:review>/report/files/<int:report_file>/",
         report_views.report_download,

@@ -21,5 +21,6 @@ urlpatterns = [
     # The bulletin (通报) PDF of a period of any ranking kind, made by a Celery task
     path("rankings/<int:snapshot>/bulletin/", views.bulletin_request, name="bulletin-request"),
     path("rankings/<int:snapshot>/bulletin/<int:bulletin_job>/", views.bulletin_job, name="bulletin-job"),
+    path("rankings/<int:snapshot>/bulletin/<int:bulletin_job>/retry/", views.bulletin_retry, name="bulletin-retry"),
     path("rankings/<int:snapshot>/bulletins/<int:bulletin>/", views.bulletin_download, name="bulletin-download"),
 ]

@@ -277,6 +277,20 @@ def bulletin_request(request, access, snapshot):
 
 
 @program_view(Capability.VIEW_RANKING)
+@require_POST
+def bulletin_retry(request, access, snapshot, bulletin_job):
+    """Render a failed bulletin job again, on the same record; the page follows it."""
+    item = selectors.snapshot_get(access=access, pk=snapshot)
+    found = get_or_404(item.bulletin_jobs.all(), bulletin_job)
+    try:
+        services.bulletin_retry(access=access, job=found)
+        messages.info(request, _("The bulletin is being generated; it appears below when it is ready."))
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect(_page_url(access, item, bulletin_job=found.pk) + "#bulletin")
+
+
+@program_view(Capability.VIEW_RANKING)
 @require_GET
 def bulletin_job(request, access, snapshot, bulletin_job):
     item = selectors.snapshot_get(access=access, pk=snapshot)
