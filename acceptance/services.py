@@ -39,7 +39,7 @@ from acceptance.models import (
 )
 from acceptance.workflow import REVIEW
 from filings.models import Application, Status
-from portal.core import jobs
+from portal.core import jobs, outbox
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
 from portal.core.roles import Capability, Role
@@ -524,21 +524,10 @@ def report_request(*, access: ProgramAccess, review: AcceptanceReview) -> Report
     access.require(Capability.GENERATE_ACCEPTANCE_REPORT)
     if review.application.program_id != access.program.pk:
         raise NotAllowed(_("The acceptance review is not one of this program's."))
-    job = record_save(ReportJob(review=review, requested_by=access.user), acting_user=access.user)
-    transaction.on_commit(lambda: _dispatch_report(job.pk))
+    with transaction.atomic():
+        job = record_save(ReportJob(review=review, requested_by=access.user), acting_user=access.user)
+        outbox.enqueue("acceptance.tasks.render_report_task", job.pk, job=job, message_field="message")
     return job
-
-
-def _dispatch_report(job_id):
-    from acceptance.tasks import render_report_task
-
-    try:
-        render_report_task.delay(job_id)
-    except Exception:  # noqa: BLE001 — the job stays queued and says so; the page offers to try again
-        logger.exception("could not queue acceptance report job %s", job_id)
-        ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
-            message=_("The report service is not reachable; try again later.")
-        )
 
 
 def _job_step(job, status, progress, message=""):
@@ -590,4 +579,4 @@ def report_retry(*, access: ProgramAccess, job: ReportJob) -> ReportJob:
     access.require(Capability.GENERATE_ACCEPTANCE_REPORT)
     if job.review.application.program_id != access.program.pk:
         raise NotAllowed(_("The acceptance review is not one of this program's."))
-    return jobs.job_retry("report", job, acting_user=access.user, dispatch=_dispatch_report)
+    return jobs.job_retry("report", job, acting_user=access.user)

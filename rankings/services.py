@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core import jobs
+from portal.core import jobs, outbox
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Capability
 from portal.core.services import record_save
@@ -228,20 +228,9 @@ def bulletin_request(*, access: ProgramAccess, snapshot: RankingSnapshot) -> Bul
     access.require(Capability.GENERATE_BULLETIN)
     if snapshot.program_id != access.program.pk:
         raise NotAllowed(_("This ranking belongs to another program."))
-    job = record_save(BulletinJob(snapshot=snapshot, requested_by=access.user), acting_user=access.user)
-
-    def dispatch():
-        from rankings.tasks import render_bulletin_task
-
-        try:
-            render_bulletin_task.delay(job.pk)
-        except Exception:  # noqa: BLE001 — the job says it could not be queued; the page offers to try again
-            logger.exception("could not queue bulletin job %s", job.pk)
-            BulletinJob.objects.filter(pk=job.pk, status=BulletinStatus.QUEUED).update(
-                status=BulletinStatus.FAILED, message=_("The report service is not reachable; try again later.")
-            )
-
-    transaction.on_commit(dispatch)
+    with transaction.atomic():
+        job = record_save(BulletinJob(snapshot=snapshot, requested_by=access.user), acting_user=access.user)
+        outbox.enqueue("rankings.tasks.render_bulletin_task", job.pk, job=job, message_field="message")
     return job
 
 

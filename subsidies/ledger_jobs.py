@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core import jobs
+from portal.core import jobs, outbox
 from portal.core.errors import NotAllowed
 from portal.core.files import stored_file_save
 from portal.core.progress import progress_set
@@ -59,23 +59,14 @@ def ledger_bytes(program, run: CalculationRun | None = None, progress=None) -> b
 def ledger_request(*, access: ProgramAccess, run: CalculationRun | None = None) -> LedgerJob:
     """Queue a ledger build; the page follows the job and offers the file when it is ready."""
     access.require(Capability.EXPORT_LEDGER)
-    job = record_save(
-        LedgerJob(program=access.program, run=run, requested_by=access.user, rows=ledger_count(access.program, run)),
-        acting_user=access.user,
-    )
-
-    def dispatch():
-        from subsidies.tasks import build_ledger_task
-
-        try:
-            build_ledger_task.delay(job.pk)
-        except Exception:  # noqa: BLE001 — the job says it could not be queued
-            logger.exception("could not queue ledger job %s", job.pk)
-            LedgerJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
-                status=JobStatus.FAILED, message=_("The export service is not reachable; try again later.")
-            )
-
-    transaction.on_commit(dispatch)
+    with transaction.atomic():
+        job = record_save(
+            LedgerJob(
+                program=access.program, run=run, requested_by=access.user, rows=ledger_count(access.program, run)
+            ),
+            acting_user=access.user,
+        )
+        outbox.enqueue("subsidies.tasks.build_ledger_task", job.pk, job=job, message_field="message")
     return job
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from portal.core import jobs
+from portal.core import jobs, outbox
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.money import format_yuan, parse_amount
 from portal.core.progress import progress_set
@@ -114,19 +114,8 @@ def _calculate_again(run, user):
 
 def _queue_calculation(run):
     progress_set("run", run.pk, 0, _("Queued"))
-
-    def dispatch():
-        from subsidies.tasks import calculate_run_task
-
-        try:
-            calculate_run_task.delay(run.pk)
-        except Exception:  # noqa: BLE001 — the run says it could not be queued; the page offers to try again
-            logger.exception("could not queue calculation run %s", run.pk)
-            CalculationRun.objects.filter(pk=run.pk, job_status=JobStatus.QUEUED).update(
-                job_status=JobStatus.FAILED, job_message=_("The calculation service is not reachable; try again later.")
-            )
-
-    transaction.on_commit(dispatch)
+    # Recorded with the run: while the broker is down the run stays queued and says so, and runs once it is back.
+    outbox.enqueue("subsidies.tasks.calculate_run_task", run.pk, job=run, message_field="job_message")
 
 
 def run_calculate(*, run_id: int) -> CalculationRun:

@@ -23,10 +23,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core import outbox
 from portal.core.errors import Conflict, PortalError
 
 logger = logging.getLogger("portal.jobs")
@@ -336,19 +336,11 @@ def job_retry(kind_name: str, job, *, acting_user, dispatch=None):
             fields.append(kind.progress_field)
         record_save(job, acting_user=acting_user, reason=_("Tried again"), update_fields=fields)
         _attempts_clear(kind, job.pk)
-        transaction.on_commit(lambda: (dispatch or _dispatch(kind))(job.pk))
+        if dispatch is not None:
+            transaction.on_commit(lambda: dispatch(job.pk))
+        else:  # recorded with the retry; sent when the broker answers (portal.core.outbox)
+            outbox.enqueue(kind.task, job.pk, job=job, message_field=kind.message_field)
     return job
-
-
-def _dispatch(kind):
-    def dispatch(job_id):
-        try:
-            import_string(kind.task).delay(job_id)
-        except Exception:  # noqa: BLE001 — the job says it could not be queued; the page offers to try again
-            logger.exception("could not queue %s job %s", kind.name, job_id)
-            job_fail(kind, job_id, reason=_("The job service is not reachable; try again later."))
-
-    return dispatch
 
 
 # --- the schedule ---------------------------------------------------------------------------------------------
