@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from acceptance import selectors, services
 from acceptance.models import ReportStatus
+from portal.core import outbox
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.queries import get_or_404
@@ -21,7 +22,7 @@ from programs.views import program_view
 def report_request(request, access, review):
     item = selectors.review_get(access=access, pk=review)
     job = services.report_request(access=access, review=item)
-    messages.info(request, _("The report is being generated; it appears below when it is ready."))
+    outbox.announce(request, job, _("The report is being generated; it appears below when it is ready."))
     url = reverse("acceptance:review", kwargs={"program": access.program.slug, "review": item.pk})
     return redirect(f"{url}?report_job={job.pk}#report")
 
@@ -42,6 +43,7 @@ def report_job(request, access, review, job):
             "status_label": found.get_status_display(),
             "progress": found.progress,
             "message": found.message,
+            "queued": outbox.queued_state(found),
             "download": download,
         }
     )
@@ -55,7 +57,7 @@ def report_retry(request, access, review, job):
     found = get_or_404(item.report_jobs.all(), job)
     try:
         services.report_retry(access=access, job=found)
-        messages.info(request, _("The report is being generated; it appears below when it is ready."))
+        outbox.announce(request, found, _("The report is being generated; it appears below when it is ready."))
     except PortalError as error:
         messages.error(request, error.message)
     url = reverse("acceptance:review", kwargs={"program": access.program.slug, "review": item.pk})

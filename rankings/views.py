@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.core import outbox
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.queries import get_or_404
@@ -272,7 +273,7 @@ def publish(request, access, snapshot):
 def bulletin_request(request, access, snapshot):
     item = selectors.snapshot_get(access=access, pk=snapshot)
     job = services.bulletin_request(access=access, snapshot=item)
-    messages.info(request, _("The bulletin is being generated; it appears below when it is ready."))
+    outbox.announce(request, job, _("The bulletin is being generated; it appears below when it is ready."))
     return redirect(_page_url(access, item, bulletin_job=job.pk) + "#bulletin")
 
 
@@ -284,7 +285,7 @@ def bulletin_retry(request, access, snapshot, bulletin_job):
     found = get_or_404(item.bulletin_jobs.all(), bulletin_job)
     try:
         services.bulletin_retry(access=access, job=found)
-        messages.info(request, _("The bulletin is being generated; it appears below when it is ready."))
+        outbox.announce(request, found, _("The bulletin is being generated; it appears below when it is ready."))
     except PortalError as error:
         messages.error(request, error.message)
     return redirect(_page_url(access, item, bulletin_job=found.pk) + "#bulletin")
@@ -307,6 +308,7 @@ def bulletin_job(request, access, snapshot, bulletin_job):
             "status_label": found.get_status_display(),
             "progress": found.progress,
             "message": found.message,
+            "queued": outbox.queued_state(found),
             "download": download,
         }
     )

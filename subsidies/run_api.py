@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from filings.selectors import application_list
+from portal.core import outbox
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.files import stored_file_response
@@ -127,6 +128,10 @@ class RunOutput(serializers.Serializer):
     generation = serializers.IntegerField(help_text="The current calculation; 0 before the first")
     job_status = serializers.CharField(help_text="The calculation job: '' (not started), queued, running, done, failed")
     job_message = serializers.CharField()
+    queued = serializers.SerializerMethodField(
+        help_text='"waiting_for_broker" while the calculation is registered and waits for the background service '
+        "(it starts by itself once the service is back; job_message says so); otherwise empty"
+    )
     line_count = serializers.IntegerField()
     excluded_count = serializers.IntegerField()
     subsidy_total = _money()
@@ -144,6 +149,9 @@ class RunOutput(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_policy_versions(self, run) -> list[str]:
         return selectors.run_versions(run)
+
+    def get_queued(self, run) -> str:
+        return outbox.queued_state(run) if run.job_status == JobStatus.QUEUED else ""
 
 
 class RunProgressOutput(serializers.Serializer):
@@ -333,10 +341,18 @@ class WhatIfOutput(serializers.Serializer):
     rows = WhatIfRowOutput(many=True, help_text="The changed lines (the first 200)")
 
 
+JOB_QUEUED_HELP = (
+    '"waiting_for_broker" while the job is registered and waits for the background service (it starts by itself '
+    "once the service is back; message says so); otherwise empty"
+)
+
+
 class LedgerJobQueuedOutput(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     progress = serializers.IntegerField()
+    message = serializers.CharField()
+    queued = serializers.CharField(help_text=JOB_QUEUED_HELP)
     url = serializers.CharField(help_text="Where to follow the job")
 
 
@@ -345,6 +361,7 @@ class LedgerJobOutput(serializers.Serializer):
     status = serializers.CharField(help_text="queued, running, done or failed")
     progress = serializers.IntegerField(help_text="0 to 100")
     message = serializers.CharField()
+    queued = serializers.CharField(help_text=JOB_QUEUED_HELP)
     rows = serializers.IntegerField()
     download = serializers.CharField(allow_null=True, help_text="The workbook's URL once the job is done")
 
@@ -725,8 +742,19 @@ def _ledger(access, run=None):
         response["Content-Disposition"] = content_disposition_header(True, ledger_filename(access.program, run))
         response["X-Content-Type-Options"] = "nosniff"
         return response
-    job = ledger_request(access=access, run=run)
-    data = {"id": job.pk, "status": job.status, "progress": job.progress, "url": _job_url(access.program, job)}
+    return _ledger_job_queued(access, ledger_request(access=access, run=run))
+
+
+def _ledger_job_queued(access, job) -> Response:
+    job.refresh_from_db(fields=["status", "progress", "message"])  # the broker's answer came after the commit
+    data = {
+        "id": job.pk,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "queued": outbox.queued_state(job),
+        "url": _job_url(access.program, job),
+    }
     return Response(LedgerJobQueuedOutput(data).data, status=202)
 
 
@@ -776,6 +804,7 @@ class LedgerJobApi(ProgramScopedMixin, APIView):
             "status": job.status,
             "progress": progress,
             "message": message,
+            "queued": outbox.queued_state(job),
             "rows": job.rows,
             "download": _job_url(access.program, job, "ledger-job-download") if done else None,
         }
@@ -788,9 +817,7 @@ class LedgerJobRetryApi(ProgramScopedMixin, APIView):
     @extend_schema(parameters=[PROGRAM_PATH, LEDGER_JOB_PATH], request=None, responses={202: LedgerJobQueuedOutput})
     def post(self, request, program, ledger_job):
         access = self.access
-        job = ledger_retry(access=access, job=_job(access, ledger_job))
-        data = {"id": job.pk, "status": job.status, "progress": job.progress, "url": _job_url(access.program, job)}
-        return Response(LedgerJobQueuedOutput(data).data, status=202)
+        return _ledger_job_queued(access, ledger_retry(access=access, job=_job(access, ledger_job)))
 
 
 class LedgerJobDownloadApi(ProgramScopedMixin, APIView):

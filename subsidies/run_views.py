@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.core import outbox
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.forms import show_portal_error
@@ -136,8 +137,11 @@ def run_list_page(request, access):
             except PortalError as error:
                 show_portal_error(form, error)
             else:
-                messages.success(
-                    request, _("Run %(number)s created; its calculation is queued.") % {"number": run.number}
+                outbox.announce(
+                    request,
+                    run,
+                    _("Run %(number)s created; its calculation is queued.") % {"number": run.number},
+                    level=messages.SUCCESS,
                 )
                 return redirect(_run_url(access, run))
     elif access.can(Capability.RUN_SUBSIDY):
@@ -244,6 +248,7 @@ def run_progress(request, access, run):
             "status_label": item.get_job_status_display(),
             "progress": progress,
             "message": item.job_message or (reported or {}).get("message", ""),
+            "queued": outbox.queued_state(item),
         }
     )
 
@@ -257,7 +262,7 @@ def run_recalculate(request, access, run):
     except PortalError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The calculation is queued; the page follows it."))
+        outbox.announce(request, item, _("The calculation is queued; the page follows it."), level=messages.SUCCESS)
     return redirect(_run_url(access, item))
 
 
@@ -689,7 +694,7 @@ def _ledger_page(request, access, run=None):
         if small:
             return _ledger_download(access.program, run)
         job = ledger_request(access=access, run=run)
-        messages.info(request, _("The ledger is being built; the download appears below when it is ready."))
+        outbox.announce(request, job, _("The ledger is being built; the download appears below when it is ready."))
         return redirect(f"{here}?job={job.pk}")
     if request.GET.get("download"):
         if small:
@@ -745,6 +750,7 @@ def ledger_job(request, access, ledger_job):
             "status_label": job.get_status_display(),
             "progress": 100 if job.status == JobStatus.DONE else max(job.progress, reported.get("progress", 0)),
             "message": job.message or reported.get("message", ""),
+            "queued": outbox.queued_state(job),
             "download": download,
         }
     )
@@ -757,7 +763,9 @@ def ledger_job_retry(request, access, ledger_job):
     job = _ledger_job(access, ledger_job)
     try:
         ledger_retry(access=access, job=job)
-        messages.info(request, _("The ledger is being built again; the download appears below when it is ready."))
+        outbox.announce(
+            request, job, _("The ledger is being built again; the download appears below when it is ready.")
+        )
     except PortalError as error:
         messages.error(request, error.message)
     slug = access.program.slug

@@ -171,6 +171,17 @@ def queued_state(job) -> str:
     return WAITING_FOR_BROKER if waiting_for_broker(job) else ""
 
 
+def announce(request, job, message, *, level=None) -> None:
+    """Tell the user the job is queued (`message`), or, when its task waits for the broker, that it is registered
+    and will run once the background service is back: never a success that did not happen."""
+    from django.contrib import messages
+
+    if waiting_for_broker(job):
+        messages.warning(request, WAITING_MESSAGE)
+    else:
+        messages.add_message(request, messages.INFO if level is None else level, message)
+
+
 def schedule_ensure(**kwargs) -> None:
     """Put the publisher in the beat's schedule (django-celery-beat), every 30 seconds; an admin's changes stay."""
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
