@@ -129,11 +129,17 @@ class Actor:
     def __init__(self, username: str, program: str, password: str = PASSWORD):
         self.username = username
         self.program = program
+        self.password = password
         self.client = APIClient()
+        self.sign_in()
+
+    def sign_in(self):
+        """Obtain a token with the password, as at the start and whenever the last one has expired."""
+        self.client.credentials()
         response = self.client.post(
-            reverse("api:auth-token"), {"username": username, "password": password}, format="json"
+            reverse("api:auth-token"), {"username": self.username, "password": self.password}, format="json"
         )
-        assert response.status_code == 200, (username, response.content)
+        assert response.status_code == 200, (self.username, response.content)
         self.client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
 
     def __repr__(self):
@@ -148,9 +154,21 @@ class Actor:
 
     def call(self, method: str, name: str, *, expect: int, data=None, format="json", query=None, **kwargs):
         """The response of `method` on route `name` (kwargs fill the path); its status must be `expect`."""
-        response = getattr(self.client, method)(
-            self.url(name, **kwargs), data if data is not None else query, format=None if method == "get" else format
-        )
+
+        def send():
+            return getattr(self.client, method)(
+                self.url(name, **kwargs),
+                data if data is not None else query,
+                format=None if method == "get" else format,
+            )
+
+        response = send()
+        if response.status_code == 401 and expect != 401:  # the token lived its days (months pass in a year)
+            self.sign_in()
+            for value in (data or {}).values() if isinstance(data, dict) else ():
+                if hasattr(value, "seek"):
+                    value.seek(0)  # an upload is read again from its start
+            response = send()
         assert response.status_code == expect, (
             f"{method.upper()} {self.url(name, **kwargs)} as {self.username}: {response.status_code} "
             f"{response.content[:2000]!r}"
