@@ -56,7 +56,7 @@ class MemberListApi(ProgramScopedMixin, generics.ListAPIView):
         return Response(MemberOutput(row).data, status=201)
 
 
-class OrganisationOutput(serializers.Serializer):
+class ParticipantOrganisationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -66,7 +66,7 @@ class OrganisationOutput(serializers.Serializer):
 class MemberOrganisationListApi(ProgramScopedMixin, generics.ListAPIView):
     """The organisations taking part in the program: the ones whose people a bureau admin may give roles."""
 
-    serializer_class = OrganisationOutput
+    serializer_class = ParticipantOrganisationOutput
     queryset = Organisation.objects.none()  # for the schema only; requests use get_queryset
     filter_backends = []
 

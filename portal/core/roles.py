@@ -34,6 +34,8 @@ STAFF_READERS = frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER, R.SUPERVISOR, R.AU
 # Roles that read and change nothing (domain.md): they download documents already made, and make only the ones
 # the spec gives them (the auditor's Excel ledger).
 READ_ONLY_ROLES = frozenset({R.SUPERVISOR, R.AUDITOR})
+# Who makes Excel ledgers (domain.md: the auditor exports them; the supervisor reads roll-ups, it exports nothing).
+LEDGER_EXPORTERS = frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER, R.AUDITOR})
 EVERY_ROLE = frozenset(Role)
 
 
@@ -135,7 +137,7 @@ CAPABILITIES: dict[str, frozenset] = {
     Capability.RUN_SUBSIDY: frozenset({R.BUREAU_REVIEWER}),
     Capability.GRANT_AWARD: frozenset({R.BUREAU_REVIEWER}),
     Capability.MANAGE_FUNDS: frozenset({R.BUREAU_ADMIN}),
-    Capability.EXPORT_LEDGER: STAFF_READERS,
+    Capability.EXPORT_LEDGER: LEDGER_EXPORTERS,
     Capability.VIEW_OWN_SUBSIDY: frozenset({R.ENTERPRISE}),
     Capability.VIEW_RANKING: STAFF_READERS,
     Capability.GENERATE_BULLETIN: frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER}),
