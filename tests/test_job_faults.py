@@ -250,7 +250,8 @@ def status_of(job):
 
 def killed_and_swept(job, kind, worker, *, status_field="status"):
     """Kill the worker, see the job stay "running" (finding 1), then sweep until the sweeper fails it."""
-    worker.kill()
+    if worker.process.poll() is None:
+        worker.kill()
     job.refresh_from_db()
     assert getattr(job, status_field) in ("running", "rendering")  # nothing recorded the crash
     wait_for("the sweeper", lambda: (kind, job.pk) in jobs.jobs_sweep(stale_seconds=2), worker)
@@ -274,12 +275,15 @@ def test_a_worker_killed_mid_calculation_fails_the_run_and_a_recalculation_write
             return cursor.fetchone()[0] > 0
 
     wait_for("the calculation", inside_its_transaction, worker)
+    worker.kill()
+    with pytest.raises(Conflict):  # "the run is being calculated" (finding 1), until the sweeper fails it
+        runs.run_recalculate(access=access, run=run)
     killed_and_swept(run, "run", worker, status_field="job_status")
     assert run.job_message == in_ui_language(jobs.STALE_REASON) and run.generation == 0
     assert RunLine.objects.filter(run=run).count() == 0  # the killed calculation left no line
 
-    broker(pause=0)
-    runs.run_recalculate(access=access, run=run)  # refused with 409 while the run said "running"
+    worker = broker(pause=0)
+    runs.run_recalculate(access=access, run=run)
     wait_for("the calculation", lambda: CalculationRun.objects.get(pk=run.pk).job_status == "done", worker)
     run.refresh_from_db()
     assert run.generation == 1 and RunLine.objects.filter(run=run).count() == run.line_count == 3
