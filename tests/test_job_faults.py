@@ -390,3 +390,17 @@ def _passed_review(project, people):
     services.review_close(access=access_of_acceptance("wuyi-reviewer"), review=review)
     review.refresh_from_db()
     return review
+
+
+@pytest.mark.django_db
+def test_a_job_that_lost_its_worker_too_often_is_failed_instead_of_run_again(ledger_job):
+    from django.core.cache import cache
+
+    from subsidies.tasks import build_ledger_task
+
+    # three deliveries began and none ended (each took its worker down): the fourth does not start the work
+    cache.set(jobs._attempts_key("ledger", ledger_job.pk), settings.JOB_MAX_ATTEMPTS)
+    assert build_ledger_task.apply(args=[ledger_job.pk]).get() is None
+    ledger_job.refresh_from_db()
+    assert ledger_job.status == "failed" and ledger_job.message == in_ui_language(jobs.TOO_MANY_ATTEMPTS_REASON)
+    assert LedgerFile.objects.filter(job=ledger_job).count() == 0

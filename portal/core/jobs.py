@@ -230,6 +230,7 @@ def job_work(kind_name: str, pk, work):
             try:
                 result = work()
             except Exception as error:
+                _attempts_clear(kind, pk)  # only a lost process leaves its attempt counted
                 job_fail(kind, pk, reason=failure_reason(error), error=error)
                 raise
         _attempts_clear(kind, pk)
