@@ -66,7 +66,7 @@ def test_a_complete_filing_passes_every_gate():
 def test_submission_names_every_missing_contract_term_and_the_contract_file():
     application = new_draft()
     application.attachments.update(is_active=False)
-    revise(application, contract_subject="", warranty_months=None, training=" ")
+    revise(application, contract_subject="", warranty_months=None, training="")
     assert refused_fields(application) == {"contract_subject", "warranty_months", "training", "attachments"}
     assert application.status == Status.DRAFT
     revise(application)
