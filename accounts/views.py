@@ -58,17 +58,22 @@ def token_revoke(request, token):
     instance = get_or_404(selectors.api_token_list_own(user=request.user), token)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.api_token_revoke(token=instance, acting_user=request.user, reason=form.cleaned_data["reason"])
-        except PortalError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Token revoked."))
-    else:
-        messages.error(request, _("Give the reason for revoking the token."))
+    _revoke_posted(request, instance)
     return redirect("accounts:tokens")
+
+
+def _revoke_posted(request, token):
+    """Revoke `token` with the reason posted; the outcome as a message."""
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for revoking the token."))
+        return
+    try:
+        services.api_token_revoke(token=token, acting_user=request.user, reason=form.cleaned_data["reason"])
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Token revoked."))
 
 
 @program_view(Capability.MANAGE_ROLES)
@@ -88,17 +93,7 @@ def program_sign_in(request, access):
 @program_view(Capability.MANAGE_ROLES)
 @require_POST
 def program_token_revoke(request, access, token):
-    instance = get_or_404(selectors.api_token_list_for_program(access=access), token)
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.api_token_revoke(token=instance, acting_user=request.user, reason=form.cleaned_data["reason"])
-        except PortalError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Token revoked."))
-    else:
-        messages.error(request, _("Give the reason for revoking the token."))
+    _revoke_posted(request, get_or_404(selectors.api_token_list_for_program(access=access), token))
     return redirect("programs:sign-in", program=access.program.slug)
 
 
