@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from portal.core import health
 from portal.core import views as core_views
 from portal.core.admin import platform_admins_restrict
+from portal.core.api_docs import ApiDocsView, ApiRedocView, ApiSchemaView
 
 platform_admins_restrict(admin.site)  # before admin.site.urls is read below
 
@@ -27,9 +27,9 @@ urlpatterns = [
     path("p/<slug:program>/", include("rankings.urls")),
     path("p/<slug:program>/", include("supervision.urls")),
     path("api/v1/", include("portal.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", ApiRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
 
