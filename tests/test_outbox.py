@@ -59,10 +59,12 @@ def silent_listener():
 
 
 def _reset_pools(app):
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget the connections made to the previous broker (kombu keeps one pool per broker URL)."""
+    from kombu import pools
+
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @contextmanager
