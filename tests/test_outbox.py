@@ -180,3 +180,25 @@ def test_the_publisher_stops_at_the_first_refusal_and_keeps_every_row():
     attempts = [row.attempts for row in OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk")]
     assert attempts == [1, 0, 0]
     assert outbox.waiting_count() >= 3
+
+
+def test_the_job_sweeper_leaves_a_job_whose_task_waits_for_the_broker(django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.core import jobs
+    from subsidies import runs
+
+    with broker_at(f"redis://127.0.0.1:{closed_port()}/11"), django_capture_on_commit_callbacks(execute=True):
+        waiting = runs.run_create(access=access_of("wuyi-reviewer"), title="久等的核算")
+    stuck = runs.run_create(access=access_of("wuyi-reviewer"), title="无人接手的核算")
+    OutboxMessage.objects.filter(job_model="subsidies.calculationrun", job_id=stuck.pk).update(
+        published_at=timezone.now()  # given to a worker that never took it
+    )
+    long_ago = timezone.now() - timedelta(days=1)
+    CalculationRun.objects.filter(pk__in=[waiting.pk, stuck.pk]).update(updated_at=long_ago)
+
+    failed = jobs.jobs_sweep(queued_seconds=3600)
+    assert ("run", stuck.pk) in failed and ("run", waiting.pk) not in failed
+    assert CalculationRun.objects.get(pk=waiting.pk).job_status == "queued"

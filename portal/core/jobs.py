@@ -284,7 +284,10 @@ def jobs_sweep(*, stale_seconds: float | None = None, queued_seconds: float | No
                     )
                     failed.append((kind.name, pk))
             cutoff = timezone.now() - timedelta(seconds=waited)
-            waiting = Model.objects.filter(**{kind.status_field: kind.queued, "updated_at__lt": cutoff})
+            # a job whose task waits in the outbox for the broker was never given to a worker: it is not stuck
+            waiting = Model.objects.filter(**{kind.status_field: kind.queued, "updated_at__lt": cutoff}).exclude(
+                pk__in=outbox.waiting_job_ids(Model)
+            )
             for pk in waiting.values_list("pk", flat=True):
                 if beat_get(kind.name, pk) is None and job_fail(
                     kind, pk, reason=str(NEVER_STARTED_REASON), only_from=(kind.queued,)

@@ -166,6 +166,13 @@ def waiting_for_broker(job) -> bool:
     ).exists()
 
 
+def waiting_job_ids(model):
+    """The ids of the `model` jobs whose task waits for the broker (a queryset, for `pk__in`)."""
+    return OutboxMessage.objects.filter(
+        job_model=model._meta.label_lower, job_id__isnull=False, published_at__isnull=True
+    ).values("job_id")
+
+
 def queued_state(job) -> str:
     """The API's `queued` field of a job: "waiting_for_broker" while its task waits in the outbox, else ""."""
     return WAITING_FOR_BROKER if waiting_for_broker(job) else ""
