@@ -202,3 +202,17 @@ def test_the_job_sweeper_leaves_a_job_whose_task_waits_for_the_broker(django_cap
     failed = jobs.jobs_sweep(queued_seconds=3600)
     assert ("run", stuck.pk) in failed and ("run", waiting.pk) not in failed
     assert CalculationRun.objects.get(pk=waiting.pk).job_status == "queued"
+
+
+def test_the_operator_lists_and_publishes_the_waiting_tasks():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    row = OutboxMessage.objects.create(task="portal.core.tasks.ping", args=["运维"])
+    listed = StringIO()
+    call_command("outbox", stdout=listed)
+    assert f"#{row.pk} " in listed.getvalue() and "portal.core.tasks.ping('运维',)" in listed.getvalue()
+    call_command("outbox", "--publish", stdout=StringIO())  # eager here: the task runs
+    row.refresh_from_db()
+    assert row.published_at is not None
