@@ -216,3 +216,9 @@ def test_the_operator_lists_and_publishes_the_waiting_tasks():
     call_command("outbox", "--publish", stdout=StringIO())  # eager here: the task runs
     row.refresh_from_db()
     assert row.published_at is not None
+
+
+def test_healthz_counts_the_tasks_waiting_for_the_broker(client):
+    before = client.get("/healthz").json()["checks"]["queue"]["waiting_for_broker"]
+    OutboxMessage.objects.create(task="portal.core.tasks.ping", args=["等待"])
+    assert client.get("/healthz").json()["checks"]["queue"]["waiting_for_broker"] == before + 1

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from portal.core import jobs
+from portal.core import jobs, outbox
 
 
 def _database() -> dict:
@@ -41,7 +41,11 @@ def _worker() -> dict:
 
 def _queue() -> dict:
     waited = jobs.oldest_waiting_seconds()
-    return {"ok": waited <= settings.HEALTHZ_WAITING_SECONDS, "oldest_waiting_seconds": round(waited)}
+    return {
+        "ok": waited <= settings.HEALTHZ_WAITING_SECONDS,
+        "oldest_waiting_seconds": round(waited),
+        "waiting_for_broker": outbox.waiting_count(),  # jobs and notices registered while Redis did not answer
+    }
 
 
 CHECKS = {"database": _database, "redis": _redis, "worker": _worker, "queue": _queue}
