@@ -40,7 +40,7 @@ from tests.test_filings import demo_user, new_draft
 from tests.test_horse_race import wuyi_race  # noqa: F401
 from tests.test_outbox import broker_at, closed_port, silent_listener
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 SLUG = "wuyi-2024"
 BOUND = 10  # seconds: a call still busy after this hangs (the settings aim at about BROKER_TIMEOUT, 2 s)
 MEASURED: list[tuple[str, str, float]] = []
@@ -206,6 +206,7 @@ def _wait_for(check, seconds=120):
     return check()
 
 
+@pytest.mark.services
 def test_jobs_and_notices_registered_while_the_broker_was_down_run_once_when_it_is_back(targets):
     need(bool(settings.REDIS_URL), "REDIS_URL is not set")
     need(connection.vendor == "postgresql", "a worker sharing the test database needs PostgreSQL (DATABASE_URL)")
