@@ -44,9 +44,12 @@ def in_ui_language(text) -> str:
 
 @pytest.fixture
 def ledger_job(db):
+    from django.core.cache import cache
+
     from programs.models import Program
     from tests.factories import UserFactory
 
+    cache.clear()  # heartbeats and attempt counts of earlier tests' jobs (their ids come round again)
     program = Program.objects.get(slug=SLUG)
     return LedgerJob.objects.create(program=program, requested_by=UserFactory(), status="running", progress=40)
 
