@@ -1,17 +1,20 @@
-"""The demo's activity on top of its reference data: provider selection rounds (one published per program,
-one still being scored in Wuyi), and an approved Wuyi project in implementation with progress and evidence
-(filed by `wuyi-enterprise2`).
+"""The demo's activity on top of its reference data: provider selection rounds (one published per program in its
+first days, one still being scored in Wuyi), and an approved Wuyi project in implementation with a subcontractor,
+progress and evidence (filed by `wuyi-enterprise2`).
 
-Everything goes through the same services the pages use, so the demo shows what a real program holds.
-Idempotent: a program that already has selection rounds is left as it is.
+Everything goes through the same services the pages use, as the people who act, each step on its day
+(`demo_day`), so the demo shows what a real program holds. Idempotent: a program that already has selection
+rounds is left as it is.
 """
 
 import hashlib
 import struct
 import zlib
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -57,6 +60,15 @@ RUBRICS = {
     "jinhua-pilot": {"": "acceptance"},
 }
 EXTRA_MEMBERS = 4  # with the program's committee login, five sheets: enough to drop the extremes
+# The first round's days after the program starts (created and opened, applications, scoring, publication): its
+# providers are selected before the demo's first filings pick them.
+FIRST_ROUND = (0, 1, 4, 5)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def demo_day(day: date, hour: int = 10):
+    """Travel to `hour` o'clock of `day` in Shanghai (time-machine): a demo step happens on its date."""
+    return time_machine.travel(datetime.combine(day, time(hour), tzinfo=SHANGHAI), tick=False)
 
 
 def demo_activity_build(*, programs: dict, prefix: dict, user_factory, organisations: dict) -> None:
@@ -75,11 +87,14 @@ def demo_activity_build(*, programs: dict, prefix: dict, user_factory, organisat
         members = _committee(program, prefix[slug], user_factory, organisations)
         providers = _provider_users(program, prefix[slug], user_factory)
         reviewer = get_user_model().objects.get(username=f"{prefix[slug]}-reviewer")
-        selected = [m for m in providers if m.status == PoolStatus.SELECTED]
-        _round(program, reviewer, members, {m: providers[m] for m in selected}, title="2024年度服务商遴选（第一批）")
+        selected = {m: providers[m] for m in providers if m.status == PoolStatus.SELECTED}
+        days = [program.starts_on + timedelta(days=n) for n in FIRST_ROUND]
+        _round(program, reviewer, members, selected, title="2024年度服务商遴选（第一批）", days=days)
         if slug == "wuyi-2024":
+            today = timezone.localdate()
             pool = {m: providers[m] for m in providers if m.status == PoolStatus.POOL}
-            _round(program, reviewer, members, pool, title="2024年度服务商遴选（第二批）", publish=False)
+            days = [today - timedelta(days=n) for n in (20, 12, 2)] + [None]
+            _round(program, reviewer, members, pool, title="2024年度服务商遴选（第二批）", days=days)
             _project_in_implementation(program, prefix[slug], reviewer)
 
 
@@ -124,31 +139,34 @@ def _points(member, provider, item) -> Decimal:
     return (item.max_points * share).quantize(Decimal("0.5"))
 
 
-def _round(program, reviewer, members, applicants: dict, *, title, publish=True):
+def _round(program, reviewer, members, applicants: dict, *, title, days):
+    """A round through its services on its `days` (created and opened, applications, scoring, publication): every
+    applicant applies, every member scores every entry, then the round is confirmed and published. Without a
+    publication day it stays in scoring with the program's committee login's sheets still to fill."""
     if not applicants:
         return
-    today = timezone.localdate()
+    created_on, applied_on, scoring_on, published_on = days
     staff = program_access(user=reviewer, slug=program.slug)
     industries = {industry for membership in applicants for industry in membership.industries.all()}
     template = program.sheet_templates.filter(purpose="selection", is_active=True).first()
-    selection_round = selection.round_create(
-        access=staff,
-        fields={
-            "title": title,
-            "opens_on": today - timedelta(days=20),
-            "closes_on": today,
-            "places": 3,
-            "template": template,
-            "notes": "按遴选办法，评审委员会由行业协会代表和试点企业代表组成。",
-        },
-        industries=sorted(industries, key=lambda industry: industry.sort_order),
-    )
-    for member in members:
-        selection.round_seat(access=staff, selection_round=selection_round, member=member, capacity="评审委员")
-    selection.round_advance(access=staff, selection_round=selection_round)
-    entries = []
-    for membership, user in applicants.items():
-        entries.append(
+    with demo_day(created_on):
+        selection_round = selection.round_create(
+            access=staff,
+            fields={
+                "title": title,
+                "opens_on": created_on,
+                "closes_on": scoring_on - timedelta(days=1),
+                "places": 3,
+                "template": template,
+                "notes": "按遴选办法，评审委员会由行业协会代表和试点企业代表组成。",
+            },
+            industries=sorted(industries, key=lambda industry: industry.sort_order),
+        )
+        for member in members:
+            selection.round_seat(access=staff, selection_round=selection_round, member=member, capacity="评审委员")
+        selection.round_advance(access=staff, selection_round=selection_round)
+    with demo_day(applied_on):
+        entries = [
             selection.round_apply(
                 access=program_access(user=user, slug=program.slug),
                 selection_round=selection_round,
@@ -157,36 +175,49 @@ def _round(program, reviewer, members, applicants: dict, *, title, publish=True)
                 solution="以行业共性N模块为底座，按企业需求配置X场景，3个月内上线。",
                 local_support_staff=membership.local_support_staff,
             )
-        )
-    selection.round_advance(access=staff, selection_round=selection_round)
+            for membership, user in applicants.items()
+        ]
     items = list(SheetItem.objects.filter(section__template=template))
-    for member in members if publish else members[1:]:
-        for entry in entries:
-            selection.sheet_save(
-                access=program_access(user=member, slug=program.slug),
-                selection_round=selection_round,
-                entry=entry,
-                scores={str(item.pk): _points(member, entry.membership, item) for item in items},
-                submit=True,
-            )
-    if publish:
-        selection.round_confirm(access=staff, selection_round=selection_round)
-        selection.round_publish(access=staff, selection_round=selection_round, published_on=today)
+    with demo_day(scoring_on):
+        selection.round_advance(access=staff, selection_round=selection_round)
+        for member in members if published_on else members[1:]:
+            for entry in entries:
+                selection.sheet_save(
+                    access=program_access(user=member, slug=program.slug),
+                    selection_round=selection_round,
+                    entry=entry,
+                    scores={str(item.pk): _points(member, entry.membership, item) for item in items},
+                    submit=True,
+                )
+    if published_on:
+        with demo_day(published_on):
+            selection.round_confirm(access=staff, selection_round=selection_round)
+            selection.round_publish(access=staff, selection_round=selection_round, published_on=published_on)
 
 
 def _project_in_implementation(program, prefix, reviewer):
-    """An approved Wuyi project of the program's second demo enterprise (`<prefix>-enterprise2`) with its provider:
-    one milestone confirmed, the next reported with a photo. The first demo enterprise keeps its track free to
-    file."""
+    """An approved Wuyi project of the program's second demo enterprise (`<prefix>-enterprise2`) with its provider
+    as lead contractor and a subcontractor named in the filing: one milestone confirmed, the next reported with a
+    photo. The first demo enterprise keeps its track free to file."""
+    from filings.demo_subcontracts import subcontract_terms
+
     User = get_user_model()
     enterprise_user = User.objects.get(username=f"{prefix}-enterprise2")
     provider_user = User.objects.get(username=f"{prefix}-provider")
     enterprise = program_access(user=enterprise_user, slug=program.slug)
     provider = PoolMembership.objects.get(program=program, organisation=provider_user.organisation)
     module = ScenarioModule.objects.filter(program=program, kind="N", investment_category="software").first()
+    lead, subcontracts = subcontract_terms(program, provider, DEMO_CONTRACT["contract_budget"])
     application = application_create(
         access=enterprise,
-        fields={"title": "炊具车间轻量化数字化改造", "track": "lightweight", "provider": provider, **DEMO_CONTRACT},
+        fields={
+            "title": "炊具车间轻量化数字化改造",
+            "track": "lightweight",
+            "provider": provider,
+            **DEMO_CONTRACT,
+            **lead,
+        },
+        subcontracts=subcontracts,
         lines=[
             {"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal("200000")},
             {

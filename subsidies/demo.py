@@ -4,7 +4,8 @@ award of its designated power-tools sample enterprise; Yongkang reviewed and wai
 `seed_demo`; the test suite builds its own.
 
 The accepted projects are filed, approved, implemented, accepted and announced (and Jinhua's assessed for their
-digital level) through the services as their people, on the dates of the story."""
+digital level) through the services as their people, on the dates of the story (`accepted_through_services`, which
+the horse race's demo projects go through too)."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -35,7 +36,7 @@ def _access(username, slug):
     return program_access(user=get_user_model().objects.get(username=username), slug=slug)
 
 
-def _townships(program):
+def demo_townships(program):
     """Four townships of the program's region (a city's from its districts)."""
     inside = Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP)
     return list(inside.order_by("code")[:4])
@@ -233,8 +234,8 @@ def _user_of(slug, suffix):
     return get_user_model().objects.get(username=f"{PREFIX[slug]}-{suffix}")
 
 
-def _enterprise_login(program, spec, number):
-    """The enterprise of `spec` in `program` (organisation, profile, one login `<prefix>-accepted<n>`)."""
+def _enterprise_login(program, spec, login):
+    """The enterprise of `spec` in `program` (organisation, profile, and its login `<prefix>-<login>`)."""
     from enterprises.models import EnterpriseProfile, OutputBand, VerificationStatus
     from enterprises.services import enterprise_profile_create
     from organisations.models import OrganisationKind
@@ -255,7 +256,7 @@ def _enterprise_login(program, spec, number):
             verification=VerificationStatus.VERIFIED,
         )
     user = _user(
-        f"{PREFIX[program.slug]}-accepted{number}",
+        f"{PREFIX[program.slug]}-{login}",
         display_name=f"{spec.enterprise}·申报人",
         organisation=organisation,
     )
@@ -263,7 +264,7 @@ def _enterprise_login(program, spec, number):
     return user
 
 
-def _provider(program, industry_code):
+def provider_for(program, industry_code):
     """A provider selected for the industry (its program's provider login first), admitted later when none is."""
     from programs.models import Industry
     from providers.models import PoolMembership
@@ -289,15 +290,17 @@ def _provider(program, industry_code):
     return pickable_providers(program=program, industry=industry).get(pk=membership.pk)
 
 
-def _provider_user(program, membership):
+def provider_login(program, membership):
+    """The provider's first login in the program (by username)."""
     from notifications.selectors import role_holders
     from portal.core.roles import Role
 
     return sorted(role_holders(program, Role.PROVIDER, membership.organisation_id), key=lambda u: u.username)[0]
 
 
-def _pilot(program, spec, admin_user):
-    """Put the enterprise on the target list and designate it a pilot (pilot-only tracks)."""
+def pilot_designated(program, *, name, township, industry_code, admin_user):
+    """Put the enterprise `name` on the target list in `township` and designate it a pilot (pilot-only tracks), as
+    the program's bureau admin does; an enterprise on the list or designated already is left as it is."""
     from io import BytesIO
 
     from openpyxl import Workbook
@@ -308,15 +311,17 @@ def _pilot(program, spec, admin_user):
     from organisations.models import Organisation
     from programs.selectors import open_batch
 
-    code = Organisation.objects.get(name=spec.enterprise).uscc
+    code = Organisation.objects.get(name=name).uscc
     access = program_access(user=admin_user, slug=program.slug)
     if not TargetEnterprise.objects.filter(program=program, uscc=code).exists():
         book = Workbook()
         book.active.append(target_list.COLUMNS)
-        book.active.append([code, spec.enterprise, spec.township.code, spec.industry, "规上", "联系人", ""])
+        book.active.append([code, name, township.code, industry_code, "规上", "联系人", ""])
         out = BytesIO()
         book.save(out)
-        target_list.target_list_import(program=program, acting_user=admin_user, content=out.getvalue())
+        report = target_list.target_list_import(program=program, acting_user=admin_user, content=out.getvalue())
+        if not report.ok:
+            raise RuntimeError(f"demo target list of {program.slug}: {report.errors}")
     target = TargetEnterprise.objects.get(program=program, uscc=code)
     if not PilotDesignation.objects.filter(target=target, is_active=True).exists():
         today = timezone.localdate()
@@ -348,9 +353,12 @@ def _lines(program, spec, amounts) -> list[dict]:
     ]
 
 
-def _accepted_through_services(program, spec, number):
+def accepted_through_services(program, spec, number, *, login="accepted"):
     """File, approve, implement, accept and announce `spec`'s project through the services as its people, each
-    step on its day before `spec.decided_at` (time-machine replays the dates)."""
+    step on its day before `spec.decided_at` (time-machine replays the dates). The enterprise files as its login
+    `<prefix>-<login><number>`; its lead contractor is `spec.provider`, else a provider selected for its industry.
+    Filed 150 days before `spec.decided_at` (later when `spec.batch` opens later), a day the caller picks inside an
+    open filing window; the announcement ends 30 days after it."""
     import time_machine
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -382,14 +390,20 @@ def _accepted_through_services(program, spec, number):
 
     amounts = {key: getattr(spec, key) for key in AMOUNT_KEYS}
     total = sum(amounts.values(), D("0"))
-    enterprise_user = _enterprise_login(program, spec, number)
+    enterprise_user = _enterprise_login(program, spec, f"{login}{number}")
     reviewer = _access(f"{PREFIX[slug]}-reviewer", slug)
-    provider = _provider(program, spec.industry)
-    provider_access = program_access(user=_provider_user(program, provider), slug=slug)
+    provider = spec.provider or provider_for(program, spec.industry)
+    provider_access = program_access(user=provider_login(program, provider), slug=slug)
     track = PolicyTrack.objects.get(version__program=program, version__status=VersionStatus.ACTIVE, code=spec.track)
     with at(approved - timedelta(days=FILED - APPROVED + 5)):
         if track.parameters.filter(key="pilots_only", value=1, qualifier="").exists():
-            _pilot(program, spec, _user_of(slug, "admin"))
+            pilot_designated(
+                program,
+                name=spec.enterprise,
+                township=spec.township,
+                industry_code=spec.industry,
+                admin_user=_user_of(slug, "admin"),
+            )
     enterprise = program_access(user=enterprise_user, slug=slug)
     with at(approved - timedelta(days=FILED - APPROVED)):
         fields = {
@@ -482,9 +496,9 @@ def demo_runs_build() -> None:
         program = Program.objects.get(slug=slug)
         if CalculationRun.objects.filter(program=program).exists():
             continue
-        townships = _townships(program)
+        townships = demo_townships(program)
         for number, spec in enumerate(_specs(slug, townships, first=True), start=1):
-            _accepted_through_services(program, spec, number)
+            accepted_through_services(program, spec, number)
         admin = _access(f"{PREFIX[slug]}-admin", slug)
         if slug == "jinhua-pilot":
             runs.pool_save(access=admin, source="central", budget="800000", note="2025年度中央财政资金（第一批）")
@@ -504,7 +518,7 @@ def demo_runs_build() -> None:
             creator, run = _approved(slug, "2024年第一批N+X项目补助核算")
             runs.run_pay_remaining(access=creator, run=run, paid_on=date(2025, 1, 20), voucher="WY-CZ-2025-0012")
             for number, spec in enumerate(_specs(slug, townships, first=False), start=5):
-                _accepted_through_services(program, spec, number)
+                accepted_through_services(program, spec, number)
             sample = run_lines(run).get(inputs__enterprise="武义电动工具样板有限公司").application
             # The sample award needs the designation: apply, join, check on site and designate first.
             demo_samples_build()

@@ -395,3 +395,136 @@ def test_wuyis_paid_projects_were_filed_in_their_batches_and_accepted_through_th
         "wy-n-quality",
         "wy-x-custom",
     ]
+
+
+@pytest.mark.parametrize("slug", ["wuyi-2024", "yongkang-2024", "jinhua-pilot"])
+def test_each_programs_first_round_was_held_in_its_first_days_through_the_services(slug):
+    from datetime import timedelta
+
+    from django.utils.timezone import localdate
+
+    from providers.models import ProviderSelection, SelectionRound
+
+    program = Program.objects.get(slug=slug)
+    start = program.starts_on
+    selection_round = SelectionRound.objects.get(program=program, status="published")
+    # Opened on the program's first day, applied for the next, scored once it closed, published on the fifth day.
+    assert (selection_round.opens_on, selection_round.closes_on, selection_round.published_on) == (
+        start,
+        start + timedelta(days=3),
+        start + timedelta(days=5),
+    )
+    history = list(selection_round.history.order_by("history_date"))
+    assert {row.history_user.username for row in history} == {f"{PROGRAM_LOGIN_PREFIX[slug]}-reviewer"}
+    assert (localdate(history[0].history_date), localdate(history[-1].history_date)) == (start, start + timedelta(5))
+    entries = list(selection_round.applications.all())
+    assert entries and {localdate(entry.applied_at) for entry in entries} == {start + timedelta(days=1)}
+    sheets = selection_round.sheets.all()
+    assert sheets and {localdate(sheet.submitted_at) for sheet in sheets} == {start + timedelta(days=4)}
+    selections = ProviderSelection.objects.filter(round=selection_round)
+    assert selections and {s.selected_on for s in selections} == {selection_round.published_on}
+
+
+def test_the_horse_race_projects_went_through_the_workflow_and_their_enterprises_rated_them():
+    from filings.models import Application
+    from implementation.models import Complaint
+    from rankings.demo import demo_rankings_build
+    from rankings.models import RankingSnapshot
+
+    demo_rankings_build()
+    for slug, prefix in PROGRAM_LOGIN_PREFIX.items():
+        projects = list(
+            Application.objects.filter(program__slug=slug, created_by__username__startswith=f"{prefix}-race")
+            .select_related("created_by", "provider", "batch", "rating__rated_by")
+            .order_by("submitted_at")
+        )
+        assert len(projects) >= 5 and len({project.provider_id for project in projects}) >= 2
+        for project in projects:
+            steps = list(project.transitions.order_by("pk").select_related("actor"))
+            assert [(step.action, step.actor.username) for step in steps] == [
+                ("submit", project.created_by.username),
+                ("provider_accept", steps[1].actor.username),
+                ("approve", f"{prefix}-reviewer"),
+            ]
+            assert steps[1].actor.organisation_id == project.provider.organisation_id
+            selected = project.provider.selections.get(industry=project.enterprise.industry, is_active=True)
+            filed = project.submitted_at.date()
+            assert selected.selected_on < filed and project.batch.opens_on <= filed <= project.batch.closes_on
+            review = project.acceptance_reviews.get()
+            assert review.status == "announced" and review.sheets.filter(status="submitted").count() == 3
+            rating = project.rating
+            assert rating.rated_by == project.created_by and rating.history.get().history_user == project.created_by
+            assert review.decided_at < rating.created_at
+        # One complaint per program, filed by the project's enterprise and confirmed by the bureau after acceptance.
+        complaint = Complaint.objects.select_related("application").get(application__program__slug=slug)
+        assert complaint.application.created_by.username.startswith(f"{prefix}-race")
+        assert (complaint.status, complaint.filed_by, complaint.decided_by.username) == (
+            "confirmed",
+            complaint.application.created_by,
+            f"{prefix}-reviewer",
+        )
+        assert [row.history_user for row in complaint.history.order_by("history_date")] == [
+            complaint.filed_by,
+            complaint.decided_by,
+        ]
+        assert complaint.application.acceptance_reviews.get().decided_at < complaint.created_at < complaint.decided_at
+        # Every period ranked from its cut-off, all but the latest published: several rank two or more providers,
+        # the later ones with the enterprises' satisfaction, the latest with the confirmed complaint.
+        snapshots = RankingSnapshot.objects.filter(program__slug=slug, kind="horse_race").order_by("period_start")
+        assert [s.status for s in snapshots] == ["published"] * (snapshots.count() - 1) + ["computed"]
+        ranked = [s for s in snapshots if s.entries.filter(group="", rank__isnull=False).count() >= 2]
+        assert len(ranked) >= 3
+        assert any(e.values["satisfaction"] for e in ranked[len(ranked) // 2].entries.filter(group=""))
+        latest = snapshots.last().entries.get(group="", subject_id=complaint.application.provider_id)
+        assert latest.values["complaints"] == "1"
+
+
+def test_the_subcontract_projects_were_filed_with_their_subcontractor_and_went_through_the_workflow():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from filings.demo_subcontracts import FALLBACK_TITLE, demo_subcontracts_build
+    from filings.models import Application
+
+    demo_subcontracts_build()
+    demo_subcontracts_build()  # idempotent
+    today = timezone.localdate()
+    for slug, title, approved_on in (
+        ("wuyi-2024", "炊具车间轻量化数字化改造", today),
+        ("jinhua-pilot", FALLBACK_TITLE, today - timedelta(days=35)),
+    ):
+        prefix = PROGRAM_LOGIN_PREFIX[slug]
+        project = Application.objects.get(program__slug=slug, title=title)
+        steps = list(project.transitions.order_by("pk").select_related("actor"))
+        assert [(step.action, step.actor.username) for step in steps] == [
+            ("submit", f"{prefix}-enterprise2"),
+            ("provider_accept", steps[1].actor.username),
+            ("approve", f"{prefix}-reviewer"),
+        ]
+        assert steps[1].actor.organisation_id == project.provider.organisation_id
+        assert (project.status, project.completed_at, timezone.localdate(project.decided_at)) == (
+            "approved",
+            None,
+            approved_on,
+        )
+        assert project.attachments.filter(kind="contract", is_active=True).exists()
+        part = project.subcontracts.get(is_active=True)
+        # Named in the filing by the enterprise, before it was submitted; the shares add up.
+        assert part.history.earliest().history_user.username == f"{prefix}-enterprise2"
+        assert part.created_at <= steps[0].created_at
+        assert project.lead_work_share + part.work_share == 100
+        assert project.lead_amount + part.amount == project.contract_budget
+        assert part.membership.organisation_id != project.provider.organisation_id
+        (post,) = part.posts.all()
+        assert post.status == "confirmed" and post.posted_by.organisation_id == part.membership.organisation_id
+        assert post.responded_by.username == f"{prefix}-enterprise2"
+    jinhua = Application.objects.get(program__slug="jinhua-pilot", title=FALLBACK_TITLE)
+    assert jinhua.track == "pilot" and jinhua.target_level == 3
+    assert jinhua.milestones.order_by("number").first().percent == 100
+    assert (
+        PilotDesignation.objects.get(
+            program__slug="jinhua-pilot", target__uscc=jinhua.enterprise.organisation.uscc, is_active=True
+        ).designated_by.username
+        == "jinhua-admin"
+    )
