@@ -154,6 +154,9 @@ def wait_for(what, condition, worker=None, timeout=90):
     pytest.fail(f"timed out waiting for {what}\n{worker.log() if worker else ''}")
 
 
+WORKER_APP_NAME = "shugai-drill-worker"
+
+
 class Worker:
     """`celery -A portal worker --pool prefork --concurrency 2` on the test database and Redis, in its own process
     group, with jobs slowed by `pause` seconds (JOB_DRILL_PAUSE_SECONDS) so that they can be stopped mid-way."""
@@ -170,6 +173,7 @@ class Worker:
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "JOB_DRILL_PAUSE_SECONDS": str(pause),
             "JOB_HEARTBEAT_SECONDS": "1",
+            "PGAPPNAME": WORKER_APP_NAME,  # libpq names the worker's connections, so a drill can cut only those
         }
         self._log = tempfile.NamedTemporaryFile(prefix="worker-", suffix=".log", delete=False)  # noqa: SIM115
         command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "prefork", "--concurrency", "2"]
@@ -358,9 +362,10 @@ def test_a_database_connection_terminated_mid_ledger_fails_the_job_in_words_and_
     wait_for("the ledger job", lambda: status_of(job) == "running", worker)
 
     with connection.cursor() as cursor:
-        cursor.execute(
+        cursor.execute(  # the worker's connections only: the test's own and any other stay up
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND application_name = %s",
+            [WORKER_APP_NAME],
         )
         assert any(row[0] for row in cursor.fetchall())
 
