@@ -62,6 +62,9 @@ class ApiToken(models.Model):
         User, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+    # The user's session hash when the token was issued (an HMAC of the password hash, as Django's sessions keep):
+    # a password changed by any path (its page, Django admin, a set-password link, the command line) ends it.
+    password_hash_mac = models.CharField(_("password fingerprint"), max_length=128, editable=False, default="")
 
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 

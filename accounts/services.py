@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, LockLift
@@ -77,15 +78,19 @@ def api_token_issue(*, user, name: str = "") -> tuple[ApiToken, str]:
         prefix=key[:8],
         created_at=now,
         expires_at=now + api_token_lifetime(user),
+        password_hash_mac=user.get_session_auth_hash(),
     )
     record_save(token, acting_user=user, reason=_("Token issued"))
     return token, key
 
 
 def api_token_for_key(key: str) -> ApiToken | None:
-    """The usable (unrevoked, unexpired) token with this key and an active user, or None."""
+    """The usable (unrevoked, unexpired) token with this key and an active user whose password has not changed
+    since it was issued, or None."""
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key)).first()
     if token is None or not token.is_usable() or not token.user.is_active:
+        return None
+    if not constant_time_compare(token.password_hash_mac, token.user.get_session_auth_hash()):
         return None
     return token
 

@@ -158,6 +158,21 @@ def test_a_password_change_revokes_every_token(client):
     assert set(ApiToken.objects.filter(user=user).values_list("revoked_by", flat=True)) == {user.pk}
 
 
+def test_a_password_set_elsewhere_ends_the_tokens_too():
+    """Django admin, a set-password link or `changepassword` set the password without the portal's page: the
+    tokens issued before no longer work, and one issued after does."""
+    program = ProgramFactory()
+    user = user_with_role(program, Role.AUDITOR)
+    key = token_login(user)["token"]
+    assert api(key).get("/api/v1/programs/").status_code == 200
+    user.set_password("Another-secret-456")
+    user.save()
+    assert api(key).get("/api/v1/programs/").status_code == 401
+    user.set_password(PASSWORD)
+    user.save()
+    assert api(token_login(user)["token"]).get("/api/v1/programs/").status_code == 200
+
+
 def test_losing_a_role_revokes_every_token():
     program = ProgramFactory()
     admin = user_with_role(program, Role.BUREAU_ADMIN)
