@@ -261,12 +261,12 @@ def stage_calculate(run_id):
 
 
 def stage_approve(run_id):
+    from subsidies.approvals import run_approve
     from subsidies.models import CalculationRun, FundingPool
-    from subsidies.runs import run_approve
 
     access = _access(APPROVER)
     run = CalculationRun.objects.get(pk=run_id)
-    out = measured(lambda: run_approve(access=access, run=run, comment="benchmark"))
+    out = measured(lambda: run_approve(access=access, run=run, comment="benchmark", background=False))
     run = out.pop("value")
     pool = FundingPool.objects.get(program=access.program, source="central")
     return {**out, "status": run.status, "unfunded": run.unfunded_total, "allocated": pool.allocated}

@@ -207,7 +207,9 @@ urlpatterns = [
     path(f"{RUN}calculate/", run_api.RunCalculateApi.as_view(), name="run-calculate"),
     path(f"{RUN}review/", run_api.RunStepApi.as_view(step=run_services.run_review), name="run-review"),
     path(f"{RUN}return/", run_api.RunStepApi.as_view(step=run_services.run_return), name="run-return"),
-    path(f"{RUN}approve/", run_api.RunStepApi.as_view(step=run_services.run_approve), name="run-approve"),
+    path(f"{RUN}approve/", run_api.RunApproveApi.as_view(), name="run-approve"),
+    path(f"{RUN}approval/", run_api.RunApprovalApi.as_view(), name="run-approval"),
+    path(f"{RUN}approval/retry/", run_api.RunApprovalRetryApi.as_view(), name="run-approval-retry"),
     path(f"{RUN}pay-remaining/", run_api.RunPayRemainingApi.as_view(), name="run-pay-remaining"),
     path(f"{RUN}corrections/", run_api.RunCorrectionApi.as_view(), name="run-correction"),
     path(

@@ -482,7 +482,7 @@ class ScaleBuilder:
     def _runs(self, program, users) -> None:
         """One run per program, through the services: calculated, reviewed and approved by another reviewer. It
         takes the announced projects; the paid ones are those the earlier announcement dates put in it."""
-        from subsidies import runs
+        from subsidies import approvals, runs
         from subsidies.models import RunLine
 
         creator = ProgramAccess(program=program, user=users["reviewer"], roles=frozenset({Role.BUREAU_REVIEWER}))
@@ -490,7 +490,7 @@ class ScaleBuilder:
         run = runs.run_create(access=creator, title=_("Generated run"))
         run = runs.run_calculate(run_id=run.pk)
         run = runs.run_review(access=creator, run=run)
-        run = runs.run_approve(access=approver, run=run)
+        run = approvals.run_approve(access=approver, run=run, background=False)
         paid_on = max(program.starts_on + timedelta(days=400), date(FIRST_YEAR, 1, 1))
         runs.run_pay_remaining(access=approver, run=run, paid_on=paid_on, voucher=f"{program.slug.upper()}-PAY-1")
         self.summary.rows["run lines"] += RunLine.objects.filter(run=run).count()

@@ -1,5 +1,5 @@
 """Drawing funding pools, first accepted, first paid: a pure function, so its order and its limits are tested
-without a database; `subsidies.runs.run_approve` feeds it under the pools' row locks.
+without a database; `subsidies.approvals` feeds it under the pools' row locks.
 
 A line that found less than its share keeps the shortfall; when a later run is approved after the pool was
 topped up, those shortfalls are claimed first (`carried` claims, in acceptance order across runs), before the

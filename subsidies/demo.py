@@ -17,7 +17,7 @@ from django.utils import timezone
 from enterprises.demo_samples import demo_samples_build
 from programs.access import program_access
 from programs.models import Program, Region, RegionLevel
-from subsidies import runs
+from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec
 from subsidies.models import CalculationRun
 from subsidies.run_selectors import run_lines
@@ -194,7 +194,7 @@ def _calculated(slug, title):
 def _approved(slug, title):
     creator, run = _calculated(slug, title)
     runs.run_review(access=creator, run=run, comment="已核对明细与审计报告")
-    return creator, runs.run_approve(access=_access(SECOND_REVIEWER, slug), run=run, comment="同意拨付")
+    return creator, approvals.run_approve(access=_access(SECOND_REVIEWER, slug), run=run, comment="同意拨付")
 
 
 # Days before acceptance passed: filed, answered by the provider, approved (later when its batch opens later); then

@@ -240,6 +240,45 @@ class CalculationRun(BaseModel):
         return self.status in FROZEN_STATUSES
 
 
+class RunApproval(BaseModel):
+    """A request to approve a large reviewed run, done in Celery with progress (`subsidies.approvals`); a run of
+    at most `RUN_APPROVAL_INLINE_LINES` lines is approved within the request and has none. A failed request is
+    tried again on the same record; one run has at most one request under way."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="+"
+    )
+    run = models.ForeignKey(
+        CalculationRun, verbose_name=_("calculation run"), on_delete=models.PROTECT, related_name="approvals"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("run approval")
+        verbose_name_plural = _("run approvals")
+        ordering = ["run", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run"],
+                condition=Q(status__in=("queued", "running")),
+                name="run_approval_one_under_way",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run} · {self.get_status_display()}"
+
+    @property
+    def under_way(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
 class RunTransition(BaseModel):
     """One step of a run: who, when, from which state to which, and why."""
 

@@ -24,6 +24,7 @@ from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from subsidies import approvals
 from subsidies import run_selectors as selectors
 from subsidies import runs as services
 from subsidies.api import AwardOutput, FundingOutput, LineOutput
@@ -36,6 +37,7 @@ from subsidies.models import (
     FundingSource,
     JobStatus,
     LedgerJob,
+    RunApproval,
     RunExclusion,
     RunLine,
     RunStatus,
@@ -111,6 +113,22 @@ class AnyAcceptNegotiation(DefaultContentNegotiation):
 # Output --------------------------------------------------------------------------------------------------
 
 
+JOB_QUEUED_HELP = (
+    '"waiting_for_broker" while the job is registered and waits for the background service (it starts by itself '
+    "once the service is back; message says so); otherwise empty"
+)
+
+
+class RunApprovalOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text="queued, running, done or failed")
+    progress = serializers.IntegerField(help_text="0 to 100")
+    message = serializers.CharField(help_text="How far it got, or why it failed (nothing of a failed one is kept)")
+    queued = serializers.CharField(help_text=JOB_QUEUED_HELP)
+    requested_by = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+
+
 class RunOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
@@ -145,6 +163,10 @@ class RunOutput(serializers.Serializer):
     approved_by = serializers.StringRelatedField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
+    approval = serializers.SerializerMethodField(
+        help_text="The latest approval job (a run of more lines than the inline limit is approved in the "
+        "background); null when the run had none"
+    )
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_policy_versions(self, run) -> list[str]:
@@ -152,6 +174,11 @@ class RunOutput(serializers.Serializer):
 
     def get_queued(self, run) -> str:
         return outbox.queued_state(run) if run.job_status == JobStatus.QUEUED else ""
+
+    @extend_schema_field(RunApprovalOutput(allow_null=True))
+    def get_approval(self, run) -> dict | None:
+        approval = selectors.run_approval(run)
+        return RunApprovalOutput(selectors.approval_state(approval)).data if approval is not None else None
 
 
 class RunProgressOutput(serializers.Serializer):
@@ -341,12 +368,6 @@ class WhatIfOutput(serializers.Serializer):
     rows = WhatIfRowOutput(many=True, help_text="The changed lines (the first 200)")
 
 
-JOB_QUEUED_HELP = (
-    '"waiting_for_broker" while the job is registered and waits for the background service (it starts by itself '
-    "once the service is back; message says so); otherwise empty"
-)
-
-
 class LedgerJobQueuedOutput(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
@@ -468,8 +489,10 @@ class RunListApi(ProgramScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         status = self.request.query_params.get("status", "")
         # The rows name their reviewer too: joined here, so a page costs the same queries for 1 run as for 50.
-        return selectors.runs_with_versions(
-            selectors.run_list(access=self.access, status=status).select_related("reviewed_by")
+        return selectors.with_approvals(
+            selectors.runs_with_versions(
+                selectors.run_list(access=self.access, status=status).select_related("reviewed_by")
+            )
         )
 
     @extend_schema(parameters=[PROGRAM_PATH, STATUS_QUERY])
@@ -564,9 +587,9 @@ class RunCommentInput(serializers.Serializer):
 
 class RunStepApi(ProgramScopedMixin, APIView):
     """A step of a run with a comment, named by the route: mark reviewed, return to draft (the comment, why, is
-    required), approve (someone other than the creator: the lines freeze and the pools are drawn)."""
+    required)."""
 
-    step = None  # the service the route names: runs.run_review, runs.run_return or runs.run_approve
+    step = None  # the service the route names: runs.run_review or runs.run_return (approval: RunApproveApi)
 
     @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH], request=RunCommentInput, responses=RunOutput)
     def post(self, request, program, run):
@@ -575,8 +598,56 @@ class RunStepApi(ProgramScopedMixin, APIView):
         target = _run(access, run)
         data = RunCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        self.step(access=access, run=target, comment=data.validated_data["comment"])
-        return Response(_run_data(access, run))
+        done = self.step(access=access, run=target, comment=data.validated_data["comment"])
+        return Response(_run_data(access, run), status=self.answer_status(done))
+
+    def answer_status(self, run) -> int:
+        return 200
+
+
+class RunApproveApi(RunStepApi):
+    """Approve a reviewed run (someone other than its creator): the lines freeze and the pools are drawn. A run
+    of at most the inline limit of lines is approved at once (200); a larger one is approved by a background job
+    (202: follow `approval`, or GET approval/)."""
+
+    step = staticmethod(approvals.run_approve)
+
+    @extend_schema(
+        parameters=[PROGRAM_PATH, RUN_PATH], request=RunCommentInput, responses={200: RunOutput, 202: RunOutput}
+    )
+    def post(self, request, program, run):
+        return super().post(request, program, run)
+
+    def answer_status(self, run) -> int:
+        return 200 if run.status == RunStatus.APPROVED else 202
+
+
+def _approval(access, run) -> RunApproval:
+    approval = selectors.run_approval(_run(access, run))
+    if approval is None:
+        raise Http404
+    return approval
+
+
+class RunApprovalApi(ProgramScopedMixin, APIView):
+    """The run's latest approval job: its status and progress; 404 when the run had none."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH], responses=RunApprovalOutput)
+    def get(self, request, program, run):
+        return Response(RunApprovalOutput(selectors.approval_state(_approval(self.access, run))).data)
+
+
+class RunApprovalRetryApi(ProgramScopedMixin, APIView):
+    """Try a failed approval again, on the same record, as the caller (not the run's creator); 409 unless the
+    latest approval failed and the run is still reviewed."""
+
+    @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH], request=None, responses={202: RunApprovalOutput})
+    def post(self, request, program, run):
+        access = self.access
+        access.require(Capability.RUN_SUBSIDY)
+        approval = approvals.approval_retry(access=access, approval=_approval(access, run))
+        approval.refresh_from_db(fields=["status", "progress", "message"])  # the broker's answer came after the commit
+        return Response(RunApprovalOutput(selectors.approval_state(approval)).data, status=202)
 
 
 class PayRemainingInput(serializers.Serializer):

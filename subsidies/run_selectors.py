@@ -13,6 +13,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -23,7 +24,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from portal.core import outbox
 from portal.core.errors import NotAllowed
+from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
@@ -36,10 +39,12 @@ from subsidies.models import (
     CarriedFunding,
     FundingPool,
     FundingSource,
+    JobStatus,
     LedgerJob,
     LineKind,
     Payment,
     PoolAllocation,
+    RunApproval,
     RunExclusion,
     RunLine,
     RunStatus,
@@ -80,6 +85,41 @@ def run_get(*, access: ProgramAccess, pk) -> CalculationRun:
         ),
         pk,
     )
+
+
+def _approvals_newest_first():
+    return RunApproval.objects.select_related("requested_by").order_by("-created_at", "-id")
+
+
+def with_approvals(runs: QuerySet) -> QuerySet:
+    """`runs` with their approval jobs read in one more query, for `run_approval` on every row of a list."""
+    return runs.prefetch_related(Prefetch("approvals", queryset=_approvals_newest_first(), to_attr="approval_list"))
+
+
+def run_approval(run: CalculationRun) -> RunApproval | None:
+    """The run's latest approval job (None when it had none: a small run is approved within the request)."""
+    if hasattr(run, "approval_list"):
+        return run.approval_list[0] if run.approval_list else None
+    return _approvals_newest_first().filter(run=run).first()
+
+
+def approval_state(approval: RunApproval) -> dict:
+    """An approval job as its page and the API show it: status, progress (live while under way), message, and
+    whether it waits for the broker."""
+    progress, message = approval.progress, approval.message
+    if approval.under_way:
+        live = progress_get("approval", approval.pk) or {}
+        progress, message = live.get("progress", progress), approval.message or live.get("message", "")
+    return {
+        "id": approval.pk,
+        "status": approval.status,
+        "status_label": str(approval.get_status_display()),
+        "progress": progress,
+        "message": message,
+        "queued": outbox.queued_state(approval) if approval.status == JobStatus.QUEUED else "",
+        "requested_by": str(approval.requested_by),
+        "requested_at": approval.created_at,
+    }
 
 
 class _Joined(Aggregate):

@@ -26,8 +26,8 @@ from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.views import PAGE_SIZE, program_view
+from subsidies import approvals, runs
 from subsidies import run_forms as forms
-from subsidies import runs
 from subsidies.calculation import Stage
 from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request, ledger_retry
 from subsidies.models import (
@@ -40,6 +40,7 @@ from subsidies.models import (
     RunStatus,
 )
 from subsidies.run_selectors import (
+    approval_state,
     award_candidates,
     award_list,
     carried_by_run,
@@ -58,6 +59,7 @@ from subsidies.run_selectors import (
     pool_allocations,
     pool_carried,
     pool_list,
+    run_approval,
     run_exclusions,
     run_get,
     run_lines,
@@ -191,6 +193,8 @@ def _run_page(request, access, run, **bound):
     for step in transitions:
         step.action_label = ACTION_LABELS.get(step.action, step.action)
     busy = run.job_status in BUSY
+    approval = run_approval(run)
+    approving = approval is not None and approval.under_way
     context = {
         "run": run,
         "policy_versions": run_versions(run),
@@ -212,13 +216,18 @@ def _run_page(request, access, run, **bound):
         "may_compare": access.can(Capability.COMPARE_POLICIES),
         "may_export": access.can(Capability.EXPORT_LEDGER),
         "inline_ledger": run.line_count <= inline_limit(),
+        "approval": approval_state(approval) if approval is not None else None,
+        "approving": approving,
+        "approval_failed": approval is not None
+        and approval.status == JobStatus.FAILED
+        and run.status == RunStatus.REVIEWED,
     }
     if may_run and run.status == RunStatus.DRAFT:
         context["may_withdraw"] = True
         context["may_recalculate"] = not busy
         if not busy and run.generation:
             context["review_form"] = bound.get("review_form") or forms.CommentForm(auto_id="id_review_%s")
-    if may_run and run.status == RunStatus.REVIEWED:
+    if may_run and run.status == RunStatus.REVIEWED and not approving:
         context["return_form"] = bound.get("return_form") or forms.ReturnForm(auto_id="id_return_%s")
         context["approve_form"] = bound.get("approve_form") or forms.CommentForm(auto_id="id_approve_%s")
     if may_run and run.status == RunStatus.APPROVED:
@@ -306,8 +315,55 @@ def run_return(request, access, run):
 @program_view(Capability.RUN_SUBSIDY)
 @require_POST
 def run_approve(request, access, run):
-    done = _("The run is approved: its lines are frozen and the funding pools drawn.")
-    return _run_step(request, access, run, runs.run_approve, "approve", done)
+    item = run_get(access=access, pk=run)
+    form = forms.CommentForm(request.POST, auto_id="id_approve_%s")
+    if form.is_valid():
+        try:
+            approved = approvals.run_approve(access=access, run=item, comment=form.cleaned_data["comment"])
+        except PortalError as error:
+            messages.error(request, error.message)
+        else:
+            if approved.status == RunStatus.APPROVED:
+                messages.success(request, _("The run is approved: its lines are frozen and the funding pools drawn."))
+            else:
+                _announce_approval(request, approved)
+    return redirect(_run_url(access, item))
+
+
+def _announce_approval(request, run):
+    outbox.announce(
+        request,
+        run_approval(run),
+        _("The approval is under way in the background; the page follows it."),
+        level=messages.SUCCESS,
+    )
+
+
+@program_view(Capability.VIEW_RUNS)
+@require_GET
+def run_approval_progress(request, access, run):
+    """The run's latest approval job, for the page's progress bar (JSON: status, progress, message)."""
+    approval = run_approval(run_get(access=access, pk=run))
+    if approval is None:
+        raise Http404
+    state = approval_state(approval)
+    return JsonResponse({**state, "requested_at": state["requested_at"].isoformat()})
+
+
+@program_view(Capability.RUN_SUBSIDY)
+@require_POST
+def run_approval_retry(request, access, run):
+    item = run_get(access=access, pk=run)
+    approval = run_approval(item)
+    if approval is None:
+        raise Http404
+    try:
+        approvals.approval_retry(access=access, approval=approval)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        _announce_approval(request, item)
+    return redirect(_run_url(access, item))
 
 
 @program_view(Capability.RUN_SUBSIDY)

@@ -1,4 +1,4 @@
-"""Writes to calculation runs: create, calculate, review, approve (drawing the funding pools), pay, correct;
+"""Writes to calculation runs: create, calculate, review, return, pay, correct (approval: `subsidies.approvals`);
 award decisions and funding pools. Every step is checked against the caller's roles and against the workflow
 (`subsidies.workflow`) under the row's lock, and recorded.
 
@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -24,11 +24,10 @@ from portal.core.progress import progress_set
 from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
-from subsidies import allocation, calculation
+from subsidies import calculation
 from subsidies.engine import LEVEL_AWARD_KINDS, project_award_kinds, standard_level
 from subsidies.locks import lock_pools, lock_program_money, lock_rows, lock_run, retry_when_busy
 from subsidies.models import (
-    FUNDING_SOURCES,
     AwardDecision,
     CalculationRun,
     CarriedFunding,
@@ -37,7 +36,6 @@ from subsidies.models import (
     JobStatus,
     LineKind,
     Payment,
-    PoolAllocation,
     RunCorrection,
     RunLine,
     RunStatus,
@@ -162,170 +160,13 @@ def run_return(*, access: ProgramAccess, run: CalculationRun, comment: str) -> C
     with transaction.atomic():
         run = lock_run(run)
         RUN.require("return", run.status)
+        if run.approvals.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).exists():
+            raise Conflict(_("The run's approval is under way; wait for it to finish."))
         before = run.status
         run.status, run.reviewed_by, run.reviewed_at = RunStatus.DRAFT, None, None
         record_save(run, acting_user=access.user, reason=comment)
         _transition(run, action="return", from_status=before, actor=access.user, comment=comment)
     return run
-
-
-@retry_when_busy
-def run_approve(*, access: ProgramAccess, run: CalculationRun, comment: str = "") -> CalculationRun:
-    """Approve a reviewed run (not by its creator): freeze its lines and draw the funding pools first accepted,
-    first paid. The program's lock serialises approvals, payments and budget changes (then the run's and the
-    pools' locks are taken, in `subsidies.locks` order); the database refuses a pool allocated beyond its budget
-    and a project in two approved runs."""
-    access.require(Capability.RUN_SUBSIDY)
-    _same_program(access, run)
-    with transaction.atomic():
-        # one approval at a time per program: a later one sees the projects the earlier one froze
-        lock_program_money(access.program)
-        run = lock_run(run)
-        RUN.require("approve", run.status)
-        if run.created_by_id == access.user.pk:
-            raise NotAllowed(_("A run is approved by someone other than the person who created it."))
-        lines = list(
-            RunLine.objects.filter(run=run, generation=run.generation)
-            .order_by("accepted_at", "application_id", "position")
-            .values("id", "application_id", "kind", "corrects_id", *FUNDING_SOURCES)
-        )
-        _refuse_approved_twice(run, lines)
-        pools = lock_pools(run.program)
-        # what earlier approved lines still lack goes first, then this run's lines
-        claims = [*_carried_claims(pools), *_claims(lines, pools)]
-        grants = allocation.allocate(claims, {source: pool.remaining for source, pool in pools.items()})
-        unfunded, carried = _record_grants(run, grants, pools, access.user)
-        # the lines left short were frozen with their shortfall; each line is written once, since a second update
-        # of a row in one transaction checks its foreign keys again, locking the filings and reviews it names
-        RunLine.objects.filter(run=run, generation=run.generation, frozen=False).update(frozen=True)
-        before = run.status
-        run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, access.user, timezone.now()
-        run.unfunded_total = sum(unfunded.values(), ZERO)
-        record_save(run, acting_user=access.user, reason=comment)
-        # after the run is approved: the database accepts carried fundings only from an approved run
-        bulk_create_with_history(carried, CarriedFunding, batch_size=2000, default_user=access.user)
-        for pool in pools.values():
-            record_save(pool, acting_user=access.user, reason=_("Allocated to run %(number)s") % {"number": run.number})
-        _transition(run, action="approve", from_status=before, actor=access.user, comment=comment)
-    return run
-
-
-def _carried_claims(pools):
-    """The shares earlier approved lines did not get from these pools and have not been funded since, first
-    accepted first (ties by project id). A corrected line claims no more than it and its approved adjustments
-    still lack together, so a correction that lowered its share lowers what it can still be given."""
-    by_pool = {pool.pk: source for source, pool in pools.items()}
-    short = list(
-        PoolAllocation.objects.filter(pool_id__in=list(by_pool), line__frozen=True, requested__gt=F("allocated"))
-        .values_list("line_id", "line__corrects_id", "pool_id", "line__accepted_at", "line__application_id")
-        .order_by("line__accepted_at", "line__application_id", "line_id", "pool_id")
-    )
-    if not short:
-        return []
-    roots = {corrects or line_id for line_id, corrects, *_rest in short}
-    group = Q(line_id__in=roots) | Q(line__corrects_id__in=roots, line__frozen=True)
-    lacking = defaultdict(lambda: ZERO)  # (line, pool) → still unfunded
-    group_lacking = defaultdict(lambda: ZERO)  # (root line, pool) → still unfunded, with its adjustments
-    for line_id, corrects, pool_id, requested, allocated in PoolAllocation.objects.filter(
-        group, pool_id__in=list(by_pool)
-    ).values_list("line_id", "line__corrects_id", "pool_id", "requested", "allocated"):
-        lacking[(line_id, pool_id)] += requested - allocated
-        group_lacking[(corrects or line_id, pool_id)] += requested - allocated
-    for line_id, corrects, pool_id, amount in CarriedFunding.objects.filter(
-        group, pool_id__in=list(by_pool)
-    ).values_list("line_id", "line__corrects_id", "pool_id", "amount"):
-        lacking[(line_id, pool_id)] -= amount
-        group_lacking[(corrects or line_id, pool_id)] -= amount
-    claims = []
-    for line_id, corrects, pool_id, _accepted, _project in short:
-        root = (corrects or line_id, pool_id)
-        amount = min(lacking[(line_id, pool_id)], group_lacking[root])
-        if amount > 0:
-            group_lacking[root] -= amount
-            claims.append(allocation.Claim(line_id, by_pool[pool_id], amount, carried=True))
-    return claims
-
-
-def _refuse_approved_twice(run, lines):
-    projects = [line["application_id"] for line in lines if line["kind"] == LineKind.PROJECT]
-    clash = (
-        RunLine.objects.filter(frozen=True, kind=LineKind.PROJECT, application_id__in=projects)
-        .select_related("run", "application")
-        .first()
-    )
-    if clash is not None:
-        raise Conflict(
-            _("“%(project)s” is already in approved run %(run)s; calculate this run again before approving it.")
-            % {"project": clash.application.title, "run": clash.run.number}
-        )
-
-
-def _claims(lines, pools):
-    """Each line's share of each pooled source, in acceptance order. Negative shares (adjustments lowering a
-    line) may return at most what the corrected line holds from that pool."""
-    corrected = [line["corrects_id"] for line in lines if line["corrects_id"]]
-    held = defaultdict(lambda: ZERO)
-    if corrected:
-        taken = PoolAllocation.objects.filter(pool__in=list(pools.values()))
-        for line_id, source, amount in taken.filter(line_id__in=corrected).values_list(
-            "line_id", "pool__source", "allocated"
-        ):
-            held[(line_id, source)] += amount
-        for line_id, source, amount in taken.filter(line__corrects_id__in=corrected, line__frozen=True).values_list(
-            "line__corrects_id", "pool__source", "allocated"
-        ):
-            held[(line_id, source)] += amount
-        # what was funded later counts as held too
-        later = CarriedFunding.objects.filter(pool__in=list(pools.values()))
-        for line_id, corrects, source, amount in later.filter(
-            Q(line_id__in=corrected) | Q(line__corrects_id__in=corrected, line__frozen=True)
-        ).values_list("line_id", "line__corrects_id", "pool__source", "amount"):
-            held[(corrects or line_id, source)] += amount
-    for line in lines:
-        for source in FUNDING_SOURCES:
-            amount = line[source]
-            if source in pools and amount:
-                yield allocation.Claim(line["id"], source, amount, held[(line["corrects_id"], source)])
-
-
-def _record_grants(run, grants, pools, user) -> tuple[dict, list]:
-    """Write the run's own allocations (and the shortfalls on its lines, frozen as they are written); return them
-    with the carried fundings to write once the run is approved. Sequences follow the order the pools were drawn."""
-    unfunded = defaultdict(lambda: ZERO)
-    rows, carried = [], []
-    for grant in grants:
-        if grant.carried and grant.allocated <= 0:
-            continue
-        pool = pools[grant.source]
-        pool.allocation_count += 1
-        pool.allocated += grant.allocated
-        if grant.carried:
-            carried.append(
-                CarriedFunding(
-                    pool=pool,
-                    line_id=grant.line_id,
-                    run=run,
-                    sequence=pool.allocation_count,
-                    amount=grant.allocated,
-                    allocated_by=user,
-                )
-            )
-            continue
-        rows.append(
-            PoolAllocation(
-                pool=pool,
-                line_id=grant.line_id,
-                sequence=pool.allocation_count,
-                requested=grant.requested,
-                allocated=grant.allocated,
-            )
-        )
-        if grant.shortfall > 0:
-            unfunded[grant.line_id] += grant.shortfall
-    bulk_create_with_history(rows, PoolAllocation, batch_size=2000, default_user=user)
-    short = [RunLine(pk=line_id, unfunded=amount, frozen=True) for line_id, amount in unfunded.items()]
-    RunLine.objects.bulk_update(short, ["unfunded", "frozen"], batch_size=2000)
-    return unfunded, carried
 
 
 # --- payments ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from portal import api_urls
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import ledger_jobs, runs
+from subsidies import approvals, ledger_jobs, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger_jobs import XLSX
 from subsidies.models import (
@@ -113,7 +113,7 @@ def calculated_run(slug=PROGRAM, creator="jinhua-reviewer"):
 def approved_run(second, slug=PROGRAM, creator="jinhua-reviewer"):
     run = calculated_run(slug, creator)
     runs.run_review(access=access_of(creator, slug), run=run)
-    return runs.run_approve(access=access_of(second, slug), run=run)
+    return approvals.run_approve(access=access_of(second, slug), run=run)
 
 
 def test_the_jinhua_worked_examples_end_to_end(jinhua_projects, second_reviewer, django_capture_on_commit_callbacks):
@@ -469,11 +469,16 @@ def test_the_enterprise_reads_its_own_subsidies_only(jinhua_projects, second_rev
 
 
 @pytest.fixture
-def jinhua_world(jinhua_projects, second_reviewer):
-    """One object of each kind in Jinhua: an approved run and its line, a pool, a draft with a correction, an
-    award, a finished ledger job."""
+def jinhua_world(jinhua_projects, second_reviewer, django_capture_on_commit_callbacks):
+    """One object of each kind in Jinhua: a run approved by a background job and its line, a pool, a draft with a
+    correction, an award, a finished ledger job."""
     runs.pool_save(access=access_of("jinhua-admin"), source="central", budget="500000")
-    run = approved_run(second_reviewer)
+    run = calculated_run()
+    runs.run_review(access=access_of("jinhua-reviewer"), run=run)
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs (eagerly) when the request commits
+        approvals.run_approve(access=access_of(second_reviewer), run=run, background=True)
+    run.refresh_from_db()
+    assert run.status == "approved"
     line = RunLine.objects.filter(run=run).order_by("position").first()
     draft = calculated_run()
     correction = runs.correction_raise(access=access_of("jinhua-reviewer"), run=draft, line=line, reason="更正")
@@ -503,7 +508,7 @@ def filled(name, params, world):
 
 
 def test_every_endpoint_is_404_for_another_programs_user(jinhua_world):
-    assert len(ROUTES) == 24
+    assert len(ROUTES) == 26
     before = history_rows()
     outsider = api("wuyi-reviewer")
     for name, params in ROUTES:
@@ -529,6 +534,7 @@ WRITE_BODIES = {
     "run-review": {"comment": "审计尝试"},
     "run-return": {"comment": "审计尝试"},
     "run-approve": {"comment": "审计尝试"},
+    "run-approval-retry": {},
     "run-pay-remaining": {"paid_on": "2025-12-01", "voucher": "A-1"},
     "run-line-payment": {"source": "central", "amount": "1.00", "paid_on": "2025-12-01", "voucher": "A-1"},
     "run-correction": {"line": 0, "reason": "审计尝试"},
@@ -674,7 +680,7 @@ def count(client, path):
 @pytest.mark.parametrize(
     ("name", "pinned"),
     [
-        ("run-list", 6),
+        ("run-list", 7),
         ("run-lines", 7),
         ("run-exclusions", 7),
         ("award-list", 6),

@@ -15,7 +15,7 @@ from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import calculation, runs
+from subsidies import approvals, calculation, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.allocation import Claim, allocate
 from subsidies.models import CalculationRun, FundingPool, LineKind, PoolAllocation, RunLine, RunStatus
@@ -120,8 +120,8 @@ def test_the_jinhua_examples_split_funding_and_a_small_central_pool_runs_out_mid
     assert run_exclusions(run).get().stage == calculation.Stage.INELIGIBLE  # level 1
     runs.run_review(access=creator, run=run)
     with pytest.raises(NotAllowed):
-        runs.run_approve(access=creator, run=run)  # the creator does not approve
-    run = runs.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
+        approvals.run_approve(access=creator, run=run)  # the creator does not approve
+    run = approvals.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
     lines = by_enterprise(run)
     pool = FundingPool.objects.get(program__slug="jinhua-pilot", source="central")
     assert pool.allocated == pool.budget == D("500000.00")
@@ -178,7 +178,7 @@ def test_a_crash_half_way_leaves_nothing_and_the_rerun_gives_one_set(wuyi_projec
 def test_an_approved_run_is_frozen_in_the_service_and_in_the_database(wuyi_projects):
     creator, run = create_and_calculate("wuyi-2024")
     runs.run_review(access=creator, run=run)
-    run = runs.run_approve(access=second_reviewer("wuyi-2024"), run=run, comment="同意")
+    run = approvals.run_approve(access=second_reviewer("wuyi-2024"), run=run, comment="同意")
     assert run.status == RunStatus.APPROVED
     with pytest.raises(Conflict):
         runs.run_recalculate(access=creator, run=run)
@@ -202,9 +202,9 @@ def test_two_drafts_over_the_same_projects_cannot_both_be_approved(wuyi_projects
     approver = second_reviewer("wuyi-2024")
     for run in (first, second):
         runs.run_review(access=creator, run=run)
-    runs.run_approve(access=approver, run=first)
+    approvals.run_approve(access=approver, run=first)
     with pytest.raises(Conflict):
-        runs.run_approve(access=approver, run=second)
+        approvals.run_approve(access=approver, run=second)
     second.refresh_from_db()
     assert second.status == RunStatus.REVIEWED
 
@@ -212,7 +212,7 @@ def test_two_drafts_over_the_same_projects_cannot_both_be_approved(wuyi_projects
 def test_a_correction_is_an_adjustment_line_pointing_at_the_line_it_corrects(wuyi_projects):
     creator, run = create_and_calculate("wuyi-2024")
     runs.run_review(access=creator, run=run)
-    run = runs.run_approve(access=second_reviewer("wuyi-2024"), run=run)
+    run = approvals.run_approve(access=second_reviewer("wuyi-2024"), run=run)
     corrected = by_enterprise(run)["餐厨丙"]
     sample_designation_for(corrected.application)  # the sample award needs the designation
     runs.award_grant(
@@ -268,7 +268,7 @@ def test_payments_stay_within_what_was_funded_and_settle_the_run(jinhua_projects
     runs.pool_save(access=access_of("jinhua-admin", "jinhua-pilot"), source="central", budget="500000")
     creator, run = create_and_calculate("jinhua-pilot")
     runs.run_review(access=creator, run=run)
-    run = runs.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
+    run = approvals.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
     line = by_enterprise(run)["四级丙"]  # central share 400,000 of which 260,000 funded
     with pytest.raises(PortalError) as too_much:
         runs.payment_record(
@@ -298,7 +298,7 @@ def test_a_pool_budget_cannot_go_below_what_is_allocated(jinhua_projects):
     runs.pool_save(access=admin, source="central", budget="300000")
     creator, run = create_and_calculate("jinhua-pilot")
     runs.run_review(access=creator, run=run)
-    runs.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
+    approvals.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
     with pytest.raises(PortalError) as below:
         runs.pool_save(access=admin, source="central", budget="299999.99")
     assert "budget" in below.value.fields

@@ -19,7 +19,7 @@ from portal.core.errors import PortalError
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import engine, runs
+from subsidies import approvals, engine, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger import build_ledger
 from subsidies.models import CarriedFunding, FundingPool, Payment, PoolAllocation, RunStatus
@@ -287,7 +287,7 @@ def approved_run(title):
     runs.run_calculate(run_id=run.pk)
     run.refresh_from_db()
     runs.run_review(access=creator, run=run)
-    return creator, runs.run_approve(access=second_reviewer(), run=run)
+    return creator, approvals.run_approve(access=second_reviewer(), run=run)
 
 
 @pytest.fixture

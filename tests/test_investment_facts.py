@@ -16,7 +16,7 @@ from filings.selectors import application_estimate
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import runs
+from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.run_selectors import run_lines
 from tests.factories import user_with_role
@@ -146,7 +146,7 @@ def test_the_estimate_at_approval_is_what_the_run_pays(automation_part):
         run.refresh_from_db()
         approver = user_with_role(Program.objects.get(slug=slug), Role.BUREAU_REVIEWER)
         runs.run_review(access=creator, run=run)
-        runs.run_approve(access=program_access(user=approver, slug=slug), run=run)
+        approvals.run_approve(access=program_access(user=approver, slug=slug), run=run)
         paid.update({line.inputs["enterprise"]: line.total for line in run_lines(run)})
     assert estimates == expected
     assert {name: paid[name] for name in expected} == expected

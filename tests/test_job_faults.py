@@ -273,15 +273,7 @@ def test_a_worker_killed_mid_calculation_fails_the_run_and_a_recalculation_write
     access = access_of("jinhua-reviewer", SLUG)
     run = runs.run_create(access=access, title="故障演练")
 
-    def inside_its_transaction():  # the lines are written, not committed
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
-            )
-            return cursor.fetchone()[0] > 0
-
-    wait_for("the calculation", inside_its_transaction, worker)
+    wait_for("the calculation", idle_in_transaction, worker)  # the lines are written, not committed
     worker.kill()
     with pytest.raises(Conflict):  # "the run is being calculated" (finding 1), until the sweeper fails it
         runs.run_recalculate(access=access, run=run)
@@ -294,6 +286,49 @@ def test_a_worker_killed_mid_calculation_fails_the_run_and_a_recalculation_write
     wait_for("the calculation", lambda: CalculationRun.objects.get(pk=run.pk).job_status == "done", worker)
     run.refresh_from_db()
     assert run.generation == 1 and RunLine.objects.filter(run=run).count() == run.line_count == 3
+
+
+def idle_in_transaction():
+    """Whether another connection of the test database holds an open transaction (a job's uncommitted writes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_approval_keeps_nothing_and_a_retry_draws_the_pools_once(broker, settings):
+    from subsidies import approvals
+    from subsidies.models import FundingPool, PoolAllocation, RunApproval
+    from tests.test_calculation_runs import second_reviewer
+
+    settings.RUN_APPROVAL_INLINE_LINES = 0  # any run is approved in the background
+    runs.pool_save(access=access_of("jinhua-admin", SLUG), source="central", budget="400000", reason="下达")
+    run = calculated_run()
+    runs.run_review(access=access_of("jinhua-reviewer", SLUG), run=run)
+    approver = second_reviewer(SLUG)
+    worker = broker(pause=30)
+    approvals.run_approve(access=approver, run=run, comment="同意拨付")
+    approval = RunApproval.objects.get(run=run)
+
+    # the worker stops inside the approval's transaction: its allocations written, not committed
+    wait_for("the approval", lambda: status_of(approval) == "running" and idle_in_transaction(), worker)
+    killed_and_swept(approval, "approval", worker)
+    run.refresh_from_db()
+    assert approval.message == in_ui_language(jobs.STALE_REASON) and run.status == "reviewed"
+    assert PoolAllocation.objects.filter(line__run=run).count() == 0
+    assert FundingPool.objects.get(program=run.program, source="central").allocated == 0
+
+    worker = broker(pause=0)
+    approvals.approval_retry(access=approver, approval=approval)
+    wait_for("the retried approval", lambda: status_of(approval) == "done", worker)
+    run.refresh_from_db()
+    assert run.status == "approved" and RunApproval.objects.filter(run=run).count() == 1
+    funded = [line for line in RunLine.objects.filter(run=run) if line.central]
+    assert PoolAllocation.objects.filter(line__run=run).count() == len(funded) == 3  # one set, drawn once
+    assert FundingPool.objects.get(program=run.program, source="central").allocated == D("400000.00")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from subsidies import runs
+from subsidies import approvals, runs
 from subsidies.ledger_jobs import ledger_build, ledger_bytes, ledger_request
 from subsidies.models import LedgerFile, RunLine
 from subsidies.run_selectors import run_lines
@@ -29,7 +29,7 @@ def paid_run(jinhua_projects):  # noqa: F811
     runs.pool_save(access=access_of("jinhua-admin", SLUG), source="central", budget="500000")
     creator, run = create_and_calculate(SLUG)
     runs.run_review(access=creator, run=run)
-    run = runs.run_approve(access=second_reviewer(SLUG), run=run)
+    run = approvals.run_approve(access=second_reviewer(SLUG), run=run)
     line = next(line for line in run_lines(run) if line.inputs["enterprise"] == "三级甲")
     runs.payment_record(
         access=creator, line=line, source="central", amount="240000", paid_on="2025-12-01", voucher="JH-0001"

@@ -21,7 +21,7 @@ from portal.core.errors import PortalError
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import runs
+from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.locks import retry_when_busy
 from subsidies.models import (
@@ -66,7 +66,7 @@ class RetryCounter(logging.Handler):
 
 
 def _approve(people, run_id):
-    runs.run_approve(access=access_of(people["approver"]), run=CalculationRun.objects.get(pk=run_id))
+    approvals.run_approve(access=access_of(people["approver"]), run=CalculationRun.objects.get(pk=run_id))
 
 
 def _budget(people, budget):
@@ -201,7 +201,7 @@ def test_twenty_money_writers_at_once_see_no_deadlock_and_never_over_allocate():
     # an approved run to pay and correct, a draft to correct it in
     paid_projects = projects(program, creator.user, "已批", [1, 2])
     first = reviewed_run(creator, "已批批次")
-    runs.run_approve(access=access_of(approver.pk), run=first)
+    approvals.run_approve(access=access_of(approver.pk), run=first)
     draft = runs.run_create(access=creator, title="更正批次")
     to_pay, to_correct = list(run_lines(first).order_by("position"))
     # twelve reviewed runs over their own projects: the projects of earlier runs wait outside while one is calculated
@@ -235,13 +235,14 @@ def test_twenty_money_writers_at_once_see_no_deadlock_and_never_over_allocate():
     assert [r for r in results if r[1] in ("error", "refused:busy")] == [], results
     assert sum(r[3] for r in results) == 0, results
     # every approval happened once or was refused with a reason; every run is approved once
-    approvals = [
+    approval_outcomes = [
         (job[1]["run_id"], outcome, message) for job, outcome, message, _retries in results if job[0] == "approve"
     ]
-    by_run = Counter(run_id for run_id, outcome, _message in approvals if outcome == "done")
-    assert by_run == Counter(run_ids), approvals
-    assert all(message for _run_id, outcome, message in approvals if outcome != "done")
-    assert sorted(outcome for _run_id, outcome, _message in approvals if outcome != "done") == ["refused:conflict"] * 2
+    by_run = Counter(run_id for run_id, outcome, _message in approval_outcomes if outcome == "done")
+    assert by_run == Counter(run_ids), approval_outcomes
+    assert all(message for _run_id, outcome, message in approval_outcomes if outcome != "done")
+    refused = sorted(outcome for _run_id, outcome, _message in approval_outcomes if outcome != "done")
+    assert refused == ["refused:conflict"] * 2
     assert set(CalculationRun.objects.filter(pk__in=run_ids).values_list("status", flat=True)) == {RunStatus.APPROVED}
     transitions = Counter(
         RunTransition.objects.filter(run_id__in=run_ids, action="approve").values_list("run_id", flat=True)

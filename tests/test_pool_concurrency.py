@@ -17,7 +17,7 @@ from portal.core.errors import Conflict
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import runs
+from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import CalculationRun, CarriedFunding, FundingPool, PoolAllocation, RunStatus
 from tests.conftest import need
@@ -39,7 +39,7 @@ def _approve(run_id, user_id, barrier, outcomes):
     try:
         barrier.wait(timeout=30)
         user = get_user_model().objects.get(pk=user_id)
-        runs.run_approve(access=access_of(user), run=CalculationRun.objects.get(pk=run_id))
+        approvals.run_approve(access=access_of(user), run=CalculationRun.objects.get(pk=run_id))
         outcomes.put((run_id, "approved"))
     except Conflict:
         outcomes.put((run_id, "conflict"))
@@ -164,7 +164,7 @@ def test_concurrent_approvals_after_a_top_up_fund_each_earlier_shortfall_once_in
     run = runs.run_create(access=access_of(creator), title="先批")
     runs.run_calculate(run_id=run.pk)
     runs.run_review(access=access_of(creator), run=run)
-    runs.run_approve(access=access_of(approver), run=run)
+    approvals.run_approve(access=access_of(approver), run=run)
     # 240,000 + 240,000 + 20,000: the third line is 220,000 short; raise the pool by 300,000
     runs.pool_save(access=admin, source="central", budget="800000")
     run_ids, earlier = [], []

@@ -16,7 +16,7 @@ from portal.core.errors import Conflict
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import calculation, runs
+from subsidies import approvals, calculation, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import (
     AwardDecision,
@@ -105,7 +105,7 @@ class World:
     def approved(self, title):
         run = self.calculated(title)
         runs.run_review(access=self.creator, run=run)
-        return runs.run_approve(access=self.approver, run=run)
+        return approvals.run_approve(access=self.approver, run=run)
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def act(world, action, run):
         "recalculate": lambda: runs.run_recalculate(access=creator, run=run),
         "review": lambda: runs.run_review(access=creator, run=run),
         "return": lambda: runs.run_return(access=creator, run=run, comment="重新核对"),
-        "approve": lambda: runs.run_approve(access=world.approver, run=run),
+        "approve": lambda: approvals.run_approve(access=world.approver, run=run),
         "payment": lambda: runs.payment_record(
             access=creator, line=line, source="central", amount="1000", paid_on=PAID_ON, voucher="PAY-1"
         ),

@@ -150,6 +150,8 @@ TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=10_000)
 # Bounds on one request's work: the items of one filing, the rows of one target-list import.
 FILING_MAX_LINES = env.int("FILING_MAX_LINES", default=200)
 TARGET_IMPORT_MAX_ROWS = env.int("TARGET_IMPORT_MAX_ROWS", default=20_000)
+# A run of more lines than this is approved by a background job with progress, not within the request.
+RUN_APPROVAL_INLINE_LINES = env.int("RUN_APPROVAL_INLINE_LINES", default=5000)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
