@@ -6,7 +6,7 @@ background); the auditor reads everything and changes nothing; another program's
 enterprise reads its own subsidies; and the list pages cost the same queries for 1 row as for 50."""
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -377,6 +377,36 @@ def test_an_award_is_granted_on_the_page_within_its_maximum_and_withdrawn(client
     client.post(url("award-withdraw", award=award.pk), {"reason": "决定撤销"})
     award.refresh_from_db()
     assert not award.is_active and award.withdrawn_reason == "决定撤销"
+
+
+def test_the_awards_page_is_paginated(client, projects, monkeypatch):
+    """Finding 5 of the faults issue: the awards page listed every award of the program on one page."""
+    from subsidies import run_views
+
+    doors = projects[0]
+    sample_designation_for(doors)
+    access = access_of("wuyi-reviewer")
+    references = ["武经信〔2025〕1号", "武经信〔2025〕2号", "武经信〔2025〕3号"]
+    for reference in references:  # one project, decided three times (each earlier award withdrawn)
+        award = runs.award_grant(
+            access=access,
+            application=doors,
+            kind="sample",
+            amount="150000",
+            reference=reference,
+            decided_on=date(2025, 3, 1),
+        )
+        if reference != references[-1]:
+            runs.award_withdraw(access=access, award=award, reason="重新决定")
+    monkeypatch.setattr(run_views, "PAGE_SIZE", 2)
+    as_user(client, "wuyi-reviewer")
+
+    first, second = client.get(url("awards")), client.get(url("awards"), {"page": 2})
+
+    assert len(first.context["page"].object_list) == 2 and first.context["page"].paginator.count == 3
+    assert len(second.context["page"].object_list) == 1
+    listed = [award.reference for page in (first, second) for award in page.context["page"].object_list]
+    assert sorted(listed) == references
 
 
 # Ledgers ---------------------------------------------------------------------------------------------------
