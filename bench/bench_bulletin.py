@@ -78,7 +78,7 @@ def prepared(path: Path, fresh: bool):
             Path(f"{path}{suffix}").unlink()
     call_command("migrate", interactive=False, verbosity=0)
     migrated = time.perf_counter()
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     demo = time.perf_counter()

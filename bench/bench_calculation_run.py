@@ -168,7 +168,7 @@ def stage_setup(projects, seed):
     from django.db import connection
 
     from acceptance.models import AcceptanceReview
-    from programs.demo import demo_build
+    from demo.build import demo_build
     from programs.models import Program, Region
     from providers.models import PoolMembership
     from subsidies.accepted import accepted_projects_create

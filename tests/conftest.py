@@ -318,7 +318,7 @@ def login(client):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo data set, built once for the session; each test's own writes roll back."""
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     with django_db_blocker.unblock():
         demo_build()

@@ -27,11 +27,11 @@ from acceptance.models import (
     ReviewStatus,
     SheetStatus,
 )
+from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from filings.models import Application, Status
 from implementation import services as implementation
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from programs.models import Program
 from scoring.models import SheetItem
 from tests.factories import EnterpriseProfileFactory, OrganisationFactory, user_with_role

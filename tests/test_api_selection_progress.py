@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from demo.activity import demo_png
 from filings.models import Application
 from implementation.models import Milestone, ProgressEvidence, ProgressPost
 from implementation.services import milestones_create
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo_activity import demo_png
 from programs.models import Industry, Program
 from providers import selectors as provider_selectors
 from providers import services as provider_services

@@ -75,7 +75,7 @@ def user(username):
 @pytest.fixture
 def demo():
     """The demo data, committed (a transactional test before this one may have emptied the database)."""
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
 

@@ -40,7 +40,7 @@ def browser_page(monkeypatch):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_reviewer_journey(live_server, browser_page):
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     page = browser_page
@@ -104,9 +104,9 @@ def test_filing_journey(live_server, browser_page):
     """An enterprise files and submits, a reviewer returns it, the enterprise resubmits, the reviewer approves."""
     from django.contrib.auth import get_user_model
 
+    from demo.activity import DEMO_CONTRACT, demo_pdf
+    from demo.build import demo_build
     from filings.models import Application
-    from programs.demo import demo_build
-    from programs.demo_activity import DEMO_CONTRACT, demo_pdf
     from programs.models import ScenarioModule
     from providers.models import PoolMembership
 
@@ -181,10 +181,10 @@ def test_filing_journey(live_server, browser_page):
 def test_selection_and_progress_journey(live_server, browser_page, tmp_path):
     """A committee member scores, the reviewer confirms and publishes the round, the provider posts progress
     with a photo, the enterprise confirms it."""
+    from demo.activity import demo_png
+    from demo.build import demo_build
     from filings.models import Application
     from implementation.models import Milestone, ProgressPost
-    from programs.demo import demo_build
-    from programs.demo_activity import demo_png
     from providers.models import ProviderSelection, SelectionRound
 
     demo_build()
@@ -252,10 +252,10 @@ def test_acceptance_journey(live_server, browser_page, tmp_path, django_capture_
 
     from acceptance import services as acceptance
     from acceptance.models import AcceptanceReview, ReportJob
+    from demo.build import demo_build
     from filings.models import Application
     from implementation import services as implementation
     from programs.access import program_access
-    from programs.demo import demo_build
     from programs.models import Program
 
     demo_build()
@@ -362,8 +362,8 @@ def test_calculation_run_journey(live_server, browser_page, tmp_path):
 
     from openpyxl import load_workbook
 
-    from programs.demo import demo_build
-    from subsidies.demo import demo_runs_build
+    from demo.build import demo_build
+    from demo.runs import demo_runs_build
     from subsidies.models import CalculationRun, Payment
 
     demo_build()

@@ -10,14 +10,14 @@ from tests.test_browser import SHOTS, browser_page, log_in  # noqa: F401  (brows
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_enterprise_starts_a_filing_from_a_sample(live_server, browser_page, settings, tmp_path):  # noqa: F811
+    from demo.build import demo_build
+    from demo.runs import demo_runs_build
     from enterprises.models import SampleCopy, SampleDesignation
     from filings.models import ApplicationLine
-    from programs.demo import demo_build
-    from subsidies.demo import demo_runs_build
 
     settings.MEDIA_ROOT = tmp_path
     demo_build()
-    demo_runs_build()  # accepted projects, and through enterprises.demo_samples the designated samples
+    demo_runs_build()  # accepted projects, and through demo.samples the designated samples
     sample = SampleDesignation.objects.get(program__slug="wuyi-2024", is_active=True, industry__code="kitchenware")
 
     def lines(application_id):

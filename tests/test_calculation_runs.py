@@ -323,7 +323,7 @@ def test_allocation_is_in_order_and_releases_at_most_what_a_line_holds():
 
 
 def test_the_demo_has_runs_in_every_state_for_the_three_programs():
-    from subsidies.demo import demo_runs_build
+    from demo.runs import demo_runs_build
 
     demo_runs_build()
     demo_runs_build()  # idempotent

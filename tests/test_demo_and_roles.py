@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from enterprises.models import EnterpriseProfile, PilotDesignation, TargetEnterprise
 from portal.core.roles import Role
-from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from programs.models import CalendarDay, Industry, Program, RoleAssignment, ScenarioModule
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +239,7 @@ def test_the_demo_enterprise_files_and_submits_on_its_main_track_today(slug):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from rest_framework.test import APIClient
 
-    from programs.demo_activity import DEMO_CONTRACT, demo_pdf
+    from demo.activity import DEMO_CONTRACT, demo_pdf
 
     user = demo_user(slug, Role.ENTERPRISE)
     client = APIClient()
@@ -281,8 +281,8 @@ def test_the_demo_enterprise_files_and_submits_on_its_main_track_today(slug):
 def test_yongkangs_accepted_projects_went_through_the_workflow_on_their_dates():
     from decimal import Decimal
 
+    from demo.runs import demo_runs_build
     from filings.models import Application
-    from subsidies.demo import demo_runs_build
     from subsidies.models import CalculationRun
 
     demo_runs_build()
@@ -319,8 +319,8 @@ def test_yongkangs_accepted_projects_went_through_the_workflow_on_their_dates():
 def test_jinhuas_pilot_projects_were_filed_with_their_levels_and_assessed_through_the_workflow():
     from decimal import Decimal
 
+    from demo.runs import demo_runs_build
     from filings.models import Application
-    from subsidies.demo import demo_runs_build
     from subsidies.models import CalculationRun
 
     demo_runs_build()
@@ -362,8 +362,8 @@ def test_jinhuas_pilot_projects_were_filed_with_their_levels_and_assessed_throug
 def test_wuyis_paid_projects_were_filed_in_their_batches_and_accepted_through_the_workflow():
     from decimal import Decimal
 
+    from demo.runs import demo_runs_build
     from filings.models import Application
-    from subsidies.demo import demo_runs_build
     from subsidies.models import CalculationRun
 
     demo_runs_build()
@@ -426,9 +426,9 @@ def test_each_programs_first_round_was_held_in_its_first_days_through_the_servic
 
 
 def test_the_horse_race_projects_went_through_the_workflow_and_their_enterprises_rated_them():
+    from demo.horse_race import demo_rankings_build
     from filings.models import Application
     from implementation.models import Complaint
-    from rankings.demo import demo_rankings_build
     from rankings.models import RankingSnapshot
 
     demo_rankings_build()
@@ -484,7 +484,7 @@ def test_the_subcontract_projects_were_filed_with_their_subcontractor_and_went_t
 
     from django.utils import timezone
 
-    from filings.demo_subcontracts import FALLBACK_TITLE, demo_subcontracts_build
+    from demo.subcontracts import FALLBACK_TITLE, demo_subcontracts_build
     from filings.models import Application
 
     demo_subcontracts_build()

@@ -11,6 +11,8 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
+from demo.activity import DEMO_CONTRACT, demo_pdf
+from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from filings.models import Application, Status, Transition
 from filings.selectors import application_get
 from filings.services import application_create, application_transition, attachment_add
@@ -18,8 +20,6 @@ from filings.workflow import ACTIONS
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
-from programs.demo_activity import DEMO_CONTRACT, demo_pdf
 from programs.models import Program, ScenarioModule
 from tests.conftest import need
 from tests.factories import EnterpriseProfileFactory, user_with_role
@@ -255,7 +255,7 @@ def test_queue_query_count_is_constant(client):
 @pytest.mark.django_db(transaction=True)
 def test_two_approvals_at_once_leave_exactly_one_transition():
     need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     application = in_status(Status.SUBMITTED)

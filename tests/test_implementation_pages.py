@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.activity import demo_png
+from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from enterprises.models import EnterpriseProfile
 from filings.models import Application, Status
 from implementation.models import (
@@ -28,8 +30,6 @@ from implementation.services import milestones_create, progress_post
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
-from programs.demo_activity import demo_png
 from programs.models import Program
 from providers.models import PoolMembership
 from tests.factories import OrganisationFactory, PoolMembershipFactory, user_with_role

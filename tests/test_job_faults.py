@@ -207,8 +207,8 @@ def broker(transactional_db):
     need(connection.vendor == "postgresql", "DATABASE_URL does not name PostgreSQL")
     import redis
 
+    from demo.build import demo_build
     from portal.celery import app
-    from programs.demo import demo_build
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     demo_build()

@@ -186,7 +186,7 @@ def reviewed_run(creator, title):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_money_writers_at_once_see_no_deadlock_and_never_over_allocate():
     need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     program = Program.objects.get(slug=SLUG)

@@ -121,7 +121,7 @@ def test_the_target_import_is_bounded_by_its_setting():
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_the_same_list_at_once_give_one_list_and_one_clear_refusal():
     need(connection.vendor == "postgresql", "two imports at once need PostgreSQL (DATABASE_URL)")
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     rows = [[valid_uscc(), f"武义并发{n}有限公司", "白洋街道", "餐厨用品", "规上", "", ""] for n in range(30)]

@@ -80,7 +80,7 @@ def projects(program, actor, label, days):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_never_over_allocate_and_follow_acceptance_order():
     need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     program = Program.objects.get(slug=SLUG)
@@ -127,7 +127,7 @@ def test_concurrent_approvals_never_over_allocate_and_follow_acceptance_order():
 @pytest.mark.django_db(transaction=True)
 def test_two_drafts_of_the_same_projects_approved_at_once_give_one_approved_run():
     need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     program = Program.objects.get(slug=SLUG)
@@ -151,7 +151,7 @@ def test_two_drafts_of_the_same_projects_approved_at_once_give_one_approved_run(
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_after_a_top_up_fund_each_earlier_shortfall_once_in_acceptance_order():
     need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
-    from programs.demo import demo_build
+    from demo.build import demo_build
 
     demo_build()
     program = Program.objects.get(slug=SLUG)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from acceptance.models import ReviewStatus
+from demo.activity import demo_png
 from enterprises import samples as services
 from enterprises.models import (
     SampleApplication,
@@ -25,7 +26,6 @@ from filings.models import ApplicationLine
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo_activity import demo_png
 from programs.models import Program, ScenarioModule
 from providers.models import PoolMembership
 from subsidies import runs

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from demo.scale import scale_build
 from filings.models import Application
 from programs.models import Program
-from programs.scale import scale_build
 from rankings import periods
 from rankings.services import scheme_of, snapshot_make
 

@@ -12,8 +12,8 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
+from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from portal.core.roles import Role
-from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 
 MAX_EXAMPLES = 25
 TURNS = itertools.count()

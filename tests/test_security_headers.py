@@ -138,8 +138,8 @@ document.addEventListener("securitypolicyviolation", function (event) {
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_pages_run_under_the_policy_without_violations(live_server, browser_page):  # noqa: F811
+    from demo.build import demo_build
     from filings.models import Application
-    from programs.demo import demo_build
 
     demo_build()
     page, base = browser_page, live_server.url

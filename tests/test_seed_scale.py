@@ -7,10 +7,10 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
 
+from demo.scale import SLUG_PREFIX, STAGE_SHARES, STATE_SHARES, scale_build, split
 from filings.models import Application, ApplicationLine
 from organisations import uscc
 from organisations.models import Organisation
-from programs.scale import SLUG_PREFIX, STAGE_SHARES, STATE_SHARES, scale_build, split
 from subsidies.models import CalculationRun, RunLine
 from tests.factories import ProgramFactory
 
@@ -107,7 +107,7 @@ def test_the_command_refuses_a_database_with_other_data_unless_told():
 
 
 def test_a_failure_half_way_leaves_no_generated_data(monkeypatch):
-    from programs import scale
+    from demo import scale
 
     calls = []
     original = scale.ScaleBuilder._runs

@@ -8,12 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from filings.services import application_create
 from organisations.models import Organisation
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from programs.models import Industry, Program, ScenarioModule
 from providers import selectors, services
 from providers.models import CommitteeSheet, PoolMembership, PoolStatus, RoundResult, RoundStatus

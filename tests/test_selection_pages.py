@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from organisations.models import Organisation, OrganisationKind
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from programs.models import Program
 from providers import selectors, services
 from providers.models import (

@@ -26,12 +26,12 @@ from acceptance.models import (
     ReviewTransition,
 )
 from acceptance.workflow import REVIEW
+from demo.activity import demo_png
 from enterprises import samples
 from enterprises.models import SampleApplication, SampleDesignation, SamplePhoto, SampleSiteCheck, SampleStatus
 from filings.models import Application, Status
 from portal.core.errors import Conflict
 from portal.core.roles import Role
-from programs.demo_activity import demo_png
 from programs.models import Industry, Program
 from providers import services as providers
 from providers.models import (

@@ -616,7 +616,7 @@ def test_the_filing_page_does_not_grow_per_subcontract(client, program, project)
 
 
 def test_the_demo_gives_a_project_a_subcontractor_idempotently():
-    from filings.demo_subcontracts import demo_subcontracts_build
+    from demo.subcontracts import demo_subcontracts_build
 
     demo_subcontracts_build()
     demo_subcontracts_build()

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from acceptance import services as acceptance
 from acceptance.models import AcceptanceReview
+from demo.activity import demo_png
 from filings.models import Application
 from filings.selectors import application_get
 from organisations.models import OrganisationKind
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo_activity import demo_png
 from programs.models import Program
 from providers.models import ProviderSelection
 from rankings import horse_race, periods

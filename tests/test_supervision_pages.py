@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.activity import demo_png
 from filings.models import Application
-from programs.demo_activity import demo_png
 from programs.models import Program
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from supervision import services

@@ -14,13 +14,13 @@ from openpyxl import Workbook
 from PIL import Image
 from rest_framework.test import APIClient
 
+from demo.activity import demo_pdf, demo_png
 from enterprises.models import TargetEnterprise
 from filings.models import Attachment
 from filings.services import attachment_add
 from portal.core.errors import PortalError
 from portal.core.files import INLINE_POLICY, stored_file_response
 from portal.core.roles import Role
-from programs.demo_activity import demo_pdf, demo_png
 from programs.models import Program
 from tests.test_filings import SLUG, access_of, demo_user, new_draft, stored_files
 

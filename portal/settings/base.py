@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "supervision",
     "filings",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework.test import APIClient
 
 from acceptance.services import track_rubric_set
+from demo.activity import RUBRICS, SHEETS
+from demo.build import BATCHES, CALENDAR, PROGRAMS
 from implementation.services import milestone_templates_load
 from organisations import uscc
 from organisations.models import OrganisationKind
@@ -28,8 +30,6 @@ from organisations.services import organisation_create
 from portal.core.roles import Role
 from portal.core.services import record_save
 from programs import reference_data
-from programs.demo import BATCHES, CALENDAR, PROGRAMS
-from programs.demo_activity import RUBRICS, SHEETS
 from programs.models import Batch, CalendarDay, Program, Region
 from programs.services import program_organisation_register, role_grant
 from rankings.kpi import kpi_targets_load
@@ -67,7 +67,7 @@ def empty_database() -> None:
 
 def program_reference_load(slug: str) -> Program:
     """The program `slug` with what ships as its reference data: regions, the program and its batches and
-    calendar (programs.demo's constants), policy versions, industries, scenario catalogue, KPI targets, score
+    calendar (demo.build's constants), policy versions, industries, scenario catalogue, KPI targets, score
     sheets and rubrics per track, milestone templates of the active tracks and the ranking schemes."""
     reference_data.regions_load()
     spec = next(spec for spec in PROGRAMS if spec["slug"] == slug)

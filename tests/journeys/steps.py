@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from demo.activity import demo_png
 from portal.core.roles import Role
-from programs.demo_activity import demo_png
 from tests.journeys.conftest import PASSWORD, Actor, at, credit_code, public_post
 
 D = Decimal

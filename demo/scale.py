@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from acceptance.models import AcceptanceReview, FinancialAudit, ReviewStatus
 from acceptance.selectors import rubric_for
 from acceptance.services import track_rubric_set
+from demo.activity import RUBRICS, SHEETS
 from enterprises.models import EnterpriseProfile, OutputBand, Scale, VerificationStatus
 from filings.models import Application, ApplicationLine, Category, Part, Status
 from implementation.models import Milestone, MilestoneTemplate, PostStatus, ProgressPost
@@ -40,7 +41,6 @@ from portal.core.roles import Role
 from portal.core.services import record_save
 from programs import reference_data
 from programs.access import ProgramAccess
-from programs.demo_activity import RUBRICS, SHEETS
 from programs.models import Batch, Program, Region, RegionLevel, ScenarioModule
 from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus

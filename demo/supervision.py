@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.activity import DEMO_CONTRACT, demo_pdf, demo_png
 from enterprises.models import EnterpriseProfile
 from filings.models import Application, Status
 from filings.services import application_create, application_provider_respond, application_transition, attachment_add
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo_activity import DEMO_CONTRACT, demo_pdf, demo_png
 from programs.models import Program, ScenarioModule
 from providers.selectors import pickable_providers
 from supervision import services

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from enterprises.demo_samples import demo_samples_build
+from demo.samples import demo_samples_build
 from programs.access import program_access
 from programs.models import Program, Region, RegionLevel
 from subsidies import approvals, runs
@@ -236,11 +236,11 @@ def _user_of(slug, suffix):
 
 def _enterprise_login(program, spec, login):
     """The enterprise of `spec` in `program` (organisation, profile, and its login `<prefix>-<login>`)."""
+    from demo.build import _organisation, _user
     from enterprises.models import EnterpriseProfile, OutputBand, VerificationStatus
     from enterprises.services import enterprise_profile_create
     from organisations.models import OrganisationKind
     from portal.core.roles import Role
-    from programs.demo import _organisation, _user
     from programs.models import Industry
     from programs.services import role_grant
 
@@ -336,7 +336,7 @@ def pilot_designated(program, *, name, township, industry_code, admin_user):
 
 def _lines(program, spec, amounts) -> list[dict]:
     """The filed items: a sample enterprise's own list of catalogue modules, else one item per part and type."""
-    from enterprises.demo_samples import SAMPLES
+    from demo.samples import SAMPLES
     from programs.models import ScenarioModule
 
     sample = next((item for item in SAMPLES if item.enterprise == spec.enterprise), None)
@@ -363,6 +363,7 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from acceptance import services as acceptance
+    from demo.activity import DEMO_CONTRACT, demo_pdf
     from filings.models import Application
     from filings.services import (
         application_create,
@@ -371,7 +372,6 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
         attachment_add,
     )
     from implementation.services import progress_post, progress_respond
-    from programs.demo_activity import DEMO_CONTRACT, demo_pdf
     from scoring.models import SheetItem
     from subsidies.models import PolicyTrack, VersionStatus
 

@@ -1,6 +1,6 @@
 """Demo subcontracts (分包): in Wuyi and in the Jinhua pilot, one approved project in implementation names a
 subcontractor from the program's pool in its filing, with shares that add up, and the subcontractor posts one
-update on its part that the enterprise confirms. Wuyi's is its project in implementation (`programs.demo_activity`
+update on its part that the enterprise confirms. Wuyi's is its project in implementation (`demo.activity`
 files it with these terms); the Jinhua pilot's is filed here by `jinhua-enterprise2`, answered, approved and
 updated through the services as their people in the last weeks. Called by `seed_demo` after `demo_build`;
 idempotent (a part that has an update is left as it is)."""
@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from demo.activity import DEMO_CONTRACT, demo_day, demo_pdf
 from filings.models import Application, Status
 from filings.services import application_create, application_provider_respond, application_transition, attachment_add
 from implementation.services import progress_post, progress_respond
@@ -21,7 +22,6 @@ from notifications.selectors import role_holders
 from portal.core.money import round_fen
 from portal.core.roles import Role
 from programs.access import program_access
-from programs.demo_activity import DEMO_CONTRACT, demo_day, demo_pdf
 from programs.models import Program, ScenarioModule
 from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus
@@ -104,7 +104,7 @@ def _fallback(program, enterprise_user, reviewer):
     """File, answer and approve the fallback project through the services as its people, then its lead contractor
     reports the first milestone done and the enterprise confirms it, on the days of FILED … LEAD_POSTED before
     today; on a pilot-only track the bureau admin first designates the enterprise a pilot."""
-    from subsidies.demo import demo_townships, pilot_designated, provider_for, provider_login
+    from demo.runs import demo_townships, pilot_designated, provider_for, provider_login
 
     profile = program.enterprises.select_related("industry", "organisation").get(
         organisation=enterprise_user.organisation
@@ -181,7 +181,7 @@ def _subcontractor_user(program, membership, prefix):
     existing = role_holders(program, Role.PROVIDER, membership.organisation_id)
     if existing:
         return sorted(existing, key=lambda user: user.username)[0]
-    from programs.demo import _user as demo_user
+    from demo.build import _user as demo_user
 
     user = demo_user(
         f"{prefix}-subcontractor",

@@ -1,5 +1,5 @@
 """Demo history for the horse race: projects of each program's selected providers, filed, approved, implemented,
-accepted and announced through the services as their people (`subsidies.demo.accepted_through_services`) since the
+accepted and announced through the services as their people (`demo.runs.accepted_through_services`) since the
 program's first selection round published, each rated by its own enterprise after acceptance and one per program
 complained about and the complaint confirmed by the bureau, each step on its day; then every ended period's ranking
 made by the same catch-up the beat job runs, all but the latest period published. Built by `seed_demo`."""
@@ -10,18 +10,18 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from demo.activity import SHANGHAI, demo_day
+from demo.runs import FILED, PREFIX, accepted_through_services, demo_townships
 from enterprises.models import Scale
 from filings.models import Application, Status
 from implementation.models import Complaint, ProviderRating
 from implementation.services import complaint_decide, complaint_file, rating_give
 from programs.access import program_access
-from programs.demo_activity import SHANGHAI, demo_day
 from programs.models import Program
 from providers.models import ProviderSelection
 from rankings import services
 from rankings.models import RankingKind, RankingSnapshot, SnapshotStatus
 from subsidies.accepted import ProjectSpec
-from subsidies.demo import FILED, PREFIX, accepted_through_services, demo_townships
 
 D = Decimal
 CITY = {"wuyi-2024": "武义", "yongkang-2024": "永康", "jinhua-pilot": "金华"}

@@ -1,12 +1,12 @@
 """`python manage.py seed_scale --applications N [--programs P] [--seed S]`: a reproducible, province-sized data
-set for benchmarks (see programs/scale.py)."""
+set for benchmarks (see demo/scale.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.scale import foreign_data_exists, scale_build
 from portal.core.errors import PortalError
-from programs.scale import foreign_data_exists, scale_build
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 """Demo sample enterprises of Wuyi (样本企业, 看样学样), built through the services as people would: the enterprise
 applies with photos, its provider joins, the bureau checks on site and designates. Two samples (power tools, the
-one `subsidies.demo` awards; kitchenware), one application awaiting the on-site check (hardware), and one filing
+one `demo.runs` awards; kitchenware), one application awaiting the on-site check (hardware), and one filing
 that 浙江武义炊具制造有限公司 (login `wuyi-enterprise`) started from the kitchenware sample.
 
-Stands on the accepted projects `subsidies.demo` files through the services (with their provider and the lines
+Stands on the accepted projects `demo.runs` files through the services (with their provider and the lines
 listed here); a project not there yet is skipped, so calling this before them does nothing and calling it again
 later completes it. Idempotent."""
 
@@ -125,7 +125,7 @@ def _png(colour, label_seed: int) -> bytes:
 
 
 def _enterprise_user(program, project, username):
-    from programs.demo import _user
+    from demo.build import _user
     from programs.services import role_grant
 
     organisation = project.enterprise.organisation

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from demo.activity import demo_activity_build
 from enterprises import target_list
 from enterprises.models import (
     EnterpriseProfile,
@@ -33,7 +34,6 @@ from portal.core.roles import Role
 from portal.core.services import record_save
 from programs import reference_data
 from programs.access import program_access
-from programs.demo_activity import demo_activity_build
 from programs.models import Batch, CalendarDay, CalendarDayKind, Industry, Program, Region
 from programs.selectors import open_batch
 from programs.services import role_grant

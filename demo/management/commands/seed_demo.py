@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from enterprises.demo_samples import demo_samples_build
-from filings.demo_subcontracts import demo_subcontracts_build
+from demo.build import demo_build
+from demo.horse_race import demo_rankings_build
+from demo.runs import demo_runs_build
+from demo.samples import demo_samples_build
+from demo.subcontracts import demo_subcontracts_build
+from demo.supervision import demo_supervision_build
 from portal.core.roles import Role
-from programs.demo import demo_build
-from rankings.demo import demo_rankings_build
-from subsidies.demo import demo_runs_build
-from supervision.demo import demo_supervision_build
 
 
 class Command(BaseCommand):

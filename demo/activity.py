@@ -199,7 +199,7 @@ def _project_in_implementation(program, prefix, reviewer):
     """An approved Wuyi project of the program's second demo enterprise (`<prefix>-enterprise2`) with its provider
     as lead contractor and a subcontractor named in the filing: one milestone confirmed, the next reported with a
     photo. The first demo enterprise keeps its track free to file."""
-    from filings.demo_subcontracts import subcontract_terms
+    from demo.subcontracts import subcontract_terms
 
     User = get_user_model()
     enterprise_user = User.objects.get(username=f"{prefix}-enterprise2")
