@@ -65,9 +65,9 @@ def register(kind: JobKind) -> JobKind:
 
 def job_kinds() -> list[JobKind]:
     """Every registered kind; the task modules (where kinds register) are imported first."""
-    from portal.celery import app
+    from celery import current_app  # the project's app (portal/celery.py), without importing the wiring
 
-    app.loader.import_default_modules()
+    current_app.loader.import_default_modules()
     return list(_KINDS.values())
 
 

@@ -51,9 +51,9 @@ def enqueue(task_path: str, *args, job=None, message_field: str = "") -> OutboxM
 
 
 def _eager() -> bool:
-    from portal.celery import app
+    from celery import current_app  # the project's app (portal/celery.py), without importing the wiring
 
-    return bool(app.conf.task_always_eager)
+    return bool(current_app.conf.task_always_eager)
 
 
 def publish(pk: int, *, bounded: bool = False) -> bool:
