@@ -6,9 +6,9 @@ import json
 
 from acceptance.models import AMOUNT_FIELDS, SheetStatus
 from acceptance.selectors import review_result
+from policies.models import PolicyTrack, VersionStatus
 from portal.core.pdf import RenderedPdf, render_pdf
 from scoring.selectors import sheet_structure
-from subsidies.models import PolicyTrack, VersionStatus
 
 
 def report_data(review) -> dict:

@@ -9,11 +9,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from policies.facts import AMOUNT_KEYS
 from portal.core.files import StoredFile
 from portal.core.models import BaseModel
 from programs.models import ProgramScopedModel
 from providers.models import ConflictKind
-from subsidies.facts import AMOUNT_KEYS
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 # The investment categories a request declares and an audit confirms: part (N/X) × kind, plus automation.

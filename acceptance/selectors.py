@@ -12,12 +12,12 @@ from acceptance.models import AcceptanceReview, DigitalAssessment, ExpertSheet, 
 from filings.models import Application
 from filings.selectors import application_get
 from organisations.models import affiliated
+from policies.facts import AMOUNT_KEYS, investment_facts
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from scoring import aggregation
-from subsidies.facts import AMOUNT_KEYS, investment_facts
 
 
 def rubric_for(application):
@@ -165,7 +165,7 @@ def batch_on(batches, day):
 def review_estimate(review, *, cache=None, batches=None):
     """The policy engine's proposed subsidy on the audited amounts: (version, result), or a PortalError.
     The acceptance date is the day the review was decided. `cache`/`batches`: shared by a list's rows."""
-    from subsidies.quotes import QuoteInput, quote
+    from policies.quotes import QuoteInput, quote
 
     application = review.application
     profile = application.enterprise
@@ -191,7 +191,7 @@ def review_estimate(review, *, cache=None, batches=None):
 
 def announcement_estimates(reviews, *, program) -> dict:
     """{review pk: (result, "") or (None, why)} for a list of reviews, reading the policy once."""
-    from subsidies.quotes import QuoteCache
+    from policies.quotes import QuoteCache
 
     cache, batches, found = QuoteCache(), list(program.batches.all()), {}
     for review in reviews:

@@ -124,7 +124,7 @@ def in_child(stage, **kwargs):
 
 
 def project_specs(count, seed, townships, providers):
-    from enterprises.models import Scale
+    from policies.models import Scale
     from subsidies.accepted import ProjectSpec
 
     rng = random.Random(seed)
@@ -206,10 +206,11 @@ def stage_setup(projects, seed):
 
 
 def stage_floor():
+    from policies import engine
+    from policies.quotes import result_as_dict
+    from policies.selectors import policy_snapshot, policy_version_for_quote
     from programs.models import Program
-    from subsidies import calculation, engine
-    from subsidies.quotes import result_as_dict
-    from subsidies.selectors import policy_snapshot, policy_version_for_quote
+    from subsidies import calculation
 
     program = Program.objects.get(slug=PROGRAM)
     started = time.perf_counter()

@@ -21,9 +21,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from policies import engine  # noqa: E402
+from policies.selectors import policy_snapshot, policy_version_for_quote  # noqa: E402
 from programs.models import Program  # noqa: E402
-from subsidies import engine  # noqa: E402
-from subsidies.selectors import policy_snapshot, policy_version_for_quote  # noqa: E402
 
 FEN = Decimal("0.01")
 INDUSTRIES = ["kitchenware", "power-tools", "hardware", "leisure", "doors", "other"]

@@ -30,6 +30,7 @@ from filings.services import (
 )
 from implementation.services import milestone_templates_load, progress_post, progress_respond
 from organisations.models import OrganisationKind
+from policies.models import PolicyTrack, VersionStatus
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import ScenarioModule
@@ -38,7 +39,6 @@ from providers import services as selection
 from providers.models import PoolMembership, PoolStatus, SelectionRound
 from scoring.models import SheetItem
 from scoring.services import sheet_templates_load
-from subsidies.models import PolicyTrack, VersionStatus
 
 SHEETS = {
     "wuyi-2024": {"provider-selection": "wuyi-provider-selection", "acceptance": "nx-lightweight-acceptance"},

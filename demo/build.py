@@ -17,19 +17,14 @@ from openpyxl import Workbook
 
 from demo.activity import demo_activity_build
 from enterprises import target_list
-from enterprises.models import (
-    EnterpriseProfile,
-    OutputBand,
-    PilotDesignation,
-    Scale,
-    TargetEnterprise,
-    VerificationStatus,
-)
+from enterprises.models import EnterpriseProfile, OutputBand, PilotDesignation, TargetEnterprise, VerificationStatus
 from enterprises.pilots import pilot_designate
 from enterprises.services import enterprise_profile_create
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
 from organisations.services import organisation_create
+from policies.models import Scale
+from policies.services import policy_versions_load
 from portal.core.roles import Role
 from portal.core.services import record_save
 from programs import reference_data
@@ -40,7 +35,6 @@ from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus
 from providers.services import pool_membership_add
 from rankings.kpi import kpi_targets_load
-from subsidies.services import policy_versions_load
 
 PROGRAMS = [
     {

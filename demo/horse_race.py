@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from demo.activity import SHANGHAI, demo_day
 from demo.runs import FILED, PREFIX, accepted_through_services, demo_townships
-from enterprises.models import Scale
 from filings.models import Application, Status
 from implementation.models import Complaint, ProviderRating
 from implementation.services import complaint_decide, complaint_file, rating_give
+from policies.models import Scale
 from programs.access import program_access
 from programs.models import Program
 from providers.models import ProviderSelection

@@ -372,8 +372,8 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
         attachment_add,
     )
     from implementation.services import progress_post, progress_respond
+    from policies.models import PolicyTrack, VersionStatus
     from scoring.models import SheetItem
-    from subsidies.models import PolicyTrack, VersionStatus
 
     slug = program.slug
     done = spec.decided_at

@@ -28,12 +28,13 @@ from acceptance.models import AcceptanceReview, FinancialAudit, ReviewStatus
 from acceptance.selectors import rubric_for
 from acceptance.services import track_rubric_set
 from demo.activity import RUBRICS, SHEETS
-from enterprises.models import EnterpriseProfile, OutputBand, Scale, VerificationStatus
+from enterprises.models import EnterpriseProfile, OutputBand, VerificationStatus
 from filings.models import Application, ApplicationLine, Category, Part, Status
 from implementation.models import Milestone, MilestoneTemplate, PostStatus, ProgressPost
 from implementation.services import milestone_templates_load
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
+from policies.models import Scale
 from portal.core import versions
 from portal.core.errors import PortalError
 from portal.core.money import round_fen
@@ -183,7 +184,7 @@ class ScaleBuilder:
         )
         reference_data.industries_load(program=program, source=SOURCE)
         reference_data.scenario_modules_load(program=program, source=SOURCE)
-        from subsidies.services import policy_versions_load
+        from policies.services import policy_versions_load
 
         policy_versions_load(program=program, source=SOURCE)
         milestone_templates_load(program=program, tracks=["lightweight"])

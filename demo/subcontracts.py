@@ -19,13 +19,13 @@ from filings.models import Application, Status
 from filings.services import application_create, application_provider_respond, application_transition, attachment_add
 from implementation.services import progress_post, progress_respond
 from notifications.selectors import role_holders
+from policies.models import PolicyTrack, VersionStatus
 from portal.core.money import round_fen
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program, ScenarioModule
 from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus
-from subsidies.models import PolicyTrack, VersionStatus
 
 PREFIX = {"wuyi-2024": "wuyi", "jinhua-pilot": "jinhua"}
 LEAD_SHARE = Decimal("70.00")

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccountSignupForm
-from enterprises.models import EnterpriseProfile, OutputBand, Scale
+from enterprises.models import EnterpriseProfile, OutputBand
+from policies.models import Scale
 from programs.models import Industry, Region, RegionLevel
 
 

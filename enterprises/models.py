@@ -3,13 +3,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from policies.models import Scale
 from portal.core.files import StoredFile
 from portal.core.models import BaseModel
-
-
-class Scale(models.TextChoices):
-    ABOVE = "above", _("Above designated size (规上)")
-    BELOW = "below", _("Below designated size (规下)")
 
 
 class OutputBand(models.TextChoices):

@@ -21,7 +21,7 @@ def _on(track_params: dict, key: str) -> bool:
 
 def pilot_track_codes(*, program):
     """Codes of the program's tracks that only pilots may file, in its active and retired versions (a subquery)."""
-    from subsidies.models import PolicyParameter, VersionStatus
+    from policies.models import PolicyParameter, VersionStatus
 
     return (
         PolicyParameter.objects.filter(

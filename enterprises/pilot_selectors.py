@@ -25,7 +25,7 @@ class PilotQuota:
 
 def pilot_quota(*, program) -> PilotQuota:
     """The active policy's `pilot_quota_min` / `pilot_quota_max` (one query); no quota where it has none."""
-    from subsidies.models import PolicyParameter, VersionStatus
+    from policies.models import PolicyParameter, VersionStatus
 
     found = dict(
         PolicyParameter.objects.filter(

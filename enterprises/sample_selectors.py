@@ -37,7 +37,7 @@ ZERO = Decimal("0.00")
 def sample_quota(*, program) -> dict[str, int]:
     """{industry code: most sample enterprises} from the active policy's `sample_quota` table; {} where the
     program has no active policy or the policy sets no quota (then any number may be designated)."""
-    from subsidies.selectors import policy_snapshot, policy_version_for_quote
+    from policies.selectors import policy_snapshot, policy_version_for_quote
 
     try:
         version = policy_version_for_quote(program=program)

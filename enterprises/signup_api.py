@@ -16,8 +16,9 @@ from accounts.api import (
     SignupListApiBase,
     account_of,
 )
-from enterprises.models import OutputBand, Scale, SignupRequest
+from enterprises.models import OutputBand, SignupRequest
 from enterprises.signup import enterprise_sign_up, signup_decide
+from policies.models import Scale
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH

@@ -11,8 +11,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from simple_history.utils import bulk_create_with_history
 
-from enterprises.models import Scale, TargetEnterprise
+from enterprises.models import TargetEnterprise
 from organisations import uscc as uscc_rules
+from policies.models import Scale
 from portal.core import uploads, xlsx
 from portal.core.text import looks_blank
 from programs.models import Industry, Region, RegionLevel

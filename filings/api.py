@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from filings import selectors, services
 from filings.models import Application, AttachmentKind, Category, Part, Status
 from filings.workflow import ACTIONS
+from policies.quotes import result_as_dict
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.paging import DeferredPagination
@@ -19,7 +20,6 @@ from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from programs.models import ScenarioModule
 from providers.models import PoolMembership
-from subsidies.quotes import result_as_dict
 
 APPLICATION_PATH = OpenApiParameter("application", OpenApiTypes.INT, OpenApiParameter.PATH)
 

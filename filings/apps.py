@@ -16,10 +16,10 @@ class FilingsConfig(AppConfig):
         from enterprises.models import EnterpriseProfile
         from filings.models import Application, Subcontract
         from organisations.models import Organisation
+        from policies.models import PolicyTrack, PolicyVersion
         from portal.core import versions
         from programs.models import Batch, Industry, Region
         from providers.models import PoolMembership
-        from subsidies.models import PolicyTrack, PolicyVersion
         from supervision.models import SupervisionAssignment
 
         # What the queue's cached count and reference data are read from (filings.selectors): a change to any of

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from enterprises.pilot_gates import track_pilot_refusal
 from filings.models import CONTRACT_FIELDS, Application, AttachmentKind, ProviderResponse, Status
+from policies.selectors import policy_snapshot
 from programs.models import ModuleKind
 from programs.selectors import open_batch
 from providers.selectors import pickable_providers
-from subsidies.selectors import policy_snapshot
 
 # A project is open from submission until it is decided against, withdrawn, or its implementation is complete.
 OPEN = Q(status__in=(Status.SUBMITTED, Status.RETURNED, Status.RESUBMITTED)) | Q(

@@ -75,7 +75,7 @@ class Application(BaseModel):
     target_level = models.PositiveSmallIntegerField(_("target digital level"), null=True, blank=True)
     # The policy version the project is priced under: fixed at approval, changed only by a recorded re-pricing.
     policy_version = models.ForeignKey(
-        "subsidies.PolicyVersion",
+        "policies.PolicyVersion",
         verbose_name=_("policy version"),
         on_delete=models.PROTECT,
         null=True,

@@ -21,6 +21,10 @@ from filings.models import (
     Subcontract,
     overdue_q,
 )
+from policies.facts import amounts_from_lines, investment_facts
+from policies.models import PolicyTrack, VersionStatus
+from policies.quotes import QuoteInput, quote
+from policies.selectors import policy_version_for_quote
 from portal.core import versions
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
@@ -28,10 +32,6 @@ from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Batch, Industry, Region, RegionLevel
 from providers.models import PoolMembership
-from subsidies.facts import amounts_from_lines, investment_facts
-from subsidies.models import PolicyTrack, VersionStatus
-from subsidies.quotes import QuoteInput, quote
-from subsidies.selectors import policy_version_for_quote
 from supervision.models import SupervisionAssignment
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)

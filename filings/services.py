@@ -22,6 +22,7 @@ from filings.models import (
 from filings.selectors import application_estimate, current_batch, priced_version
 from filings.workflow import ACTIONS, EDITABLE, OPEN_FOR_REVIEW
 from implementation.services import milestones_create
+from policies.selectors import policy_version_for_quote
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
 from portal.core.money import parse_amount
@@ -32,7 +33,6 @@ from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
 from providers.models import PoolMembership, PoolStatus
 from providers.selectors import pickable_providers
-from subsidies.selectors import policy_version_for_quote
 
 
 def _own_profile(access: ProgramAccess):

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from filings import forms, selectors, services
 from filings.models import Application, AttachmentKind, Category, Status
 from filings.workflow import EDITABLE, OPEN_FOR_REVIEW, available_actions
+from policies.models import PolicyTrack, VersionStatus
+from policies.quotes import QuoteInput, quote
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.paging import DeferredPaginator
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.views import PAGE_SIZE, program_view
-from subsidies.models import PolicyTrack, VersionStatus
-from subsidies.quotes import QuoteInput, quote
 
 
 def _render(request, access, template, context):

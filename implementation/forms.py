@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from filings.models import Subcontract
 from implementation.models import Milestone, MilestoneTemplate
+from policies.models import PolicyTrack, VersionStatus
 from programs.forms import ReasonMixin
-from subsidies.models import PolicyTrack, VersionStatus
 
 STARS = [(score, str(score)) for score in range(1, 6)]
 

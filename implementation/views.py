@@ -12,11 +12,11 @@ from filings.models import Status
 from filings.selectors import application_get
 from implementation import forms, selectors, services
 from implementation.models import ComplaintStatus, MilestoneTemplate, ProviderRating
+from policies.models import PolicyTrack, VersionStatus
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.roles import Capability
 from programs.views import PAGE_SIZE, program_view
-from subsidies.models import PolicyTrack, VersionStatus
 
 
 def _render(request, access, template, context):

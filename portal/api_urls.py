@@ -6,6 +6,7 @@ from enterprises import pilot_api, target_api
 from enterprises import signup_api as enterprise_signup_api
 from filings import api as filings_api
 from implementation import api as implementation_api
+from policies import api as policies_api
 from portal.core import urlparams
 from programs import api as programs_api
 from programs import member_api, settings_api
@@ -14,8 +15,7 @@ from providers import signup_api as provider_signup_api
 from providers import solution_api
 from rankings import api as rankings_api
 from rankings.models import RankingKind
-from subsidies import api as subsidies_api
-from subsidies import run_api
+from subsidies import pricing_api, run_api
 from subsidies import runs as run_services
 
 app_name = "api"
@@ -94,20 +94,20 @@ urlpatterns = [
     ),
     path(
         "programs/<slug:program>/policy-versions/",
-        subsidies_api.PolicyVersionListApi.as_view(),
+        policies_api.PolicyVersionListApi.as_view(),
         name="policy-version-list",
     ),
     path(
         "programs/<slug:program>/policy-versions/<slug:policy_version>/activate/",
-        subsidies_api.PolicyVersionActivateApi.as_view(),
+        policies_api.PolicyVersionActivateApi.as_view(),
         name="policy-version-activate",
     ),
     path(
         "programs/<slug:program>/policy-versions/<slug:policy_version>/reprice/",
-        subsidies_api.PolicyVersionRepriceApi.as_view(),
+        pricing_api.PolicyVersionRepriceApi.as_view(),
         name="policy-version-reprice",
     ),
-    path("programs/<slug:program>/quote/", subsidies_api.QuoteApi.as_view(), name="quote"),
+    path("programs/<slug:program>/quote/", policies_api.QuoteApi.as_view(), name="quote"),
     path("programs/<slug:program>/applications/", filings_api.ApplicationListApi.as_view(), name="application-list"),
     path(
         "programs/<slug:program>/applications/bulk-approve/",

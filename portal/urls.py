@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("p/<slug:program>/", include("programs.urls")),
+    path("p/<slug:program>/", include("policies.urls")),
     path("p/<slug:program>/", include("subsidies.urls")),
     path("p/<slug:program>/", include("filings.urls")),
     path("p/<slug:program>/", include("enterprises.urls")),

@@ -20,6 +20,7 @@ from filings.selectors import application_list
 from implementation.forms import MilestoneTemplateForm
 from implementation.models import MilestoneTemplate
 from implementation.selectors import overdue_count, provider_standing
+from policies.models import PolicyVersion
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.forms import show_portal_error
 from portal.core.history import history_entries
@@ -36,7 +37,6 @@ from subsidies.models import (
     CarriedFunding,
     FundingPool,
     Payment,
-    PolicyVersion,
     PoolAllocation,
     RunCorrection,
 )

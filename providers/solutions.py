@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from policies.selectors import policy_snapshot, policy_version_for_quote
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.money import format_yuan, parse_amount, round_fen
 from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
 from providers.models import PoolMembership, PoolStatus, Solution, SolutionAward, SolutionStatus
-from subsidies.selectors import policy_snapshot, policy_version_for_quote
 
 SOLUTION_FIELDS = ("name", "description", "price_min", "price_max", "deployment", "cases")
 EDITABLE = (SolutionStatus.DRAFT, SolutionStatus.PUBLISHED)

@@ -11,12 +11,12 @@ from django.db import transaction
 
 from acceptance.models import AcceptanceReview, DigitalAssessment, FinancialAudit, ReviewStatus
 from acceptance.selectors import rubric_for
-from enterprises.models import EnterpriseProfile, OutputBand, Scale
+from enterprises.models import EnterpriseProfile, OutputBand
 from filings.models import Application, Status
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
+from policies.models import PolicyVersion, Scale, VersionStatus
 from portal.core import versions
-from subsidies.models import PolicyVersion, VersionStatus
 
 D = Decimal
 

@@ -24,25 +24,17 @@ from django.utils.translation import gettext as _
 
 from acceptance.models import AcceptanceReview, DigitalAssessment, ReviewStatus
 from acceptance.selectors import batch_on
+from policies import engine
+from policies.facts import AMOUNT_KEYS, investment_facts
+from policies.models import PolicyVersion
+from policies.quotes import result_as_dict
+from policies.selectors import policy_snapshot, policy_version_for_quote
 from portal.core import jobs
 from portal.core.errors import Conflict
 from portal.core.money import format_yuan
 from portal.core.progress import progress_set
-from subsidies import engine
-from subsidies.facts import AMOUNT_KEYS, investment_facts
 from subsidies.locks import lock_run
-from subsidies.models import (
-    FUNDING_SOURCES,
-    AwardDecision,
-    CalculationRun,
-    JobStatus,
-    LineKind,
-    PolicyVersion,
-    RunExclusion,
-    RunLine,
-)
-from subsidies.quotes import result_as_dict
-from subsidies.selectors import policy_snapshot, policy_version_for_quote
+from subsidies.models import FUNDING_SOURCES, AwardDecision, CalculationRun, JobStatus, LineKind, RunExclusion, RunLine
 from subsidies.workflow import RUN
 
 CHUNK = 2000

@@ -1,35 +1,18 @@
 """Which policy version prices a project: fixed at approval, changed only by a bureau admin re-pricing named
-projects with a recorded reason. Activating a version changes the filings approved after it, never one already
-approved."""
-
-from datetime import date
+projects with a recorded reason (activating a version, `policies.services`, changes the filings approved after it,
+never one already approved)."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from filings.models import Application, Status
-from portal.core.errors import Conflict, PortalError
+from policies.models import PolicyVersion, VersionStatus
+from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
-from subsidies import services
 from subsidies.locks import lock_program_money, lock_rows, retry_when_busy
-from subsidies.models import LineKind, PolicyVersion, RunLine, VersionStatus
-
-
-def policy_version_activate(*, access: ProgramAccess, version: PolicyVersion, effective_from: date) -> PolicyVersion:
-    """Activate a valid draft from `effective_from` (the previous version is retired). Filings already approved
-    keep the version they were approved under; those approved from now on take this one."""
-    access.require(Capability.CONFIGURE)
-    if version.program_id != access.program.pk:
-        raise PortalError(_("This policy version is not one of the program's."), fields={"version": [version.code]})
-    if version.status == VersionStatus.ACTIVE:
-        raise Conflict(_("“%(code)s” is already the active version.") % {"code": version.code})
-    if version.status == VersionStatus.RETIRED:
-        raise Conflict(
-            _("“%(code)s” is retired: copy it to a new draft and activate the draft.") % {"code": version.code}
-        )
-    return services.policy_version_activate(access=access, version=version, effective_from=effective_from)
+from subsidies.models import LineKind, RunLine
 
 
 def repricable_applications(*, access: ProgramAccess):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from filings.selectors import application_list
+from policies.api import AwardOutput, FundingOutput, LineOutput
 from portal.core import outbox
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
@@ -27,7 +28,6 @@ from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from subsidies import approvals
 from subsidies import run_selectors as selectors
 from subsidies import runs as services
-from subsidies.api import AwardOutput, FundingOutput, LineOutput
 from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request, ledger_retry
 from subsidies.models import (
     FUNDING_SOURCES,

@@ -1,6 +1,7 @@
 """Forms of the calculation-run pages. They only shape the input; every rule is the services' (subsidies.runs)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.fields import AsciiDecimalField
@@ -137,3 +138,25 @@ class AwardForm(forms.Form):
             (kind, _("%(kind)s (at most %(amount)s yuan)") % {"kind": kind, "amount": format_yuan(limit)})
             for kind, limit in kinds.items()
         ]
+
+
+class IdListField(forms.Field):
+    """Ids ticked in a list (checkboxes of one name); which of them may be used is the service's to say."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError):
+            raise ValidationError(_("Pick filings from the list.")) from None
+
+
+class RepriceForm(forms.Form):
+    applications = IdListField(label=_("Filings"), required=False)
+    reason = forms.CharField(
+        label=_("Reason for re-pricing"),
+        required=False,
+        max_length=200,
+        help_text=_("Kept in each filing's history with your name and the time."),
+    )

@@ -24,13 +24,15 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from policies import engine
+from policies.selectors import apply_override, parse_override, policy_snapshot, policy_version_for_quote
 from portal.core import outbox
 from portal.core.errors import NotAllowed
 from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
-from subsidies import calculation, engine
+from subsidies import calculation
 from subsidies.ledger import Layout, LedgerRow
 from subsidies.models import (
     FUNDING_SOURCES,
@@ -49,7 +51,6 @@ from subsidies.models import (
     RunLine,
     RunStatus,
 )
-from subsidies.selectors import apply_override, parse_override, policy_snapshot, policy_version_for_quote
 
 ZERO = Decimal("0.00")
 MONEY = {"output_field": RunLine._meta.get_field("total")}

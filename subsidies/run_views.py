@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from policies.selectors import policy_snapshot, policy_version_for_quote, policy_version_list
 from portal.core import outbox
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
@@ -69,7 +70,6 @@ from subsidies.run_selectors import (
     run_what_if,
     runs_with_versions,
 )
-from subsidies.selectors import policy_snapshot, policy_version_for_quote, policy_version_list
 
 ZERO = Decimal("0.00")
 BUSY = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -393,7 +393,7 @@ def _money(value):
 
 
 def result_view(line) -> dict:
-    """The line's stored result (amounts as strings) in the shape subsidies/_result_body.html reads, with
+    """The line's stored result (amounts as strings) in the shape policies/_result_body.html reads, with
     Decimals; the trace is shown apart."""
     result = line.result or {}
     return {

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from policies.engine import LEVEL_AWARD_KINDS, project_award_kinds, standard_level
+from policies.selectors import policy_snapshot, policy_version_for_quote
 from portal.core import jobs, outbox
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.money import format_yuan, parse_amount
@@ -25,7 +27,6 @@ from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
 from subsidies import calculation
-from subsidies.engine import LEVEL_AWARD_KINDS, project_award_kinds, standard_level
 from subsidies.locks import lock_pools, lock_program_money, lock_rows, lock_run, retry_when_busy
 from subsidies.models import (
     AwardDecision,
@@ -42,7 +43,6 @@ from subsidies.models import (
     RunTransition,
 )
 from subsidies.run_selectors import carried_outstanding, outstanding
-from subsidies.selectors import policy_snapshot, policy_version_for_quote
 from subsidies.workflow import AWARD, CORRECTION, RUN, standing
 
 logger = logging.getLogger(__name__)

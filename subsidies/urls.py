@@ -1,13 +1,10 @@
 from django.urls import path
 
-from accounts.throttles import address_limited
 from portal.core import urlparams
-from subsidies import run_views, views
+from subsidies import pricing_views, run_views
 
 app_name = "subsidies"
 
-urlparams.register("version", "subsidies.PolicyVersion")
-urlparams.register("policy_version", "subsidies.PolicyVersion")  # the API names a version by its code
 urlparams.register("run", "subsidies.CalculationRun")
 urlparams.register("line", "subsidies.RunLine", program_path="run__program")
 urlparams.register("correction", "subsidies.RunCorrection", program_path="run__program")
@@ -16,20 +13,7 @@ urlparams.register("pool", "subsidies.FundingPool")
 urlparams.register("ledger_job", "subsidies.LedgerJob")
 
 urlpatterns = [
-    path("policies/", views.versions, name="versions"),
-    path("policies/<int:version>/", views.version_detail, name="version"),
-    path("policies/<int:version>/parameter/", views.parameter_set, name="parameter-set"),
-    path("policies/<int:version>/activate/", views.activate, name="activate"),
-    path("policies/<int:version>/draft/", views.draft_from, name="draft-from"),
-    path("policies/<int:version>/reprice/", views.reprice, name="reprice"),
-    # The public calculator computes on every query: per-address limit for those not logged in.
-    path(
-        "calculator/",
-        address_limited("quote", applies=lambda request: bool(request.GET) and not request.user.is_authenticated)(
-            views.calculator
-        ),
-        name="calculator",
-    ),
+    path("policies/<int:version>/reprice/", pricing_views.reprice, name="reprice"),
     # calculation runs (批次核算), funding pools, awards and ledgers
     path("runs/", run_views.run_list_page, name="runs"),
     path("runs/<int:run>/", run_views.run_detail, name="run"),

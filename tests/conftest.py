@@ -11,9 +11,9 @@ from accounts.services import api_token_issue
 from enterprises.models import SignupRequest
 from filings.models import Application, Attachment
 from notifications.models import Notification
+from policies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from portal.core.roles import Role
 from programs.models import ProgramOrganisation
-from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from tests.factories import (
     BatchFactory,
     CalendarDayFactory,

@@ -6,9 +6,10 @@ from datetime import date
 import factory
 from django.conf import settings
 
-from enterprises.models import EnterpriseProfile, OutputBand, Scale
+from enterprises.models import EnterpriseProfile, OutputBand
 from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
+from policies.models import Scale
 from portal.core.roles import Role
 from programs.models import Batch, CalendarDay, CalendarDayKind, Industry, Program, Region, ScenarioModule
 from programs.services import role_grant

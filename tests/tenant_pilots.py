@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from enterprises.models import OutputBand, PilotDesignation, PilotListPublication, Scale, TargetEnterprise
+from enterprises.models import OutputBand, PilotDesignation, PilotListPublication, TargetEnterprise
+from policies.models import Scale
 from programs.models import Batch
 from tests.factories import valid_uscc
 

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from simple_history.models import registered_models
 
 from filings.models import Application
+from policies.models import PolicyVersion
 from portal import api_urls
 from portal.core.roles import Role
 from programs.access import program_access
@@ -31,7 +32,6 @@ from subsidies.models import (
     CalculationRun,
     FundingPool,
     Payment,
-    PolicyVersion,
     PoolAllocation,
     RunCorrection,
     RunExclusion,

@@ -86,8 +86,8 @@ PAGES = [
     ("programs:settings", {}, {Role.BUREAU_ADMIN}),
     ("programs:config-new", {"kind": "industry"}, {Role.BUREAU_ADMIN}),
     ("programs:history", {"model": "program", "pk": None}, STAFF),
-    ("subsidies:versions", {}, STAFF),
-    ("subsidies:calculator", {}, ALL),
+    ("policies:versions", {}, STAFF),
+    ("policies:calculator", {}, ALL),
 ]
 
 

@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 from enterprises.models import PilotDesignation, TargetEnterprise
 from filings.models import Application, Status
 from filings.services import application_provider_respond, application_transition, application_update
+from policies.models import PolicyParameter
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.models import Batch, Program, Region, ScenarioModule
-from subsidies.models import PolicyParameter
 from tests.test_filings import (
     DEMO_PROJECT,
     access_of,
@@ -219,7 +219,7 @@ def test_jinhua_pilot_needs_the_target_level_and_a_designated_pilot(client):
 def test_a_level_estimate_before_acceptance_warns_instead_of_refusing_outside_the_pilot_years():
     from datetime import date
 
-    from subsidies.quotes import QuoteInput, quote
+    from policies.quotes import QuoteInput, quote
 
     program = Program.objects.get(slug="jinhua-pilot")
     facts = {"track": "pilot", "industry": "garments", "level": 3, "total_investment": "1000000"}

@@ -15,11 +15,13 @@ from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from policies import engine
+from policies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 from portal.core.errors import PortalError
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from subsidies import approvals, engine, runs
+from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger import build_ledger
 from subsidies.models import CarriedFunding, FundingPool, Payment, PoolAllocation, RunStatus
@@ -31,7 +33,6 @@ from subsidies.run_selectors import (
     ledger_rows,
     run_lines,
 )
-from subsidies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -10,16 +10,16 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from acceptance.models import AcceptanceReview
-from enterprises.models import OutputBand, PilotDesignation, PilotListPublication, Scale, TargetEnterprise
+from enterprises.models import OutputBand, PilotDesignation, PilotListPublication, TargetEnterprise
 from enterprises.pilot_gates import track_pilot_refusal
 from enterprises.pilots import pilot_designate, pilot_list_publish, pilot_revoke
 from filings.models import Application
+from policies.models import PolicyVersion, Scale, VersionStatus
+from policies.selectors import policy_snapshot
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from programs.access import program_access
 from programs.models import Batch, Program
 from scoring.models import SheetTemplate
-from subsidies.models import PolicyVersion, VersionStatus
-from subsidies.selectors import policy_snapshot
 from tests.factories import EnterpriseProfileFactory, valid_uscc
 
 pytestmark = pytest.mark.django_db

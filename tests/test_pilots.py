@@ -7,9 +7,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from enterprises.models import PilotDesignation, Scale, TargetEnterprise
+from enterprises.models import PilotDesignation, TargetEnterprise
 from enterprises.pilot_selectors import pilot_quota
 from enterprises.pilots import pilot_designate
+from policies.models import Scale
 from portal.core.errors import PortalError
 from programs.access import program_access
 from programs.models import Program

@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policies import engine
+from policies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 from portal.core.money import round_fen
 from programs.models import Program
-from subsidies import engine
-from subsidies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,17 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from portal.core.errors import Conflict, NotAllowed, PortalError
-from portal.core.roles import Role
-from programs.access import program_access
-from programs.models import Program
-from subsidies.models import PolicyParameter, PolicyVersion, VersionStatus
-from subsidies.services import (
+from policies.models import PolicyParameter, PolicyVersion, VersionStatus
+from policies.services import (
     policy_parameter_set,
     policy_version_activate,
     policy_version_draft_from,
     policy_version_validate,
 )
+from portal.core.errors import Conflict, NotAllowed, PortalError
+from portal.core.roles import Role
+from programs.access import program_access
+from programs.models import Program
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -161,8 +161,8 @@ def test_quote_api(client, yongkang):
 def test_policy_pages_by_role(client, yongkang):
     version = PolicyVersion.objects.get(code="yongkang-2024-opinion")
     pages = [
-        reverse("subsidies:versions", kwargs={"program": yongkang.slug}),
-        reverse("subsidies:version", kwargs={"program": yongkang.slug, "version": version.pk}),
+        reverse("policies:versions", kwargs={"program": yongkang.slug}),
+        reverse("policies:version", kwargs={"program": yongkang.slug, "version": version.pk}),
     ]
     for role in Role:
         client.force_login(user_with_role(yongkang, role))
@@ -170,24 +170,24 @@ def test_policy_pages_by_role(client, yongkang):
             expected = 200 if role in {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.SUPERVISOR, Role.AUDITOR} else 403
             assert client.get(url).status_code == expected, (role, url)
         calculator = client.get(
-            reverse("subsidies:calculator", kwargs={"program": yongkang.slug}),
+            reverse("policies:calculator", kwargs={"program": yongkang.slug}),
             {"track": "lightweight", "total_investment": "450000"},
         )
         assert calculator.status_code == 200 and "180,000.00" in calculator.content.decode()
     client.logout()
     public = client.get(
-        reverse("subsidies:calculator", kwargs={"program": "wuyi-2024"}),
+        reverse("policies:calculator", kwargs={"program": "wuyi-2024"}),
         {"track": "lightweight", "batch": 1, "n_investment": "100000"},
     )
     assert public.status_code == 200 and "60,000.00" in public.content.decode()
-    private = client.get(reverse("subsidies:calculator", kwargs={"program": "jinhua-pilot"}))
+    private = client.get(reverse("policies:calculator", kwargs={"program": "jinhua-pilot"}))
     assert private.status_code == 302 and "/accounts/login/" in private.url
 
 
 def test_compare_two_versions_side_by_side(client, yongkang):
     client.force_login(user_with_role(yongkang, Role.BUREAU_REVIEWER))
     response = client.get(
-        reverse("subsidies:calculator", kwargs={"program": yongkang.slug}),
+        reverse("policies:calculator", kwargs={"program": yongkang.slug}),
         {
             "track": "midlevel-pilot",
             "total_investment": "2000000",
@@ -213,7 +213,7 @@ def test_version_page_shows_amounts_in_yuan_and_wan_and_the_parameter_history(cl
         reason="按调研结果上调",
     )
     client.force_login(admin_access.user)
-    body = client.get(reverse("subsidies:version", kwargs={"program": yongkang.slug, "version": draft.pk})).content
+    body = client.get(reverse("policies:version", kwargs={"program": yongkang.slug, "version": draft.pk})).content
     text = body.decode()
     assert "320,000.00" in text and "32万元" in text
     assert "按调研结果上调" in text and "lightweight.floor" in text
@@ -222,7 +222,7 @@ def test_version_page_shows_amounts_in_yuan_and_wan_and_the_parameter_history(cl
 
 def test_calculator_takes_awards_and_refuses_one_above_its_maximum(client):
     client.force_login(user_with_role(Program.objects.get(slug="jinhua-pilot"), Role.BUREAU_REVIEWER))
-    url = reverse("subsidies:calculator", kwargs={"program": "jinhua-pilot"})
+    url = reverse("policies:calculator", kwargs={"program": "jinhua-pilot"})
     query = {"track": "pilot", "level": 3, "total_investment": "1200000", "accepted_on": "2025-03-10"}
     ok = client.get(url, {**query, "awards": "standard-reached=300000\nnew-tech=200000"})
     assert str(ok.context["results"][0][1].total) == "1100000.00"

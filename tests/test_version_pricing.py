@@ -18,6 +18,9 @@ from rest_framework.test import APIClient
 
 from filings.models import Application, ProviderResponse, Status
 from filings.services import application_transition
+from policies import services as policy_services
+from policies.models import PolicyVersion, VersionStatus
+from policies.services import policy_version_draft_from
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
@@ -25,9 +28,8 @@ from programs.models import Program
 from subsidies import approvals, calculation, pricing, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger_jobs import ledger_bytes
-from subsidies.models import PolicyVersion, RunLine, VersionStatus
+from subsidies.models import RunLine
 from subsidies.run_selectors import ledger_rows, run_lines
-from subsidies.services import policy_version_draft_from
 from tests.factories import user_with_role
 from tests.pages import page_queries
 
@@ -120,7 +122,7 @@ def line_of(run, application) -> RunLine:
 
 
 def activate_note():
-    return pricing.policy_version_activate(
+    return policy_services.policy_version_activate(
         access=access_of("yongkang-admin"), version=version(NOTE), effective_from=date(2025, 2, 1)
     )
 
@@ -135,7 +137,7 @@ def test_activating_a_version_leaves_approved_filings_under_the_version_they_wer
 
     client.force_login(user("yongkang-admin"))
     response = client.post(
-        reverse("subsidies:activate", kwargs={"program": SLUG, "version": version(NOTE).pk}),
+        reverse("policies:activate", kwargs={"program": SLUG, "version": version(NOTE).pk}),
         {"effective_from": "2025-02-01"},
     )
     assert response.status_code == 302
@@ -359,7 +361,7 @@ def test_the_reprice_page_lists_approved_filings_and_reprices_the_ticked_ones(cl
     client.force_login(user("yongkang-reviewer"))
     assert client.get(page).status_code == 403
     client.force_login(user("yongkang-admin"))
-    detail = client.get(reverse("subsidies:version", kwargs={"program": SLUG, "version": version(NOTE).pk}))
+    detail = client.get(reverse("policies:version", kwargs={"program": SLUG, "version": version(NOTE).pk}))
     assert page in detail.content.decode()
     listed = client.get(page, {"q": "页面"})
     assert listed.status_code == 200

@@ -12,6 +12,18 @@ class NoDeleteQuerySet(models.QuerySet):
         raise HardDeleteRefused(self.model)
 
 
+class History(HistoricalRecords):
+    """django-simple-history's records, with one addition: a model that moved to another app keeps its history
+    table by naming it in `history_table` (its own table keeps its name through `Meta.db_table`)."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        table = getattr(model, "history_table", None)
+        if table:
+            options["db_table"] = table
+        return options
+
+
 class BaseModel(models.Model):
     """Timestamps and a history row (who, when, every field before and after) on each change.
 
@@ -21,7 +33,7 @@ class BaseModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(inherit=True)
+    history = History(inherit=True)
     objects = NoDeleteQuerySet.as_manager()
 
     class Meta:

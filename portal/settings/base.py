@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "programs",
+    "policies",
     "enterprises",
     "scoring",
     "providers",

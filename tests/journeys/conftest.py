@@ -27,6 +27,8 @@ from implementation.services import milestone_templates_load
 from organisations import uscc
 from organisations.models import OrganisationKind
 from organisations.services import organisation_create
+from policies.models import PolicyTrack, VersionStatus
+from policies.services import policy_versions_load
 from portal.core.roles import Role
 from portal.core.services import record_save
 from programs import reference_data
@@ -35,8 +37,6 @@ from programs.services import program_organisation_register, role_grant
 from rankings.kpi import kpi_targets_load
 from rankings.services import schemes_ensure
 from scoring.services import sheet_templates_load
-from subsidies.models import PolicyTrack, VersionStatus
-from subsidies.services import policy_versions_load
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Journey-password-2024"

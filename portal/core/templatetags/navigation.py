@@ -210,8 +210,8 @@ REFERENCE = (
     ),
 )
 SUBSIDIES = (
-    Page("subsidies:calculator", _("Subsidy calculator"), can("quote"), named("calculator")),
-    Link("subsidies:versions", _("Policy versions"), can("view_policies"), named("versions", "version")),
+    Page("policies:calculator", _("Subsidy calculator"), can("quote"), named("calculator")),
+    Link("policies:versions", _("Policy versions"), can("view_policies"), named("versions", "version")),
     Link(
         "subsidies:runs",
         _("Calculation runs"),

@@ -1,7 +1,7 @@
 """The subsidy rule engine: (policy snapshot, project facts) → result with lines and a readable trace.
 
 Pure: no database, no settings, no clock. A `Policy` is a frozen snapshot of one policy version's numbers
-(`subsidies.selectors.policy_snapshot` builds it from the database once), so the same function quotes one
+(`policies.selectors.policy_snapshot` builds it from the database once), so the same function quotes one
 project on a page and evaluates 100,000 in a calculation run.
 
 Code holds the rule kinds; every number comes from the policy:

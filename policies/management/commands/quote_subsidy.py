@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from policies.quotes import QuoteInput, quote, result_as_dict
 from portal.core.errors import PortalError
 from programs.models import Program
-from subsidies.quotes import QuoteInput, quote, result_as_dict
 
 
 class Command(BaseCommand):

@@ -1,31 +1,28 @@
-"""Policy versions (read, edit a draft, validate, activate, re-price named filings) and the subsidy calculator
-with what-if."""
+"""Policy versions (read, edit a draft, validate, activate) and the subsidy calculator with what-if; re-pricing
+named filings is `subsidies.pricing_views`."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from policies import forms, services
+from policies.models import PolicyTrack, VersionStatus
+from policies.quotes import QuoteInput, quote
+from policies.selectors import (
+    policy_parameter_changes,
+    policy_version_for_quote,
+    policy_version_list,
+    policy_version_rows,
+)
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import member_or_public_access
 from programs.models import Industry
 from programs.views import program_view
-from subsidies import forms, pricing, services
-from subsidies.models import PolicyTrack, VersionStatus
-from subsidies.quotes import QuoteInput, quote
-from subsidies.selectors import (
-    policy_parameter_changes,
-    policy_version_for_quote,
-    policy_version_list,
-    policy_version_rows,
-)
 
 
 def _render(request, access, template, context):
@@ -37,7 +34,7 @@ def versions(request, access):
     return _render(
         request,
         access,
-        "subsidies/version_list.html",
+        "policies/version_list.html",
         {"versions": policy_version_list(program=access.program).prefetch_related("tracks")},
     )
 
@@ -51,7 +48,7 @@ def version_detail(request, access, version):
     return _render(
         request,
         access,
-        "subsidies/version_detail.html",
+        "policies/version_detail.html",
         {
             "version": instance,
             "version_rows": version_rows,
@@ -78,7 +75,7 @@ def parameter_set(request, access, version):
     form = forms.ParameterForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The parameter could not be saved: fill in its value."))
-        return redirect("subsidies:version", program=access.program.slug, version=instance.pk)
+        return redirect("policies:version", program=access.program.slug, version=instance.pk)
     track = None
     if form.cleaned_data["track"]:
         track = PolicyTrack.objects.filter(version=instance, code=form.cleaned_data["track"]).first()
@@ -98,7 +95,7 @@ def parameter_set(request, access, version):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Saved. The change is in the history."))
-    return redirect("subsidies:version", program=access.program.slug, version=instance.pk)
+    return redirect("policies:version", program=access.program.slug, version=instance.pk)
 
 
 @program_view(Capability.CONFIGURE)
@@ -110,7 +107,7 @@ def activate(request, access, version):
         messages.error(request, _("Give the date from which the version takes effect."))
     else:
         try:
-            pricing.policy_version_activate(
+            services.policy_version_activate(
                 access=access, version=instance, effective_from=form.cleaned_data["effective_from"]
             )
         except PortalError as error:
@@ -123,58 +120,7 @@ def activate(request, access, version):
                     "under it; filings already approved keep their version."
                 ),
             )
-    return redirect("subsidies:version", program=access.program.slug, version=instance.pk)
-
-
-REPRICE_PAGE_SIZE = 50
-
-
-@program_view(Capability.CONFIGURE)
-def reprice(request, access, version):
-    """The approved filings in no approved run with the version each is priced under; the bureau admin ticks
-    some and gives the reason to price them under this version from the next calculation."""
-    instance = get_or_404(policy_version_list(program=access.program), version)
-    form = forms.RepriceForm(request.POST or None)
-    selected = set()
-    if request.method == "POST" and form.is_valid():
-        selected = set(form.cleaned_data["applications"])
-        try:
-            done = pricing.application_reprice(
-                access=access,
-                applications=form.cleaned_data["applications"],
-                version=instance,
-                reason=form.cleaned_data["reason"],
-            )
-        except PortalError as error:
-            for name in error.fields or {None: None}:
-                form.add_error(name if name in form.fields else None, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s filing is now priced under this version from the next calculation.",
-                    "%(count)s filings are now priced under this version from the next calculation.",
-                    len(done),
-                )
-                % {"count": len(done)},
-            )
-            return redirect("subsidies:reprice", program=access.program.slug, version=instance.pk)
-    search = request.GET.get("q", "").strip()[:60]
-    rows = pricing.repricable_applications(access=access)
-    if search:
-        rows = rows.filter(Q(filing_number__icontains=search) | Q(enterprise__organisation__name__icontains=search))
-    return _render(
-        request,
-        access,
-        "subsidies/policy_reprice.html",
-        {
-            "version": instance,
-            "form": form,
-            "search": search,
-            "page": Paginator(rows, REPRICE_PAGE_SIZE).get_page(request.GET.get("page")),
-            "selected": selected,
-        },
-    )
+    return redirect("policies:version", program=access.program.slug, version=instance.pk)
 
 
 @program_view(Capability.CONFIGURE)
@@ -184,14 +130,14 @@ def draft_from(request, access, version):
     form = forms.DraftFromForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the new draft a code (letters, digits, hyphens) and a name."))
-        return redirect("subsidies:version", program=access.program.slug, version=instance.pk)
+        return redirect("policies:version", program=access.program.slug, version=instance.pk)
     try:
         draft = services.policy_version_draft_from(access=access, version=instance, **form.cleaned_data)
     except PortalError as error:
         messages.error(request, error.message)
-        return redirect("subsidies:version", program=access.program.slug, version=instance.pk)
+        return redirect("policies:version", program=access.program.slug, version=instance.pk)
     messages.success(request, _("Draft created from the version."))
-    return redirect("subsidies:version", program=access.program.slug, version=draft.pk)
+    return redirect("policies:version", program=access.program.slug, version=draft.pk)
 
 
 def calculator(request, program):
@@ -253,7 +199,7 @@ def calculator(request, program):
         difference = results[1][1].total - results[0][1].total
     return render(
         request,
-        "subsidies/calculator.html",
+        "policies/calculator.html",
         {
             "access": access,
             "program": access.program,

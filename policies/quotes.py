@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from policies import engine
+from policies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 from portal.core.errors import PortalError
 from portal.core.money import parse_amount
 from programs.models import Industry, Program
-from subsidies import engine
-from subsidies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 
 MONEY_FIELDS = ("n_investment", "x_investment", "total_investment", "automation_investment")
 

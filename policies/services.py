@@ -8,15 +8,16 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from policies import specs
+from policies.engine import KINDS
+from policies.models import PolicyParameter, PolicyTrack, PolicyVersion, VersionStatus
+from policies.selectors import parse_value, value_problem
 from portal.core.errors import Conflict, PortalError
 from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
-from subsidies import specs
-from subsidies.engine import KINDS
-from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion, VersionStatus
-from subsidies.selectors import parse_value, value_problem
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_data" / "policy_versions.json"
 
@@ -172,8 +173,17 @@ def policy_parameter_set(
 
 
 def policy_version_activate(*, access: ProgramAccess, version: PolicyVersion, effective_from: date) -> PolicyVersion:
-    """Make a valid draft the program's active version from `effective_from`; the previous one is retired."""
+    """Make a valid draft the program's active version from `effective_from`; the previous one is retired.
+    Filings already approved keep the version they were approved under; those approved from now on take this one."""
     access.require(Capability.CONFIGURE)
+    if version.program_id != access.program.pk:
+        raise PortalError(_("This policy version is not one of the program's."), fields={"version": [version.code]})
+    if version.status == VersionStatus.ACTIVE:
+        raise Conflict(_("“%(code)s” is already the active version.") % {"code": version.code})
+    if version.status == VersionStatus.RETIRED:
+        raise Conflict(
+            _("“%(code)s” is retired: copy it to a new draft and activate the draft.") % {"code": version.code}
+        )
     with transaction.atomic():
         locked = PolicyVersion.objects.select_for_update().get(pk=version.pk)
         _own_draft(access, locked)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from policies.models import PolicyParameter, PolicyTrack, PolicyVersion
 from portal.core.admin import ProgramScopedAdmin
-from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion
 
 
 class ReadOnlyInline(admin.TabularInline):

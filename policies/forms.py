@@ -1,8 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Scale
+from policies.models import Scale
 from portal.core.fields import AsciiDecimalField
 
 
@@ -20,28 +19,6 @@ class ParameterForm(forms.Form):
 
 class ActivateForm(forms.Form):
     effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class IdListField(forms.Field):
-    """Ids ticked in a list (checkboxes of one name); which of them may be used is the service's to say."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value):
-        try:
-            return sorted({int(item) for item in value or []})
-        except (TypeError, ValueError):
-            raise ValidationError(_("Pick filings from the list.")) from None
-
-
-class RepriceForm(forms.Form):
-    applications = IdListField(label=_("Filings"), required=False)
-    reason = forms.CharField(
-        label=_("Reason for re-pricing"),
-        required=False,
-        max_length=200,
-        help_text=_("Kept in each filing's history with your name and the time."),
-    )
 
 
 class DraftFromForm(forms.Form):

@@ -8,25 +8,23 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from policies import services
+from policies.engine import AWARD_KINDS
+from policies.models import PolicyVersion
+from policies.quotes import QuoteInput, quote, result_as_dict
+from policies.selectors import policy_version_list
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
-from subsidies import pricing
-from subsidies.engine import AWARD_KINDS
-from subsidies.models import PolicyVersion
-from subsidies.quotes import QuoteInput, quote, result_as_dict
-from subsidies.selectors import policy_version_list
 
 VERSION_PATH = OpenApiParameter(
     "policy_version", OpenApiTypes.STR, OpenApiParameter.PATH, description="Policy version code, e.g. wuyi-2024-plan"
 )
-MAX_ID = 2**63 - 1
-MAX_APPLICATIONS = 1000
 
 
-def _version(access: ProgramAccess, code: str) -> PolicyVersion:
+def version_by_code(access: ProgramAccess, code: str) -> PolicyVersion:
     """A version of the URL's program by its code: an unknown code and another program's version are one 404."""
     version = policy_version_list(program=access.program).filter(code=code).first()
     if version is None:
@@ -67,49 +65,16 @@ class PolicyVersionActivateApi(ProgramScopedMixin, APIView):
     def post(self, request, program, policy_version):
         access = self.access
         access.require(Capability.CONFIGURE)
-        version = _version(access, policy_version)
+        version = version_by_code(access, policy_version)
         data = self.ActivateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        activated = pricing.policy_version_activate(
+        activated = services.policy_version_activate(
             access=access,
             version=version,
             effective_from=data.validated_data.get("effective_from") or timezone.localdate(),
         )
         activated = policy_version_list(program=access.program).prefetch_related("tracks").get(pk=activated.pk)
         return Response(PolicyVersionOutput(activated).data)
-
-
-class RepricedOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    filing_number = serializers.CharField()
-    title = serializers.CharField()
-    policy_version = serializers.CharField(source="policy_version.code")
-
-
-class PolicyVersionRepriceApi(ProgramScopedMixin, APIView):
-    """Price named approved filings under this version (the program's, not a draft) from the next calculation,
-    with the reason kept in each filing's history. A filing in an approved run is refused: an approved line is
-    corrected by an adjustment in a later run."""
-
-    class RepriceInput(serializers.Serializer):
-        applications = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-            max_length=MAX_APPLICATIONS,
-            help_text="Filing ids",
-        )
-        reason = serializers.CharField(
-            max_length=200, required=False, allow_blank=True, default="", help_text="Why (required)"
-        )
-
-    @extend_schema(parameters=[PROGRAM_PATH, VERSION_PATH], request=RepriceInput, responses=RepricedOutput(many=True))
-    def post(self, request, program, policy_version):
-        access = self.access
-        access.require(Capability.CONFIGURE)
-        version = _version(access, policy_version)
-        data = self.RepriceInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        repriced = pricing.application_reprice(access=access, version=version, **data.validated_data)
-        return Response(RepricedOutput(repriced, many=True).data)
 
 
 class QuoteInputSerializer(serializers.Serializer):

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from policies import specs
+from policies.engine import Policy, Track
+from policies.models import PolicyParameter, PolicyTrack, PolicyVersion, VersionStatus
 from portal.core.errors import PortalError
 from portal.core.money import round_fen
-from subsidies import specs
-from subsidies.engine import Policy, Track
-from subsidies.models import PolicyParameter, PolicyTrack, PolicyVersion, VersionStatus
 
 
 def policy_version_list(*, program):
