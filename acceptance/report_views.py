@@ -14,7 +14,7 @@ from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import program_view
+from programs.web import program_view
 
 
 @program_view(Capability.VIEW_ACCEPTANCE)

@@ -11,9 +11,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -41,7 +40,7 @@ from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import member_or_public_access
-from programs.views import PAGE_SIZE, program_view
+from programs.web import paginate, program_view, render_page
 from scoring.forms import SheetForm
 from scoring.selectors import sheet_structure
 from supervision.selectors import acceptance_gate
@@ -59,10 +58,6 @@ PATH = (
 SCORING_OPEN = (ReviewStatus.PANEL, ReviewStatus.SCORING)
 IN_ANNOUNCEMENT = (ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD)
 ZERO = Decimal("0")
-
-
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
 
 
 def _review_redirect(access, review):
@@ -114,7 +109,7 @@ def review_list(request, access):
         status = ""
     reviews = selectors.review_list(access=access, status=status)
     context = {
-        "page": Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, reviews),
         "status": status,
         "statuses": ReviewStatus.choices,
         "may_run": access.can(Capability.RUN_ACCEPTANCE),
@@ -133,7 +128,7 @@ def review_list(request, access):
             )
             .exclude(pk__in=AcceptanceReview.objects.exclude(status=ReviewStatus.FAILED).values("application_id"))
         )
-    return _render(request, access, "acceptance/review_list.html", context)
+    return render_page(request, access, "acceptance/review_list.html", context)
 
 
 # The request -----------------------------------------------------------------------------------------------
@@ -167,7 +162,7 @@ def review_request(request, access, application):
             )
             return _review_redirect(access, review)
     structure = sheet_structure(rubric) if rubric is not None else []
-    return _render(
+    return render_page(
         request,
         access,
         "acceptance/request_form.html",
@@ -368,7 +363,7 @@ def _review_page(request, access, review, **bound):
             context["estimate_error"] = error.message
         else:
             context["estimate"], context["estimate_version"] = result, version
-    return _render(request, access, "acceptance/review_detail.html", context)
+    return render_page(request, access, "acceptance/review_detail.html", context)
 
 
 @program_view(Capability.VIEW_ACCEPTANCE)
@@ -486,7 +481,7 @@ def sheet(request, access, review):
             )
             return redirect("acceptance:sheet", program=access.program.slug, review=item.pk)
     editable = item.status in SCORING_OPEN and (own is None or own.status != SheetStatus.SUBMITTED)
-    return _render(
+    return render_page(
         request,
         access,
         "acceptance/sheet_form.html",
@@ -665,7 +660,7 @@ def announcement(request, program):
             row["eligible"] = result.eligible
             row["reason"] = "；".join(str(reason) for reason in result.reasons)
         rows.append(row)
-    return _render(
+    return render_page(
         request,
         access,
         "acceptance/announcement.html",
@@ -710,7 +705,7 @@ def _assessments_page(request, access, project, form=None):
     }
     if may_assess and standards:
         context["form"] = form or forms.AssessmentForm()
-    return _render(request, access, "acceptance/assessments.html", context)
+    return render_page(request, access, "acceptance/assessments.html", context)
 
 
 @program_view(Capability.VIEW_ACCEPTANCE)

@@ -14,7 +14,7 @@ from accounts import forms, selectors, services
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import _render, program_view
+from programs.web import program_view, render_page
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -79,7 +79,7 @@ def _revoke_posted(request, token):
 @program_view(Capability.MANAGE_ROLES)
 def program_sign_in(request, access):
     """The members' usable API tokens and their login locks (bureau admin)."""
-    return _render(
+    return render_page(
         request,
         access,
         "accounts/program_sign_in.html",
@@ -94,7 +94,7 @@ def program_sign_in(request, access):
 @require_POST
 def program_token_revoke(request, access, token):
     _revoke_posted(request, get_or_404(selectors.api_token_list_for_program(access=access), token))
-    return redirect("programs:sign-in", program=access.program.slug)
+    return redirect("members:sign-in", program=access.program.slug)
 
 
 @program_view(Capability.MANAGE_ROLES)
@@ -113,4 +113,4 @@ def program_lock_lift(request, access):
             messages.success(request, _("Lock lifted."))
     else:
         messages.error(request, _("Give the reason for lifting the lock."))
-    return redirect("programs:sign-in", program=access.program.slug)
+    return redirect("members:sign-in", program=access.program.slug)

@@ -15,7 +15,7 @@ from enterprises.pilots import pilot_designate, pilot_list_publish, pilot_revoke
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs.access import member_or_public_access
-from programs.views import _render, program_view
+from programs.web import program_view, render_page
 
 BAND_LABELS = dict(OutputBand.choices)
 
@@ -66,7 +66,7 @@ def pilots(request, access):
         "publications": list(selectors.pilot_publication_list(access=access)),
         "may_publish": access.can(Capability.MANAGE_PILOTS) and access.can(Capability.CONFIGURE),
     }
-    return _render(request, access, "enterprises/pilots/list.html", context)
+    return render_page(request, access, "enterprises/pilots/list.html", context)
 
 
 @program_view(Capability.MANAGE_PILOTS)
@@ -147,7 +147,7 @@ def pilot_announcement(request, program):
     for publication in publications:
         for pilot in publication.pilots:
             pilot.band_label = BAND_LABELS.get(pilot.output_band, "")
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/pilots/announcement.html",

@@ -6,7 +6,7 @@ Thin like the pilot and solution pages: objects come through `sample_selectors`,
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,14 +18,10 @@ from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.forms import show_portal_error
 from portal.core.roles import Capability
-from programs.views import program_view
+from programs.web import program_view, render_page
 
 PAGE_SIZE = 20
 ALL = "all"
-
-
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
 
 
 def _first_error(form) -> str:
@@ -60,7 +56,7 @@ def gallery(request, access):
         request.GET.get("page")
     )
     page.object_list = _cards(page.object_list)
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/samples/gallery.html",
@@ -81,7 +77,7 @@ def sample_detail(request, access, sample):
     profile = selectors.own_profile(access=access)
     may_file = access.can(Capability.FILE) and profile is not None and item.is_active
     manages = access.can(Capability.MANAGE_SAMPLES)
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/samples/detail.html",
@@ -141,7 +137,7 @@ def applications(request, access):
     industries = list(selectors.sample_gallery_industries(program=access.program)) if manages else []
     for industry in industries:
         industry.quota = quota.get(industry.code)
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/samples/applications.html",
@@ -175,7 +171,7 @@ def apply(request, access):
         else:
             messages.success(request, _("Applied. Your provider joins the application next."))
             return _application_redirect(access, item)
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/samples/apply.html",
@@ -192,7 +188,7 @@ def application_detail(request, access, sample_application):
     open_ = item.status in selectors.OPEN_STATUSES
     active = next((d for d in item.all_designations if d.is_active), None)
     quota = selectors.sample_quota(program=access.program).get(item.industry.code) if manages else None
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/samples/application.html",

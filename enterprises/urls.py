@@ -5,6 +5,7 @@ from portal.core import urlparams
 
 app_name = "enterprises"
 
+urlparams.register("enterprise", "enterprises.EnterpriseProfile")
 urlparams.register("signup", "enterprises.SignupRequest")
 urlparams.register("pilot", "enterprises.PilotDesignation")
 urlparams.register("sample", "enterprises.SampleDesignation")
@@ -12,6 +13,8 @@ urlparams.register("sample_application", "enterprises.SampleApplication")
 urlparams.register("sample_photo", "enterprises.SamplePhoto", program_path="sample_application__program")
 
 urlpatterns = [
+    path("enterprises/", views.enterprise_list_page, name="list"),
+    path("enterprises/<int:enterprise>/", views.enterprise_detail, name="detail"),
     path("targets/", views.targets, name="targets"),
     path("targets/import/", views.target_import, name="target-import"),
     path("targets/template.xlsx", views.target_template, name="target-template"),

@@ -12,14 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enterprises import forms, target_list
 from enterprises import signup as signup_service
 from enterprises.models import EnterpriseProfile, SignupRequest, TargetEnterprise
-from enterprises.selectors import enterprise_get
+from enterprises.selectors import enterprise_get, enterprise_list
 from enterprises.services import enterprise_profile_update, profile_may_edit
 from portal.core.errors import PortalError
 from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
+from programs import selectors as program_selectors
 from programs.models import Program, ProgramStatus
-from programs.views import PAGE_SIZE, _render, program_view
+from programs.web import PAGE_SIZE, paginate, program_view, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @program_view(Capability.VIEW_ALL_ENTERPRISES)
 def targets(request, access):
     rows = TargetEnterprise.objects.filter(program=access.program, is_active=True)
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/targets.html",
@@ -67,7 +68,7 @@ def target_import(request, access):
             if report.ok:
                 messages.success(request, _("%(count)d enterprises imported.") % {"count": report.created})
                 return redirect("enterprises:targets", program=access.program.slug)
-    return _render(request, access, "enterprises/target_import.html", {"report": report})
+    return render_page(request, access, "enterprises/target_import.html", {"report": report})
 
 
 def signup(request, program):
@@ -111,12 +112,12 @@ def signups(request, access):
     rows = SignupRequest.objects.filter(program=access.program).select_related(
         "user", "profile__organisation", "profile__industry", "profile__township", "decided_by"
     )
-    return _render(
+    return render_page(
         request,
         access,
         "enterprises/signups.html",
         {
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, rows),
             "decision_form": forms.SignupDecisionForm(),
         },
     )
@@ -160,14 +161,40 @@ def profile_edit(request, access, enterprise):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Saved. The change is in the history."))
-            return redirect("programs:enterprise-detail", program=access.program.slug, enterprise=profile.pk)
-    return _render(
+            return redirect("enterprises:detail", program=access.program.slug, enterprise=profile.pk)
+    return render_page(
         request,
         access,
         "programs/form_page.html",
         {
             "form": form,
             "title": _("Enterprise profile: %(name)s") % {"name": profile.organisation.name},
-            "back_url": "programs:enterprises",
+            "back_url": "enterprises:list",
         },
     )
+
+
+@program_view()
+def enterprise_list_page(request, access):
+    if not (access.can(Capability.VIEW_ALL_ENTERPRISES) or access.can(Capability.VIEW_OWN_ENTERPRISE)):
+        raise PermissionDenied(_("Your roles in this program do not allow this."))
+    filters = {key: request.GET.get(key, "").strip() for key in ("industry", "township", "search")}
+    page = paginate(request, enterprise_list(access=access, **filters))
+    return render_page(
+        request,
+        access,
+        "enterprises/enterprise_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "industries": program_selectors.industry_list(access=access, with_counts=False),
+        },
+    )
+
+
+@program_view()
+def enterprise_detail(request, access, enterprise):
+    if not (access.can(Capability.VIEW_ALL_ENTERPRISES) or access.can(Capability.VIEW_OWN_ENTERPRISE)):
+        raise PermissionDenied(_("Your roles in this program do not allow this."))
+    profile = enterprise_get(access=access, pk=enterprise)
+    return render_page(request, access, "enterprises/enterprise_detail.html", {"profile": profile})

@@ -20,11 +20,7 @@ from portal.core.files import stored_file_response
 from portal.core.paging import DeferredPaginator
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import PAGE_SIZE, program_view
-
-
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
+from programs.web import PAGE_SIZE, program_view, render_page
 
 
 @program_view(Capability.VIEW_FILINGS)
@@ -39,7 +35,7 @@ def application_list(request, access):
         count=selectors.application_count(access=access, filters=filters),
         rows=lambda keys: selectors.queue_rows(keys, reference=reference),
     )
-    return _render(
+    return render_page(
         request,
         access,
         "filings/application_list.html",
@@ -157,7 +153,7 @@ def application_new(request, access):
         if saved:
             messages.success(request, _("Draft saved. Check the estimate, then submit."))
             return redirect("filings:detail", program=access.program.slug, application=saved.pk)
-    return _render(
+    return render_page(
         request,
         access,
         "filings/application_form.html",
@@ -178,7 +174,7 @@ def application_edit(request, access, application):
         if saved:
             messages.success(request, _("Saved."))
             return redirect("filings:detail", program=access.program.slug, application=saved.pk)
-    return _render(
+    return render_page(
         request,
         access,
         "filings/application_form.html",
@@ -204,7 +200,7 @@ def application_detail(request, access, application):
         for action in available_actions(instance.status, access.roles)
         if owner or "enterprise" not in action.roles
     ]
-    return _render(
+    return render_page(
         request,
         access,
         "filings/application_detail.html",

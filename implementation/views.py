@@ -2,8 +2,7 @@
 enterprise's answers, rating and complaints, the bureau's milestone changes and complaint decisions."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,11 +15,7 @@ from policies.models import PolicyTrack, VersionStatus
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.roles import Capability
-from programs.views import PAGE_SIZE, program_view
-
-
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
+from programs.web import paginate, program_view, render_page
 
 
 def _back(access, application):
@@ -78,7 +73,7 @@ def progress(request, access, application):
     own_parts = _own_parts(access, parts)
     rating = ProviderRating.objects.filter(application=instance).select_related("rated_by").first()
     complaints = selectors.complaint_list(access=access).filter(application=instance)
-    return _render(
+    return render_page(
         request,
         access,
         "implementation/progress.html",
@@ -195,7 +190,7 @@ def milestone_edit(request, access, application, milestone=None):
         else:
             messages.success(request, _("Milestone saved. The change is in its history."))
             return _back(access, instance)
-    return _render(
+    return render_page(
         request,
         access,
         "implementation/milestone_form.html",
@@ -245,8 +240,8 @@ def complaints(request, access):
     if status not in ComplaintStatus.values:
         status = ""
     rows = selectors.complaint_list(access=access, status=status).order_by("-created_at", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render(
+    page = paginate(request, rows)
+    return render_page(
         request,
         access,
         "implementation/complaint_list.html",
@@ -294,7 +289,7 @@ def milestone_templates(request, access):
     for row in rows.order_by("track", "-is_active", "number"):
         grouped.setdefault(row.track, []).append(row)
     groups = [{"code": code, "name": names.get(code, ""), "templates": items} for code, items in grouped.items()]
-    return _render(
+    return render_page(
         request,
         access,
         "implementation/milestone_templates.html",

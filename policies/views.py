@@ -22,16 +22,12 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import member_or_public_access
 from programs.models import Industry
-from programs.views import program_view
-
-
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
+from programs.web import program_view, render_page
 
 
 @program_view(Capability.VIEW_POLICIES)
 def versions(request, access):
-    return _render(
+    return render_page(
         request,
         access,
         "policies/version_list.html",
@@ -45,7 +41,7 @@ def version_detail(request, access, version):
     names = dict(Industry.objects.filter(program=access.program).values_list("code", "name"))
     version_rows, track_views = policy_version_rows(version=instance, industry_names=names)
     editable = access.can(Capability.CONFIGURE) and instance.status == VersionStatus.DRAFT
-    return _render(
+    return render_page(
         request,
         access,
         "policies/version_detail.html",

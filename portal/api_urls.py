@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from acceptance import api as acceptance_api
-from accounts import token_api
+from accounts import member_api, token_api
 from enterprises import pilot_api, target_api
 from enterprises import signup_api as enterprise_signup_api
 from filings import api as filings_api
@@ -9,7 +9,7 @@ from implementation import api as implementation_api
 from policies import api as policies_api
 from portal.core import urlparams
 from programs import api as programs_api
-from programs import member_api, settings_api
+from programs import settings_api
 from providers import api as providers_api
 from providers import signup_api as provider_signup_api
 from providers import solution_api

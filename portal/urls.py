@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from dashboard import views as dashboard_views
 from portal.core import health
-from portal.core import views as core_views
 from portal.core.admin import platform_admins_restrict
 from portal.core.api_docs import ApiDocsView, ApiRedocView, ApiSchemaView
 
@@ -11,12 +11,14 @@ platform_admins_restrict(admin.site)  # before admin.site.urls is read below
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # for the load balancer: no login, no program data
-    path("", core_views.home, name="home"),
-    path("programs/", core_views.program_chooser, name="program-chooser"),
+    path("", dashboard_views.home, name="home"),
+    path("programs/", dashboard_views.program_chooser, name="program-chooser"),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("p/<slug:program>/", include("dashboard.urls")),
     path("p/<slug:program>/", include("programs.urls")),
+    path("p/<slug:program>/", include("accounts.member_urls")),
     path("p/<slug:program>/", include("policies.urls")),
     path("p/<slug:program>/", include("subsidies.urls")),
     path("p/<slug:program>/", include("filings.urls")),

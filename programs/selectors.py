@@ -1,19 +1,15 @@
 """Reads of program data. Every list is scoped to one program the caller already has access to."""
 
-from decimal import Decimal
-
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from acceptance.models import AcceptanceReview, ReviewStatus
+from acceptance.models import ReviewStatus
 from enterprises.models import EnterpriseProfile
-from filings.models import Application, Status
 from organisations.models import Organisation
 from portal.core.errors import PortalError
-from portal.core.queries import get_or_404
+from portal.core.queries import get_or_404, per_row
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import (
@@ -29,7 +25,6 @@ from programs.models import (
     ScenarioModule,
 )
 from providers.models import PoolMembership, PoolStatus
-from subsidies.models import CalculationRun, RunStatus
 from supervision.models import SupervisionAssignment
 
 # Acceptance passed: passed, in or after the public announcement, or held on an objection (as the rankings count it)
@@ -48,10 +43,8 @@ def industry_list(*, access: ProgramAccess, include_inactive=False, with_counts=
     shared = ScenarioModule.objects.filter(program=access.program, is_active=True, industries__isnull=True).count()
     # Counted apart (correlated subqueries): joining both relations at once would multiply their rows.
     return qs.annotate(
-        enterprise_count=_per_row(
-            EnterpriseProfile.objects.filter(is_active=True), Count("pk"), outer_field="industry"
-        ),
-        module_count=_per_row(
+        enterprise_count=per_row(EnterpriseProfile.objects.filter(is_active=True), Count("pk"), outer_field="industry"),
+        module_count=per_row(
             ScenarioModule.industries.through.objects.filter(scenariomodule__is_active=True),
             Count("pk"),
             outer_field="industry",
@@ -172,63 +165,13 @@ def grantee_get(*, access: ProgramAccess, username: str):
     return user
 
 
-def program_counts(*, program: Program) -> dict[str, int]:
-    """Head counts shown on dashboards and roll-ups."""
-    return {
-        "enterprises": EnterpriseProfile.objects.filter(program=program, is_active=True).count(),
-        "providers": PoolMembership.objects.filter(program=program).exclude(status=PoolStatus.REMOVED).count(),
-        "selected_providers": PoolMembership.objects.filter(
-            program=program, status__in=[PoolStatus.SELECTED, PoolStatus.WARNED]
-        ).count(),
-        "industries": Industry.objects.filter(program=program, is_active=True).count(),
-        "scenario_modules": ScenarioModule.objects.filter(program=program, is_active=True).count(),
-    }
-
-
-def _per_row(rows, aggregate, *, outer_field="program", empty=0, output_field=None):
-    """A subquery of `aggregate` over the `rows` whose `outer_field` is the outer row (a program, an industry…), its
-    default when there are none: figures of many tables side by side in one query, without the joins multiplying
-    each other's rows."""
-    figure = (
-        rows.filter(**{outer_field: OuterRef("pk")})
-        .order_by()
-        .values(outer_field)
-        .annotate(figure=aggregate)
-        .values("figure")
-    )
-    return Coalesce(Subquery(figure), empty, output_field=output_field or IntegerField())
-
-
-def rollup_programs(*, access: ProgramAccess, with_counts=True):
-    """Programs of the sub-regions under the supervised program's region, with figures only (one query): head
-    counts, filings submitted, approved, completed, accepted (acceptance passed), and the approved subsidy total
-    of their approved or paid calculation runs. Never a record of those programs."""
+def subregion_programs(*, access: ProgramAccess):
+    """The programs of the sub-regions under the supervised program's region (a city supervisor's roll-up), the
+    program itself left out: their names and regions only, never a record of them."""
     access.require(Capability.VIEW_ROLLUP)
-    region = access.program.region
-    programs = (
-        Program.objects.filter(region__path__startswith=region.path)
+    return (
+        Program.objects.filter(region__path__startswith=access.program.region.path)
         .exclude(pk=access.program.pk)
         .select_related("region")
         .order_by("region__path", "slug")
-    )
-    if not with_counts:
-        return programs
-    count = Count("pk")
-    return programs.annotate(
-        enterprise_count=_per_row(EnterpriseProfile.objects.filter(is_active=True), count),
-        provider_count=_per_row(PoolMembership.objects.exclude(status=PoolStatus.REMOVED), count),
-        filed_count=_per_row(Application.objects.filter(submitted_at__isnull=False), count),
-        approved_count=_per_row(Application.objects.filter(status=Status.APPROVED), count),
-        completed_count=_per_row(Application.objects.filter(status=Status.APPROVED, completed_at__isnull=False), count),
-        accepted_count=_per_row(
-            AcceptanceReview.objects.filter(status__in=ACCEPTED),
-            Count("application", distinct=True),
-            outer_field="application__program",
-        ),
-        subsidy_total=_per_row(
-            CalculationRun.objects.filter(status__in=[RunStatus.APPROVED, RunStatus.PAID]),
-            Sum("total"),
-            empty=Value(Decimal("0")),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
     )

@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.services import api_tokens_revoke_all
 from portal.core.errors import Conflict, PortalError
 from portal.core.roles import Capability, Role, permission_codename
 from portal.core.services import record_save
 from programs import selectors
 from programs.access import ProgramAccess
 from programs.models import Program, ProgramOrganisation, RoleAssignment
+from programs.signals import role_revoked
 
 CONFIGURABLE = ("industry", "scenariomodule", "batch", "calendarday", "milestonetemplate")
 
@@ -146,10 +146,8 @@ def role_revoke(*, access: ProgramAccess, assignment: RoleAssignment, reason: st
         locked.revoke_reason = reason.strip()
         record_save(locked, acting_user=access.user, reason=reason.strip())
         remove_perm(f"programs.{permission_codename(locked.role)}", locked.user, locked.program)
-        # A script running on the person's token must not keep the access the role gave.
-        api_tokens_revoke_all(
-            user=locked.user, acting_user=access.user, reason=_("Role revoked: %(reason)s") % {"reason": reason.strip()}
-        )
+        # accounts ends the person's API tokens: a script running on one must not keep the access the role gave
+        role_revoked.send(sender=RoleAssignment, assignment=locked, acting_user=access.user, reason=reason.strip())
     return locked
 
 

@@ -1,7 +1,6 @@
 """Provider registration pages: the public sign-up form and the bureau's list of registrations to decide."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.models import Program, ProgramStatus
-from programs.views import PAGE_SIZE, program_view
+from programs.web import paginate, program_view
 from providers import forms
 from providers.models import ProviderSignup
 from providers.signup import provider_sign_up, provider_signup_decide
@@ -53,7 +52,7 @@ def signups(request, access):
         {
             "access": access,
             "program": access.program,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, rows),
         },
     )
 

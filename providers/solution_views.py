@@ -5,8 +5,7 @@ Thin like the other provider pages: objects come through the program-scoped sele
 `providers.solutions`."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,17 +13,13 @@ from portal.core.errors import PortalError
 from portal.core.forms import show_portal_error
 from portal.core.roles import Capability
 from programs.models import Industry, ScenarioModule
-from programs.views import program_view
+from programs.web import paginate, program_view, render_page
 from providers import solution_forms as forms
 from providers import solution_selectors as selectors
 from providers import solutions as services
 from providers.models import DeploymentMode, SolutionStatus
 
 PAGE_SIZE = 20
-
-
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
 
 
 def _solution_redirect(access, solution):
@@ -47,9 +42,9 @@ def library(request, access):
         module=filters["module"],
         search=filters["search"],
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, PAGE_SIZE)
     own_industry = selectors.own_industry(access=access)
-    return _render(
+    return render_page(
         request,
         access,
         "providers/solutions/library.html",
@@ -78,7 +73,7 @@ def detail(request, access, solution):
     )
     may_award = access.can(Capability.GRANT_AWARD)
     sees_decisions = is_owner or access.can(Capability.VIEW_ALL_ENTERPRISES)
-    return _render(
+    return render_page(
         request,
         access,
         "providers/solutions/detail.html",
@@ -101,7 +96,7 @@ def detail(request, access, solution):
 
 @program_view(Capability.PUBLISH_SOLUTION)
 def mine(request, access):
-    return _render(
+    return render_page(
         request,
         access,
         "providers/solutions/mine.html",
@@ -132,7 +127,7 @@ def edit(request, access, solution=None):
         else:
             messages.success(request, _("Solution saved. The change is in the history."))
             return _solution_redirect(access, saved)
-    return _render(request, access, "providers/solutions/form.html", {"form": form, "solution": instance})
+    return render_page(request, access, "providers/solutions/form.html", {"form": form, "solution": instance})
 
 
 @program_view(Capability.PUBLISH_SOLUTION)
@@ -178,7 +173,7 @@ def award(request, access, solution):
         else:
             messages.success(request, _("The solution is marked as an excellent product."))
             return _solution_redirect(access, item)
-    return _render(
+    return render_page(
         request, access, "providers/solutions/award_form.html", {"form": form, "solution": item, "limit": limit}
     )
 

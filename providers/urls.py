@@ -16,6 +16,7 @@ urlparams.register("solution", "providers.Solution")
 urlparams.register("solution_award", "providers.SolutionAward", program_path="solution__program")
 
 urlpatterns = [
+    path("providers/", views.provider_list_page, name="list"),
     # Registrations of new providers
     path("provider-signups/", signup_views.signups, name="signups"),
     path("provider-signups/<int:provider_signup>/decide/", signup_views.signup_decide, name="signup-decide"),

@@ -8,7 +8,7 @@ service for any change, and renders.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +19,8 @@ from portal.core.files import stored_file_response
 from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import program_view
+from programs import selectors as program_selectors
+from programs.web import paginate, program_view, render_page
 from providers import forms, selectors, services
 from providers.models import (
     ApplicationStatus,
@@ -30,6 +31,7 @@ from providers.models import (
     RoundStatus,
     SheetStatus,
 )
+from providers.selectors import provider_list
 from scoring.forms import SheetForm
 from scoring.selectors import sheet_structure
 
@@ -39,10 +41,6 @@ ADVANCE_LABELS = {
     RoundStatus.DRAFT: gettext_lazy("Open for applications"),
     RoundStatus.OPEN: gettext_lazy("Close applications and start scoring"),
 }
-
-
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
 
 
 def _round_redirect(access, selection_round):
@@ -74,7 +72,7 @@ def round_list(request, access):
         )
     for selection_round in rounds:
         selection_round.own_status = own.get(selection_round.pk, "")
-    return _render(
+    return render_page(
         request,
         access,
         "providers/round_list.html",
@@ -90,7 +88,7 @@ def round_list(request, access):
 
 
 def _round_form_page(request, access, form, selection_round=None):
-    return _render(
+    return render_page(
         request,
         access,
         "providers/round_form.html",
@@ -234,7 +232,7 @@ def _round_page(request, access, selection_round, **bound):
             .select_related("application__membership__organisation", "industry")
             .order_by("industry__sort_order", "industry__code", "rank")
         )
-    return _render(request, access, "providers/round_detail.html", context)
+    return render_page(request, access, "providers/round_detail.html", context)
 
 
 @program_view(Capability.VIEW_SELECTION)
@@ -387,7 +385,7 @@ def round_apply(request, access, round):
                 % {"date": selection_round.closes_on.isoformat()},
             )
             return _round_redirect(access, selection_round)
-    return _render(
+    return render_page(
         request,
         access,
         "providers/apply_form.html",
@@ -456,7 +454,7 @@ def entry_detail(request, access, round, entry):
             context["own_sheet"] = own
             context["own_submitted"] = own is not None and own.status == SheetStatus.SUBMITTED
             context["conflict"] = selectors.member_conflict(member=access.user, entry=item)
-    return _render(request, access, "providers/entry_detail.html", context)
+    return render_page(request, access, "providers/entry_detail.html", context)
 
 
 @program_view(Capability.SCORE_SELECTION)
@@ -498,7 +496,7 @@ def sheet(request, access, round, entry):
         and selection_round.status == RoundStatus.SCORING
         and (own is None or own.status != SheetStatus.SUBMITTED)
     )
-    return _render(
+    return render_page(
         request,
         access,
         "providers/sheet_form.html",
@@ -585,7 +583,7 @@ def _provider_page(request, access, membership, decision_form=None):
         context["documents"] = list(membership.documents.filter(is_active=True, case__isnull=True))
     if access.can(Capability.MANAGE_POOL):
         context["decision_form"] = decision_form or forms.DecisionForm(program=access.program)
-    return _render(request, access, "providers/provider_detail.html", context)
+    return render_page(request, access, "providers/provider_detail.html", context)
 
 
 @program_view(Capability.VIEW_PROVIDERS)
@@ -659,7 +657,7 @@ def profile(request, access):
             messages.success(request, _("Saved. The change is in the history."))
             return _profile_redirect(access)
     cases = list(membership.cases.filter(is_active=True).select_related("industry").prefetch_related("documents"))
-    return _render(
+    return render_page(
         request,
         access,
         "providers/profile.html",
@@ -690,7 +688,7 @@ def case_edit(request, access, case=None):
         else:
             messages.success(request, _("Case saved."))
             return _profile_redirect(access)
-    return _render(
+    return render_page(
         request,
         access,
         "providers/case_form.html",
@@ -750,3 +748,20 @@ def document_remove(request, access, document):
     else:
         messages.success(request, _("File removed from your profile."))
     return _profile_redirect(access)
+
+
+@program_view(Capability.VIEW_PROVIDERS)
+def provider_list_page(request, access):
+    filters = {key: request.GET.get(key, "").strip() for key in ("industry", "status", "search")}
+    page = paginate(request, provider_list(access=access, **filters))
+    return render_page(
+        request,
+        access,
+        "providers/provider_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "industries": program_selectors.industry_list(access=access, with_counts=False),
+            "statuses": PoolStatus.choices,
+        },
+    )

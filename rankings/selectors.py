@@ -18,7 +18,7 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Program
-from programs.selectors import rollup_programs
+from programs.selectors import subregion_programs
 from rankings import charts, horse_race
 from rankings.kinds import indicator_labels
 from rankings.kpi import KpiRow, kpi_board
@@ -234,7 +234,7 @@ def kpi_view(*, access: ProgramAccess) -> KpiBoardView:
     access.require(Capability.VIEW_RANKING)
     with_rollup = access.can(Capability.VIEW_ROLLUP)
     # Without the right to read roll-ups the column is not shown, so it is not counted across programs either.
-    sub_programs = list(rollup_programs(access=access, with_counts=False)) if with_rollup else []
+    sub_programs = list(subregion_programs(access=access)) if with_rollup else []
     rows = kpi_board(access.program, sub_programs)
     years = sorted({year for row in rows for year, *_rest in row.years})
     return KpiBoardView(rows=rows, years=years, with_rollup=with_rollup, charts=kpi_charts(rows, years))

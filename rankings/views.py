@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -29,7 +29,7 @@ from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import program_view
+from programs.web import program_view, render_page
 from rankings import charts, selectors, services
 from rankings.horse_race import INDICATORS, OVERALL
 from rankings.kinds import indicator_labels
@@ -146,7 +146,7 @@ def _chosen(request, snapshots):
 
 
 def _render(request, access, context, template="rankings/horse_race.html"):
-    return render(request, template, {"access": access, "program": access.program, **context})
+    return render_page(request, access, template, context)
 
 
 def _bulletin_context(request, snapshot) -> dict:

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import program_view
+from programs.web import program_view
 from scoring.selectors import sheet_structure, sheet_template_list
 from scoring.services import sheet_template_in_use
 

@@ -11,7 +11,7 @@ from policies.selectors import policy_version_list
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import program_view
+from programs.web import program_view
 from subsidies import pricing
 from subsidies.run_forms import RepriceForm
 

@@ -9,9 +9,8 @@ subsidies.ledger_jobs), and shows a service's refusal on the form it came from o
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from portal.core.forms import show_portal_error
 from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.views import PAGE_SIZE, program_view
+from programs.web import paginate, program_view, render_page
 from subsidies import approvals, runs
 from subsidies import run_forms as forms
 from subsidies.calculation import Stage
@@ -101,14 +100,6 @@ AMOUNT_LABELS = {
 }
 
 
-def _render(request, access, template, context):
-    return render(request, template, {"access": access, "program": access.program, **context})
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _run_url(access, run, name="subsidies:run") -> str:
     return reverse(name, kwargs={"program": access.program.slug, "run": run.pk})
 
@@ -151,11 +142,11 @@ def run_list_page(request, access):
     status = request.GET.get("status", "").strip()
     if status not in RunStatus.values:
         status = ""
-    page = _page(request, runs_with_versions(run_list(access=access, status=status)))
+    page = paginate(request, runs_with_versions(run_list(access=access, status=status)))
     page.object_list = list(page.object_list)
     for run in page.object_list:
         run.policy_versions = run_versions(run)
-    return _render(
+    return render_page(
         request,
         access,
         "subsidies/runs/run_list.html",
@@ -173,7 +164,7 @@ def _run_page(request, access, run, **bound):
     may_run = access.can(Capability.RUN_SUBSIDY)
     totals = run_totals(run)
     sources = [source for source, _label, _share, _short in totals.by_source]
-    page = _page(request, run_lines(run))
+    page = paginate(request, run_lines(run))
     lines = list(page.object_list)
     # what later runs funded on this run's lines, and what this run funded on earlier ones: only once approved
     funded_later = list(carried_to_run(run)[:CARRIED_SHOWN]) if run.is_frozen and run.unfunded_total else []
@@ -234,7 +225,7 @@ def _run_page(request, access, run, **bound):
         context["pay_form"] = bound.get("pay_form") or forms.PayRemainingForm(
             auto_id="id_pay_%s", initial={"paid_on": timezone.localdate()}
         )
-    return _render(request, access, "subsidies/runs/run_detail.html", context)
+    return render_page(request, access, "subsidies/runs/run_detail.html", context)
 
 
 @program_view(Capability.VIEW_RUNS)
@@ -494,7 +485,7 @@ def _line_page(request, access, run, line, **bound):
         drafts = list(run_list(access=access, status=RunStatus.DRAFT))
         context["drafts"] = drafts
         context["correction_form"] = bound.get("correction_form") or forms.CorrectionForm(drafts=drafts)
-    return _render(request, access, "subsidies/runs/line_detail.html", context)
+    return render_page(request, access, "subsidies/runs/line_detail.html", context)
 
 
 def _run_and_line(access, run, line):
@@ -608,7 +599,7 @@ def what_if(request, access, run):
                 form.add_error(WHAT_IF_FIELDS[name], text)
             else:
                 form.add_error(None, error.message)
-    return _render(request, access, "subsidies/runs/what_if.html", {"run": item, "form": form, "found": found})
+    return render_page(request, access, "subsidies/runs/what_if.html", {"run": item, "form": form, "found": found})
 
 
 # Funding pools ---------------------------------------------------------------------------------------------
@@ -636,14 +627,14 @@ def pools(request, access):
         form = forms.PoolForm(initial=initial)
     for pool in rows:
         pool.percent = int(pool.allocated * 100 / pool.budget) if pool.budget else 0
-    return _render(request, access, "subsidies/runs/pool_list.html", {"pools": rows, "form": form})
+    return render_page(request, access, "subsidies/runs/pool_list.html", {"pools": rows, "form": form})
 
 
 @program_view(Capability.VIEW_RUNS)
 @require_GET
 def pool_detail(request, access, pool):
     item = get_or_404(pool_list(access=access), pool)
-    return _render(
+    return render_page(
         request,
         access,
         "subsidies/runs/pool_detail.html",
@@ -689,12 +680,12 @@ def awards(request, access):
                 return redirect("subsidies:awards", program=access.program.slug)
     elif access.can(Capability.GRANT_AWARD):
         form = _award_form(access)
-    return _render(
+    return render_page(
         request,
         access,
         "subsidies/runs/award_list.html",
         {
-            "page": _page(request, award_list(access=access)),
+            "page": paginate(request, award_list(access=access)),
             "form": form,
             "may_grant": access.can(Capability.GRANT_AWARD),
         },
@@ -758,7 +749,7 @@ def _ledger_page(request, access, run=None):
         messages.warning(request, _("This ledger is too large to build at once: build it in the background."))
     jobs = ledger_jobs(access=access, run=run)
     followed = request.GET.get("job", "")
-    return _render(
+    return render_page(
         request,
         access,
         "subsidies/runs/ledger.html",
@@ -848,11 +839,11 @@ def ledger_download(request, access, ledger_job):
 @program_view(Capability.VIEW_OWN_SUBSIDY)
 @require_GET
 def my_subsidies(request, access):
-    page = _page(request, own_subsidy_lines(access=access))
+    page = paginate(request, own_subsidy_lines(access=access))
     lines = list(page.object_list)
     for line in lines:
         line.payment_code, line.payment_label = payment_status(line)
-    return _render(
+    return render_page(
         request,
         access,
         "subsidies/runs/my_subsidies.html",

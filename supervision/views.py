@@ -4,7 +4,6 @@ acts through. Thin: each resolves its objects through the selectors, calls a ser
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from portal.core.errors import NotAllowed, PortalError
 from portal.core.files import stored_file_response
 from portal.core.forms import show_portal_error
 from portal.core.roles import Capability, Role
-from programs.views import PAGE_SIZE, _render, program_view
+from programs.web import paginate, program_view, render_page
 from supervision import forms, selectors, services
 from supervision.models import RectificationStatus
 
@@ -38,8 +37,8 @@ def assignments(request, access):
     if filters["state"] not in selectors.ASSIGNMENT_STATES:
         filters["state"] = "active"
     rows = selectors.assignment_list(access=access, filters=filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render(
+    page = paginate(request, rows)
+    return render_page(
         request,
         access,
         "supervision/list.html",
@@ -78,7 +77,7 @@ def assign(request, access):
                 % {"firm": assignment.organisation.name, "project": assignment.application.title},
             )
             return _back(access, assignment.application_id)
-    return _render(request, access, "supervision/assign_form.html", {"form": form})
+    return render_page(request, access, "supervision/assign_form.html", {"form": form})
 
 
 @program_view(Capability.ASSIGN_SUPERVISION)
@@ -112,7 +111,7 @@ def project(request, access, application):
         and instance.provider.organisation_id == access.user.organisation_id
     )
     approved = instance.status == Status.APPROVED
-    return _render(
+    return render_page(
         request,
         access,
         "supervision/project.html",
@@ -154,7 +153,7 @@ def inspection_new(request, access, application):
         else:
             messages.success(request, _("Inspection recorded."))
             return _back(access, instance.pk)
-    return _render(
+    return render_page(
         request,
         access,
         "supervision/inspection_form.html",

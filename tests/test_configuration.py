@@ -26,7 +26,7 @@ def admin_client(client, program):
 
 def test_admin_edits_an_industry_and_history_shows_who_before_after(admin_client, program):
     industry = IndustryFactory(program=program, code="doors", name="门")
-    url = reverse("programs:config-edit", kwargs={"program": program.slug, "kind": "industry", "pk": industry.pk})
+    url = reverse("dashboard:config-edit", kwargs={"program": program.slug, "kind": "industry", "pk": industry.pk})
     response = admin_client.post(
         url,
         {
@@ -46,7 +46,7 @@ def test_admin_edits_an_industry_and_history_shows_who_before_after(admin_client
     assert latest.prev_record.name == "门"
 
     page = admin_client.get(
-        reverse("programs:history", kwargs={"program": program.slug, "model": "industry", "pk": industry.pk})
+        reverse("dashboard:history", kwargs={"program": program.slug, "model": "industry", "pk": industry.pk})
     )
     body = page.content.decode()
     assert page.status_code == 200
@@ -55,7 +55,7 @@ def test_admin_edits_an_industry_and_history_shows_who_before_after(admin_client
 
 def test_duplicate_code_is_a_clear_form_error_and_nothing_is_saved(admin_client, program):
     IndustryFactory(program=program, code="doors")
-    url = reverse("programs:config-new", kwargs={"program": program.slug, "kind": "industry"})
+    url = reverse("dashboard:config-new", kwargs={"program": program.slug, "kind": "industry"})
     response = admin_client.post(url, {"code": "doors", "name": "重复", "sort_order": 1})
     assert response.status_code == 200
     assert Industry.objects.filter(program=program, code="doors").count() == 1
@@ -64,7 +64,7 @@ def test_duplicate_code_is_a_clear_form_error_and_nothing_is_saved(admin_client,
 
 def test_closing_needs_a_reason_and_deletes_nothing(admin_client, program):
     industry = IndustryFactory(program=program)
-    url = reverse("programs:config-toggle", kwargs={"program": program.slug, "kind": "industry", "pk": industry.pk})
+    url = reverse("dashboard:config-toggle", kwargs={"program": program.slug, "kind": "industry", "pk": industry.pk})
     admin_client.post(url, {})
     industry.refresh_from_db()
     assert industry.is_active
@@ -81,12 +81,12 @@ def test_closing_needs_a_reason_and_deletes_nothing(admin_client, program):
 def test_grant_and_revoke_a_role_keep_guardian_and_the_record_together(admin_client, program):
     person = UserFactory(organisation=EnterpriseProfileFactory(program=program).organisation)  # takes part
     base = {"program": program.slug}
-    admin_client.post(reverse("programs:member-grant", kwargs=base), {"username": person.username, "role": "expert"})
+    admin_client.post(reverse("members:grant", kwargs=base), {"username": person.username, "role": "expert"})
     assignment = RoleAssignment.objects.get(user=person, program=program)
     assert person.has_perm("programs.role_expert", program)
     assert assignment.granted_by == admin_client.user
 
-    revoke = reverse("programs:member-revoke", kwargs={**base, "assignment": assignment.pk})
+    revoke = reverse("members:revoke", kwargs={**base, "assignment": assignment.pk})
     admin_client.post(revoke, {"reason": "任期结束"})
     assignment.refresh_from_db()
     person = type(person).objects.get(pk=person.pk)  # fresh permission cache
@@ -99,7 +99,7 @@ def test_grant_and_revoke_a_role_keep_guardian_and_the_record_together(admin_cli
 
 def test_reviewer_cannot_configure(client, program):
     client.force_login(user_with_role(program, Role.BUREAU_REVIEWER))
-    url = reverse("programs:config-new", kwargs={"program": program.slug, "kind": "industry"})
+    url = reverse("dashboard:config-new", kwargs={"program": program.slug, "kind": "industry"})
     assert client.post(url, {"code": "x", "name": "x", "sort_order": 1}).status_code == 403
     assert not Industry.objects.filter(program=program, code="x").exists()
 

@@ -75,17 +75,17 @@ def other_enterprise_pk(slug, user):
 
 
 PAGES = [
-    ("programs:dashboard", {}, ALL),
-    ("programs:enterprises", {}, STAFF | {Role.ENTERPRISE}),
-    ("programs:providers", {}, STAFF | {Role.ENTERPRISE, Role.PROVIDER, Role.COMMITTEE_MEMBER}),
+    ("dashboard:index", {}, ALL),
+    ("enterprises:list", {}, STAFF | {Role.ENTERPRISE}),
+    ("providers:list", {}, STAFF | {Role.ENTERPRISE, Role.PROVIDER, Role.COMMITTEE_MEMBER}),
     ("programs:industries", {}, ALL),
     ("programs:scenarios", {}, ALL),
     ("programs:calendar", {}, ALL),
-    ("programs:members", {}, {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
-    ("programs:member-grant", {}, {Role.BUREAU_ADMIN}),
+    ("members:list", {}, {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+    ("members:grant", {}, {Role.BUREAU_ADMIN}),
     ("programs:settings", {}, {Role.BUREAU_ADMIN}),
-    ("programs:config-new", {"kind": "industry"}, {Role.BUREAU_ADMIN}),
-    ("programs:history", {"model": "program", "pk": None}, STAFF),
+    ("dashboard:config-new", {"kind": "industry"}, {Role.BUREAU_ADMIN}),
+    ("dashboard:history", {"model": "program", "pk": None}, STAFF),
     ("policies:versions", {}, STAFF),
     ("policies:calculator", {}, ALL),
 ]
@@ -106,7 +106,7 @@ def test_each_role_opens_exactly_its_pages(client, slug, role):
     # Another enterprise's detail: staff read it; an enterprise user gets 404 (not "forbidden": it is not theirs).
     response = client.get(
         reverse(
-            "programs:enterprise-detail",
+            "enterprises:detail",
             kwargs={"program": slug, "enterprise": other_enterprise_pk(slug, user)},
         )
     )
@@ -116,7 +116,7 @@ def test_each_role_opens_exactly_its_pages(client, slug, role):
 def test_enterprise_user_sees_only_its_own_enterprise(client):
     user = demo_user("wuyi-2024", Role.ENTERPRISE)
     client.force_login(user)
-    body = client.get(reverse("programs:enterprises", kwargs={"program": "wuyi-2024"})).content.decode()
+    body = client.get(reverse("enterprises:list", kwargs={"program": "wuyi-2024"})).content.decode()
     others = EnterpriseProfile.objects.filter(program__slug="wuyi-2024").exclude(organisation=user.organisation)
     assert user.organisation.name in body
     assert others.exists()

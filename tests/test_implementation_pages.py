@@ -271,7 +271,7 @@ def test_overdue_badge_on_the_list_and_count_on_the_dashboard(client):
     numbers = {row.filing_number for row in only_late.context["page"].object_list}
     assert "IMPL-LATE-0001" in numbers and "IMPL-ONTIME-0001" not in numbers
 
-    dashboard = client.get(reverse("programs:dashboard", kwargs={"program": SLUG}))
+    dashboard = client.get(reverse("dashboard:index", kwargs={"program": SLUG}))
     assert dashboard.context["overdue_count"] == before + 1
     assert "?overdue=1" in dashboard.content.decode()
     progress = client.get(url("progress", late))
@@ -280,7 +280,7 @@ def test_overdue_badge_on_the_list_and_count_on_the_dashboard(client):
     assert url("progress", late) in detail.content.decode() and "badge-overdue" in detail.content.decode()
 
     Application.objects.filter(pk=late.pk).update(completed_at=timezone.now())
-    dashboard = client.get(reverse("programs:dashboard", kwargs={"program": SLUG}))
+    dashboard = client.get(reverse("dashboard:index", kwargs={"program": SLUG}))
     assert dashboard.context["overdue_count"] == before
 
 
@@ -309,7 +309,7 @@ def test_an_enterprise_counts_only_its_own_overdue_projects(client):
         completed_at__isnull=True,
     ).count()
     client.force_login(demo_user(Role.ENTERPRISE))
-    dashboard = client.get(reverse("programs:dashboard", kwargs={"program": SLUG}))
+    dashboard = client.get(reverse("dashboard:index", kwargs={"program": SLUG}))
     assert dashboard.context["overdue_count"] == own < overdue_count(program=program)
 
 
@@ -386,7 +386,7 @@ def test_milestone_templates_page(client):
 
     client.force_login(demo_user(Role.BUREAU_ADMIN))
     page = client.get(reverse("implementation:milestone-templates", kwargs={"program": SLUG})).content.decode()
-    edit = reverse("programs:config-edit", kwargs={"program": SLUG, "kind": "milestone", "pk": template.pk})
+    edit = reverse("dashboard:config-edit", kwargs={"program": SLUG, "kind": "milestone", "pk": template.pk})
     assert edit in page
     form = client.get(edit).context["form"]
     assert "lightweight" in dict(form.fields["track"].choices)
@@ -396,7 +396,7 @@ def test_milestone_templates_page(client):
 def test_the_admin_creates_a_milestone_template(client):
     client.force_login(demo_user(Role.BUREAU_ADMIN))
     client.post(
-        reverse("programs:config-new", kwargs={"program": SLUG, "kind": "milestone"}),
+        reverse("dashboard:config-new", kwargs={"program": SLUG, "kind": "milestone"}),
         {"track": "lightweight", "number": 98, "name": "新增模板", "due_days": 30, "change_reason": "补充"},
     )
     assert MilestoneTemplate.objects.filter(program__slug=SLUG, name="新增模板").exists()
@@ -427,7 +427,7 @@ def test_implementation_routes_keep_programs_apart(client, tenant_pair):
     before = history_rows()
     failures, routes = [], 0
     for route, name, _pattern in walk():
-        if not name.startswith("implementation:") and name not in {"programs:config-edit", "programs:history"}:
+        if not name.startswith("implementation:") and name not in {"dashboard:config-edit", "dashboard:history"}:
             continue
         routes += 1
         for values in fillings(route, name, pair):

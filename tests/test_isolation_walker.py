@@ -14,10 +14,10 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from dashboard.views import CONFIG_FORMS, HISTORY_MODELS, history_scope
 from portal.core import urlparams
 from portal.core.roles import Role
 from programs.models import Program
-from programs.views import CONFIG_FORMS, HISTORY_MODELS, history_scope
 
 CHECKED = {"pairs": 0, "requests": 0, "routes": 0}
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")

@@ -2,8 +2,8 @@
 
 import pytest
 
+from dashboard.views import HISTORY_MODELS, history_scope
 from portal.core.roles import Role
-from programs.views import HISTORY_MODELS, history_scope
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

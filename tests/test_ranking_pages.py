@@ -388,7 +388,7 @@ def test_the_api_lists_the_periods_and_gives_a_period_with_its_scheme_and_groups
 
 
 def test_the_navigation_links_the_horse_race_by_capability(client):
-    dashboard = reverse("programs:dashboard", kwargs={"program": SLUG})
+    dashboard = reverse("dashboard:index", kwargs={"program": SLUG})
     assert page() in as_user(client, "wuyi-auditor").get(dashboard).content.decode()
     assert page() in as_user(client, "wuyi-provider").get(dashboard).content.decode()
     assert page() not in as_user(client, "wuyi-enterprise").get(dashboard).content.decode()

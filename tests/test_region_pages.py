@@ -84,7 +84,7 @@ def kpi_api(slug):
 
 
 def dashboard(slug):
-    return reverse("programs:dashboard", kwargs={"program": slug})
+    return reverse("dashboard:index", kwargs={"program": slug})
 
 
 def children(program, count=None):

@@ -35,9 +35,7 @@ def person(username):
 
 def grant_page(client, username, role=Role.EXPERT, program=PROGRAM):
     client.force_login(person(f"{program.split('-')[0]}-admin"))
-    return client.post(
-        reverse("programs:member-grant", kwargs={"program": program}), {"username": username, "role": role}
-    )
+    return client.post(reverse("members:grant", kwargs={"program": program}), {"username": username, "role": role})
 
 
 def grant_api(username, role=Role.EXPERT, program=PROGRAM):
@@ -139,7 +137,7 @@ def test_the_query_count_of_a_grant_lookup_does_not_grow_with_the_program(django
 def test_the_admin_creates_a_login_for_a_person_of_a_taking_part_organisation_and_sees_the_link_once(client):
     institute = person("wuyi-expert").organisation
     client.force_login(person("wuyi-admin"))
-    url = reverse("programs:member-onboard", kwargs={"program": PROGRAM})
+    url = reverse("members:onboard", kwargs={"program": PROGRAM})
     assert client.get(url).status_code == 200
     body = {
         "organisation": institute.pk,
@@ -174,7 +172,7 @@ def test_the_admin_creates_a_login_for_a_person_of_a_taking_part_organisation_an
 def test_a_login_is_not_created_for_an_organisation_outside_the_program(client):
     outside = person("yongkang-admin").organisation
     client.force_login(person("wuyi-admin"))
-    url = reverse("programs:member-onboard", kwargs={"program": PROGRAM})
+    url = reverse("members:onboard", kwargs={"program": PROGRAM})
     body = {"organisation": outside.pk, "role": Role.EXPERT, "username": "wuyi-sneaky", "display_name": "x"}
     response = client.post(url, body)
     assert response.status_code == 200 and "organisation" in response.context["form"].errors
@@ -213,7 +211,7 @@ def test_the_api_creates_a_login_and_lists_the_organisations_taking_part():
 @pytest.mark.parametrize("who", ["wuyi-reviewer", "wuyi-enterprise", "wuyi-expert"])
 def test_only_a_bureau_admin_creates_logins(client, who):
     client.force_login(person(who))
-    url = reverse("programs:member-onboard", kwargs={"program": PROGRAM})
+    url = reverse("members:onboard", kwargs={"program": PROGRAM})
     body = {"organisation": person("wuyi-expert").organisation.pk, "role": Role.EXPERT, "username": "x-new"}
     assert client.post(url, {**body, "display_name": "x"}).status_code == 403
     api = APIClient()

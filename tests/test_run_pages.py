@@ -381,7 +381,7 @@ def test_an_award_is_granted_on_the_page_within_its_maximum_and_withdrawn(client
 
 def test_the_awards_page_is_paginated(client, projects, monkeypatch):
     """Finding 5 of the faults issue: the awards page listed every award of the program on one page."""
-    from subsidies import run_views
+    from programs import web
 
     doors = projects[0]
     sample_designation_for(doors)
@@ -398,7 +398,7 @@ def test_the_awards_page_is_paginated(client, projects, monkeypatch):
         )
         if reference != references[-1]:
             runs.award_withdraw(access=access, award=award, reason="重新决定")
-    monkeypatch.setattr(run_views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(web, "PAGE_SIZE", 2)
     as_user(client, "wuyi-reviewer")
 
     first, second = client.get(url("awards")), client.get(url("awards"), {"page": 2})
@@ -594,11 +594,11 @@ def test_the_enterprise_reads_its_own_subsidies_only(client, projects):
 
 
 def test_the_navigation_links_the_pages_by_role(client):
-    staff = as_user(client, "wuyi-auditor").get(reverse("programs:dashboard", kwargs={"program": SLUG}))
+    staff = as_user(client, "wuyi-auditor").get(reverse("dashboard:index", kwargs={"program": SLUG}))
     text = staff.content.decode()
     assert url("runs") in text and url("pools") in text and url("awards") in text and url("ledger") in text
     assert url("my-subsidies") not in text
-    enterprise = as_user(client, "wuyi-enterprise").get(reverse("programs:dashboard", kwargs={"program": SLUG}))
+    enterprise = as_user(client, "wuyi-enterprise").get(reverse("dashboard:index", kwargs={"program": SLUG}))
     text = enterprise.content.decode()
     assert url("my-subsidies") in text and url("runs") not in text
 

@@ -504,7 +504,7 @@ def test_page_contents_per_role(client, pages):
 
     # The providers list links each provider to its page.
     client.force_login(data["bureau"])
-    providers = client.get(reverse("programs:providers", kwargs={"program": SLUG})).content.decode()
+    providers = client.get(reverse("providers:list", kwargs={"program": SLUG})).content.decode()
     assert data["urls"]["detail"] in providers
 
 

@@ -1,30 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
-
-from programs.access import programs_for_user
-
-
-@login_required
-def home(request):
-    """Straight to the last program used, or the only one; otherwise the chooser."""
-    programs = list(programs_for_user(user=request.user))
-    slugs = [program.slug for program in programs]
-    last = request.session.get("last_program")
-    if last in slugs:
-        return redirect("programs:dashboard", program=last)
-    if len(programs) == 1:
-        return redirect("programs:dashboard", program=slugs[0])
-    return render(request, "core/program_chooser.html", {"programs": programs})
-
-
-@login_required
-def program_chooser(request):
-    return render(request, "core/program_chooser.html", {"programs": list(programs_for_user(user=request.user))})
-
 
 # Error pages never echo the requested path back (the language switch returns home instead).
 ERROR_CONTEXT = {"language_next": "/"}

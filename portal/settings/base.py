@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "supervision",
     "filings",
     "notifications",
+    "dashboard",
     "demo",
 ]
 
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.core.context_processors.portal",
+                "dashboard.context_processors.portal",
             ],
         },
     },

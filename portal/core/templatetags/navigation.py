@@ -68,21 +68,21 @@ def ranking_board(key):
 PROVIDER_PAGES = ("detail", "profile", "case-new", "case-edit", "signups", "my-solutions")
 
 PROGRAM = (
-    Page("programs:dashboard", _("Dashboard"), can("view_program"), named("dashboard")),
+    Page("dashboard:index", _("Dashboard"), can("view_program"), named("dashboard")),
     Link(
-        "programs:enterprises",
+        "enterprises:list",
         _("Enterprises"),
         can("view_all_enterprises"),
         named("enterprises", "enterprise-detail"),
     ),
     Link(
-        "programs:enterprises",
+        "enterprises:list",
         _("My enterprise"),
         lambda caps, context: "view_own_enterprise" in caps and "view_all_enterprises" not in caps,
         named("enterprises", "enterprise-detail"),
     ),
     Link(
-        "programs:providers",
+        "providers:list",
         _("Service providers"),
         can("view_providers"),
         either(named("providers"), named("detail", app="providers")),
@@ -232,10 +232,10 @@ SUBSIDIES = (
 )
 ADMINISTRATION = (
     Link(
-        "programs:members",
+        "members:list",
         _("Users and roles"),
         can("view_members"),
-        either(named("members"), back_to("programs:members")),
+        either(named("members"), back_to("members:list")),
     ),
     Link("programs:settings", _("Program settings"), can("configure"), named("settings")),
 )

@@ -1,0 +1,54 @@
+"""Counts across the apps for the program's landing page and a city supervisor's roll-up of its sub-regions."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Sum, Value
+
+from acceptance.models import AcceptanceReview
+from enterprises.models import EnterpriseProfile
+from filings.models import Application, Status
+from portal.core.queries import per_row
+from programs.access import ProgramAccess
+from programs.models import Industry, Program, ScenarioModule
+from programs.selectors import ACCEPTED, subregion_programs
+from providers.models import PoolMembership, PoolStatus
+from subsidies.models import CalculationRun, RunStatus
+
+
+def program_counts(*, program: Program) -> dict[str, int]:
+    """Head counts shown on dashboards and roll-ups."""
+    return {
+        "enterprises": EnterpriseProfile.objects.filter(program=program, is_active=True).count(),
+        "providers": PoolMembership.objects.filter(program=program).exclude(status=PoolStatus.REMOVED).count(),
+        "selected_providers": PoolMembership.objects.filter(
+            program=program, status__in=[PoolStatus.SELECTED, PoolStatus.WARNED]
+        ).count(),
+        "industries": Industry.objects.filter(program=program, is_active=True).count(),
+        "scenario_modules": ScenarioModule.objects.filter(program=program, is_active=True).count(),
+    }
+
+
+def rollup_programs(*, access: ProgramAccess):
+    """The programs of the sub-regions under the supervised program's region, with figures only (one query): head
+    counts, filings submitted, approved, completed, accepted (acceptance passed), and the approved subsidy total
+    of their approved or paid calculation runs. Never a record of those programs."""
+    programs = subregion_programs(access=access)
+    count = Count("pk")
+    return programs.annotate(
+        enterprise_count=per_row(EnterpriseProfile.objects.filter(is_active=True), count),
+        provider_count=per_row(PoolMembership.objects.exclude(status=PoolStatus.REMOVED), count),
+        filed_count=per_row(Application.objects.filter(submitted_at__isnull=False), count),
+        approved_count=per_row(Application.objects.filter(status=Status.APPROVED), count),
+        completed_count=per_row(Application.objects.filter(status=Status.APPROVED, completed_at__isnull=False), count),
+        accepted_count=per_row(
+            AcceptanceReview.objects.filter(status__in=ACCEPTED),
+            Count("application", distinct=True),
+            outer_field="application__program",
+        ),
+        subsidy_total=per_row(
+            CalculationRun.objects.filter(status__in=[RunStatus.APPROVED, RunStatus.PAID]),
+            Sum("total"),
+            empty=Value(Decimal("0")),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )
