@@ -359,7 +359,7 @@ def application_transition(
             acting_user=access.user,
             reason=str(spec.label),
         )
-        queue_after_commit("filings.tasks.notify_transition_task", step.pk)
+        queue_after_commit("notifications.tasks.filing_step_task", step.pk)
     return locked
 
 
@@ -474,7 +474,7 @@ def application_provider_respond(
             acting_user=access.user,
             reason=label,
         )
-        queue_after_commit("filings.tasks.notify_transition_task", step.pk)
+        queue_after_commit("notifications.tasks.filing_step_task", step.pk)
     return locked
 
 

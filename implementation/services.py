@@ -196,7 +196,7 @@ def progress_post(
             stored_file_save(
                 ProgressEvidence(post=post), upload=upload, acting_user=access.user, reason=_("Evidence"), checked=check
             )
-        queue_after_commit("implementation.tasks.notify_task", "post", post.pk, "posted")
+        queue_after_commit("notifications.tasks.implementation_event_task", "post", post.pk, "posted")
     return post
 
 
@@ -233,7 +233,7 @@ def progress_respond(*, access: ProgramAccess, post: ProgressPost, confirm: bool
         if locked.claims_completion:
             project.completed_at = now
             record_save(project, acting_user=access.user, reason=_("Implementation complete"))
-    queue_after_commit("implementation.tasks.notify_task", "post", locked.pk, "answered")
+    queue_after_commit("notifications.tasks.implementation_event_task", "post", locked.pk, "answered")
     return locked
 
 
@@ -269,7 +269,7 @@ def complaint_file(*, access: ProgramAccess, application: Application, text: str
         acting_user=access.user,
         reason=_("Complaint filed"),
     )
-    queue_after_commit("implementation.tasks.notify_task", "complaint", complaint.pk, "filed")
+    queue_after_commit("notifications.tasks.implementation_event_task", "complaint", complaint.pk, "filed")
     return complaint
 
 
@@ -287,7 +287,7 @@ def complaint_decide(*, access: ProgramAccess, complaint: Complaint, confirm: bo
     locked.status = ComplaintStatus.CONFIRMED if confirm else ComplaintStatus.DISMISSED
     locked.decided_by, locked.decided_at, locked.decision_note = access.user, timezone.now(), note.strip()
     record_save(locked, acting_user=access.user, reason=locked.get_status_display())
-    queue_after_commit("implementation.tasks.notify_task", "complaint", locked.pk, "decided")
+    queue_after_commit("notifications.tasks.implementation_event_task", "complaint", locked.pk, "decided")
     return locked
 
 

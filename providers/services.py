@@ -213,7 +213,7 @@ def pool_decide(
             record_save(selection, acting_user=access.user, reason=reason, update_fields=["is_active", "updated_at"])
     locked.status = after
     record_save(locked, acting_user=access.user, reason=f"{decision.get_kind_display()}：{reason}")
-    queue_after_commit("providers.tasks.notify_task", "decision", decision.pk)
+    queue_after_commit("notifications.tasks.selection_event_task", "decision", decision.pk)
     return decision
 
 
@@ -304,7 +304,7 @@ def round_seat(*, access: ProgramAccess, selection_round: SelectionRound, member
     seat = seat or CommitteeSeat(round=locked, member=member)
     seat.capacity, seat.is_active = capacity, True
     record_save(seat, acting_user=access.user, reason=_("Seated"))
-    queue_after_commit("providers.tasks.notify_task", "seat", seat.pk)
+    queue_after_commit("notifications.tasks.selection_event_task", "seat", seat.pk)
     return seat
 
 
@@ -529,5 +529,5 @@ def round_publish(*, access: ProgramAccess, selection_round: SelectionRound, pub
             record_save(membership, acting_user=access.user, reason=_("Selected in “%(round)s”") % {"round": locked})
     locked.status, locked.published_on = RoundStatus.PUBLISHED, published_on
     record_save(locked, acting_user=access.user, reason=_("Result published"))
-    queue_after_commit("providers.tasks.notify_task", "publish", locked.pk)
+    queue_after_commit("notifications.tasks.selection_event_task", "publish", locked.pk)
     return locked

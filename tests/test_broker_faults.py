@@ -175,7 +175,7 @@ def start_every_job(mode, targets, submitted=None):
     for kind in ("run", "ledger", "report", "bulletin"):
         job = started[kind]
         assert outbox.waiting_for_broker(job), kind
-    notice = OutboxMessage.objects.get(task="filings.tasks.notify_transition_task", args=[step.pk])
+    notice = OutboxMessage.objects.get(task="notifications.tasks.filing_step_task", args=[step.pk])
     assert notice.published_at is None and notice.attempts == 1  # kept, not lost
     return started
 

@@ -427,7 +427,7 @@ def test_the_journey_through_the_pages(client):
 def test_each_transition_notifies_the_people_involved_once(
     client, django_capture_on_commit_callbacks, mailoutbox, settings
 ):
-    from filings.notices import transition_notify
+    from notifications.filing_notices import transition_notify
     from notifications.models import Notification
 
     settings.EMAIL_NOTIFICATIONS = True

@@ -135,7 +135,7 @@ def test_a_task_that_cannot_be_found_is_logged_and_does_not_hold_up_the_others()
     # The test's transaction never commits: the submit's notice waits in the outbox like one the broker refused.
     application_transition(access=filing_access(demo_user(Role.ENTERPRISE)), application=application, action="submit")
     step = application.transitions.get()
-    notice = OutboxMessage.objects.get(task="filings.tasks.notify_transition_task", args=[step.pk])
+    notice = OutboxMessage.objects.get(task="notifications.tasks.filing_step_task", args=[step.pk])
     assert notice.published_at is None
     assert not Notification.objects.filter(source=f"filings.Transition:{step.pk}").exists()
 

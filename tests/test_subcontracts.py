@@ -629,7 +629,7 @@ def test_the_demo_gives_a_project_a_subcontractor_idempotently():
 
 
 def test_the_answer_on_a_part_reaches_its_subcontractor_not_the_lead(project, sub_a, lead):
-    from implementation.notices import post_notify
+    from notifications.implementation_notices import post_notify
     from notifications.models import Notification
 
     post = post_as(sub_a[1], project, part=parts_of(project)[sub_a[0].pk], percent=60)
