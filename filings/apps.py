@@ -20,7 +20,6 @@ class FilingsConfig(AppConfig):
         from portal.core import versions
         from programs.models import Batch, Industry, Region
         from providers.models import PoolMembership
-        from supervision.models import SupervisionAssignment
 
         # What the queue's cached count and reference data are read from (filings.selectors): a change to any of
         # these gives the program a new data version. A change to an organisation, a region, a track or a
@@ -32,7 +31,6 @@ class FilingsConfig(AppConfig):
             (Batch, lambda row: row.program_id),
             (PoolMembership, lambda row: row.program_id),
             (PolicyVersion, lambda row: row.program_id),
-            (SupervisionAssignment, lambda row: row.program_id),
             (Subcontract, lambda row: None),
             (PolicyTrack, lambda row: None),
             (Organisation, lambda row: None),

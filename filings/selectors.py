@@ -32,7 +32,6 @@ from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Batch, Industry, Region, RegionLevel
 from providers.models import PoolMembership
-from supervision.models import SupervisionAssignment
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
@@ -61,6 +60,15 @@ FILTERS = (
     "overdue",
 )
 TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+# Filings an organisation sees through a role that another app owns (a supervision firm: the projects it is
+# assigned to): role → function(organisation id) → a queryset of filing ids. The owning app registers in ready().
+ROLE_VISIBILITY = {}
+
+
+def visible_through(role: str, filings_of) -> None:
+    ROLE_VISIBILITY[role] = filings_of
 
 
 def _sum(condition):
@@ -114,9 +122,9 @@ def _visible(access: ProgramAccess, filters):
             own |= (Q(provider__organisation_id=organisation) | Q(pk__in=subcontracted.values("application_id"))) & Q(
                 submitted_at__isnull=False
             )
-        if "supervision_firm" in access.roles:
-            assigned = SupervisionAssignment.objects.filter(organisation_id=organisation, is_active=True)
-            own |= Q(pk__in=assigned.values("application_id"))
+        for role, filings_of in ROLE_VISIBILITY.items():
+            if role in access.roles:
+                own |= Q(pk__in=filings_of(organisation))
         qs = qs.filter(own) if organisation else qs.none()
     return _filtered(qs, filters or {})
 

@@ -20,8 +20,8 @@ from filings.models import (
     Transition,
 )
 from filings.selectors import application_estimate, current_batch, priced_version
+from filings.signals import application_approved
 from filings.workflow import ACTIONS, EDITABLE, OPEN_FOR_REVIEW
-from implementation.services import milestones_create
 from policies.selectors import policy_version_for_quote
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.files import stored_file_save
@@ -346,7 +346,9 @@ def application_transition(
         locked.status = spec.target
         record_save(locked, acting_user=access.user, reason=comment or str(spec.label))
         if approved_on:
-            milestones_create(application=locked, approved_on=approved_on, acting_user=access.user)
+            application_approved.send(
+                sender=Application, application=locked, approved_on=approved_on, acting_user=access.user
+            )
         step = record_save(
             Transition(
                 application=locked,

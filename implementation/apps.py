@@ -12,3 +12,14 @@ from django.utils.translation import gettext_lazy as _
 class ImplementationConfig(AppConfig):
     name = "implementation"
     verbose_name = _("Implementation")
+
+    def ready(self):
+        from filings.signals import application_approved
+
+        application_approved.connect(_milestones_at_approval, dispatch_uid="implementation.milestones_at_approval")
+
+
+def _milestones_at_approval(sender, *, application, approved_on, acting_user, **kwargs):
+    from implementation.services import milestones_create
+
+    milestones_create(application=application, approved_on=approved_on, acting_user=acting_user)

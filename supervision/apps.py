@@ -10,3 +10,17 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self):
+        from filings.selectors import visible_through
+        from portal.core import versions
+        from supervision.models import SupervisionAssignment
+
+        # a supervision firm sees the filings it is assigned to; an assignment renews the program's cached counts
+        visible_through(
+            "supervision_firm",
+            lambda organisation: SupervisionAssignment.objects.filter(
+                organisation_id=organisation, is_active=True
+            ).values("application_id"),
+        )
+        versions.watch(SupervisionAssignment, lambda row: row.program_id)
