@@ -5,8 +5,6 @@ from accounts import views
 from accounts.forms import LoginForm
 from accounts.onboarding import PasswordSetDoneView, PasswordSetView
 from accounts.throttles import address_limited
-from enterprises.views import signup
-from providers.signup_views import provider_signup
 
 app_name = "accounts"
 
@@ -23,8 +21,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/<slug:program>/", address_limited("signup")(signup), name="signup"),
-    path("signup/<slug:program>/provider/", address_limited("signup")(provider_signup), name="provider-signup"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     # A login a bureau admin created: its person chooses the first password through the link shown once.
     path(

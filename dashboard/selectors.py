@@ -1,17 +1,24 @@
-"""Counts across the apps for the program's landing page and a city supervisor's roll-up of its sub-regions."""
+"""Reads across the apps: the program's landing-page counts, a city supervisor's roll-up of its sub-regions, and
+the organisations taking part in a program."""
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.utils.translation import gettext as _
 
 from acceptance.models import AcceptanceReview
 from enterprises.models import EnterpriseProfile
+from enterprises.selectors import enterprise_list
 from filings.models import Application, Status
+from organisations.models import Organisation
+from portal.core.errors import NotAllowed
 from portal.core.queries import per_row
+from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Industry, Program, ScenarioModule
 from programs.selectors import ACCEPTED, subregion_programs
 from providers.models import PoolMembership, PoolStatus
+from providers.selectors import provider_list
 from subsidies.models import CalculationRun, RunStatus
 
 
@@ -52,3 +59,20 @@ def rollup_programs(*, access: ProgramAccess):
             output_field=DecimalField(max_digits=16, decimal_places=2),
         ),
     )
+
+
+def organisation_list(*, access: ProgramAccess, kind="", search=""):
+    """Organisations taking part in the program that the caller may see: its enterprises and providers."""
+    condition = Q()
+    if access.can(Capability.VIEW_ALL_ENTERPRISES) or access.can(Capability.VIEW_OWN_ENTERPRISE):
+        condition |= Q(pk__in=enterprise_list(access=access).values("organisation_id"))
+    if access.can(Capability.VIEW_PROVIDERS):
+        condition |= Q(pk__in=provider_list(access=access).values("organisation_id"))
+    if not condition:
+        raise NotAllowed(_("Your roles in this program do not allow this."))
+    qs = Organisation.objects.filter(condition, is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(uscc__icontains=search.upper()))
+    return qs.order_by("name")

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from acceptance import api as acceptance_api
 from accounts import member_api, token_api
+from dashboard import api as dashboard_api
 from enterprises import pilot_api, target_api
 from enterprises import signup_api as enterprise_signup_api
 from filings import api as filings_api
@@ -63,7 +64,7 @@ urlpatterns = [
     ),
     path(
         "programs/<slug:program>/organisations/",
-        programs_api.OrganisationListApi.as_view(),
+        dashboard_api.OrganisationListApi.as_view(),
         name="organisation-list",
     ),
     path("programs/<slug:program>/members/", member_api.MemberListApi.as_view(), name="member-list"),

@@ -2,18 +2,31 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.throttles import address_limited
 from dashboard import views as dashboard_views
+from enterprises import views as enterprise_views
 from portal.core import health
 from portal.core.admin import platform_admins_restrict
 from portal.core.api_docs import ApiDocsView, ApiRedocView, ApiSchemaView
+from providers import signup_views
 
 platform_admins_restrict(admin.site)  # before admin.site.urls is read below
+
+# Self sign-up of an enterprise or a provider to a program: the pages are their apps', the address is the account's.
+signup_patterns = (
+    [
+        path("<slug:program>/", address_limited("signup")(enterprise_views.signup), name="enterprise"),
+        path("<slug:program>/provider/", address_limited("signup")(signup_views.provider_signup), name="provider"),
+    ],
+    "signup",
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # for the load balancer: no login, no program data
     path("", dashboard_views.home, name="home"),
     path("programs/", dashboard_views.program_chooser, name="program-chooser"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/signup/", include(signup_patterns)),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("p/<slug:program>/", include("dashboard.urls")),

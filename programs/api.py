@@ -7,10 +7,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from organisations.models import Organisation, OrganisationKind
-from organisations.selectors import organisation_list
 from portal.core.fields import AsciiDecimalSerializerField
-from portal.core.roles import Capability
 from programs import selectors
 from programs.access import program_access, programs_for_user
 from programs.models import Industry, ModuleKind, ScenarioModule
@@ -163,28 +160,3 @@ class ScenarioModuleListApi(ProgramScopedMixin, generics.ListAPIView):
             category=params.get("category", ""),
             search=params.get("search", ""),
         )
-
-
-class OrganisationOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    uscc = serializers.CharField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
-
-
-@extend_schema(
-    parameters=[
-        PROGRAM_PATH,
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=OrganisationKind.values),
-        OpenApiParameter("search", OpenApiTypes.STR),
-    ]
-)
-class OrganisationListApi(ProgramScopedMixin, generics.ListAPIView):
-    serializer_class = OrganisationOutput
-    queryset = Organisation.objects.none()
-    filter_backends = []
-
-    def get_queryset(self):
-        self.access.require(Capability.VIEW_PROGRAM)
-        params = self.request.query_params
-        return organisation_list(access=self.access, kind=params.get("kind", ""), search=params.get("search", ""))
