@@ -50,6 +50,10 @@ class ReviewStatus(models.TextChoices):
     ANNOUNCED = "announced", _("Announced: ready for subsidy")
 
 
+# A review that passed, whatever its announcement's state: the project counts as accepted.
+PASSED_STATUSES = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
+
+
 class AcceptanceReview(BaseModel):
     application = models.ForeignKey(
         "filings.Application", verbose_name=_("project"), on_delete=models.PROTECT, related_name="acceptance_reviews"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.utils.translation import gettext as _
 
-from acceptance.models import AcceptanceReview
+from acceptance.models import PASSED_STATUSES, AcceptanceReview
 from enterprises.models import EnterpriseProfile
 from enterprises.selectors import enterprise_list
 from filings.models import Application, Status
@@ -16,10 +16,17 @@ from portal.core.queries import per_row
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Industry, Program, ScenarioModule
-from programs.selectors import ACCEPTED, subregion_programs
+from programs.selectors import industry_list, subregion_programs
 from providers.models import PoolMembership, PoolStatus
 from providers.selectors import provider_list
 from subsidies.models import CalculationRun, RunStatus
+
+
+def industry_figures(*, access: ProgramAccess, include_inactive=False):
+    """The program's industries with their scenario modules (`module_count`) and active enterprises
+    (`enterprise_count`), in one query."""
+    enterprises = per_row(EnterpriseProfile.objects.filter(is_active=True), Count("pk"), outer_field="industry")
+    return industry_list(access=access, include_inactive=include_inactive).annotate(enterprise_count=enterprises)
 
 
 def program_counts(*, program: Program) -> dict[str, int]:
@@ -48,7 +55,7 @@ def rollup_programs(*, access: ProgramAccess):
         approved_count=per_row(Application.objects.filter(status=Status.APPROVED), count),
         completed_count=per_row(Application.objects.filter(status=Status.APPROVED, completed_at__isnull=False), count),
         accepted_count=per_row(
-            AcceptanceReview.objects.filter(status__in=ACCEPTED),
+            AcceptanceReview.objects.filter(status__in=PASSED_STATUSES),
             Count("application", distinct=True),
             outer_field="application__program",
         ),

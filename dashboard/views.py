@@ -82,13 +82,19 @@ def dashboard(request, access):
             else application_list(access=access, filters={"overdue": True}).count()
         )
     context["pilots"] = pilot_summary(program=access.program) if access.can(Capability.VIEW_ALL_ENTERPRISES) else None
-    context["industries"] = list(program_selectors.industry_list(access=access))
+    context["industries"] = list(selectors.industry_figures(access=access))
     context["batches"] = list(program_selectors.batch_list(access=access))
     return render_page(request, access, "dashboard/dashboard.html", context)
 
 
+@program_view(Capability.VIEW_REFERENCE)
+def industries(request, access):
+    rows = selectors.industry_figures(access=access, include_inactive=access.can(Capability.CONFIGURE))
+    return render_page(request, access, "programs/industry_list.html", {"industries": rows})
+
+
 CONFIG_FORMS = {
-    "industry": (Industry, forms.IndustryForm, "programs:industries", gettext_lazy("industry")),
+    "industry": (Industry, forms.IndustryForm, "dashboard:industries", gettext_lazy("industry")),
     "scenario": (ScenarioModule, forms.ScenarioModuleForm, "programs:scenarios", gettext_lazy("scenario module")),
     "batch": (Batch, forms.BatchForm, "programs:calendar", gettext_lazy("batch")),
     "day": (CalendarDay, forms.CalendarDayForm, "programs:calendar", gettext_lazy("calendar day")),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
-from acceptance.models import AcceptanceReview, ReviewStatus
+from acceptance.models import PASSED_STATUSES, AcceptanceReview
 from enterprises.models import (
     LIVE_SAMPLE_STATUSES,
     EnterpriseProfile,
@@ -26,7 +26,6 @@ from programs.access import ProgramAccess
 from programs.models import Industry
 
 # Acceptance has passed (and stays passed through the announcement, an objection on hold, and after it).
-ACCEPTED = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
 OPEN_STATUSES = (SampleStatus.APPLIED, SampleStatus.COSIGNED, SampleStatus.CHECKED)
 ZERO = Decimal("0.00")
 
@@ -53,7 +52,7 @@ def active_sample_count(*, program, industry_id) -> int:
 
 def project_accepted(application) -> bool:
     """True when the project's acceptance review has passed (passed, announcing, on hold or announced)."""
-    return AcceptanceReview.objects.filter(application=application, status__in=ACCEPTED).exists()
+    return AcceptanceReview.objects.filter(application=application, status__in=PASSED_STATUSES).exists()
 
 
 # --- applications -----------------------------------------------------------------------------------------
@@ -122,7 +121,7 @@ def apply_candidates(*, access: ProgramAccess):
     """The caller's own accepted projects that hold no live sample application: what it may apply with."""
     access.require(Capability.APPLY_SAMPLE)
     live = SampleApplication.objects.filter(application=OuterRef("pk"), status__in=LIVE_SAMPLE_STATUSES)
-    accepted = AcceptanceReview.objects.filter(application=OuterRef("pk"), status__in=ACCEPTED)
+    accepted = AcceptanceReview.objects.filter(application=OuterRef("pk"), status__in=PASSED_STATUSES)
     return (
         Application.objects.filter(program=access.program, enterprise__organisation_id=access.user.organisation_id or 0)
         .filter(Exists(accepted))
@@ -137,7 +136,7 @@ def apply_candidates(*, access: ProgramAccess):
 
 def _gallery_relations(qs):
     lines = ApplicationLine.objects.filter(is_active=True).select_related("module").order_by("part", "id")
-    reviews = AcceptanceReview.objects.filter(status__in=ACCEPTED).order_by("-created_at", "-id")
+    reviews = AcceptanceReview.objects.filter(status__in=PASSED_STATUSES).order_by("-created_at", "-id")
     photos = SamplePhoto.objects.filter(is_active=True).order_by("id")
     return (
         qs.select_related(
@@ -235,7 +234,7 @@ def project_sample_card(*, access: ProgramAccess, application) -> dict | None:
     row = (
         Application.objects.filter(pk=application.pk)
         .annotate(
-            is_accepted=Exists(AcceptanceReview.objects.filter(application=OuterRef("pk"), status__in=ACCEPTED)),
+            is_accepted=Exists(AcceptanceReview.objects.filter(application=OuterRef("pk"), status__in=PASSED_STATUSES)),
             copied_sample=Subquery(copies.values("sample_id")[:1]),
             copied_sample_active=Subquery(copies.values("sample__is_active")[:1]),
             copied_title=Subquery(copies.values("sample__application__title")[:1]),

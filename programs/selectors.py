@@ -5,12 +5,11 @@ from django.db.models import Count, Q, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from acceptance.models import ReviewStatus
-from enterprises.models import EnterpriseProfile
 from organisations.models import Organisation
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404, per_row
 from portal.core.roles import Capability
+from programs import participants
 from programs.access import ProgramAccess
 from programs.models import (
     Batch,
@@ -24,15 +23,13 @@ from programs.models import (
     RoleAssignment,
     ScenarioModule,
 )
-from providers.models import PoolMembership, PoolStatus
-from supervision.models import SupervisionAssignment
 
 # Acceptance passed: passed, in or after the public announcement, or held on an objection (as the rankings count it)
-ACCEPTED = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
 
 
 def industry_list(*, access: ProgramAccess, include_inactive=False, with_counts=True):
-    """The program's industries; `with_counts` adds enterprise_count and module_count (one more query)."""
+    """The program's industries; `with_counts` adds module_count (the scenario modules serving each; one more
+    query). Their enterprises are counted on top of this (`dashboard.selectors.industry_figures`)."""
     access.require(Capability.VIEW_REFERENCE)
     qs = Industry.objects.filter(program=access.program).order_by("sort_order", "code")
     if not include_inactive:
@@ -41,9 +38,8 @@ def industry_list(*, access: ProgramAccess, include_inactive=False, with_counts=
         return qs
     # A module tied to no industry serves every industry of the program.
     shared = ScenarioModule.objects.filter(program=access.program, is_active=True, industries__isnull=True).count()
-    # Counted apart (correlated subqueries): joining both relations at once would multiply their rows.
+    # Counted apart (a correlated subquery): a join would multiply the rows of other figures added on top.
     return qs.annotate(
-        enterprise_count=per_row(EnterpriseProfile.objects.filter(is_active=True), Count("pk"), outer_field="industry"),
         module_count=per_row(
             ScenarioModule.industries.through.objects.filter(scenariomodule__is_active=True),
             Count("pk"),
@@ -124,9 +120,7 @@ def participating_organisations(*, program: Program):
     sources = [
         ProgramOrganisation.objects.filter(program=program).values("organisation_id"),
         RoleAssignment.objects.filter(program=program, revoked_at__isnull=True).values("user__organisation_id"),
-        EnterpriseProfile.objects.filter(program=program, is_active=True).values("organisation_id"),
-        PoolMembership.objects.filter(program=program).exclude(status=PoolStatus.REMOVED).values("organisation_id"),
-        SupervisionAssignment.objects.filter(program=program).values("organisation_id"),
+        *participants.sources(program),  # enterprises, the pool's providers, supervision firms (their apps')
     ]
     taking_part = Q()
     for source in sources:

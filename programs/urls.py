@@ -8,7 +8,6 @@ app_name = "programs"
 urlparams.register("module", "programs.ScenarioModule")
 
 urlpatterns = [
-    path("industries/", views.industries, name="industries"),
     path("scenarios/", views.scenarios, name="scenarios"),
     path("scenarios/<int:module>/", views.scenario_detail, name="scenario-detail"),
     path("calendar/", views.calendar, name="calendar"),

@@ -13,12 +13,6 @@ from programs.web import paginate, program_view, render_page
 
 
 @program_view(Capability.VIEW_REFERENCE)
-def industries(request, access):
-    rows = selectors.industry_list(access=access, include_inactive=access.can(Capability.CONFIGURE))
-    return render_page(request, access, "programs/industry_list.html", {"industries": rows})
-
-
-@program_view(Capability.VIEW_REFERENCE)
 def scenarios(request, access):
     filters = {key: request.GET.get(key, "").strip() for key in ("kind", "category", "search")}
     modules = selectors.scenario_module_list(

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 
-from acceptance.models import AcceptanceReview, ReviewStatus
+from acceptance.models import PASSED_STATUSES, AcceptanceReview, ReviewStatus
 from filings.models import Application, Status
 from implementation.models import ComplaintStatus, Milestone, PostStatus, ProgressPost
 from providers.models import ProviderSelection
@@ -36,7 +36,6 @@ INDICATORS = (
     Indicator("rectifications", "quality", _("Open rectification requests"), higher_is_better=False),
 )
 GROUP_SHARES = {"progress": Decimal("50"), "quality": Decimal("50")}
-PASSED = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
 OVERALL = ""
 
 
@@ -165,11 +164,11 @@ def _tallies(program, cutoff) -> dict:
 
     for membership, industry, status, score in (
         AcceptanceReview.objects.filter(application__in=signed, decided_at__lt=cutoff)
-        .filter(Q(status__in=PASSED) | Q(status=ReviewStatus.FAILED))
+        .filter(Q(status__in=PASSED_STATUSES) | Q(status=ReviewStatus.FAILED))
         .values_list("application__provider_id", "application__enterprise__industry__code", "status", "score")
     ):
 
-        def review(tally, passed=status in PASSED, score=score):
+        def review(tally, passed=status in PASSED_STATUSES, score=score):
             tally.accepted += passed
             tally.failed += not passed
             if score is not None:

@@ -16,12 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from acceptance.models import AcceptanceReview
+from acceptance.models import PASSED_STATUSES, AcceptanceReview
 from enterprises.models import TargetEnterprise
 from filings.models import Application, Status
 from implementation.models import Milestone
 from programs.models import Region
-from rankings.horse_race import PASSED, Group, milestones_reached
+from rankings.horse_race import Group, milestones_reached
 from rankings.ranking import Indicator, Subject
 
 OVERALL = ""
@@ -76,7 +76,7 @@ class Township:
                 tally["approved"] += 1
                 tally["completed"] += completed_at is not None and completed_at < cutoff
         for path in AcceptanceReview.objects.filter(
-            application__in=applications, status__in=PASSED, decided_at__lt=cutoff
+            application__in=applications, status__in=PASSED_STATUSES, decided_at__lt=cutoff
         ).values_list("application__enterprise__township__path", flat=True):
             counts[holder(path)]["accepted"] += 1
         subjects = []
@@ -121,7 +121,7 @@ class District:
         ):
             percents[holder(path)].append(Decimal(reached.get(milestone, 0)))
         for path in AcceptanceReview.objects.filter(
-            application__in=signed, status__in=PASSED, decided_at__lt=cutoff
+            application__in=signed, status__in=PASSED_STATUSES, decided_at__lt=cutoff
         ).values_list("application__enterprise__township__path", flat=True):
             counts[holder(path)]["accepted"] += 1
         for path in AwardDecision.objects.filter(

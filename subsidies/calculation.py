@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acceptance.models import AcceptanceReview, DigitalAssessment, ReviewStatus
+from acceptance.models import PASSED_STATUSES, AcceptanceReview, DigitalAssessment, ReviewStatus
 from acceptance.selectors import batch_on
 from policies import engine
 from policies.facts import AMOUNT_KEYS, investment_facts
@@ -39,7 +39,6 @@ from subsidies.workflow import RUN
 
 CHUNK = 2000
 ZERO = Decimal("0.00")
-CANDIDATE_STATUSES = (ReviewStatus.PASSED, ReviewStatus.ANNOUNCING, ReviewStatus.ON_HOLD, ReviewStatus.ANNOUNCED)
 AUDIT_FIELDS = AMOUNT_KEYS
 
 FACT_COLUMNS = {
@@ -149,7 +148,7 @@ def candidate_reviews(program):
     """Reviews that passed acceptance and whose project is in no approved run, first accepted first."""
     frozen = RunLine.objects.filter(run__program=program, frozen=True, kind=LineKind.PROJECT).values("application_id")
     return (
-        AcceptanceReview.objects.filter(application__program=program, status__in=CANDIDATE_STATUSES)
+        AcceptanceReview.objects.filter(application__program=program, status__in=PASSED_STATUSES)
         .exclude(application_id__in=frozen)
         .order_by("decided_at", "application_id")
     )

@@ -14,13 +14,18 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from filings.selectors import visible_through
         from portal.core import versions
+        from programs import participants
         from supervision.models import SupervisionAssignment
 
-        # a supervision firm sees the filings it is assigned to; an assignment renews the program's cached counts
+        # a supervision firm assigned to a project of the program takes part in it, and sees that filing
+        participants.register(
+            lambda program: SupervisionAssignment.objects.filter(program=program).values("organisation_id")
+        )
         visible_through(
             "supervision_firm",
             lambda organisation: SupervisionAssignment.objects.filter(
                 organisation_id=organisation, is_active=True
             ).values("application_id"),
         )
+        # an assignment renews the program's cached counts
         versions.watch(SupervisionAssignment, lambda row: row.program_id)

@@ -78,7 +78,7 @@ PAGES = [
     ("dashboard:index", {}, ALL),
     ("enterprises:list", {}, STAFF | {Role.ENTERPRISE}),
     ("providers:list", {}, STAFF | {Role.ENTERPRISE, Role.PROVIDER, Role.COMMITTEE_MEMBER}),
-    ("programs:industries", {}, ALL),
+    ("dashboard:industries", {}, ALL),
     ("programs:scenarios", {}, ALL),
     ("programs:calendar", {}, ALL),
     ("members:list", {}, {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),

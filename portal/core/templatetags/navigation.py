@@ -184,10 +184,10 @@ PROGRAM = (
 )
 REFERENCE = (
     Link(
-        "programs:industries",
+        "dashboard:industries",
         _("Industries"),
         can("view_reference"),
-        either(named("industries"), back_to("programs:industries")),
+        either(named("industries"), back_to("dashboard:industries")),
     ),
     Link(
         "programs:scenarios",
