@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class AcceptanceConfig(AppConfig):
     name = "acceptance"
     verbose_name = _("Acceptance")
+
+    def ready(self):
+        from acceptance.models import AcceptanceReview
+        from scoring.services import sheet_template_use_register
+
+        # a rubric an acceptance review scored on is fixed
+        sheet_template_use_register(lambda template: AcceptanceReview.objects.filter(template=template).exists())

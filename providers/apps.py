@@ -10,7 +10,8 @@ class ProvidersConfig(AppConfig):
 
     def ready(self):
         from programs import participants
-        from providers.models import PoolMembership, PoolStatus
+        from providers.models import PoolMembership, PoolStatus, RoundStatus, SelectionRound
+        from scoring.services import sheet_template_use_register
 
         # a provider of the pool takes part in the program, a removed one no longer
         participants.register(
@@ -19,4 +20,8 @@ class ProvidersConfig(AppConfig):
                 .exclude(status=PoolStatus.REMOVED)
                 .values("organisation_id")
             )
+        )
+        # a sheet a selection round past preparation scores on is fixed
+        sheet_template_use_register(
+            lambda template: SelectionRound.objects.filter(template=template).exclude(status=RoundStatus.DRAFT).exists()
         )

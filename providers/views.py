@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from implementation.selectors import provider_standing
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.files import stored_file_response
 from portal.core.forms import show_portal_error
@@ -574,7 +573,6 @@ def _provider_page(request, access, membership, decision_form=None):
         "decisions": list(membership.decisions.select_related("decided_by").prefetch_related("industries")),
         "rounds": rounds,
         "may_read_documents": may_read_documents,
-        "standing": provider_standing(membership),
         "may_view_rounds": access.can(Capability.VIEW_SELECTION),
     }
     cases = membership.cases.filter(is_active=True).select_related("industry")

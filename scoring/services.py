@@ -72,15 +72,19 @@ def sheet_templates_load(*, program, sheets: dict[str, str]) -> list[SheetTempla
     return loaded
 
 
-def sheet_template_in_use(template: SheetTemplate) -> bool:
-    """A template is fixed once a selection round past preparation or an acceptance review uses it."""
-    from acceptance.models import AcceptanceReview
-    from providers.models import RoundStatus, SelectionRound
+# What makes a template in use, told by the apps that score on sheets (a selection round past preparation, an
+# acceptance review): each registers `check(template) -> bool` in its ready().
+_USES = []
 
-    return (
-        SelectionRound.objects.filter(template=template).exclude(status=RoundStatus.DRAFT).exists()
-        or AcceptanceReview.objects.filter(template=template).exists()
-    )
+
+def sheet_template_use_register(check) -> None:
+    _USES.append(check)
+
+
+def sheet_template_in_use(template: SheetTemplate) -> bool:
+    """A template is fixed once something scores on it: a selection round past preparation, an acceptance
+    review (the checks their apps registered)."""
+    return any(check(template) for check in _USES)
 
 
 def sheet_template_spec(template: SheetTemplate) -> dict:

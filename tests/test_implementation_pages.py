@@ -448,3 +448,30 @@ def test_implementation_routes_keep_programs_apart(client, tenant_pair):
     assert routes >= 13
     assert not failures, "\n".join(failures[:20])
     assert history_rows() == before
+
+
+def test_the_provider_page_shows_its_standing_from_implementation(client):
+    """The provider page (providers) shows the standing implementation computes, through implementation's tag."""
+    from implementation.selectors import provider_standing
+
+    membership = (
+        PoolMembership.objects.filter(program__slug=SLUG, applications__status=Status.APPROVED)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    standing = provider_standing(membership)
+    assert standing.projects > 0  # the demo's provider has approved projects
+    client.force_login(demo_user(Role.BUREAU_REVIEWER))
+
+    page = client.get(reverse("providers:detail", kwargs={"program": SLUG, "provider": membership.pk}))
+
+    html = page.content.decode()
+    block = html[html.index('class="tiles standing"') :].split("</div>\n  </div>")[0]
+    values = re.findall(r'<span class="tile-value">\s*([^<]*?)\s*</span>', block)
+    assert values[:4] == [
+        str(standing.projects),
+        str(standing.in_implementation),
+        str(standing.completed),
+        str(standing.overdue),
+    ]
