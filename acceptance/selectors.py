@@ -4,11 +4,19 @@ working, and the reviews each role may see."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acceptance.models import AcceptanceReview, DigitalAssessment, ExpertSheet, ReviewStatus, SheetStatus, TrackRubric
+from acceptance.models import (
+    PASSED_STATUSES,
+    AcceptanceReview,
+    DigitalAssessment,
+    ExpertSheet,
+    ReviewStatus,
+    SheetStatus,
+    TrackRubric,
+)
 from filings.models import Application
 from filings.selectors import application_get
 from organisations.models import affiliated
@@ -229,4 +237,17 @@ def announcement_list(*, program):
             )
         )
         .order_by("announcement_starts_on", "pk")
+    )
+
+
+def industry_pilot_accepted(*, program, industry, pilot_tracks):
+    """An Exists over the projects of `program` in `industry` (an id or an OuterRef) on one of `pilot_tracks`
+    (codes, or a subquery of them) whose acceptance passed: the gate of the tracks that open after it."""
+    return Exists(
+        AcceptanceReview.objects.filter(
+            application__program=program,
+            application__enterprise__industry=industry,
+            application__track__in=pilot_tracks,
+            status__in=PASSED_STATUSES,
+        )
     )

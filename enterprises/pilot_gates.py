@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import PilotDesignation
 
-# Acceptance states that mean the pilot project passed (its announcement may still be running or on hold).
-PASSED_ACCEPTANCE = ("passed", "announcing", "on_hold", "announced")
 GATE_KEYS = ("pilots_only", "pilots_excluded", "after_industry_pilot_accepted")
 
 
@@ -40,18 +38,19 @@ def is_designated_pilot(*, program, organisation_id):
     return Exists(PilotDesignation.objects.filter(program=program, is_active=True, target__uscc=Subquery(uscc)))
 
 
+# Whether a pilot project of an industry has passed acceptance is acceptance's to say: it registers the answer
+# in its ready() (`industry_pilot_accepted_register`), a function (program, industry id or OuterRef) → Exists.
+_industry_pilot_accepted = []
+
+
+def industry_pilot_accepted_register(answer) -> None:
+    _industry_pilot_accepted[:] = [answer]
+
+
 def industry_pilot_accepted(*, program, industry):
     """An Exists over the accepted pilot projects of `program` in `industry` (an id or an OuterRef)."""
-    from acceptance.models import AcceptanceReview
-
-    return Exists(
-        AcceptanceReview.objects.filter(
-            application__program=program,
-            application__enterprise__industry=industry,
-            application__track__in=pilot_track_codes(program=program),
-            status__in=PASSED_ACCEPTANCE,
-        )
-    )
+    (answer,) = _industry_pilot_accepted
+    return answer(program=program, industry=industry, pilot_tracks=pilot_track_codes(program=program))
 
 
 def track_pilot_refusal(*, program, enterprise, track_params: dict) -> tuple[str, str] | None:
