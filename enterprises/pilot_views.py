@@ -13,18 +13,12 @@ from enterprises.models import OutputBand
 from enterprises.pilot_forms import PilotDesignateForm, PilotPublishForm, PilotRevokeForm
 from enterprises.pilots import pilot_designate, pilot_list_publish, pilot_revoke
 from portal.core.errors import PortalError
+from portal.core.forms import first_error
 from portal.core.roles import Capability
 from programs.access import member_or_public_access
 from programs.web import program_view, render_page
 
 BAND_LABELS = dict(OutputBand.choices)
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}: {errors[0]}" if label else errors[0]
-    return _("The input is not valid.")
 
 
 def _batch_filter(request, batches) -> int | None:
@@ -74,7 +68,7 @@ def pilots(request, access):
 def pilot_designate_view(request, access):
     form = PilotDesignateForm(request.POST, program=access.program)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         data = form.cleaned_data
         try:
@@ -100,7 +94,7 @@ def pilot_revoke_view(request, access, pilot):
     item = selectors.pilot_get(access=access, pk=pilot)
     form = PilotRevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         try:
             pilot_revoke(access=access, pilot=item, reason=form.cleaned_data["reason"])
@@ -116,7 +110,7 @@ def pilot_revoke_view(request, access, pilot):
 def pilot_publish_view(request, access):
     form = PilotPublishForm(request.POST, program=access.program)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         try:
             publication = pilot_list_publish(

@@ -16,19 +16,12 @@ from enterprises import samples as services
 from enterprises.models import SampleStatus
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
-from portal.core.forms import show_portal_error
+from portal.core.forms import first_error, show_portal_error
 from portal.core.roles import Capability
 from programs.web import program_view, render_page
 
 PAGE_SIZE = 20
 ALL = "all"
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}: {errors[0]}" if label else errors[0]
-    return _("The input is not valid.")
 
 
 def _application_redirect(access, item):
@@ -226,7 +219,7 @@ def _act(request, access, sample_application, form_class, action, done):
     item = selectors.sample_application_get(access=access, pk=sample_application)
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return _application_redirect(access, item)
     try:
         action(item, form.cleaned_data if form is not None else {})

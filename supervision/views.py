@@ -12,18 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from filings.models import Status
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.files import stored_file_response
-from portal.core.forms import show_portal_error
+from portal.core.forms import first_error, show_portal_error
 from portal.core.roles import Capability, Role
 from programs.web import paginate, program_view, render_page
 from supervision import forms, selectors, services
 from supervision.models import RectificationStatus
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}: {errors[0]}" if label else errors[0]
-    return _("The input is not valid.")
 
 
 def _back(access, application_id):
@@ -86,7 +79,7 @@ def assignment_end(request, access, supervision_assignment):
     item = selectors.assignment_get(access=access, pk=supervision_assignment)
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         try:
             services.assignment_end(access=access, assignment=item, reason=form.cleaned_data["reason"])
@@ -175,7 +168,7 @@ def _rectification_action(request, access, application, rectification, form_clas
     item = selectors.rectification_get(access=access, application=instance, pk=rectification)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         try:
             call(access=access, rectification=item, **form.cleaned_data)

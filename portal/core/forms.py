@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from portal.core.errors import PortalError
 
 
@@ -7,3 +9,11 @@ def show_portal_error(form, error: PortalError) -> None:
     for name, messages in (error.fields or {}).items():
         if name in form.fields:
             form.add_error(name, messages)
+
+
+def first_error(form) -> str:
+    """The form's first error as one line for a message ("Label: error"), when the form is not shown again."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"{label}: {errors[0]}" if label else errors[0]
+    return _("The input is not valid.")
