@@ -16,8 +16,11 @@ from providers import signup_api as provider_signup_api
 from providers import solution_api
 from rankings import api as rankings_api
 from rankings.models import RankingKind
-from subsidies import pricing_api, run_api
 from subsidies import runs as run_services
+from subsidies.api import ledgers as ledgers_api
+from subsidies.api import money as money_api
+from subsidies.api import pricing as pricing_api
+from subsidies.api import runs as runs_api
 
 app_name = "api"
 
@@ -199,52 +202,52 @@ urlpatterns = [
         name="announcement-conclude",
     ),
     path(f"{APPLICATION}assessments/", acceptance_api.AssessmentListApi.as_view(), name="assessment-list"),
-    path("programs/<slug:program>/runs/", run_api.RunListApi.as_view(), name="run-list"),
-    path(RUN, run_api.RunDetailApi.as_view(), name="run-detail"),
-    path(f"{RUN}lines/", run_api.RunLineListApi.as_view(), name="run-lines"),
-    path(f"{RUN}lines/<int:line>/", run_api.RunLineDetailApi.as_view(), name="run-line"),
-    path(f"{RUN}lines/<int:line>/payments/", run_api.RunLinePaymentApi.as_view(), name="run-line-payment"),
-    path(f"{RUN}exclusions/", run_api.RunExclusionListApi.as_view(), name="run-exclusions"),
-    path(f"{RUN}calculate/", run_api.RunCalculateApi.as_view(), name="run-calculate"),
-    path(f"{RUN}review/", run_api.RunStepApi.as_view(step=run_services.run_review), name="run-review"),
-    path(f"{RUN}return/", run_api.RunStepApi.as_view(step=run_services.run_return), name="run-return"),
-    path(f"{RUN}approve/", run_api.RunApproveApi.as_view(), name="run-approve"),
-    path(f"{RUN}approval/", run_api.RunApprovalApi.as_view(), name="run-approval"),
-    path(f"{RUN}approval/retry/", run_api.RunApprovalRetryApi.as_view(), name="run-approval-retry"),
-    path(f"{RUN}pay-remaining/", run_api.RunPayRemainingApi.as_view(), name="run-pay-remaining"),
-    path(f"{RUN}corrections/", run_api.RunCorrectionApi.as_view(), name="run-correction"),
+    path("programs/<slug:program>/runs/", runs_api.RunListApi.as_view(), name="run-list"),
+    path(RUN, runs_api.RunDetailApi.as_view(), name="run-detail"),
+    path(f"{RUN}lines/", runs_api.RunLineListApi.as_view(), name="run-lines"),
+    path(f"{RUN}lines/<int:line>/", runs_api.RunLineDetailApi.as_view(), name="run-line"),
+    path(f"{RUN}lines/<int:line>/payments/", runs_api.RunLinePaymentApi.as_view(), name="run-line-payment"),
+    path(f"{RUN}exclusions/", runs_api.RunExclusionListApi.as_view(), name="run-exclusions"),
+    path(f"{RUN}calculate/", runs_api.RunCalculateApi.as_view(), name="run-calculate"),
+    path(f"{RUN}review/", runs_api.RunStepApi.as_view(step=run_services.run_review), name="run-review"),
+    path(f"{RUN}return/", runs_api.RunStepApi.as_view(step=run_services.run_return), name="run-return"),
+    path(f"{RUN}approve/", runs_api.RunApproveApi.as_view(), name="run-approve"),
+    path(f"{RUN}approval/", runs_api.RunApprovalApi.as_view(), name="run-approval"),
+    path(f"{RUN}approval/retry/", runs_api.RunApprovalRetryApi.as_view(), name="run-approval-retry"),
+    path(f"{RUN}pay-remaining/", runs_api.RunPayRemainingApi.as_view(), name="run-pay-remaining"),
+    path(f"{RUN}corrections/", runs_api.RunCorrectionApi.as_view(), name="run-correction"),
     path(
         f"{RUN}corrections/<int:correction>/withdraw/",
-        run_api.RunCorrectionWithdrawApi.as_view(),
+        runs_api.RunCorrectionWithdrawApi.as_view(),
         name="run-correction-withdraw",
     ),
-    path(f"{RUN}what-if/", run_api.RunWhatIfApi.as_view(), name="run-what-if"),
-    path(f"{RUN}ledger/", run_api.RunLedgerApi.as_view(), name="run-ledger"),
-    path("programs/<slug:program>/ledger/", run_api.LedgerApi.as_view(), name="ledger"),
+    path(f"{RUN}what-if/", runs_api.RunWhatIfApi.as_view(), name="run-what-if"),
+    path(f"{RUN}ledger/", ledgers_api.RunLedgerApi.as_view(), name="run-ledger"),
+    path("programs/<slug:program>/ledger/", ledgers_api.LedgerApi.as_view(), name="ledger"),
     path(
         "programs/<slug:program>/ledger-jobs/<int:ledger_job>/",
-        run_api.LedgerJobApi.as_view(),
+        ledgers_api.LedgerJobApi.as_view(),
         name="ledger-job",
     ),
     path(
         "programs/<slug:program>/ledger-jobs/<int:ledger_job>/retry/",
-        run_api.LedgerJobRetryApi.as_view(),
+        ledgers_api.LedgerJobRetryApi.as_view(),
         name="ledger-job-retry",
     ),
     path(
         "programs/<slug:program>/ledger-jobs/<int:ledger_job>/download/",
-        run_api.LedgerJobDownloadApi.as_view(),
+        ledgers_api.LedgerJobDownloadApi.as_view(),
         name="ledger-job-download",
     ),
-    path("programs/<slug:program>/pools/", run_api.FundingPoolListApi.as_view(), name="pool-list"),
-    path("programs/<slug:program>/pools/<int:pool>/", run_api.FundingPoolDetailApi.as_view(), name="pool-detail"),
-    path("programs/<slug:program>/awards/", run_api.AwardListApi.as_view(), name="award-list"),
+    path("programs/<slug:program>/pools/", money_api.FundingPoolListApi.as_view(), name="pool-list"),
+    path("programs/<slug:program>/pools/<int:pool>/", money_api.FundingPoolDetailApi.as_view(), name="pool-detail"),
+    path("programs/<slug:program>/awards/", money_api.AwardListApi.as_view(), name="award-list"),
     path(
         "programs/<slug:program>/awards/<int:award>/withdraw/",
-        run_api.AwardWithdrawApi.as_view(),
+        money_api.AwardWithdrawApi.as_view(),
         name="award-withdraw",
     ),
-    path("programs/<slug:program>/my-subsidies/", run_api.OwnSubsidyListApi.as_view(), name="my-subsidies"),
+    path("programs/<slug:program>/my-subsidies/", money_api.OwnSubsidyListApi.as_view(), name="my-subsidies"),
     path("programs/<slug:program>/horse-race/", rankings_api.HorseRaceListApi.as_view(), name="horse-race-list"),
     path(
         "programs/<slug:program>/horse-race/<int:snapshot>/",

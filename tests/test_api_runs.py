@@ -44,10 +44,11 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 PROGRAM = "jinhua-pilot"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONEY_API_MODULES = ("subsidies.api.runs", "subsidies.api.ledgers", "subsidies.api.money")
 ROUTES = [
     (pattern.name, pattern.pattern.converters.keys())
     for pattern in api_urls.urlpatterns
-    if isinstance(pattern, URLPattern) and pattern.callback.__module__ == "subsidies.run_api"
+    if isinstance(pattern, URLPattern) and pattern.callback.__module__ in MONEY_API_MODULES
 ]
 
 

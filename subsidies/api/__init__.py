@@ -1,0 +1,1 @@
+"""The money API (calculation runs, ledgers, pools, awards, re-pricing): one module per kind of record."""
