@@ -1,5 +1,5 @@
 """Policy versions (read, edit a draft, validate, activate) and the subsidy calculator with what-if; re-pricing
-named filings is `subsidies.pricing_views`."""
+named filings is `subsidies.views.pricing`."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
