@@ -25,6 +25,7 @@ from portal.core.errors import NotAllowed, PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
+from programs.selectors import current_batch
 from scoring import aggregation
 
 
@@ -161,15 +162,6 @@ def after_level(review) -> int | None:
     return assessment.level if assessment else None
 
 
-def batch_on(batches, day):
-    """`filings.selectors.current_batch` over batches already read."""
-    holding = [b for b in batches if b.opens_on <= day <= b.closes_on]
-    if holding:
-        return min(holding, key=lambda b: b.number)
-    opened = [b for b in batches if b.opens_on <= day]
-    return max(opened, key=lambda b: b.number) if opened else None
-
-
 def review_estimate(review, *, cache=None, batches=None):
     """The policy engine's proposed subsidy on the audited amounts: (version, result), or a PortalError.
     The acceptance date is the day the review was decided. `cache`/`batches`: shared by a list's rows."""
@@ -178,9 +170,7 @@ def review_estimate(review, *, cache=None, batches=None):
     application = review.application
     profile = application.enterprise
     accepted_on = timezone.localdate(review.decided_at or review.created_at)
-    if batches is None:
-        batches = list(application.program.batches.all())
-    batch = application.batch or batch_on(batches, accepted_on)
+    batch = application.batch or current_batch(application.program, accepted_on, batches=batches)
     facts = audited_facts(review)
     return quote(
         program=application.program,

@@ -31,6 +31,7 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Batch, Industry, Region, RegionLevel
+from programs.selectors import current_batch
 from providers.models import PoolMembership
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -290,15 +291,6 @@ def application_sums(application: Application) -> dict[str, Decimal]:
         sums[line.part] += line.amount
         sums[line.category] += line.amount
     return sums
-
-
-def current_batch(program, on_date) -> Batch | None:
-    """The batch whose filing window holds `on_date`, else the latest that has opened."""
-    batches = Batch.objects.filter(program=program)
-    return (
-        batches.filter(opens_on__lte=on_date, closes_on__gte=on_date).order_by("number").first()
-        or batches.filter(opens_on__lte=on_date).order_by("-number").first()
-    )
 
 
 def priced_version(application: Application):

@@ -19,7 +19,7 @@ from filings.models import (
     Subcontract,
     Transition,
 )
-from filings.selectors import application_estimate, current_batch, priced_version
+from filings.selectors import application_estimate, priced_version
 from filings.signals import application_approved
 from filings.workflow import ACTIONS, EDITABLE, OPEN_FOR_REVIEW
 from policies.selectors import policy_version_for_quote
@@ -31,6 +31,7 @@ from portal.core.services import record_save
 from portal.core.tasks import queue_after_commit
 from portal.core.uploads import check_upload
 from programs.access import ProgramAccess
+from programs.selectors import current_batch
 from providers.models import PoolMembership, PoolStatus
 from providers.selectors import pickable_providers
 

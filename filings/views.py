@@ -20,6 +20,7 @@ from portal.core.files import stored_file_response
 from portal.core.paging import DeferredPaginator
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
+from programs.selectors import current_batch
 from programs.web import PAGE_SIZE, program_view, render_page
 
 
@@ -344,7 +345,7 @@ def estimate_preview(request, access):
             sums[row.cleaned_data["part"]] += row.cleaned_data["amount"]
             sums[row.cleaned_data["category"]] += row.cleaned_data["amount"]
     result, error = None, ""
-    batch = selectors.current_batch(access.program, timezone.localdate())
+    batch = current_batch(access.program, timezone.localdate())
     try:
         _version, result = quote(
             program=access.program,

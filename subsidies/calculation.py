@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acceptance.models import PASSED_STATUSES, AcceptanceReview, DigitalAssessment, ReviewStatus
-from acceptance.selectors import batch_on
 from policies import engine
 from policies.facts import AMOUNT_KEYS, investment_facts
 from policies.models import PolicyVersion
@@ -33,6 +32,7 @@ from portal.core import jobs
 from portal.core.errors import Conflict
 from portal.core.money import format_yuan
 from portal.core.progress import progress_set
+from programs.selectors import current_batch
 from subsidies.locks import lock_run
 from subsidies.models import FUNDING_SOURCES, AwardDecision, CalculationRun, JobStatus, LineKind, RunExclusion, RunLine
 from subsidies.workflow import RUN
@@ -186,7 +186,7 @@ def project_inputs(row, context: Context) -> dict:
     accepted_on = row["decided_at"].astimezone(context.tz).date()
     batch = row["batch"]
     if batch is None:
-        found = batch_on(context.batches, accepted_on)
+        found = current_batch(context.program, accepted_on, batches=context.batches)
         batch = found.number if found else None
     audited = {name: row[f"audit_{name}"] for name in AUDIT_FIELDS}
     policy = context.policy_for(row.get("policy_version_id"))
