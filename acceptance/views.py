@@ -33,7 +33,7 @@ from acceptance.models import (
 )
 from acceptance.workflow import REVIEW
 from filings.models import Application, Category, Status
-from filings.selectors import application_get, application_list
+from filings.selectors import acts_as_implementer, acts_as_owner, application_get, application_list
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.files import stored_file_response
 from portal.core.forms import show_portal_error
@@ -72,21 +72,6 @@ def _show(form, error: PortalError, **renamed):
 
 def _project(access, pk) -> Application:
     return selectors.project_get(access=access, pk=pk)
-
-
-def _is_owner(access, application) -> bool:
-    return (
-        access.can(Capability.REQUEST_ACCEPTANCE)
-        and application.enterprise.organisation_id == access.user.organisation_id
-    )
-
-
-def _is_implementer(access, application) -> bool:
-    return (
-        access.can(Capability.COSIGN_ACCEPTANCE)
-        and application.provider is not None
-        and application.provider.organisation_id == access.user.organisation_id
-    )
 
 
 def _declared_from_lines(application) -> dict:
@@ -138,7 +123,7 @@ def review_list(request, access):
 @require_http_methods(["GET", "POST"])
 def review_request(request, access, application):
     project = application_get(access=access, pk=application)
-    if not _is_owner(access, project):
+    if not acts_as_owner(access, project, Capability.REQUEST_ACCEPTANCE):
         raise PermissionDenied(_("Only the enterprise of this project may request its acceptance."))
     under_way = project.acceptance_reviews.exclude(status=ReviewStatus.FAILED).first()
     if under_way is not None:
@@ -272,7 +257,7 @@ def _review_page(request, access, review, **bound):
     )
     is_expert = own_seat is not None
     is_auditor = access.can(Capability.AUDIT_ACCEPTANCE) and review.financial_auditor_id == user.pk
-    is_implementer = _is_implementer(access, application)
+    is_implementer = acts_as_implementer(access, application, Capability.COSIGN_ACCEPTANCE)
     audit = FinancialAudit.objects.filter(review=review).select_related("auditor").first()
     structure = sheet_structure(review.template)
     context = {
@@ -284,7 +269,7 @@ def _review_page(request, access, review, **bound):
         "rubric_points": _rubric_points(structure),
         "may_run": may_run,
         "sees_all": sees_all,
-        "is_owner": _is_owner(access, application),
+        "is_owner": acts_as_owner(access, application, Capability.REQUEST_ACCEPTANCE),
         "is_implementer": is_implementer,
         "is_expert": is_expert,
         "is_auditor": is_auditor,

@@ -349,3 +349,25 @@ def duplicate_contracts(application: Application, *, access: ProgramAccess) -> d
 def subcontract_list(application: Application):
     """The filing's subcontracts in force, with their subcontractors; one query however many there are."""
     return application.subcontracts.filter(is_active=True).select_related("membership__organisation").order_by("id")
+
+
+def acts_as_owner(access: ProgramAccess, application: Application, capability=None) -> bool:
+    """The caller speaks for the project's enterprise (its organisation is the enterprise's), holding
+    `capability` when one is named."""
+    organisation = getattr(access.user, "organisation_id", None)
+    return (
+        (capability is None or access.can(capability))
+        and organisation is not None
+        and application.enterprise.organisation_id == organisation
+    )
+
+
+def acts_as_implementer(access: ProgramAccess, application: Application, capability=None) -> bool:
+    """The caller speaks for the project's provider (lead contractor), holding `capability` when one is named."""
+    organisation = getattr(access.user, "organisation_id", None)
+    return (
+        (capability is None or access.can(capability))
+        and organisation is not None
+        and application.provider_id is not None
+        and application.provider.organisation_id == organisation
+    )

@@ -191,7 +191,7 @@ def application_detail(request, access, application):
         estimate = selectors.application_estimate(instance, on_date=timezone.localdate())
     except PortalError as error:
         estimate_error = error.message
-    owner = instance.enterprise.organisation_id == access.user.organisation_id
+    owner = selectors.acts_as_owner(access, instance)
     attachments = list(instance.attachments.filter(is_active=True).select_related("uploaded_by"))
     duplicates = selectors.duplicate_contracts(instance, access=access)
     for item in attachments:
@@ -219,8 +219,7 @@ def application_detail(request, access, application):
             "actions": actions,
             "may_edit": owner and instance.status in EDITABLE and access.can(Capability.FILE),
             "may_answer": "provider" in access.roles
-            and instance.provider is not None
-            and instance.provider.organisation_id == access.user.organisation_id
+            and selectors.acts_as_implementer(access, instance)
             and instance.status in OPEN_FOR_REVIEW,
         },
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from filings.models import Status
-from filings.selectors import application_get
+from filings.selectors import acts_as_implementer, acts_as_owner, application_get
 from implementation import forms, selectors, services
 from implementation.models import ComplaintStatus, MilestoneTemplate, ProviderRating
 from policies.models import PolicyTrack, VersionStatus
@@ -26,26 +26,11 @@ def _in_implementation(application) -> bool:
     return application.status == Status.APPROVED and application.completed_at is None
 
 
-def _is_implementer(access, application) -> bool:
-    return (
-        access.can(Capability.POST_PROGRESS)
-        and application.provider is not None
-        and application.provider.organisation_id == access.user.organisation_id
-    )
-
-
 def _own_parts(access, parts) -> list:
     """The parts of the project the caller's organisation holds as a subcontractor (empty for anyone else)."""
     if not access.can(Capability.POST_PROGRESS) or access.user.organisation_id is None:
         return []
     return [part for part in parts if part.membership.organisation_id == access.user.organisation_id]
-
-
-def _is_owner(access, application) -> bool:
-    return (
-        access.can(Capability.CONFIRM_PROGRESS)
-        and application.enterprise.organisation_id == access.user.organisation_id
-    )
 
 
 def _add_errors(form, error: PortalError):
@@ -67,8 +52,8 @@ def progress(request, access, application):
     active = _in_implementation(instance)
     for milestone in milestones:
         milestone.is_late = active and milestone.due_on < today and milestone.percent < 100
-    is_implementer = _is_implementer(access, instance)
-    is_owner = _is_owner(access, instance)
+    is_implementer = acts_as_implementer(access, instance, Capability.POST_PROGRESS)
+    is_owner = acts_as_owner(access, instance, Capability.CONFIRM_PROGRESS)
     parts = list(selectors.project_parts(instance))
     own_parts = _own_parts(access, parts)
     rating = ProviderRating.objects.filter(application=instance).select_related("rated_by").first()
