@@ -11,11 +11,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from subsidies import run_selectors as selectors
-from subsidies.models import (
-    CalculationRun,
-    RunLine,
-    RunStatus,
-)
+from subsidies.models import CalculationRun, RunLine, RunStatus
 
 RUN_PATH = OpenApiParameter("run", OpenApiTypes.INT, OpenApiParameter.PATH, description="Calculation run id")
 LINE_PATH = OpenApiParameter("line", OpenApiTypes.INT, OpenApiParameter.PATH, description="Run line id")

@@ -13,15 +13,7 @@ from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from subsidies import run_selectors as selectors
 from subsidies import runs as services
-from subsidies.api.fields import (
-    AWARD_PATH,
-    MAX_ID,
-    MAX_REASON,
-    MAX_TEXT,
-    POOL_PATH,
-    DayField,
-    amount_field,
-)
+from subsidies.api.fields import AWARD_PATH, MAX_ID, MAX_REASON, MAX_TEXT, POOL_PATH, DayField, amount_field
 from subsidies.api.outputs import (
     AwardDecisionOutput,
     FundingPoolDetailOutput,
@@ -29,12 +21,7 @@ from subsidies.api.outputs import (
     OwnSubsidyOutput,
     PoolAllocationOutput,
 )
-from subsidies.models import (
-    AwardDecision,
-    FundingPool,
-    FundingSource,
-    RunLine,
-)
+from subsidies.models import AwardDecision, FundingPool, FundingSource, RunLine
 
 # Funding pools -------------------------------------------------------------------------------------------
 

@@ -14,12 +14,7 @@ from portal.core.roles import Capability
 from programs.web import program_view, render_page
 from subsidies import run_forms as forms
 from subsidies import runs
-from subsidies.models import (
-    FUNDING_SOURCES,
-    FundingSource,
-    LineKind,
-    RunStatus,
-)
+from subsidies.models import FUNDING_SOURCES, FundingSource, LineKind, RunStatus
 from subsidies.run_selectors import (
     funded_amounts,
     line_allocations,
@@ -31,14 +26,7 @@ from subsidies.run_selectors import (
     run_get,
     run_list,
 )
-from subsidies.views.common import (
-    AMOUNT_LABELS,
-    ZERO,
-    line_url,
-    money_text,
-    payment_status,
-    run_url,
-)
+from subsidies.views.common import AMOUNT_LABELS, ZERO, line_url, money_text, payment_status, run_url
 
 
 def result_view(line) -> dict:

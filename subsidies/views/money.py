@@ -21,9 +21,7 @@ from subsidies.run_selectors import (
     pool_carried,
     pool_list,
 )
-from subsidies.views.common import (
-    payment_status,
-)
+from subsidies.views.common import payment_status
 
 # Funding pools ---------------------------------------------------------------------------------------------
 

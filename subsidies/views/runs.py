@@ -18,10 +18,7 @@ from programs.web import paginate, program_view, render_page
 from subsidies import approvals, runs
 from subsidies import run_forms as forms
 from subsidies.ledger_jobs import inline_limit
-from subsidies.models import (
-    JobStatus,
-    RunStatus,
-)
+from subsidies.models import JobStatus, RunStatus
 from subsidies.run_selectors import (
     approval_state,
     carried_by_run,
