@@ -4,10 +4,11 @@ Noto Sans CJK SC). Kept apart from HTTP and from Celery so both the task and the
 import hashlib
 import json
 
-from acceptance.models import AMOUNT_FIELDS, SheetStatus
+from acceptance.models import AMOUNT_FIELDS
 from acceptance.selectors import review_result
 from policies.models import PolicyTrack, VersionStatus
 from portal.core.pdf import RenderedPdf, render_pdf
+from scoring.models import SheetStatus
 from scoring.selectors import sheet_structure
 
 

@@ -14,6 +14,7 @@ from portal.core.files import StoredFile
 from portal.core.models import BaseModel
 from programs.models import ProgramScopedModel
 from providers.models import ConflictKind
+from scoring.models import SheetStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 # The investment categories a request declares and an audit confirms: part (N/X) × kind, plus automation.
@@ -163,11 +164,6 @@ class ExpertConflict(BaseModel):
         verbose_name_plural = _("experts' conflicts of interest")
         ordering = ["review_id", "id"]
         constraints = [models.UniqueConstraint(fields=["review", "expert"], name="one_expert_declaration")]
-
-
-class SheetStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
 
 
 class ExpertSheet(BaseModel):

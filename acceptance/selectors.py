@@ -14,7 +14,6 @@ from acceptance.models import (
     DigitalAssessment,
     ExpertSheet,
     ReviewStatus,
-    SheetStatus,
     TrackRubric,
 )
 from filings.models import Application
@@ -27,6 +26,7 @@ from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.selectors import current_batch
 from scoring import aggregation
+from scoring.models import SheetStatus
 
 
 def rubric_for(application):

@@ -34,7 +34,6 @@ from acceptance.models import (
     ReportStatus,
     ReviewStatus,
     ReviewTransition,
-    SheetStatus,
     TrackRubric,
 )
 from acceptance.workflow import REVIEW
@@ -47,7 +46,7 @@ from portal.core.services import record_save
 from portal.core.uploads import check_upload
 from programs.access import ProgramAccess, program_roles
 from programs.calendar import working_days_end
-from scoring.models import SheetPurpose
+from scoring.models import SheetPurpose, SheetStatus
 from scoring.sheets import sheet_fill, sheet_scores_save
 from supervision.selectors import blocking_rectifications
 

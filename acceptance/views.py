@@ -29,7 +29,6 @@ from acceptance.models import (
     FinancialAudit,
     ObjectionStatus,
     ReviewStatus,
-    SheetStatus,
 )
 from acceptance.workflow import REVIEW
 from filings.models import Application, Category, Status
@@ -42,6 +41,7 @@ from portal.core.roles import Capability
 from programs.access import member_or_public_access
 from programs.web import paginate, program_view, render_page
 from scoring.forms import SheetForm
+from scoring.models import SheetStatus
 from scoring.selectors import sheet_structure
 from supervision.selectors import acceptance_gate
 

@@ -25,9 +25,9 @@ from providers.models import (
     ProviderSelection,
     RoundStatus,
     SelectionRound,
-    SheetStatus,
 )
 from scoring.api import SheetSectionOutput
+from scoring.models import SheetStatus
 from scoring.selectors import sheet_structure, sheet_template_list
 
 ROUND_PATH = OpenApiParameter("round", OpenApiTypes.INT, OpenApiParameter.PATH, description="Selection round id")

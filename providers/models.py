@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.models import SignupStatus
 from portal.core.files import StoredFile
 from portal.core.models import BaseModel
+from scoring.models import SheetStatus
 
 
 class PoolStatus(models.TextChoices):
@@ -245,11 +247,6 @@ class ConflictDeclaration(BaseModel):
         constraints = [models.UniqueConstraint(fields=["application", "member"], name="one_declaration_per_pair")]
 
 
-class SheetStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-
-
 class CommitteeSheet(BaseModel):
     """One member's sheet for one applicant. Submitted sheets are final."""
 
@@ -375,12 +372,6 @@ class ProviderSelection(BaseModel):
                 condition=Q(round__isnull=False) | Q(decision__isnull=False), name="selection_has_a_source"
             ),
         ]
-
-
-class SignupStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting the bureau")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
 
 
 class ProviderSignup(BaseModel):

@@ -21,9 +21,9 @@ from providers.models import (
     RoundStatus,
     SelectionRound,
     SheetScore,
-    SheetStatus,
 )
 from scoring import aggregation
+from scoring.models import SheetStatus
 
 PICKABLE = (PoolStatus.SELECTED, PoolStatus.WARNED)
 

@@ -34,10 +34,9 @@ from providers.models import (
     RoundStatus,
     SelectionRound,
     SheetScore,
-    SheetStatus,
 )
 from providers.workflow import NEXT_STATUS, ROUND
-from scoring.models import SheetPurpose
+from scoring.models import SheetPurpose, SheetStatus
 from scoring.sheets import sheet_fill, sheet_scores_save
 
 

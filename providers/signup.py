@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import account_check, account_create
+from enterprises.models import SignupStatus
 from organisations import uscc as uscc_rules
 from organisations.models import Organisation, OrganisationKind
 from organisations.services import organisation_create
@@ -14,7 +15,7 @@ from portal.core.roles import Capability, Role
 from portal.core.services import record_save
 from programs.access import ProgramAccess
 from programs.services import role_grant
-from providers.models import PoolMembership, ProviderSignup, SignupStatus
+from providers.models import PoolMembership, ProviderSignup
 from providers.services import pool_membership_add
 
 

@@ -21,17 +21,10 @@ from portal.core.roles import Capability
 from programs import selectors as program_selectors
 from programs.web import paginate, program_view, render_page
 from providers import forms, selectors, services
-from providers.models import (
-    ApplicationStatus,
-    DocumentKind,
-    PoolStatus,
-    RoundApplication,
-    RoundResult,
-    RoundStatus,
-    SheetStatus,
-)
+from providers.models import ApplicationStatus, DocumentKind, PoolStatus, RoundApplication, RoundResult, RoundStatus
 from providers.selectors import provider_list
 from scoring.forms import SheetForm
+from scoring.models import SheetStatus
 from scoring.selectors import sheet_structure
 
 SCORING_AND_AFTER = (RoundStatus.SCORING, RoundStatus.CONFIRMED, RoundStatus.PUBLISHED)

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.models import BaseModel
 
 
+class SheetStatus(models.TextChoices):
+    """A filled sheet's state, for a selection committee's sheets and an acceptance expert's alike."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
 class SheetPurpose(models.TextChoices):
     SELECTION = "selection", _("Provider selection")
     ACCEPTANCE = "acceptance", _("Project acceptance")

@@ -25,7 +25,6 @@ from acceptance.models import (
     FinancialAudit,
     ObjectionStatus,
     ReviewStatus,
-    SheetStatus,
 )
 from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from filings.models import Application, Status
@@ -33,7 +32,7 @@ from implementation import services as implementation
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
-from scoring.models import SheetItem
+from scoring.models import SheetItem, SheetStatus
 from tests.factories import EnterpriseProfileFactory, OrganisationFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -28,9 +28,8 @@ from providers.models import (
     RoundResult,
     RoundStatus,
     SelectionRound,
-    SheetStatus,
 )
-from scoring.models import SheetItem
+from scoring.models import SheetItem, SheetStatus
 from scoring.services import sheet_templates_load
 from tests.factories import OrganisationFactory, UserFactory, user_with_role
 
