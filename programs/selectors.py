@@ -83,8 +83,10 @@ def batch_list(*, access: ProgramAccess):
     return Batch.objects.filter(program=access.program)
 
 
-def _batch_holding(program, day) -> Batch | None:
-    return Batch.objects.filter(program=program, opens_on__lte=day, closes_on__gte=day).order_by("number").first()
+def _batch_holding(batches, day) -> Batch | None:
+    """Of `batches`, the first by number whose filing window holds `day`."""
+    holding = [batch for batch in batches if batch.opens_on <= day <= batch.closes_on]
+    return min(holding, key=lambda batch: batch.number) if holding else None
 
 
 def open_batch(program, day) -> Batch | None:
@@ -93,16 +95,16 @@ def open_batch(program, day) -> Batch | None:
         return None
     if program.ends_on is not None and day > program.ends_on:
         return None
-    return _batch_holding(program, day)
+    return _batch_holding(Batch.objects.filter(program=program), day)
 
 
 def current_batch(program, day, *, batches=None) -> Batch | None:
     """The batch a filing of `day` belongs to: the one whose window holds the day (the first by number), else the
     latest that opened. `batches`: the program's batches already read, shared by a list's rows."""
     batches = list(Batch.objects.filter(program=program)) if batches is None else batches
-    holding = [batch for batch in batches if batch.opens_on <= day <= batch.closes_on]
-    if holding:
-        return min(holding, key=lambda batch: batch.number)
+    holding = _batch_holding(batches, day)
+    if holding is not None:
+        return holding
     opened = [batch for batch in batches if batch.opens_on <= day]
     return max(opened, key=lambda batch: batch.number) if opened else None
 
