@@ -15,12 +15,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from enterprises import samples as services
-from enterprises.models import SampleApplication, SampleCopy, SampleDesignation
 from filings.models import Application
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
+from samples import services
+from samples.models import SampleApplication, SampleCopy, SampleDesignation
 
 SLUG = "wuyi-2024"
 BUREAU = "wuyi-reviewer"

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.designations import designation_revoke, lock_program, required_text
 from enterprises.models import EnterpriseProfile, OutputBand, PilotDesignation, PilotListPublication, TargetEnterprise
 from enterprises.pilot_selectors import pilot_quota
 from portal.core.errors import Conflict, PortalError
@@ -14,19 +15,7 @@ from portal.core.roles import Capability
 from portal.core.services import record_save
 from programs.access import ProgramAccess
 from programs.calendar import working_days_end
-from programs.models import Batch, Program
-
-
-def _required_reason(reason, field: str, message) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise PortalError(message, fields={field: [_("This field is required.")]})
-    return text
-
-
-def _lock_program(program: Program) -> None:
-    # Every designation and revocation of a program takes this lock first, so quota checks run one at a time.
-    Program.objects.select_for_update().filter(pk=program.pk).first()
+from programs.models import Batch
 
 
 def pilot_designate(
@@ -52,7 +41,7 @@ def pilot_designate(
     program = access.program
     if target.program_id != program.pk or not target.is_active:
         raise PortalError(_("Choose an enterprise of this program's target list."), fields={"target": [_("Invalid.")]})
-    reason = _required_reason(reason, "reason", _("Give the reason for the designation."))
+    reason = required_text(reason, "reason", _("Give the reason for the designation."))
     if batch is not None and batch.program_id != program.pk:
         raise PortalError(_("Choose one of this program's batches."), fields={"batch": [_("Invalid.")]})
     output_band = (output_band or "").strip()
@@ -62,7 +51,7 @@ def pilot_designate(
         profile = EnterpriseProfile.objects.filter(program=program, organisation__uscc=target.uscc)
         output_band = profile.values_list("output_band", flat=True).first() or ""
     with transaction.atomic():
-        _lock_program(program)
+        lock_program(program.pk)
         if PilotDesignation.objects.filter(target=target, is_active=True).exists():
             raise Conflict(
                 _("%(name)s is already a pilot enterprise.") % {"name": target.name},
@@ -104,22 +93,7 @@ def pilot_revoke(*, access: ProgramAccess, pilot: PilotDesignation, reason: str)
     access.require(Capability.MANAGE_PILOTS)
     if pilot.program_id != access.program.pk:
         raise PortalError(_("This designation is not one of this program's."))
-    reason = _required_reason(reason, "reason", _("Give the reason for the revocation."))
-    with transaction.atomic():
-        _lock_program(access.program)
-        current = PilotDesignation.objects.select_for_update().get(pk=pilot.pk)
-        if not current.is_active:
-            raise Conflict(_("This designation was revoked already."))
-        current.is_active = False
-        current.revoked_reason = reason
-        current.revoked_by = access.user
-        current.revoked_at = timezone.now()
-        return record_save(
-            current,
-            acting_user=access.user,
-            reason=_("Pilot enterprise revoked"),
-            update_fields=["is_active", "revoked_reason", "revoked_by", "revoked_at", "updated_at"],
-        )
+    return designation_revoke(pilot, user=access.user, reason=reason, history_reason=_("Pilot enterprise revoked"))
 
 
 def pilot_list_publish(*, access: ProgramAccess, batch: Batch, starts_on: date | None) -> PilotListPublication:
@@ -144,7 +118,7 @@ def pilot_list_publish(*, access: ProgramAccess, batch: Batch, starts_on: date |
             fields={"starts_on": [_("Invalid.")]},
         )
     with transaction.atomic():
-        _lock_program(program)
+        lock_program(program.pk)
         pilots = set(
             PilotDesignation.objects.filter(program=program, batch=batch, is_active=True).values_list("pk", flat=True)
         )

@@ -305,5 +305,5 @@ urlpatterns = [
     # Third-party supervision, subcontracts and sample enterprises: routes kept beside their features.
     path("", include("supervision.api_urls")),
     path("", include("filings.subcontract_api_urls")),
-    path("", include("enterprises.sample_api_urls")),
+    path("", include("samples.api_urls")),
 ]

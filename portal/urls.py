@@ -36,6 +36,7 @@ urlpatterns = [
     path("p/<slug:program>/", include("subsidies.urls")),
     path("p/<slug:program>/", include("filings.urls")),
     path("p/<slug:program>/", include("enterprises.urls")),
+    path("p/<slug:program>/", include("samples.urls")),
     path("p/<slug:program>/", include("implementation.urls")),
     path("p/<slug:program>/", include("providers.urls")),
     path("p/<slug:program>/", include("scoring.urls")),

@@ -330,13 +330,26 @@ def correction_withdraw(*, access: ProgramAccess, correction: RunCorrection, rea
 
 # --- awards -----------------------------------------------------------------------------------------------
 
+# What a project must hold before it is granted an award of a kind, registered by the app that knows it (the app
+# of sample enterprises registers the sample award's): {kind: [condition(*, program, application)]}, each raising
+# PortalError when the project does not qualify. It runs under the program lock `award_grant` takes.
+_award_conditions: dict[str, list] = {}
+
+
+def award_condition_register(kind: str, condition) -> None:
+    conditions = _award_conditions.setdefault(kind, [])
+    if condition not in conditions:
+        conditions.append(condition)
+
+
 
 @retry_when_busy
 def award_grant(*, access: ProgramAccess, application, kind: str, amount, reference: str, decided_on: date, reason=""):
-    """Grant an award by decision, within the active policy's limits (`award_min`/`award_max`). The sample award
-    ("sample") needs the project's active SampleDesignation and stays within the industry's `sample_quota` (see
-    `_check_sample_quota`). Paid by the next run that calculates the project; a project already in an approved
-    run gets it through a correction in a later run."""
+    """Grant an award by decision, within the active policy's limits (`award_min`/`award_max`) and the conditions
+    registered for its kind (`award_condition_register`: the sample award needs the project's active sample
+    designation); the sample award stays within the industry's `sample_quota` (see `_check_sample_quota`). Paid
+    by the next run that calculates the project; a project already in an approved run gets it through a
+    correction in a later run."""
     access.require(Capability.GRANT_AWARD)
     if application.program_id != access.program.pk:
         raise NotAllowed(_("This project belongs to another program."))
@@ -364,6 +377,8 @@ def award_grant(*, access: ProgramAccess, application, kind: str, amount, refere
         lock_program_money(access.program)  # quotas and "one active award of a kind" are counted one at a time
         if AwardDecision.objects.filter(application=application, kind=kind, is_active=True).exists():
             raise Conflict(_("This project already holds this award."))
+        for condition in _award_conditions.get(kind, ()):
+            condition(program=access.program, application=application)
         if kind == "sample":
             _check_sample_quota(access.program, application, policy)
         if kind in LEVEL_AWARD_KINDS:
@@ -414,20 +429,12 @@ def _check_standard_reached(application, policy):
 
 
 def _check_sample_quota(program, application, policy):
-    """The sample award (样本企业奖励) goes only to a designated sample enterprise: the project must hold an active
-    SampleDesignation (enterprises.samples), which was itself given within the industry's `sample_quota`.
+    """The sample award (样本企业奖励) goes only to a designated sample enterprise (the condition `samples`
+    registers), whose designation was itself given within the industry's `sample_quota`.
 
     The count of active sample awards per industry is kept as a second fence: a designation revoked while its
     award stays active still holds its place, so a newly designated sample of that industry gets its award only
     once the bureau withdraws the old one. Runs under the program lock taken by `award_grant`."""
-    from enterprises.models import SampleDesignation
-
-    if not SampleDesignation.objects.filter(program=program, application=application, is_active=True).exists():
-        message = _(
-            "Only a designated sample enterprise gets the sample award: designate the project's enterprise a sample "
-            "first (sample applications)."
-        )
-        raise PortalError(message, fields={"application": [message]})
     industry = application.enterprise.industry
     quota = (policy.params.get("sample_quota") or {}).get(industry.code)
     if quota is None:

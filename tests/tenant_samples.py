@@ -5,7 +5,8 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 
-from enterprises.models import (
+from filings.models import Application
+from samples.models import (
     SampleApplication,
     SampleCopy,
     SampleDesignation,
@@ -13,7 +14,6 @@ from enterprises.models import (
     SampleSiteCheck,
     SampleStatus,
 )
-from filings.models import Application
 
 
 def sample_designation_for(application, actor=None, reason="样本企业") -> SampleDesignation:

@@ -12,8 +12,8 @@ from tests.test_browser import SHOTS, browser_page, log_in  # noqa: F401  (brows
 def test_an_enterprise_starts_a_filing_from_a_sample(live_server, browser_page, settings, tmp_path):  # noqa: F811
     from demo.build import demo_build
     from demo.runs import demo_runs_build
-    from enterprises.models import SampleCopy, SampleDesignation
     from filings.models import ApplicationLine
+    from samples.models import SampleCopy, SampleDesignation
 
     settings.MEDIA_ROOT = tmp_path
     demo_build()

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises import samples as services
-from enterprises.models import SampleCopy, SamplePhoto
-from enterprises.sample_selectors import project_sample_card
 from filings.models import Application, ApplicationLine
 from programs.access import program_access
+from samples import services
+from samples.models import SampleCopy, SamplePhoto
+from samples.selectors import project_sample_card
 from tests.tenant_samples import sample_designation_for
 from tests.test_samples import PNG, WUYI, accepted, designated, media, user  # noqa: F401  (media: autouse fixture)
 
@@ -26,7 +26,7 @@ def client(client):
 
 
 def url(name, slug=WUYI, **kwargs):
-    return reverse(f"enterprises:{name}", kwargs={"program": slug, **kwargs})
+    return reverse(f"samples:{name}", kwargs={"program": slug, **kwargs})
 
 
 def shown(response):
@@ -73,31 +73,31 @@ def test_the_gallery_shows_the_programs_active_samples_and_an_enterprise_its_ind
     elsewhere = sample_designation_for(yongkang_project)
 
     client.force_login(user("wuyi-reviewer"))  # staff: every industry
-    everything = client.get(url("samples"))
+    everything = client.get(url("gallery"))
     assert everything.status_code == 200
     assert sorted(shown(everything)) == sorted([kitchen.pk, tools.pk])
 
     client.force_login(user("wuyi-enterprise"))  # 浙江武义炊具制造有限公司: kitchenware
-    mine = client.get(url("samples"))
+    mine = client.get(url("gallery"))
     assert mine.context["industry"] == "kitchenware" and shown(mine) == [kitchen.pk]
-    assert sorted(shown(client.get(url("samples") + "?industry="))) == sorted([kitchen.pk, tools.pk])
-    assert shown(client.get(url("samples") + "?industry=power-tools")) == [tools.pk]
-    assert client.get(url("sample", sample=tools.pk)).status_code == 200
-    assert client.get(url("sample", sample=revoked.pk)).status_code == 404
-    assert client.get(url("sample", sample=elsewhere.pk)).status_code == 404
+    assert sorted(shown(client.get(url("gallery") + "?industry="))) == sorted([kitchen.pk, tools.pk])
+    assert shown(client.get(url("gallery") + "?industry=power-tools")) == [tools.pk]
+    assert client.get(url("detail", sample=tools.pk)).status_code == 200
+    assert client.get(url("detail", sample=revoked.pk)).status_code == 404
+    assert client.get(url("detail", sample=elsewhere.pk)).status_code == 404
 
     client.force_login(user("wuyi-provider"))
-    assert client.get(url("samples")).status_code == 200
+    assert client.get(url("gallery")).status_code == 200
     client.force_login(user("wuyi-committee"))
-    assert client.get(url("samples")).status_code == 403
+    assert client.get(url("gallery")).status_code == 403
     client.force_login(user("yongkang-enterprise"))
-    assert client.get(url("samples")).status_code == 404
+    assert client.get(url("gallery")).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["wuyi-reviewer", "wuyi-enterprise"])
 def test_the_gallery_costs_the_same_queries_for_1_and_20_samples(client, who):
     client.force_login(user(who))
-    path = url("samples") + "?industry="
+    path = url("gallery") + "?industry="
     quick_samples("leisure", 1)
     client.get(path)  # warm up session and caches
     with CaptureQueriesContext(connection) as one:
@@ -112,8 +112,8 @@ def test_the_gallery_costs_the_same_queries_for_1_and_20_samples(client, who):
     first = response.context["page"].object_list[0]["sample"]
     photo = first.sample_application.active_photos[0]
     text = response.content.decode()
-    assert url("sample-photo", sample=first.pk, sample_photo=photo.pk) in text
-    image = client.get(url("sample-photo", sample=first.pk, sample_photo=photo.pk))
+    assert url("photo", sample=first.pk, sample_photo=photo.pk) in text
+    image = client.get(url("photo", sample=first.pk, sample_photo=photo.pk))
     assert image.status_code == 200 and b"".join(image.streaming_content) == PNG
 
 
@@ -124,20 +124,20 @@ def test_a_filing_started_from_a_sample_copies_its_scenario_list_for_the_same_pr
     assert len(expected) == 3
 
     client.force_login(user("wuyi-reviewer"))
-    before = client.get(url("sample", sample=sample.pk)).context["sample"].copy_count
+    before = client.get(url("detail", sample=sample.pk)).context["sample"].copy_count
     assert before == 0
 
     client.force_login(user("yongkang-enterprise"))  # another program's enterprise: nothing to see
-    assert client.post(url("sample-start-filing", sample=sample.pk)).status_code == 404
+    assert client.post(url("start-filing", sample=sample.pk)).status_code == 404
     client.force_login(user("wuyi-provider"))  # same program, but not an enterprise
-    assert client.post(url("sample-start-filing", sample=sample.pk)).status_code == 403
+    assert client.post(url("start-filing", sample=sample.pk)).status_code == 403
     assert not SampleCopy.objects.exists()
 
     enterprise = user("wuyi-enterprise")
     client.force_login(enterprise)
-    detail = client.get(url("sample", sample=sample.pk))
+    detail = client.get(url("detail", sample=sample.pk))
     assert detail.context["may_file"] and detail.context["start_form"].initial["title"] == f"参照样本：{project.title}"
-    response = client.post(url("sample-start-filing", sample=sample.pk), {"title": "参照样本：我的改造"})
+    response = client.post(url("start-filing", sample=sample.pk), {"title": "参照样本：我的改造"})
     copy = SampleCopy.objects.get(sample=sample)
     draft = copy.application
     assert response.status_code == 302
@@ -149,8 +149,8 @@ def test_a_filing_started_from_a_sample_copies_its_scenario_list_for_the_same_pr
     assert client.get(response["Location"]).status_code == 200
 
     client.force_login(user("wuyi-reviewer"))
-    assert client.get(url("sample", sample=sample.pk)).context["sample"].copy_count == before + 1
-    gallery = client.get(url("samples") + "?industry=kitchenware")
+    assert client.get(url("detail", sample=sample.pk)).context["sample"].copy_count == before + 1
+    gallery = client.get(url("gallery") + "?industry=kitchenware")
     assert gallery.context["page"].object_list[0]["sample"].copy_count == 1
 
     # the copied filing's page says where it came from, in at most two queries
@@ -161,7 +161,7 @@ def test_a_filing_started_from_a_sample_copies_its_scenario_list_for_the_same_pr
     assert len(queries) <= 2 and card["copied_sample"] == sample.pk
     client.force_login(enterprise)
     page = client.get(reverse("filings:detail", kwargs={"program": WUYI, "application": draft.pk}))
-    assert page.status_code == 200 and url("sample", sample=sample.pk) in page.content.decode()
+    assert page.status_code == 200 and url("detail", sample=sample.pk) in page.content.decode()
 
     # the owner of an accepted project without an application reads the way to apply
     other, other_owner = accepted("kitchenware", name="可申请")[0]
@@ -172,7 +172,7 @@ def test_a_filing_started_from_a_sample_copies_its_scenario_list_for_the_same_pr
     assert len(queries) <= 2 and card["may_apply"] and card["current"] is None
     client.force_login(other_owner)
     text = client.get(reverse("filings:detail", kwargs={"program": WUYI, "application": other.pk})).content.decode()
-    assert url("sample-apply") + f"?application={other.pk}" in text
+    assert url("apply") + f"?application={other.pk}" in text
 
 
 def test_starting_a_filing_through_the_api():

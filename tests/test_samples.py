@@ -13,21 +13,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from acceptance.models import ReviewStatus
 from demo.activity import demo_png
-from enterprises import samples as services
-from enterprises.models import (
-    SampleApplication,
-    SampleDesignation,
-    SamplePhoto,
-    SampleSiteCheck,
-    SampleStatus,
-)
-from enterprises.sample_selectors import sample_quota
 from filings.models import ApplicationLine
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program, ScenarioModule
 from providers.models import PoolMembership
+from samples import services
+from samples.models import (
+    SampleApplication,
+    SampleDesignation,
+    SamplePhoto,
+    SampleSiteCheck,
+    SampleStatus,
+)
+from samples.selectors import sample_quota
 from subsidies import runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import AwardDecision
@@ -381,40 +381,39 @@ def client(client):
 def page(name, **kwargs):
     from django.urls import reverse
 
-    return reverse(f"enterprises:{name}", kwargs={"program": WUYI, **kwargs})
+    return reverse(f"samples:{name}", kwargs={"program": WUYI, **kwargs})
 
 
 def test_the_workflow_through_the_pages(client):
     ((project, owner),) = accepted()
     client.force_login(owner)
-    form = client.get(page("sample-apply") + f"?application={project.pk}")
+    form = client.get(page("apply") + f"?application={project.pk}")
     assert form.status_code == 200 and project in form.context["form"].fields["application"].queryset
     response = client.post(
-        page("sample-apply"),
+        page("apply"),
         {"application": project.pk, "statement": "库存周转天数下降", "photos": [photo("a.png"), photo("b.png")]},
     )
     item = SampleApplication.objects.get(application=project)
-    assert response.status_code == 302 and response["Location"] == page(
-        "sample-application", sample_application=item.pk
+    assert response.status_code == 302 and response["Location"] == page("application", sample_application=item.pk
     )
     assert item.photos.count() == 2
     detail = client.get(response["Location"])
     assert detail.status_code == 200 and "库存周转天数下降" in detail.content.decode()
     first = item.photos.first()
-    image = client.get(page("sample-application-photo", sample_application=item.pk, sample_photo=first.pk))
+    image = client.get(page("application-photo", sample_application=item.pk, sample_photo=first.pk))
     assert image.status_code == 200 and b"".join(image.streaming_content).startswith(b"\x89PNG")
 
     client.force_login(user("wuyi-provider"))
-    assert client.get(page("sample-applications")).context["page"].object_list[0] == item
-    client.post(page("sample-cosign", sample_application=item.pk), {"provider_statement": "交付完成"})
+    assert client.get(page("applications")).context["page"].object_list[0] == item
+    client.post(page("cosign", sample_application=item.pk), {"provider_statement": "交付完成"})
     client.force_login(user("wuyi-reviewer"))
-    queue = client.get(page("sample-applications"))
+    queue = client.get(page("applications"))
     assert item in list(queue.context["page"].object_list)
-    client.post(page("sample-designate", sample_application=item.pk), {"reason": "成效显著"})
+    client.post(page("designate", sample_application=item.pk), {"reason": "成效显著"})
     item.refresh_from_db()
     assert item.status == SampleStatus.COSIGNED  # refused: not checked yet
     client.post(
-        page("sample-check", sample_application=item.pk),
+        page("check", sample_application=item.pk),
         {
             "checked_on": "2025-02-01",
             "experts": "王专家",
@@ -423,22 +422,22 @@ def test_the_workflow_through_the_pages(client):
             "recommends": "yes",
         },
     )
-    client.post(page("sample-designate", sample_application=item.pk), {"reason": "成效显著", "reference": "文号"})
+    client.post(page("designate", sample_application=item.pk), {"reason": "成效显著", "reference": "文号"})
     item.refresh_from_db()
     assert item.status == SampleStatus.DESIGNATED and item.site_check.recommends is True
     sample = SampleDesignation.objects.get(sample_application=item, is_active=True)
-    assert client.get(page("sample", sample=sample.pk)).status_code == 200
+    assert client.get(page("detail", sample=sample.pk)).status_code == 200
 
     # the filing page's card: the owner reads the status, with a link to the application
     client.force_login(owner)
     from django.urls import reverse
 
     text = client.get(reverse("filings:detail", kwargs={"program": WUYI, "application": project.pk})).content.decode()
-    assert page("sample-application", sample_application=item.pk) in text
-    assert client.get(page("sample-check", sample_application=item.pk)).status_code == 403  # bureau only
+    assert page("application", sample_application=item.pk) in text
+    assert client.get(page("check", sample_application=item.pk)).status_code == 403  # bureau only
     outsider = user_with_role(Program.objects.get(slug="yongkang-2024"), Role.BUREAU_ADMIN)
     client.force_login(outsider)
-    assert client.get(page("sample-application", sample_application=item.pk)).status_code == 404
+    assert client.get(page("application", sample_application=item.pk)).status_code == 404
 
 
 def test_the_workflow_through_the_api():

@@ -27,8 +27,6 @@ from acceptance.models import (
 )
 from acceptance.workflow import REVIEW
 from demo.activity import demo_png
-from enterprises import samples
-from enterprises.models import SampleApplication, SampleDesignation, SamplePhoto, SampleSiteCheck, SampleStatus
 from filings.models import Application, Status
 from portal.core.errors import Conflict
 from portal.core.roles import Role
@@ -47,6 +45,9 @@ from providers.workflow import ROUND
 from rankings import periods
 from rankings import services as rankings
 from rankings.models import RankingSnapshot, SnapshotStatus
+from samples import services as samples
+from samples.models import SampleApplication, SampleDesignation, SamplePhoto, SampleSiteCheck, SampleStatus
+from samples.workflow import SAMPLE
 from scoring.models import SheetItem
 from supervision import services as supervision
 from supervision.models import Inspection, Rectification, RectificationEvent, RectificationStatus, SupervisionAssignment
@@ -126,7 +127,7 @@ S, R, P = ReviewStatus, RoundStatus, SampleStatus
             },
         ),
         (
-            samples.SAMPLE,
+            SAMPLE,
             {
                 "cosign": {P.APPLIED},
                 "check_record": {P.COSIGNED},
@@ -459,12 +460,12 @@ def sample_action(action, ctx):
     return calls[action]
 
 
-@pytest.mark.parametrize(("status", "action"), pairs(samples.SAMPLE))
+@pytest.mark.parametrize(("status", "action"), pairs(SAMPLE))
 def test_every_sample_step_in_every_state(status, action, sample_application):
     item = sample_application["item"]
     perform = sample_action(action, sample_application)
     SampleApplication.objects.filter(pk=item.pk).update(status=status)
-    run_pair(allowed=samples.SAMPLE.allows(action, status), perform=perform, footprint=lambda: sample_footprint(item))
+    run_pair(allowed=SAMPLE.allows(action, status), perform=perform, footprint=lambda: sample_footprint(item))
 
 
 # Supervision ------------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "supervision",
     "filings",
     "notifications",
+    "samples",
     "dashboard",
     "demo",
 ]

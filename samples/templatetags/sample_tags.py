@@ -3,12 +3,12 @@ link once acceptance has passed, or the sample a copied filing was started from 
 
 from django import template
 
-from enterprises.sample_selectors import project_sample_card
+from samples.selectors import project_sample_card
 
 register = template.Library()
 
 
-@register.inclusion_tag("enterprises/samples/_project_card.html", takes_context=True)
+@register.inclusion_tag("samples/_project_card.html", takes_context=True)
 def project_sample(context):
     """The project page's sample-enterprise card (application, check, designation, or where it was copied from)."""
     access, application = context.get("access"), context.get("application")

@@ -7,14 +7,8 @@ who, when and why (`record_save`). Nothing is deleted: a withdrawn or declined a
 and a removed photo stay on record. A withdrawal reuses the decision columns (`decided_by`, `decided_at`,
 `decision_reason`): they say who ended the application, when and why.
 
-The workflow as data (`SAMPLE`, checked by every write on an application before anything is written):
-
-    applied   --cosign (provider)-->            cosigned
-    cosigned  --check_record (bureau)-->        checked
-    checked   --designate (bureau, quota)-->    designated
-    applied, cosigned, checked --decline (bureau)-->           declined
-    applied, cosigned, checked --withdraw (enterprise/provider)--> withdrawn
-    applied, cosigned, checked, designated --photo_add, photo_remove (enterprise)
+The workflow as data is `samples.workflow.SAMPLE`, checked by every write on an application before anything
+is written.
 """
 
 from datetime import date
@@ -22,9 +16,16 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from enterprises.models import (
+from enterprises.designations import designation_revoke, lock_program, required_text
+from filings.models import Application
+from portal.core.errors import Conflict, NotAllowed, PortalError
+from portal.core.files import stored_file_save
+from portal.core.roles import Capability
+from portal.core.services import record_save
+from portal.core.uploads import check_upload
+from programs.access import ProgramAccess
+from samples.models import (
     LIVE_SAMPLE_STATUSES,
     SampleApplication,
     SampleCopy,
@@ -33,46 +34,12 @@ from enterprises.models import (
     SampleSiteCheck,
     SampleStatus,
 )
-from enterprises.sample_selectors import OPEN_STATUSES, active_sample_count, project_accepted, sample_quota
-from filings.models import Application
-from portal.core.errors import Conflict, NotAllowed, PortalError
-from portal.core.files import stored_file_save
-from portal.core.roles import Capability
-from portal.core.services import record_save
-from portal.core.uploads import check_upload
-from portal.core.workflow import Workflow
-from programs.access import ProgramAccess
-from programs.models import Program
+from samples.selectors import active_sample_count, project_accepted, sample_quota
+from samples.workflow import SAMPLE
 
 MAX_PHOTOS = 10
 COPY_TITLE_PREFIX = "参照样本："
 TITLE_LENGTH = 120
-
-SAMPLE = Workflow(
-    noun=_lazy("The sample application"),
-    choices=SampleStatus,
-    steps={
-        "cosign": (_lazy("Join"), (SampleStatus.APPLIED,)),
-        "check_record": (_lazy("Record the on-site check"), (SampleStatus.COSIGNED,)),
-        "designate": (_lazy("Designate"), (SampleStatus.CHECKED,)),
-        "decline": (_lazy("Decline"), OPEN_STATUSES),
-        "withdraw": (_lazy("Withdraw"), OPEN_STATUSES),
-        "photo_add": (_lazy("Add a photo"), LIVE_SAMPLE_STATUSES),
-        "photo_remove": (_lazy("Remove a photo"), LIVE_SAMPLE_STATUSES),
-    },
-)
-
-
-def _required(text, field: str, message) -> str:
-    value = (text or "").strip()
-    if not value:
-        raise PortalError(message, fields={field: [_("This field is required.")]})
-    return value
-
-
-def _lock_program(program: Program) -> None:
-    # Every designation and revocation of a program takes this lock first, so quota checks run one at a time.
-    Program.objects.select_for_update().filter(pk=program.pk).first()
 
 
 def _locked(sample_application: SampleApplication, access: ProgramAccess) -> SampleApplication:
@@ -144,7 +111,7 @@ def sample_apply(
     access.require(Capability.APPLY_SAMPLE)
     if application.program_id != access.program.pk or not is_project_owner(access, application):
         raise NotAllowed(_("Only the enterprise of the project may apply for sample status."))
-    statement = _required(statement, "statement", _("Say what the project transformed and achieved."))
+    statement = required_text(statement, "statement", _("Say what the project transformed and achieved."))
     checked = _checked_photos(photos, captions)
     if application.provider_id is None:
         raise PortalError(
@@ -224,7 +191,7 @@ def sample_cosign(*, access: ProgramAccess, sample_application: SampleApplicatio
     Refused for anyone but a user of the project's provider (NotAllowed), without a statement (PortalError),
     and unless the application awaits the provider (Conflict)."""
     access.require(Capability.COSIGN_SAMPLE)
-    statement = _required(statement, "provider_statement", _("Say what your organisation implemented."))
+    statement = required_text(statement, "provider_statement", _("Say what your organisation implemented."))
     with transaction.atomic():
         item = _locked(sample_application, access)
         if not is_project_provider(access, item.application):
@@ -246,7 +213,7 @@ def sample_withdraw(*, access: ProgramAccess, sample_application: SampleApplicat
     """The enterprise or its provider withdraws the application before the bureau's decision, saying why."""
     if not (access.can(Capability.APPLY_SAMPLE) or access.can(Capability.COSIGN_SAMPLE)):
         raise NotAllowed(_("Your roles in this program do not allow this."))
-    reason = _required(reason, "reason", _("Say why the application is withdrawn."))
+    reason = required_text(reason, "reason", _("Say why the application is withdrawn."))
     with transaction.atomic():
         item = _locked(sample_application, access)
         if not (is_project_owner(access, item.application) or is_project_provider(access, item.application)):
@@ -279,13 +246,13 @@ def sample_check_record(
     access.require(Capability.MANAGE_SAMPLES)
     if checked_on is None:
         raise PortalError(_("Give the date of the check."), fields={"checked_on": [_("This field is required.")]})
-    experts = _required(experts, "experts", _("Name the experts who checked on site."))
-    representatives = _required(
+    experts = required_text(experts, "experts", _("Name the experts who checked on site."))
+    representatives = required_text(
         association_representatives,
         "association_representatives",
         _("Name the industry association's representatives."),
     )
-    findings = _required(findings, "findings", _("Record what the check found."))
+    findings = required_text(findings, "findings", _("Record what the check found."))
     with transaction.atomic():
         item = _locked(sample_application, access)
         SAMPLE.require("check_record", item.status)
@@ -323,9 +290,9 @@ def sample_designate(
     industry already holds its `sample_quota` of active samples (PortalError). The quota is counted under a lock
     on the program row, so concurrent designations cannot together pass it."""
     access.require(Capability.MANAGE_SAMPLES)
-    reason = _required(reason, "reason", _("Give the reason for the designation."))
+    reason = required_text(reason, "reason", _("Give the reason for the designation."))
     with transaction.atomic():
-        _lock_program(access.program)
+        lock_program(access.program.pk)
         item = _locked(sample_application, access)
         SAMPLE.require("designate", item.status)
         if SampleDesignation.objects.filter(application_id=item.application_id, is_active=True).exists():
@@ -366,7 +333,7 @@ def sample_designate(
 def sample_decline(*, access: ProgramAccess, sample_application: SampleApplication, reason: str) -> SampleApplication:
     """Decline an open application with a reason → declined (the project may apply again later)."""
     access.require(Capability.MANAGE_SAMPLES)
-    reason = _required(reason, "reason", _("Give the reason for declining."))
+    reason = required_text(reason, "reason", _("Give the reason for declining."))
     with transaction.atomic():
         item = _locked(sample_application, access)
         SAMPLE.require("decline", item.status)
@@ -386,22 +353,9 @@ def sample_revoke(*, access: ProgramAccess, designation: SampleDesignation, reas
     access.require(Capability.MANAGE_SAMPLES)
     if designation.program_id != access.program.pk:
         raise NotAllowed(_("This designation belongs to another program."))
-    reason = _required(reason, "reason", _("Give the reason for the revocation."))
-    with transaction.atomic():
-        _lock_program(access.program)
-        current = SampleDesignation.objects.select_for_update().get(pk=designation.pk)
-        if not current.is_active:
-            raise Conflict(_("This designation was revoked already."))
-        current.is_active = False
-        current.revoked_reason = reason
-        current.revoked_by = access.user
-        current.revoked_at = timezone.now()
-        return record_save(
-            current,
-            acting_user=access.user,
-            reason=_("Sample enterprise revoked"),
-            update_fields=["is_active", "revoked_reason", "revoked_by", "revoked_at", "updated_at"],
-        )
+    return designation_revoke(
+        designation, user=access.user, reason=reason, history_reason=_("Sample enterprise revoked")
+    )
 
 
 # --- learning from a sample -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from enterprises import sample_api as api
+from samples import api
 
 BASE = "programs/<slug:program>/"
 STEP = BASE + "sample-applications/<int:sample_application>/"

@@ -7,26 +7,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext as _
 
 from acceptance.models import PASSED_STATUSES, AcceptanceReview
-from enterprises.models import (
-    LIVE_SAMPLE_STATUSES,
-    EnterpriseProfile,
-    SampleApplication,
-    SampleCopy,
-    SampleDesignation,
-    SamplePhoto,
-    SampleStatus,
-)
+from enterprises.models import EnterpriseProfile
 from filings.models import Application, ApplicationLine, Category
 from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Industry
+from samples.models import (
+    LIVE_SAMPLE_STATUSES,
+    OPEN_SAMPLE_STATUSES,
+    SampleApplication,
+    SampleCopy,
+    SampleDesignation,
+    SamplePhoto,
+)
 
-# Acceptance has passed (and stays passed through the announcement, an objection on hold, and after it).
-OPEN_STATUSES = (SampleStatus.APPLIED, SampleStatus.COSIGNED, SampleStatus.CHECKED)
 ZERO = Decimal("0.00")
 
 
@@ -48,6 +47,17 @@ def sample_quota(*, program) -> dict[str, int]:
 
 def active_sample_count(*, program, industry_id) -> int:
     return SampleDesignation.objects.filter(program=program, industry_id=industry_id, is_active=True).count()
+
+
+def require_designated_sample(*, program, application) -> None:
+    """The sample award's condition (registered with `subsidies.runs.award_condition_register`): the project holds
+    an active sample designation of `program`."""
+    if not SampleDesignation.objects.filter(program=program, application=application, is_active=True).exists():
+        message = _(
+            "Only a designated sample enterprise gets the sample award: designate the project's enterprise a sample "
+            "first (sample applications)."
+        )
+        raise PortalError(message, fields={"application": [message]})
 
 
 def project_accepted(application) -> bool:
@@ -92,7 +102,7 @@ def sample_application_list(*, access: ProgramAccess, status: str = ""):
     """The applications the caller may see, newest first; `status` filters (blank: all; "open": still open)."""
     qs = _visible_applications(access)
     if status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.filter(status__in=OPEN_SAMPLE_STATUSES)
     elif status:
         qs = qs.filter(status=status)
     return _application_relations(qs).order_by("-created_at", "-pk")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from enterprises.samples import MAX_PHOTOS, TITLE_LENGTH
+from samples.services import MAX_PHOTOS, TITLE_LENGTH
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):

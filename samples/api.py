@@ -8,15 +8,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enterprises import sample_selectors as selectors
-from enterprises import samples as services
-from enterprises.models import SampleStatus
-from enterprises.samples import TITLE_LENGTH
 from filings.models import Application
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
+from samples import selectors, services
+from samples.models import SampleStatus
+from samples.services import TITLE_LENGTH
 
 SAMPLE_PATH = OpenApiParameter("sample", OpenApiTypes.INT, OpenApiParameter.PATH, description="Sample (designation) id")
 APPLICATION_PATH = OpenApiParameter(

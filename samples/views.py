@@ -10,22 +10,20 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enterprises import sample_forms as forms
-from enterprises import sample_selectors as selectors
-from enterprises import samples as services
-from enterprises.models import SampleStatus
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.forms import first_error, show_portal_error
 from portal.core.roles import Capability
 from programs.web import program_view, render_page
+from samples import forms, selectors, services
+from samples.models import OPEN_SAMPLE_STATUSES, SampleStatus
 
 PAGE_SIZE = 20
 ALL = "all"
 
 
 def _application_redirect(access, item):
-    return redirect("enterprises:sample-application", program=access.program.slug, sample_application=item.pk)
+    return redirect("samples:application", program=access.program.slug, sample_application=item.pk)
 
 
 def _cards(samples):
@@ -52,7 +50,7 @@ def gallery(request, access):
     return render_page(
         request,
         access,
-        "enterprises/samples/gallery.html",
+        "samples/gallery.html",
         {
             "page": page,
             "industries": industries,
@@ -73,7 +71,7 @@ def sample_detail(request, access, sample):
     return render_page(
         request,
         access,
-        "enterprises/samples/detail.html",
+        "samples/detail.html",
         {
             "sample": item,
             "figures": selectors.sample_figures(item),
@@ -97,7 +95,7 @@ def start_filing(request, access, sample):
         application = services.sample_start_filing(access=access, sample=item, title=title)
     except PortalError as error:
         messages.error(request, error.message)
-        return redirect("enterprises:sample", program=access.program.slug, sample=item.pk)
+        return redirect("samples:detail", program=access.program.slug, sample=item.pk)
     messages.success(
         request, _("A draft filing copies the sample's scenario list. Adjust it to your enterprise and save it.")
     )
@@ -133,7 +131,7 @@ def applications(request, access):
     return render_page(
         request,
         access,
-        "enterprises/samples/applications.html",
+        "samples/applications.html",
         {
             "page": page,
             "status": status or ALL,
@@ -167,7 +165,7 @@ def apply(request, access):
     return render_page(
         request,
         access,
-        "enterprises/samples/apply.html",
+        "samples/apply.html",
         {"form": form, "has_candidates": candidates.exists(), "max_photos": services.MAX_PHOTOS},
     )
 
@@ -178,13 +176,13 @@ def application_detail(request, access, sample_application):
     owner = services.is_project_owner(access, item.application)
     provider = services.is_project_provider(access, item.application)
     manages = access.can(Capability.MANAGE_SAMPLES)
-    open_ = item.status in selectors.OPEN_STATUSES
+    open_ = item.status in OPEN_SAMPLE_STATUSES
     active = next((d for d in item.all_designations if d.is_active), None)
     quota = selectors.sample_quota(program=access.program).get(item.industry.code) if manages else None
     return render_page(
         request,
         access,
-        "enterprises/samples/application.html",
+        "samples/application.html",
         {
             "item": item,
             "designation": active,
@@ -199,7 +197,7 @@ def application_detail(request, access, sample_application):
             "may_decline": manages and open_,
             "may_revoke": manages and active is not None,
             "may_add_photo": owner
-            and item.status in (*selectors.OPEN_STATUSES, SampleStatus.DESIGNATED)
+            and item.status in (*OPEN_SAMPLE_STATUSES, SampleStatus.DESIGNATED)
             and len(item.active_photos) < services.MAX_PHOTOS,
             "quota": quota,
             "held": selectors.active_sample_count(program=access.program, industry_id=item.industry_id)
