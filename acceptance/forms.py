@@ -7,13 +7,13 @@ Forms only read and shape what was typed; every rule that decides is in `accepta
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import AMOUNT_FIELDS, SCENE_COUNT, AssessmentPhase
 from portal.core.fields import AsciiDecimalField
 from portal.core.roles import Role
+from programs.access import role_holders
 from providers.models import ConflictKind
 
 DATE = {"type": "date"}
@@ -50,20 +50,9 @@ def _user_label(user):
     return f"{user}（{user.organisation.name}）" if user.organisation_id else str(user)
 
 
-def role_holders(program, role):
-    """Users who hold `role` in `program` now."""
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__program=program,
-            role_assignments__role=role,
-            role_assignments__revoked_at__isnull=True,
-            is_active=True,
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("username")
-    )
+def holder_choices(program, role):
+    """Users who hold `role` in `program` now, as a form lists them."""
+    return role_holders(program=program, role=role).select_related("organisation").order_by("username")
 
 
 class AmountsForm(forms.Form):
@@ -111,9 +100,9 @@ class PanelForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = role_holders(program, Role.EXPERT)
+        self.fields["experts"].queryset = holder_choices(program, Role.EXPERT)
         self.fields["experts"].label_from_instance = _user_label
-        self.fields["financial_auditor"].queryset = role_holders(program, Role.FINANCIAL_AUDITOR)
+        self.fields["financial_auditor"].queryset = holder_choices(program, Role.FINANCIAL_AUDITOR)
         self.fields["financial_auditor"].label_from_instance = _user_label
         minimum = program.acceptance_min_experts
         self.fields["experts"].help_text = _(
@@ -132,7 +121,7 @@ class ReplaceForm(forms.Form):
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         been = review.seats.values("expert_id")
-        self.fields["expert"].queryset = role_holders(review.application.program, Role.EXPERT).exclude(pk__in=been)
+        self.fields["expert"].queryset = holder_choices(review.application.program, Role.EXPERT).exclude(pk__in=been)
         self.fields["expert"].label_from_instance = _user_label
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from portal.core.roles import Capability
+from programs.access import active_assignments
 
 
 def api_token_list_own(*, user):
@@ -16,9 +17,7 @@ def api_token_list_own(*, user):
 
 def program_member_ids(*, access):
     """Users holding a role in force in the access's program (the people its bureau admin looks after)."""
-    from programs.models import RoleAssignment
-
-    return RoleAssignment.objects.filter(program=access.program, revoked_at__isnull=True).values("user_id")
+    return active_assignments().filter(program=access.program).values("user_id")
 
 
 def api_token_list_for_program(*, access, include_inactive=False):
@@ -33,10 +32,8 @@ def api_token_list_for_program(*, access, include_inactive=False):
 def login_lock_list(*, access):
     """The program's members locked out of logging in: one row per (username, address) whose failures within the
     cool-off reach AXES_FAILURE_LIMIT, with the count and the last failure."""
-    from programs.models import RoleAssignment
-
     access.require(Capability.MANAGE_ROLES)
-    usernames = RoleAssignment.objects.filter(program=access.program, revoked_at__isnull=True).values("user__username")
+    usernames = active_assignments().filter(program=access.program).values("user__username")
     return (
         AccessAttempt.objects.filter(
             username__in=usernames, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME

@@ -14,7 +14,7 @@ from enterprises.models import EnterpriseProfile
 from filings.models import Application, Status
 from filings.services import application_create, application_provider_respond, application_transition, attachment_add
 from portal.core.roles import Role
-from programs.access import program_access
+from programs.access import program_access, role_holders
 from programs.models import Program, ScenarioModule
 from providers.selectors import pickable_providers
 from supervision import services
@@ -54,12 +54,11 @@ def demo_supervision_build() -> None:
         reviewer = program_access(user=User.objects.get(username=f"{prefix}-reviewer"), slug=slug)
         inspector = program_access(user=User.objects.get(username=f"{prefix}-supervision"), slug=slug)
         project = _project(program, prefix) or _project_in_implementation(program, prefix, reviewer)
-        provider_user = User.objects.filter(
-            organisation_id=project.provider.organisation_id,
-            role_assignments__program=program,
-            role_assignments__role=Role.PROVIDER,
-            role_assignments__revoked_at__isnull=True,
-        ).first()
+        provider_user = (
+            role_holders(program=program, role=Role.PROVIDER)
+            .filter(organisation_id=project.provider.organisation_id)
+            .first()
+        )
         services.assignment_create(
             access=reviewer, application=project, organisation=firm, note="按全过程监理要求委派，每月至少巡查一次。"
         )
@@ -149,12 +148,9 @@ def _project_in_implementation(program, prefix, reviewer) -> Application:
         upload=SimpleUploadedFile("设备联网改造合同.pdf", demo_pdf("contract"), content_type="application/pdf"),
     )
     application_transition(access=enterprise, application=application, action="submit")
-    provider_user = User.objects.filter(
-        organisation_id=membership.organisation_id,
-        role_assignments__program=program,
-        role_assignments__role=Role.PROVIDER,
-        role_assignments__revoked_at__isnull=True,
-    ).first()
+    provider_user = (
+        role_holders(program=program, role=Role.PROVIDER).filter(organisation_id=membership.organisation_id).first()
+    )
     application_provider_respond(
         access=program_access(user=provider_user, slug=program.slug), application=application, decision="accept"
     )

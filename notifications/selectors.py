@@ -1,6 +1,5 @@
-from django.contrib.auth import get_user_model
-
 from notifications.models import Notification
+from programs import access as programs_access
 from programs.access import programs_for_user
 
 
@@ -21,12 +20,7 @@ def unread_count(*, user, programs=None) -> int:
 
 def role_holders(program, role, organisation_id=None) -> list:
     """Active users holding `role` in `program` (of one organisation when given): the people to tell."""
-    users = get_user_model().objects.filter(
-        is_active=True,
-        role_assignments__program=program,
-        role_assignments__role=role,
-        role_assignments__revoked_at__isnull=True,
-    )
+    users = programs_access.role_holders(program=program, role=role)
     if organisation_id is not None:
         users = users.filter(organisation_id=organisation_id)
-    return list(users.distinct())
+    return list(users)

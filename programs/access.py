@@ -3,18 +3,14 @@
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
 
 from portal.core import versions
 from portal.core.errors import NotAllowed
-from portal.core.roles import PUBLIC_CAPABILITIES, ROLE_BY_CODENAME, ROLE_PERMISSIONS, Capability, capabilities_of
-from programs.models import Program
+from portal.core.roles import PUBLIC_CAPABILITIES, Capability, capabilities_of
+from programs.models import Program, RoleAssignment
 
 
 @dataclass(frozen=True)
@@ -39,29 +35,34 @@ class ProgramAccess:
         return not self.can(Capability.CONFIGURE)
 
 
+def active_assignments():
+    """The one answer to "who holds which role where": role assignments not revoked. Every read of roles (access
+    checks, member lists, who takes part) starts here; the guardian object permissions the role services write
+    beside each assignment only let Django's `user.has_perm(..., program)` give the same answer."""
+    return RoleAssignment.objects.filter(revoked_at__isnull=True)
+
+
+def role_holders(*, program: Program, role: str):
+    """Active users who hold `role` in `program` now (a queryset each caller narrows and orders)."""
+    from django.contrib.auth import get_user_model
+
+    holding = active_assignments().filter(program=program, role=role).values("user_id")
+    return get_user_model().objects.filter(is_active=True, pk__in=holding)
+
+
 def program_roles(*, user, program: Program) -> frozenset:
-    """The roles `user` holds on `program` (guardian object permissions; superusers get none implicitly)."""
+    """The roles `user` holds on `program`: its active role assignments (superusers get none implicitly)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    codenames = UserObjectPermission.objects.filter(
-        user=user,
-        content_type=ContentType.objects.get_for_model(Program),
-        object_pk=str(program.pk),
-        permission__codename__in=ROLE_PERMISSIONS,
-    ).values_list("permission__codename", flat=True)
-    return frozenset(ROLE_BY_CODENAME[codename] for codename in codenames)
+    return frozenset(active_assignments().filter(user=user, program=program).values_list("role", flat=True))
 
 
 def programs_for_user(*, user):
-    """Programs in which `user` holds any role (one query: the role permissions are object permissions)."""
+    """Programs in which `user` holds any role (one query)."""
     if not user.is_authenticated or not user.is_active:
         return Program.objects.none()
-    held = UserObjectPermission.objects.filter(
-        user=user,
-        content_type=ContentType.objects.get_for_model(Program),
-        permission__codename__in=ROLE_PERMISSIONS,
-    ).annotate(program_id=Cast("object_pk", BigIntegerField()))
-    return Program.objects.filter(pk__in=held.values("program_id")).select_related("region")
+    held = active_assignments().filter(user=user).values("program_id")
+    return Program.objects.filter(pk__in=held).select_related("region")
 
 
 class MenuProgram(NamedTuple):

@@ -9,12 +9,10 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        from guardian.models import UserObjectPermission
-
         from portal.core import versions
         from programs.models import Program, RoleAssignment
 
         # Every page's program switcher is cached per user under the shared data version (programs.access):
         # a role granted or revoked, or a program renamed, renews it.
-        for model in (Program, RoleAssignment, UserObjectPermission):
+        for model in (Program, RoleAssignment):
             versions.watch(model, lambda row: None)

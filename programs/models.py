@@ -262,7 +262,8 @@ class CalendarDay(ProgramScopedModel):
 
 
 class RoleAssignment(ProgramScopedModel):
-    """The record of a role granted to a user on a program. The grant itself is a guardian permission."""
+    """A role granted to a user on a program: held while not revoked (`programs.access.active_assignments`); the
+    role services keep the guardian object permission of the same name beside it."""
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="role_assignments"

@@ -10,7 +10,7 @@ from portal.core.errors import PortalError
 from portal.core.queries import get_or_404, per_row
 from portal.core.roles import Capability
 from programs import participants
-from programs.access import ProgramAccess
+from programs.access import ProgramAccess, active_assignments
 from programs.models import (
     Batch,
     CalendarDay,
@@ -123,10 +123,8 @@ def township_list(*, access: ProgramAccess):
 
 def role_assignment_list(*, access: ProgramAccess, include_revoked=False):
     access.require(Capability.VIEW_MEMBERS)
-    qs = RoleAssignment.objects.filter(program=access.program).select_related(
-        "user", "user__organisation", "granted_by", "revoked_by"
-    )
-    return qs if include_revoked else qs.filter(revoked_at__isnull=True)
+    qs = RoleAssignment.objects if include_revoked else active_assignments()
+    return qs.filter(program=access.program).select_related("user", "user__organisation", "granted_by", "revoked_by")
 
 
 def participating_organisations(*, program: Program):
@@ -136,7 +134,7 @@ def participating_organisations(*, program: Program):
     providers of its pool (removed ones excepted) and the supervision firms assigned to its projects."""
     sources = [
         ProgramOrganisation.objects.filter(program=program).values("organisation_id"),
-        RoleAssignment.objects.filter(program=program, revoked_at__isnull=True).values("user__organisation_id"),
+        active_assignments().filter(program=program).values("user__organisation_id"),
         *participants.sources(program),  # enterprises, the pool's providers, supervision firms (their apps')
     ]
     taking_part = Q()
@@ -154,7 +152,7 @@ def organisation_refusal() -> PortalError:
 def grantable_users(*, program: Program):
     """The active people a bureau admin may give a role in `program`: of an organisation taking part in it, or
     holding a role there already."""
-    members = RoleAssignment.objects.filter(program=program, revoked_at__isnull=True).values("user_id")
+    members = active_assignments().filter(program=program).values("user_id")
     return get_user_model().objects.filter(
         Q(organisation__in=participating_organisations(program=program)) | Q(pk__in=members), is_active=True
     )

@@ -4,12 +4,12 @@ Forms only read and shape what was typed; every rule that decides is in `provide
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccountSignupForm
 from portal.core.roles import Role
+from programs.access import role_holders
 from programs.models import Industry
 from providers.models import ConflictKind, DecisionKind, DocumentKind, RoundStatus
 from scoring.selectors import sheet_template_list
@@ -101,18 +101,7 @@ class RoundForm(forms.Form):
 
 def committee_candidates(program):
     """Users who hold the committee role in `program` now."""
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__program=program,
-            role_assignments__role=Role.COMMITTEE_MEMBER,
-            role_assignments__revoked_at__isnull=True,
-            is_active=True,
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("username")
-    )
+    return role_holders(program=program, role=Role.COMMITTEE_MEMBER).select_related("organisation").order_by("username")
 
 
 class SeatForm(forms.Form):

@@ -342,7 +342,6 @@ def award_condition_register(kind: str, condition) -> None:
         conditions.append(condition)
 
 
-
 @retry_when_busy
 def award_grant(*, access: ProgramAccess, application, kind: str, amount, reference: str, decided_on: date, reason=""):
     """Grant an award by decision, within the active policy's limits (`award_min`/`award_max`) and the conditions

@@ -15,8 +15,7 @@ from filings.selectors import application_list
 from organisations.models import Organisation, OrganisationKind
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability, Role
-from programs.access import ProgramAccess
-from programs.models import RoleAssignment
+from programs.access import ProgramAccess, active_assignments
 from supervision.models import (
     Inspection,
     InspectionPhoto,
@@ -108,9 +107,7 @@ def assignment_get(*, access: ProgramAccess, pk) -> SupervisionAssignment:
 
 def firm_choices(*, program):
     """Organisations of kind supervision firm that hold the role in `program` through one of their users now."""
-    holders = RoleAssignment.objects.filter(
-        program=program, role=Role.SUPERVISION_FIRM, revoked_at__isnull=True, user__is_active=True
-    )
+    holders = active_assignments().filter(program=program, role=Role.SUPERVISION_FIRM, user__is_active=True)
     return Organisation.objects.filter(
         kind=OrganisationKind.SUPERVISION_FIRM, is_active=True, pk__in=holders.values("user__organisation_id")
     ).order_by("name")

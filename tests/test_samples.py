@@ -394,8 +394,7 @@ def test_the_workflow_through_the_pages(client):
         {"application": project.pk, "statement": "库存周转天数下降", "photos": [photo("a.png"), photo("b.png")]},
     )
     item = SampleApplication.objects.get(application=project)
-    assert response.status_code == 302 and response["Location"] == page("application", sample_application=item.pk
-    )
+    assert response.status_code == 302 and response["Location"] == page("application", sample_application=item.pk)
     assert item.photos.count() == 2
     detail = client.get(response["Location"])
     assert detail.status_code == 200 and "库存周转天数下降" in detail.content.decode()

@@ -1,8 +1,9 @@
 """Roles a user holds per program, and what each role may do there.
 
-A role is held through django-guardian as an object permission on the Program (`programs.role_<role>`);
-`programs.RoleAssignment` is the recorded grant with who and when. The matrix below is the one place
-that says which role may do what; views, the API and admin all ask it.
+A role is held through an active `programs.RoleAssignment` (the grant with who and when; revoked, never deleted),
+read through `programs.access.active_assignments`. The role services also write the django-guardian object
+permission `programs.role_<role>` on the Program, so Django's `user.has_perm(..., program)` answers the same.
+The matrix below is the one place that says which role may do what; views, the API and admin all ask it.
 """
 
 from django.db import models
@@ -25,9 +26,6 @@ class Role(models.TextChoices):
 def permission_codename(role: str) -> str:
     return f"role_{role}"
 
-
-ROLE_PERMISSIONS = [permission_codename(role) for role in Role.values]
-ROLE_BY_CODENAME = {permission_codename(role): role for role in Role.values}
 
 R = Role
 STAFF_READERS = frozenset({R.BUREAU_ADMIN, R.BUREAU_REVIEWER, R.SUPERVISOR, R.AUDITOR})
