@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -154,11 +155,11 @@ class QuoteApi(ProgramScopedMixin, APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if values.get("version") and not self.access.can(Capability.COMPARE_POLICIES):
-            raise PortalError(
-                "version: 只有主管部门与审计角色可以按非生效版本测算", fields={"version": ["not allowed"]}
-            )
+            message = _("Only the bureau and auditors may quote under a version that is not active")
+            raise PortalError(f"version: {message}", fields={"version": ["not allowed"]})
         if values.get("set") and not self.access.can(Capability.COMPARE_POLICIES):
-            raise PortalError("set: 只有主管部门与审计角色可以调整政策参数测算", fields={"set": ["not allowed"]})
+            message = _("Only the bureau and auditors may quote with changed policy parameters")
+            raise PortalError(f"set: {message}", fields={"set": ["not allowed"]})
         overrides = values.pop("set")
         awards = [f"{kind}={amount}" for kind, amount in values.pop("awards").items()]
         _version, result = quote(

@@ -1,6 +1,6 @@
 """The subsidy rule engine: (policy snapshot, project facts) → result with lines and a readable trace.
 
-Pure: no database, no settings, no clock. A `Policy` is a frozen snapshot of one policy version's numbers
+Pure: no database, no clock. A `Policy` is a frozen snapshot of one policy version's numbers
 (`policies.selectors.policy_snapshot` builds it from the database once), so the same function quotes one
 project on a page and evaluates 100,000 in a calculation run.
 
@@ -15,14 +15,21 @@ Code holds the rule kinds; every number comes from the policy:
 Funding: all from `county` unless the policy sets `central_share` (then `central` and `local`, and with
 `city_share` the local part splits into `city` and `county`). Awards are funded like the subsidy unless their
 kind has its own central share (`award_central_share`; 0: all local).
+
+Rules, reasons and the trace are words for people: gettext in the active language, Chinese unless a request
+asks for English. Codes (components, award kinds, parameter keys) stay as they are.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
+
+from django.utils import translation
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 
 from portal.core.money import format_wan, format_yuan, round_fen
 
@@ -64,6 +71,40 @@ def standard_level(params: dict) -> int:
     """The digital level an enterprise reaches to count as standard-reaching (达标)."""
     value = params.get("standard_level")
     return DEFAULT_STANDARD_LEVEL if value is None else int(value)
+
+
+# --- words ------------------------------------------------------------------------------------------------
+# Django's gettext reads the active language from its context on every call (a few µs), and a calculation run
+# evaluates 100,000 projects. The engine reads it once per evaluation; `_` then costs a cached lookup.
+
+_UNSET = object()
+_LANGUAGE: ContextVar = ContextVar("policy_engine_language", default=_UNSET)
+
+
+def _speaking(function):
+    """Run `function` with the active language read once, for every `_` inside it."""
+
+    @wraps(function)
+    def speaking(*args, **kwargs):
+        token = _LANGUAGE.set(get_language())
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _LANGUAGE.reset(token)
+
+    return speaking
+
+
+def _(message: str) -> str:
+    """gettext in the language `_speaking` read (or the active one, outside it)."""
+    language = _LANGUAGE.get()
+    return _words(get_language() if language is _UNSET else language, message)
+
+
+@lru_cache(maxsize=256)
+def _words(language: str | None, message: str) -> str:
+    with translation.override(language):
+        return gettext(message)
 
 
 @dataclass(frozen=True)
@@ -150,13 +191,20 @@ class Result:
         self.trace.append(line)  # rendered to words on demand: see `trace_text`
         return line
 
+    @_speaking
     def trace_text(self) -> list[str]:
         """The trace in words: each line as base × rate = amount (rule), with every note in its place."""
         return [_line_text(item) if isinstance(item, Line) else item for item in self.trace]
 
 
 def _line_text(line: Line) -> str:
-    return f"{line.component}: {format_yuan(line.base)} × {_pct(line.rate)} = {format_yuan(line.amount)}（{line.rule}）"
+    return _("%(component)s: %(base)s × %(rate)s = %(amount)s (%(rule)s)") % {
+        "component": line.component,
+        "base": format_yuan(line.base),
+        "rate": _pct(line.rate),
+        "amount": format_yuan(line.amount),
+        "rule": line.rule,
+    }
 
 
 class PolicyError(ValueError):
@@ -168,19 +216,24 @@ class PolicyError(ValueError):
         self.message = message
 
 
+@_speaking
 def evaluate(policy: Policy, facts: Facts) -> Result:
     """Quote one project. Raises PolicyError for missing or malformed inputs; ineligibility is a result."""
     track = policy.tracks.get(facts.track)
     if track is None:
-        raise PolicyError("track", f"未知申报类型：{facts.track}")
+        raise PolicyError("track", _("Unknown track: %(track)s") % {"track": facts.track})
     result = Result(policy_version=policy.code)
     params = {**policy.params, **track.params}
 
     if track.industries and facts.industry and facts.industry not in track.industries:
-        return _finish(policy, result.refuse(f"该行业不在“{track.name}”支持的行业范围内"))
+        reason = _("The industry is not one that “%(track)s” supports") % {"track": track.name}
+        return _finish(policy, result.refuse(reason))
     if track.scale and facts.scale and facts.scale != track.scale:
-        wanted = "规上（规模以上）" if track.scale == "above" else "规下（规模以下）"
-        return _finish(policy, result.refuse(f"“{track.name}”仅支持{wanted}企业"))
+        if track.scale == "above":
+            reason = _("“%(track)s” is for enterprises above designated size only")
+        else:
+            reason = _("“%(track)s” is for enterprises below designated size only")
+        return _finish(policy, result.refuse(reason % {"track": track.name}))
 
     RULES[track.kind](track, params, facts, result)
     if result.eligible:
@@ -192,87 +245,113 @@ def evaluate(policy: Policy, facts: Facts) -> Result:
 
 
 def _nx_batch(track, params, facts, result):
-    n = _money(facts.n_investment, "n_investment", required=True)
-    x = _money(facts.x_investment, "x_investment", required=False)
+    n = _amount(facts.n_investment, "n_investment", required=True)
+    x = _amount(facts.x_investment, "x_investment", required=False)
     if n > 0:
         if facts.batch is None:
-            raise PolicyError("batch", "请填写改造批次（N部分补助比例按批次确定）")
+            raise PolicyError("batch", _("Give the participation batch (the N part's rate depends on it)."))
         if facts.batch < 1:
-            raise PolicyError("batch", "改造批次应为正整数")
+            raise PolicyError("batch", _("The participation batch is a positive whole number."))
         caps = _table(params, "n_cap")
         cap = caps.get(facts.industry) if facts.industry else None
         if cap is None:
             cap = _param(params, "n_cap_default")
-            cap_rule = "其他行业N部分上限"
+            cap_rule = _("the N-part cap for other industries")
         else:
-            cap_rule = f"{facts.industry_name or facts.industry}行业N部分上限"
+            cap_rule = _("the N-part cap for the %(industry)s industry") % {
+                "industry": facts.industry_name or facts.industry
+            }
         rates = _table(params, "n_rate")
         rate = _by_batch(rates, facts.batch)
         base = min(n, cap)
+        figures = {
+            "investment": format_wan(n),
+            "cap_rule": cap_rule,
+            "cap": format_wan(cap),
+            "batch": facts.batch,
+            "rate": _pct(rate),
+        }
         if base < n:
-            rule = (
-                f"N部分投入{format_wan(n)}万元超过{cap_rule}{format_wan(cap)}万元，按上限计；"
-                f"第{facts.batch}批补助{_pct(rate)}"
+            rule = _(
+                "N-part investment of %(investment)s wan yuan is above %(cap_rule)s of %(cap)s wan yuan and counts "
+                "at the cap; batch %(batch)s is subsidised at %(rate)s"
             )
         else:
-            rule = f"N部分投入（{cap_rule}{format_wan(cap)}万元）；第{facts.batch}批补助{_pct(rate)}"
-        result.add_line("N", base, rate, rule)
+            rule = _("N-part investment (%(cap_rule)s: %(cap)s wan yuan); batch %(batch)s is subsidised at %(rate)s")
+        result.add_line("N", base, rate, rule % figures)
     if x > 0:
         rate = _param(params, "x_rate")
-        result.add_line("X", x, rate, f"X部分投入不分批次，统一补助{_pct(rate)}")
-    _subtotal_and_cap(params, result, "project_cap", "单个N+X项目最高补助")
+        rule = _("X-part investment is subsidised at %(rate)s whatever the batch") % {"rate": _pct(rate)}
+        result.add_line("X", x, rate, rule)
+    _subtotal_and_cap(params, result, "project_cap", _("the maximum subsidy of one N+X project"))
 
 
 def _tiered_total(track, params, facts, result):
-    total = _money(facts.total_investment, "total_investment", required=True)
+    total = _amount(facts.total_investment, "total_investment", required=True)
     floor = _param(params, "floor")
     ceiling = _param(params, "ceiling")
     rate = _param(params, "rate")
     if total < floor:
-        result.refuse(f"总投入低于{format_wan(floor)}万元，不符合{track.name}项目条件")
+        result.refuse(
+            _("A total investment below %(floor)s wan yuan does not qualify for a %(track)s project")
+            % {"floor": format_wan(floor), "track": track.name}
+        )
         return
-    base = min(total, ceiling)
-    result.add_line(
-        "base", base, rate, f"总投入{format_wan(floor)}—{format_wan(ceiling)}万元（含）部分按实际投入补助{_pct(rate)}"
-    )
+    rule = _(
+        "Total investment from %(floor)s to %(ceiling)s wan yuan (inclusive) is subsidised at %(rate)s of the "
+        "actual amount"
+    ) % {"floor": format_wan(floor), "ceiling": format_wan(ceiling), "rate": _pct(rate)}
+    result.add_line("base", min(total, ceiling), rate, rule)
     _excess(params, result, total, ceiling)
-    _subtotal_and_cap(params, result, "project_cap", "单个项目最高补助")
+    _subtotal_and_cap(params, result, "project_cap", _("the maximum subsidy of one project"))
 
 
 def _midlevel_factory(track, params, facts, result):
-    total = _money(facts.total_investment, "total_investment", required=True)
-    automation = _money(facts.automation_investment, "automation_investment", required=False)
+    total = _amount(facts.total_investment, "total_investment", required=True)
+    automation = _amount(facts.automation_investment, "automation_investment", required=False)
     floor = _param(params, "floor")
     ceiling = _param(params, "ceiling")
     rate = _param(params, "rate")
     if total < floor:
-        result.refuse(f"软硬件总投入低于{format_wan(floor)}万元，不符合{track.name}项目条件")
+        result.refuse(
+            _("A software and hardware investment below %(floor)s wan yuan does not qualify for a %(track)s project")
+            % {"floor": format_wan(floor), "track": track.name}
+        )
         return
-    result.add_line("base", min(total, ceiling), rate, f"软硬件总投入{format_wan(ceiling)}万元以内部分补助{_pct(rate)}")
+    rule = _("Software and hardware investment up to %(ceiling)s wan yuan is subsidised at %(rate)s") % {
+        "ceiling": format_wan(ceiling),
+        "rate": _pct(rate),
+    }
+    result.add_line("base", min(total, ceiling), rate, rule)
     _excess(params, result, total, ceiling)
     threshold = _param(params, "automation_threshold")
     automation_rate = _param(params, "automation_rate")
     if automation >= threshold:
-        result.add_line(
-            "automation",
-            automation,
-            automation_rate,
-            f"配套自动化设备投入达到{format_wan(threshold)}万元（含）以上，补助{_pct(automation_rate)}",
-        )
+        rule = _("Automation equipment investment of %(threshold)s wan yuan or more is subsidised at %(rate)s") % {
+            "threshold": format_wan(threshold),
+            "rate": _pct(automation_rate),
+        }
+        result.add_line("automation", automation, automation_rate, rule)
     elif automation > 0:
-        result.trace.append(f"自动化设备投入{format_wan(automation)}万元，未达到{format_wan(threshold)}万元，不予补助")
-    _subtotal_and_cap(params, result, "project_cap", "单个项目最高补助")
+        result.trace.append(
+            _("Automation equipment investment of %(investment)s wan yuan is below %(threshold)s wan yuan: no subsidy")
+            % {"investment": format_wan(automation), "threshold": format_wan(threshold)}
+        )
+    _subtotal_and_cap(params, result, "project_cap", _("the maximum subsidy of one project"))
 
 
 def _level_year(track, params, facts, result):
-    investment = _money(facts.total_investment, "total_investment", required=True)
+    investment = _amount(facts.total_investment, "total_investment", required=True)
     if facts.level is None:
-        raise PolicyError("level", "请填写改造后的数字化水平等级（1—4）")
+        raise PolicyError("level", _("Give the digital level after the transformation (1–4)."))
     if facts.accepted_on is None and facts.quoted_on is None:
-        raise PolicyError("accepted_on", "请填写验收通过日期")
+        raise PolicyError("accepted_on", _("Give the date acceptance was passed."))
     minimum = int(_param(params, "min_level"))
     if facts.level < minimum:
-        result.refuse(f"改造后数字化水平等级为{facts.level}级，低于{minimum}级，不符合补助条件")
+        result.refuse(
+            _("The digital level after the transformation is %(level)s, below level %(minimum)s: no subsidy")
+            % {"level": facts.level, "minimum": minimum}
+        )
         return
     approval = _param(params, "approval_date")
     pilot_end = params.get("pilot_end")
@@ -282,20 +361,37 @@ def _level_year(track, params, facts, result):
     else:
         year = _year_of(approval, facts.accepted_on)
         if year is None or year not in rates or (pilot_end and facts.accepted_on > pilot_end):
-            result.refuse(f"验收日期{facts.accepted_on:%Y-%m-%d}不在试点实施期内（自批复日{approval:%Y-%m-%d}起两年）")
+            result.refuse(
+                _(
+                    "The acceptance date %(accepted_on)s is outside the pilot period (two years from the approval "
+                    "date %(approval)s)"
+                )
+                % {"accepted_on": facts.accepted_on.isoformat(), "approval": approval.isoformat()}
+            )
             return
     rate = rates[year]
-    result.add_line("pilot", investment, rate, f"试点实施期第{year}年，按实际投入总额的{_pct(rate)}")
+    rule = _("Year %(year)s of the pilot period: %(rate)s of the actual total investment") % {
+        "year": year,
+        "rate": _pct(rate),
+    }
+    result.add_line("pilot", investment, rate, rule)
     caps = _table(params, "level_cap")
     cap = caps.get(facts.level)
     if cap is None:
-        raise PolicyError("level", f"数字化水平等级{facts.level}级没有配置补助上限")
+        raise PolicyError(
+            "level", _("No subsidy cap is configured for digital level %(level)s.") % {"level": facts.level}
+        )
     _subtotal(result)
-    result.trace.append(f"数字化水平{facts.level}级最高补助{format_wan(cap)}万元")
+    result.trace.append(
+        _("Digital level %(level)s: at most %(cap)s wan yuan") % {"level": facts.level, "cap": format_wan(cap)}
+    )
     if result.subsidy_subtotal > cap:
         result.cap = cap
         result.subsidy = cap
-        result.trace.append(f"小计{format_yuan(result.subsidy_subtotal)}元超过上限，按{format_yuan(cap)}元补助")
+        result.trace.append(
+            _("The subtotal of %(subtotal)s yuan is above the cap: %(cap)s yuan is paid")
+            % {"subtotal": format_yuan(result.subsidy_subtotal), "cap": format_yuan(cap)}
+        )
 
 
 def _estimated_year(approval, pilot_end, rates, quoted_on, result) -> int:
@@ -304,17 +400,30 @@ def _estimated_year(approval, pilot_end, rates, quoted_on, result) -> int:
     rather than refusing a project whose acceptance is still to come."""
     years = sorted(int(year) for year in rates)
     if not years:
-        raise PolicyError("year_rate", "政策参数“year_rate”尚未配置")
+        raise _unconfigured("year_rate")
     year = _year_of(approval, quoted_on) or years[0]
+    dates = {"quoted_on": quoted_on.isoformat(), "approval": approval.isoformat()}
     if year > years[-1] or (pilot_end and quoted_on > pilot_end):
         year = years[-1]
-        result.reasons.append(
-            f"估算日{quoted_on:%Y-%m-%d}已在试点实施期（自批复日{approval:%Y-%m-%d}起，"
-            f"至{pilot_end:%Y-%m-%d}）之外：按第{year}年比例估算；实施期后验收的项目不予补助"
-            if pilot_end
-            else f"估算日{quoted_on:%Y-%m-%d}已在试点实施期之外：按第{year}年比例估算；实施期后验收的项目不予补助"
+        if pilot_end:
+            reason = _(
+                "The estimate date %(quoted_on)s is outside the pilot period (from the approval date %(approval)s "
+                "to %(pilot_end)s): estimated at the rate of year %(year)s; a project accepted after the period "
+                "gets no subsidy"
+            )
+        else:
+            reason = _(
+                "The estimate date %(quoted_on)s is outside the pilot period: estimated at the rate of year "
+                "%(year)s; a project accepted after the period gets no subsidy"
+            )
+        result.reasons.append(reason % {**dates, "pilot_end": pilot_end and pilot_end.isoformat(), "year": year})
+    result.trace.append(
+        _(
+            "Not accepted yet: estimated for the pilot year of the estimate date %(quoted_on)s; the year of the "
+            "acceptance date decides"
         )
-    result.trace.append(f"尚未验收：按估算日{quoted_on:%Y-%m-%d}所在的试点年度估算，实际按验收通过日期所在年度确定")
+        % dates
+    )
     return year
 
 
@@ -334,19 +443,18 @@ def _excess(params, result, total, ceiling):
         return
     general = params.get("general_informatization_rate")
     if general is None:
-        message = (
-            f"超过{format_wan(ceiling)}万元的部分按“一般信息化项目”标准补助，该标准尚未配置，"
-            f"超出部分{format_yuan(total - ceiling)}元暂不计补助"
-        )
+        message = _(
+            "The part above %(ceiling)s wan yuan is subsidised at the “general informatization project” standard, "
+            "which is not configured: the excess of %(excess)s yuan gets no subsidy for now"
+        ) % {"ceiling": format_wan(ceiling), "excess": format_yuan(total - ceiling)}
         result.reasons.append(message)
         result.trace.append(message)
         return
-    result.add_line(
-        "excess",
-        total - ceiling,
-        general,
-        f"超过{format_wan(ceiling)}万元的部分按“一般信息化项目”标准补助{_pct(general)}",
-    )
+    rule = _(
+        "The part above %(ceiling)s wan yuan is subsidised at the “general informatization project” standard of "
+        "%(rate)s"
+    ) % {"ceiling": format_wan(ceiling), "rate": _pct(general)}
+    result.add_line("excess", total - ceiling, general, rule)
 
 
 def _subtotal(result):
@@ -361,8 +469,16 @@ def _subtotal_and_cap(params, result, key, label):
         result.cap = cap
         result.subsidy = cap
         result.trace.append(
-            f"补助小计{format_yuan(result.subsidy_subtotal)}元超过{label}{format_wan(cap)}万元，"
-            f"按{format_yuan(cap)}元补助"
+            _(
+                "The subsidy subtotal of %(subtotal)s yuan is above %(label)s, %(cap_wan)s wan yuan: %(cap)s yuan "
+                "is paid"
+            )
+            % {
+                "subtotal": format_yuan(result.subsidy_subtotal),
+                "label": label,
+                "cap_wan": format_wan(cap),
+                "cap": format_yuan(cap),
+            }
         )
 
 
@@ -372,45 +488,69 @@ def _awards(track, params, facts, result):
     minimums = _table(params, "award_min")
     automatic = params.get("acceptance_award")
     if automatic:
-        result.award_lines.append(
-            AwardLine("acceptance", automatic, f"评审验收通过后一次性奖励{format_wan(automatic)}万元")
-        )
+        rule = _("A one-off award of %(amount)s wan yuan once acceptance is passed") % {"amount": format_wan(automatic)}
+        result.award_lines.append(AwardLine("acceptance", automatic, rule))
     for kind, amount in facts.awards:
         if kind not in limits:
-            raise PolicyError("award", f"本政策没有“{kind}”类奖励")
-        amount = _money(amount, "award", required=True)
+            raise PolicyError("award", _("This policy has no “%(kind)s” award.") % {"kind": kind})
+        amount = _amount(amount, "award", required=True)
+        figures = {"kind": kind, "amount": format_yuan(amount)}
         if kind in fixed:
             if amount != fixed[kind]:
                 raise PolicyError(
-                    "award", f"“{kind}”奖励为固定金额{format_yuan(fixed[kind])}元，不能为{format_yuan(amount)}元"
+                    "award",
+                    _("The “%(kind)s” award is a fixed %(fixed)s yuan, not %(amount)s yuan.")
+                    % {**figures, "fixed": format_yuan(fixed[kind])},
                 )
-            rule = f"固定金额一次性奖励{format_wan(fixed[kind])}万元"
+            rule = _("A one-off award of a fixed %(amount)s wan yuan") % {"amount": format_wan(fixed[kind])}
         else:
             if amount > limits[kind]:
                 raise PolicyError(
-                    "award", f"“{kind}”奖励{format_yuan(amount)}元超过最高额{format_yuan(limits[kind])}元"
+                    "award",
+                    _("The “%(kind)s” award of %(amount)s yuan is above its maximum, %(maximum)s yuan.")
+                    % {**figures, "maximum": format_yuan(limits[kind])},
                 )
             if kind in minimums and amount < minimums[kind]:
                 raise PolicyError(
-                    "award", f"“{kind}”奖励{format_yuan(amount)}元低于最低额{format_yuan(minimums[kind])}元"
+                    "award",
+                    _("The “%(kind)s” award of %(amount)s yuan is below its minimum, %(minimum)s yuan.")
+                    % {**figures, "minimum": format_yuan(minimums[kind])},
                 )
-            rule = f"经决定给予，最高{format_wan(limits[kind])}万元"
+            rule = _("Granted by decision, at most %(maximum)s wan yuan") % {"maximum": format_wan(limits[kind])}
         if kind in LEVEL_AWARD_KINDS:
             rule = _check_standard(params, facts, kind, rule)
         result.award_lines.append(AwardLine(kind, round_fen(amount), rule))
     for line in result.award_lines:
-        result.trace.append(f"奖励（{line.kind}）：{format_yuan(line.amount)}元，不受补助上限限制")
+        result.trace.append(
+            _("Award (%(kind)s): %(amount)s yuan, not held to the subsidy cap")
+            % {"kind": line.kind, "amount": format_yuan(line.amount)}
+        )
 
 
 def _check_standard(params, facts, kind, rule) -> str:
-    needed = standard_level(params)
+    figures = {"kind": kind, "needed": standard_level(params), "level": facts.level, "rule": rule}
     if facts.level is None:
-        raise PolicyError("award", f"“{kind}”奖励须有改造后的数字化水平等级（达标等级{needed}级）")
-    if facts.level < needed:
         raise PolicyError(
-            "award", f"改造后数字化水平等级为{facts.level}级，未达到达标等级{needed}级，不能给予“{kind}”奖励"
+            "award",
+            _(
+                "The “%(kind)s” award needs the digital level after the transformation (the standard is level "
+                "%(needed)s)."
+            )
+            % figures,
         )
-    return f"{rule}；改造后数字化水平{facts.level}级，达到达标等级{needed}级"
+    if facts.level < figures["needed"]:
+        raise PolicyError(
+            "award",
+            _(
+                "The digital level after the transformation is %(level)s, below the standard level %(needed)s: no "
+                "“%(kind)s” award."
+            )
+            % figures,
+        )
+    return (
+        _("%(rule)s; the digital level after the transformation, %(level)s, reaches the standard level %(needed)s")
+        % figures
+    )
 
 
 def _finish(policy, result):
@@ -439,13 +579,22 @@ def _funding(params, result) -> list[FundingLine]:
         share = award_shares.get(line.kind, central_share)
         exact += line.amount * share
         if share != central_share:
-            own_rule.append(f"“{line.kind}”奖励中央资金占{_pct(share)}")
+            own_rule.append(
+                _("central funds are %(share)s of the “%(kind)s” award") % {"kind": line.kind, "share": _pct(share)}
+            )
     central = round_fen(exact)
     local = result.total - central
-    note = f"资金来源：中央资金按补助{'及奖励' if result.award_lines else ''}的{_pct(central_share)}计"
+    if result.award_lines:
+        note = _("Funding: central funds are %(share)s of the subsidy and awards")
+    else:
+        note = _("Funding: central funds are %(share)s of the subsidy")
+    note %= {"share": _pct(central_share)}
     if own_rule:
-        note += "（" + "，".join(own_rule) + "）"
-    result.trace.append(f"{note}，为{format_yuan(central)}元；地方资金{format_yuan(local)}元")
+        note = _("%(note)s (%(rules)s)") % {"note": note, "rules": pgettext("list separator", ", ").join(own_rule)}
+    result.trace.append(
+        _("%(note)s, that is %(central)s yuan; local funds %(local)s yuan")
+        % {"note": note, "central": format_yuan(central), "local": format_yuan(local)}
+    )
     city_share = params.get("city_share")
     if city_share is None:
         return [FundingLine("central", central), FundingLine("local", local)]
@@ -456,23 +605,30 @@ def _funding(params, result) -> list[FundingLine]:
 # --- small helpers -----------------------------------------------------------------------------------------
 
 
-def _money(value, name, *, required) -> Decimal:
+def _amount(value, name, *, required) -> Decimal:
+    """A fact the caller has already made a Decimal (typed text goes through `portal.core.money.parse_amount`
+    first, in `policies.quotes`): here only present when required, and not negative."""
+    label = {"field": FIELD_LABELS.get(name, name)}
     if value is None:
         if required:
-            raise PolicyError(name, f"请填写{FIELD_LABELS.get(name, name)}")
+            raise PolicyError(name, _("%(field)s is required.") % label)
         return ZERO
     if not isinstance(value, Decimal):
-        raise PolicyError(name, f"{FIELD_LABELS.get(name, name)}应为金额")
+        raise PolicyError(name, _("%(field)s must be an amount.") % label)
     if value < 0:
-        raise PolicyError(name, f"{FIELD_LABELS.get(name, name)}不能为负数")
+        raise PolicyError(name, _("%(field)s cannot be negative.") % label)
     return value
 
 
 def _param(params, key):
     value = params.get(key)
     if value is None:
-        raise PolicyError(key, f"政策参数“{key}”尚未配置")
+        raise _unconfigured(key)
     return value
+
+
+def _unconfigured(key) -> PolicyError:
+    return PolicyError(key, _("The policy parameter “%(key)s” is not configured.") % {"key": key})
 
 
 def _table(params, key) -> dict:
@@ -483,7 +639,7 @@ def _table(params, key) -> dict:
 def _by_batch(rates: dict, batch: int) -> Decimal:
     """The rate of `batch`; batches after the last configured one keep the last rate."""
     if not rates:
-        raise PolicyError("n_rate", "政策参数“n_rate”尚未配置")
+        raise _unconfigured("n_rate")
     numbers = sorted(int(key) for key in rates)
     chosen = max((number for number in numbers if number <= batch), default=numbers[0])
     return rates[chosen] if chosen in rates else rates[str(chosen)]
@@ -513,9 +669,9 @@ def _pct(rate: Decimal) -> str:
 
 
 FIELD_LABELS = {
-    "n_investment": "N部分投入",
-    "x_investment": "X部分投入",
-    "total_investment": "总投入",
-    "automation_investment": "自动化设备投入",
-    "award": "奖励金额",
+    "n_investment": gettext_lazy("N-part investment"),
+    "x_investment": gettext_lazy("X-part investment"),
+    "total_investment": gettext_lazy("Total investment"),
+    "automation_investment": gettext_lazy("Automation equipment investment"),
+    "award": gettext_lazy("Award amount"),
 }

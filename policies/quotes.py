@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from policies import engine
 from policies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 from portal.core.errors import PortalError
@@ -76,12 +78,20 @@ def quote(*, program: Program, data: QuoteInput, cache: QuoteCache | None = None
     tracks = cache.tracks_of(version)
     track = tracks.get(data.track)
     if track is None:
-        raise bad("track", f"“{data.track}”不是{version.code}的申报类型（可选：{', '.join(tracks)}）")
+        raise bad(
+            "track",
+            _("“%(track)s” is not a track of %(version)s (choose from: %(choices)s)")
+            % {"track": data.track, "version": version.code, "choices": ", ".join(tracks)},
+        )
     industry_name = ""
     if data.industry:
         industry = cache.industry(program, data.industry)
         if industry is None:
-            raise bad("industry", f"“{data.industry}”不是项目{program.slug}的行业代码")
+            raise bad(
+                "industry",
+                _("“%(industry)s” is not an industry code of program %(program)s")
+                % {"industry": data.industry, "program": program.slug},
+            )
         industry_name = industry.name
     overrides = [parse_override(text, track_kind=track.kind) for text in data.overrides]
     policy = policy_snapshot(version=version, overrides=overrides) if overrides else cache.snapshot(version)
@@ -148,7 +158,7 @@ def _money(value, name):
     try:
         return parse_amount(value, name, allow_zero=True)
     except PortalError as error:
-        raise bad(name, f"“{value}”：{error.fields[name][0]}") from None
+        raise bad(name, _("“%(value)s”: %(error)s") % {"value": value, "error": error.fields[name][0]}) from None
 
 
 def _integer(value, name, *, minimum):
@@ -157,16 +167,16 @@ def _integer(value, name, *, minimum):
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise bad(name, f"“{value}”不是整数") from None
+        raise bad(name, _("“%(value)s” is not a whole number") % {"value": value}) from None
     if number < minimum:
-        raise bad(name, f"应不小于{minimum}")
+        raise bad(name, _("At least %(minimum)s") % {"minimum": minimum})
     return number
 
 
 def _level(value):
     level = _integer(value, "level", minimum=1)
     if level is not None and level > 4:
-        raise bad("level", "数字化水平等级应为1—4")
+        raise bad("level", _("The digital level is 1 to 4"))
     return level
 
 
@@ -176,13 +186,17 @@ def _date(value):
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise bad("accepted_on", f"“{value}”不是有效日期（YYYY-MM-DD）") from None
+        raise bad("accepted_on", _("“%(value)s” is not a valid date (YYYY-MM-DD)") % {"value": value}) from None
 
 
 def _award(text):
     if "=" not in text:
-        raise bad("award", f"“{text}”应写作 类别=金额")
+        raise bad("award", _("Write “%(text)s” as kind=amount") % {"text": text})
     kind, raw = (part.strip() for part in text.split("=", 1))
     if kind not in engine.AWARD_KINDS:
-        raise bad("award", f"未知的奖励类别“{kind}”（可选：{', '.join(engine.AWARD_KINDS[:-1])}）")
+        raise bad(
+            "award",
+            _("Unknown award kind “%(kind)s” (choose from: %(choices)s)")
+            % {"kind": kind, "choices": ", ".join(engine.AWARD_KINDS[:-1])},
+        )
     return kind, _money(raw, "award")

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from policies import specs
 from policies.engine import Policy, Track
 from policies.models import PolicyParameter, PolicyTrack, PolicyVersion, VersionStatus
@@ -21,8 +24,13 @@ def policy_version_for_quote(*, program, code: str = "") -> PolicyVersion:
     version = versions.filter(code=code).first() if code else versions.filter(status=VersionStatus.ACTIVE).first()
     if version is None:
         if code:
-            raise PortalError(f"version: 项目{program.slug}没有政策版本“{code}”", fields={"version": ["unknown"]})
-        raise PortalError(f"version: 项目{program.slug}没有生效的政策版本", fields={"version": ["none active"]})
+            message = _("Program %(program)s has no policy version “%(code)s”") % {
+                "program": program.slug,
+                "code": code,
+            }
+            raise PortalError(f"version: {message}", fields={"version": ["unknown"]})
+        message = _("Program %(program)s has no active policy version") % {"program": program.slug}
+        raise PortalError(f"version: {message}", fields={"version": ["none active"]})
     return version
 
 
@@ -83,7 +91,8 @@ def policy_snapshot(*, version: PolicyVersion, overrides=None) -> Policy:
 def parse_override(text: str, *, track_kind: str):
     """`key=value` or `key[qualifier]=value` → (key, qualifier, typed value, scope) or PortalError."""
     if "=" not in text:
-        raise PortalError(f"set: “{text}”应为 参数=值", fields={"set": [text]})
+        message = _("Write “%(text)s” as key=value") % {"text": text}
+        raise PortalError(f"set: {message}", fields={"set": [text]})
     name, raw = (part.strip() for part in text.split("=", 1))
     qualifier = ""
     if name.endswith("]") and "[" in name:
@@ -96,10 +105,11 @@ def parse_override(text: str, *, track_kind: str):
         spec = specs.VERSION_SPEC_BY_KEY.get(name)
         scope = "version"
     if spec is None:
-        raise PortalError(f"set: 未知的政策参数“{name}”", fields={"set": [name]})
+        raise PortalError(f"set: {unknown_parameter(name)}", fields={"set": [name]})
     if bool(spec.table) != bool(qualifier):
         what = f"{name}[…]" if spec.table else name
-        raise PortalError(f"set: 参数“{name}”应写作 {what}=值", fields={"set": [name]})
+        message = _("Write the parameter “%(key)s” as %(form)s=value") % {"key": name, "form": what}
+        raise PortalError(f"set: {message}", fields={"set": [name]})
     return name, _qualifier(spec, qualifier), parse_value(spec, raw, field="set"), scope
 
 
@@ -111,7 +121,8 @@ def parse_value(spec, raw: str, *, field: str):
         if not value.is_finite():
             raise InvalidOperation
     except (ValueError, InvalidOperation):
-        raise PortalError(f"{field}: “{raw}”不是有效的{TYPE_LABELS[spec.type]}", fields={field: [raw]}) from None
+        message = _("“%(value)s” is not a valid %(type)s") % {"value": raw, "type": TYPE_LABELS[spec.type]}
+        raise PortalError(f"{field}: {message}", fields={field: [raw]}) from None
     problem = value_problem(spec, value)
     if problem:
         raise PortalError(f"{field}: {problem}", fields={field: [raw]})
@@ -120,16 +131,26 @@ def parse_value(spec, raw: str, *, field: str):
 
 def value_problem(spec, value) -> str:
     """Why `value` is not acceptable for `spec`, or ""."""
+    figures = {"label": spec.label, "value": value}
     if spec.type == specs.RATE and not (Decimal(0) <= value <= Decimal(1)):
-        return f"{spec.label}应在0到1之间（如0.40表示40%），当前为{value}"
+        return _("%(label)s is between 0 and 1 (0.40 is 40%%); it is %(value)s") % figures
     if spec.type in (specs.AMOUNT, specs.COUNT) and value < 0:
-        return f"{spec.label}不能小于0，当前为{value}"
+        return _("%(label)s cannot be below 0; it is %(value)s") % figures
     if spec.type == specs.COUNT and value != int(value):
-        return f"{spec.label}应为整数，当前为{value}"
+        return _("%(label)s is a whole number; it is %(value)s") % figures
     return ""
 
 
-TYPE_LABELS = {specs.RATE: "比例", specs.AMOUNT: "金额", specs.DATE: "日期（YYYY-MM-DD）", specs.COUNT: "整数"}
+def unknown_parameter(key: str) -> str:
+    return _("Unknown policy parameter “%(key)s”") % {"key": key}
+
+
+TYPE_LABELS = {
+    specs.RATE: pgettext_lazy("policy parameter type", "rate"),
+    specs.AMOUNT: pgettext_lazy("policy parameter type", "amount"),
+    specs.DATE: pgettext_lazy("policy parameter type", "date (YYYY-MM-DD)"),
+    specs.COUNT: pgettext_lazy("policy parameter type", "whole number"),
+}
 
 
 def _qualifier(spec, qualifier):
@@ -221,21 +242,21 @@ def _qualifier_label(table, qualifier, industry_names):
     if table == "industry":
         return industry_names.get(qualifier, qualifier)
     if table == "batch":
-        return f"第{qualifier}批"
+        return _("batch %(number)s") % {"number": qualifier}
     if table == "level":
-        return f"{qualifier}级"
+        return _("level %(number)s") % {"number": qualifier}
     if table == "year":
-        return f"第{qualifier}年"
+        return _("year %(number)s") % {"number": qualifier}
     return AWARD_LABELS.get(qualifier, qualifier)
 
 
 AWARD_LABELS = {
-    "sample": "样本企业奖励",
-    "standard-reached": "数字化转型达标企业",
-    "excellent-sample": "数字化改造优秀样板企业",
-    "chain-case": "“链式”数字化转型优秀典型案例",
-    "new-tech": "新技术应用优秀企业",
-    "acceptance": "验收通过奖励",
+    "sample": gettext_lazy("Sample enterprise award"),
+    "standard-reached": gettext_lazy("Enterprise reaching the digital transformation standard"),
+    "excellent-sample": gettext_lazy("Excellent model enterprise of digital transformation"),
+    "chain-case": gettext_lazy("Excellent typical case of “chain” digital transformation"),
+    "new-tech": gettext_lazy("Excellent enterprise in applying new technology"),
+    "acceptance": gettext_lazy("Award for passing acceptance"),
 }
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from policies import specs
 from policies.engine import KINDS
 from policies.models import PolicyParameter, PolicyTrack, PolicyVersion, VersionStatus
-from policies.selectors import parse_value, value_problem
+from policies.selectors import parse_value, unknown_parameter, value_problem
 from portal.core.errors import Conflict, PortalError
 from portal.core.roles import Capability
 from portal.core.services import record_save
@@ -28,7 +29,7 @@ class Issue:
     message: str
 
     def __str__(self):
-        return f"{self.where}：{self.message}"
+        return _("%(where)s: %(message)s") % {"where": self.where, "message": self.message}
 
 
 def policy_version_validate(*, version: PolicyVersion) -> list[Issue]:
@@ -38,45 +39,55 @@ def policy_version_validate(*, version: PolicyVersion) -> list[Issue]:
     tracks = list(version.tracks.all())
     rows = list(version.parameters.select_related("track"))
     if not tracks:
-        issues.append(Issue(version.code, "至少需要一个申报类型"))
+        issues.append(Issue(version.code, _("A version needs at least one track")))
     for row in rows:
         kind = next((t.kind for t in tracks if t.pk == row.track_id), None)
         spec = specs.track_spec(kind, row.key) if row.track_id else specs.VERSION_SPEC_BY_KEY.get(row.key)
         where = f"{row.track.code if row.track_id else version.code}.{row}"
         if spec is None:
-            issues.append(Issue(where, "未知参数"))
+            issues.append(Issue(where, _("Unknown parameter")))
             continue
         if bool(spec.table) != bool(row.qualifier):
-            issues.append(Issue(where, "表格参数需要限定值（如行业、批次），普通参数不应有限定值"))
+            issues.append(
+                Issue(where, _("A table parameter needs a qualifier (an industry, a batch…); a plain one takes none"))
+            )
         if spec.type == specs.DATE:
             if row.date_value is None:
-                issues.append(Issue(where, f"{spec.label}缺少日期"))
+                issues.append(Issue(where, _("%(label)s has no date") % {"label": spec.label}))
         elif row.value is None:
-            issues.append(Issue(where, f"{spec.label}缺少数值"))
+            issues.append(Issue(where, _("%(label)s has no value") % {"label": spec.label}))
         elif problem := value_problem(spec, row.value):
             issues.append(Issue(where, problem))
     present = {(row.track_id, row.key) for row in rows}
     for track in tracks:
         if track.kind not in KINDS:
-            issues.append(Issue(track.code, f"未知的规则类型“{track.kind}”"))
+            issues.append(Issue(track.code, _("Unknown rule kind “%(kind)s”") % {"kind": track.kind}))
             continue
         for spec in specs.TRACK_SPECS[track.kind]:
             if spec.required and (track.pk, spec.key) not in present:
-                issues.append(Issue(f"{track.code}.{spec.key}", f"缺少必填参数：{spec.label}"))
+                issues.append(Issue(f"{track.code}.{spec.key}", _missing(spec)))
         for key in specs.KIND_NEEDS.get(track.kind, ()):
             if (None, key) not in present:
-                issues.append(Issue(f"{version.code}.{key}", f"缺少必填参数：{specs.VERSION_SPEC_BY_KEY[key].label}"))
+                issues.append(Issue(f"{version.code}.{key}", _missing(specs.VERSION_SPEC_BY_KEY[key])))
         issues.extend(_tier_issues(track, rows))
     return issues
+
+
+def _missing(spec) -> str:
+    return _("A required parameter is missing: %(label)s") % {"label": spec.label}
 
 
 def _tier_issues(track, rows) -> list[Issue]:
     values = {row.key: row.value for row in rows if row.track_id == track.pk and not row.qualifier}
     floor, ceiling = values.get("floor"), values.get("ceiling")
     if floor is not None and ceiling is not None and floor > ceiling:
+        message = _(
+            "The investment range overlaps or is reversed: the floor %(floor)s is above the ceiling %(ceiling)s"
+        )
         return [
             Issue(
-                f"{track.code}.floor", f"投入区间重叠或倒置：下限{floor.normalize():f}高于上限{ceiling.normalize():f}"
+                f"{track.code}.floor",
+                message % {"floor": f"{floor.normalize():f}", "ceiling": f"{ceiling.normalize():f}"},
             )
         ]
     return []
@@ -165,11 +176,13 @@ def policy_parameter_set(
     _own_draft(access, version)
     spec = specs.track_spec(track.kind, key) if track else specs.VERSION_SPEC_BY_KEY.get(key)
     if spec is None:
-        raise PortalError(f"未知的政策参数“{key}”", fields={"key": [key]})
+        raise PortalError(unknown_parameter(key), fields={"key": [key]})
     if bool(spec.table) != bool(qualifier):
-        raise PortalError(f"参数“{spec.label}”的限定值填写有误", fields={"qualifier": [qualifier]})
+        message = _("The qualifier of the parameter “%(label)s” is wrong") % {"label": spec.label}
+        raise PortalError(message, fields={"qualifier": [qualifier]})
+    reason = reason or pgettext("policy version history", "Draft edited")
     with transaction.atomic():
-        return _store(version, track, spec, key, qualifier, raw_value, access.user, reason or "编辑草稿")
+        return _store(version, track, spec, key, qualifier, raw_value, access.user, reason)
 
 
 def policy_version_activate(*, access: ProgramAccess, version: PolicyVersion, effective_from: date) -> PolicyVersion:
@@ -189,31 +202,34 @@ def policy_version_activate(*, access: ProgramAccess, version: PolicyVersion, ef
         _own_draft(access, locked)
         issues = policy_version_validate(version=locked)
         if issues:
+            separator = pgettext("sentence separator", "; ")
             raise PortalError(
-                "；".join(str(issue) for issue in issues[:5]), fields={"__all__": [str(i) for i in issues]}
+                separator.join(str(issue) for issue in issues[:5]), fields={"__all__": [str(i) for i in issues]}
             )
         for previous in PolicyVersion.objects.select_for_update().filter(
             program=locked.program, status=VersionStatus.ACTIVE
         ):
             previous.status = VersionStatus.RETIRED
-            record_save(previous, acting_user=access.user, reason=f"由{locked.code}取代")
+            reason = pgettext("policy version history", "Replaced by %(code)s") % {"code": locked.code}
+            record_save(previous, acting_user=access.user, reason=reason)
         locked.status = VersionStatus.ACTIVE
         locked.effective_from = effective_from
         locked.activated_at = timezone.now()
         locked.activated_by = access.user
-        return record_save(locked, acting_user=access.user, reason="启用")
+        return record_save(locked, acting_user=access.user, reason=pgettext("policy version history", "Activated"))
 
 
 def policy_version_draft_from(*, access: ProgramAccess, version: PolicyVersion, code: str, name: str) -> PolicyVersion:
     """A new draft holding a copy of every track and parameter of `version`."""
     access.require(Capability.CONFIGURE)
     if version.program_id != access.program.pk:
-        raise PortalError("该政策版本不属于本项目")
+        raise PortalError(_not_the_programs())
+    copied = pgettext("policy version history", "Copied from %(code)s") % {"code": version.code}
     with transaction.atomic():
         draft = record_save(
             PolicyVersion(program=version.program, code=code, name=name, source=version.source),
             acting_user=access.user,
-            reason=f"复制自{version.code}",
+            reason=copied,
         )
         track_map = {}
         for track in version.tracks.all():
@@ -221,18 +237,22 @@ def policy_version_draft_from(*, access: ProgramAccess, version: PolicyVersion, 
             track.pk = None
             track.id = None
             track.version = draft
-            track_map[old_pk] = record_save(track, acting_user=access.user, reason=f"复制自{version.code}")
+            track_map[old_pk] = record_save(track, acting_user=access.user, reason=copied)
         for row in version.parameters.all():
             row.pk = None
             row.id = None
             row.version = draft
             row.track = track_map.get(row.track_id)
-            record_save(row, acting_user=access.user, reason=f"复制自{version.code}")
+            record_save(row, acting_user=access.user, reason=copied)
     return draft
+
+
+def _not_the_programs() -> str:
+    return _("The policy version is not one of this program's")
 
 
 def _own_draft(access, version):
     if version.program_id != access.program.pk:
-        raise PortalError("该政策版本不属于本项目")
+        raise PortalError(_not_the_programs())
     if version.status != VersionStatus.DRAFT:
-        raise Conflict("只有草稿版本可以修改或启用；请先复制为新草稿")
+        raise Conflict(_("Only a draft version can be changed or activated; copy it to a new draft first"))

@@ -1,9 +1,12 @@
 """Which parameters each rule kind reads, with their type and label: the policy's schema, in one place.
 
-The pages show parameters in this order with these labels; validation checks versions against it.
+The pages show parameters in this order with these labels; validation checks versions against it. Labels and help
+are lazy translations: keys, types and tables are codes.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 RATE, AMOUNT, DATE, COUNT = "rate", "amount", "date", "count"
 
@@ -20,31 +23,36 @@ class ParamSpec:
 
 TRACK_SPECS: dict[str, tuple[ParamSpec, ...]] = {
     "nx_batch": (
-        ParamSpec("n_cap", AMOUNT, "N部分投入上限（按行业）", table="industry"),
-        ParamSpec("n_cap_default", AMOUNT, "N部分投入上限（其他行业）"),
-        ParamSpec("n_rate", RATE, "N部分补助比例（按改造批次，之后批次沿用最后一档）", table="batch"),
-        ParamSpec("x_rate", RATE, "X部分补助比例"),
-        ParamSpec("project_cap", AMOUNT, "单个项目最高补助", required=False),
+        ParamSpec("n_cap", AMOUNT, _("N-part investment cap (by industry)"), table="industry"),
+        ParamSpec("n_cap_default", AMOUNT, _("N-part investment cap (other industries)")),
+        ParamSpec(
+            "n_rate",
+            RATE,
+            _("N-part subsidy rate (by participation batch; later batches keep the last rate)"),
+            table="batch",
+        ),
+        ParamSpec("x_rate", RATE, _("X-part subsidy rate")),
+        ParamSpec("project_cap", AMOUNT, _("Maximum subsidy of one project"), required=False),
     ),
     "tiered_total": (
-        ParamSpec("floor", AMOUNT, "总投入下限（低于此不予补助）"),
-        ParamSpec("ceiling", AMOUNT, "按比例补助的投入上限"),
-        ParamSpec("rate", RATE, "补助比例"),
-        ParamSpec("project_cap", AMOUNT, "单个项目最高补助", required=False),
+        ParamSpec("floor", AMOUNT, _("Total investment floor (no subsidy below it)")),
+        ParamSpec("ceiling", AMOUNT, _("Investment ceiling of the rated subsidy")),
+        ParamSpec("rate", RATE, _("Subsidy rate")),
+        ParamSpec("project_cap", AMOUNT, _("Maximum subsidy of one project"), required=False),
     ),
     "midlevel_factory": (
-        ParamSpec("floor", AMOUNT, "软硬件总投入下限"),
-        ParamSpec("ceiling", AMOUNT, "按比例补助的软硬件投入上限"),
-        ParamSpec("rate", RATE, "软硬件补助比例"),
-        ParamSpec("automation_threshold", AMOUNT, "自动化设备投入门槛"),
-        ParamSpec("automation_rate", RATE, "自动化设备补助比例"),
-        ParamSpec("project_cap", AMOUNT, "单个项目最高补助"),
-        ParamSpec("acceptance_award", AMOUNT, "验收通过后一次性奖励", required=False),
+        ParamSpec("floor", AMOUNT, _("Software and hardware investment floor")),
+        ParamSpec("ceiling", AMOUNT, _("Software and hardware investment ceiling of the rated subsidy")),
+        ParamSpec("rate", RATE, _("Software and hardware subsidy rate")),
+        ParamSpec("automation_threshold", AMOUNT, _("Automation equipment investment threshold")),
+        ParamSpec("automation_rate", RATE, _("Automation equipment subsidy rate")),
+        ParamSpec("project_cap", AMOUNT, _("Maximum subsidy of one project")),
+        ParamSpec("acceptance_award", AMOUNT, _("One-off award once acceptance is passed"), required=False),
     ),
     "level_year": (
-        ParamSpec("min_level", COUNT, "最低数字化水平等级"),
-        ParamSpec("level_cap", AMOUNT, "补助上限（按改造后数字化水平等级）", table="level"),
-        ParamSpec("year_rate", RATE, "补助比例（按试点实施年度）", table="year"),
+        ParamSpec("min_level", COUNT, _("Lowest digital level")),
+        ParamSpec("level_cap", AMOUNT, _("Subsidy cap (by digital level after the transformation)"), table="level"),
+        ParamSpec("year_rate", RATE, _("Subsidy rate (by year of the pilot period)"), table="year"),
     ),
 }
 
@@ -53,16 +61,16 @@ COMMON_TRACK_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "open_projects_max",
         COUNT,
-        "每家企业在本申报类型同时在办的项目数上限",
+        _("Most projects one enterprise may have open at once in this track"),
         required=False,
-        help="在办：已提交、退回修改、重新提交或已批准的项目；未配置时为1。",
+        help=_("Open: submitted, returned for changes, resubmitted or approved. 1 when not configured."),
     ),
-    ParamSpec("pilots_only", COUNT, "仅限认定的试点企业申报（1=是）", required=False),
-    ParamSpec("pilots_excluded", COUNT, "认定的试点企业不得申报（1=是）", required=False),
+    ParamSpec("pilots_only", COUNT, _("Only designated pilot enterprises may apply (1 = yes)"), required=False),
+    ParamSpec("pilots_excluded", COUNT, _("Designated pilot enterprises may not apply (1 = yes)"), required=False),
     ParamSpec(
         "after_industry_pilot_accepted",
         COUNT,
-        "本行业已有试点项目验收通过后方可申报（1=是）",
+        _("Open only once a pilot project of the industry has passed acceptance (1 = yes)"),
         required=False,
     ),
 )
@@ -71,38 +79,55 @@ VERSION_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "general_informatization_rate",
         RATE,
-        "“一般信息化项目”补助标准",
+        _("“General informatization project” subsidy standard"),
         required=False,
-        help="超过上限部分按此比例补助；未配置时超出部分不予补助。",
+        help=_("The part above the ceiling is subsidised at this rate; when not configured, it gets no subsidy."),
     ),
-    ParamSpec("approval_date", DATE, "试点批复日", required=False),
-    ParamSpec("pilot_end", DATE, "试点结束日", required=False),
-    ParamSpec("central_share", RATE, "中央资金占补助比例", required=False, help="中央:地方 = 1:1.5 即 0.40。"),
-    ParamSpec("city_share", RATE, "地方资金中市级承担比例", required=False, help="未配置时地方资金不再细分为市、县。"),
-    ParamSpec("central_pool", AMOUNT, "中央资金池总额", required=False),
-    ParamSpec("award_max", AMOUNT, "奖励最高额（按奖励类别）", required=False, table="award"),
-    ParamSpec("award_min", AMOUNT, "奖励最低额（按奖励类别）", required=False, table="award"),
-    ParamSpec("award_fixed", AMOUNT, "固定金额奖励（按奖励类别）", required=False, table="award"),
+    ParamSpec("approval_date", DATE, _("Pilot approval date"), required=False),
+    ParamSpec("pilot_end", DATE, _("Pilot end date"), required=False),
+    ParamSpec(
+        "central_share",
+        RATE,
+        _("Central funds' share of the subsidy"),
+        required=False,
+        help=_("Central : local = 1 : 1.5 is 0.40."),
+    ),
+    ParamSpec(
+        "city_share",
+        RATE,
+        _("City's share of the local funds"),
+        required=False,
+        help=_("When not configured, local funds are not split into city and county."),
+    ),
+    ParamSpec("central_pool", AMOUNT, _("Total of the central funds pool"), required=False),
+    ParamSpec("award_max", AMOUNT, _("Award maximum (by award kind)"), required=False, table="award"),
+    ParamSpec("award_min", AMOUNT, _("Award minimum (by award kind)"), required=False, table="award"),
+    ParamSpec("award_fixed", AMOUNT, _("Fixed award (by award kind)"), required=False, table="award"),
     ParamSpec(
         "award_central_share",
         RATE,
-        "奖励中的中央资金占比（按奖励类别）",
+        _("Central funds' share of an award (by award kind)"),
         required=False,
         table="award",
-        help="未配置的类别与补助相同（中央资金占比）；0 即全部由地方承担。",
+        help=_("A kind not configured takes the subsidy's central share; 0 means all local."),
     ),
-    ParamSpec("standard_level", COUNT, "数字化转型达标等级（改造后达到此等级为达标）", required=False),
+    ParamSpec(
+        "standard_level",
+        COUNT,
+        _("Digital transformation standard level (reaching it after the transformation meets the standard)"),
+        required=False,
+    ),
     ParamSpec(
         "contract_budget_tolerance",
         AMOUNT,
-        "合同金额与申报明细合计的允许差额",
+        _("Allowed difference between the contract amount and the total of the filed items"),
         required=False,
-        help="未配置时两者须相等。",
+        help=_("When not configured, the two must be equal."),
     ),
-    ParamSpec("sample_quota", COUNT, "样本企业名额（按行业）", required=False, table="industry"),
-    ParamSpec("pilot_quota_min", COUNT, "每个行业试点企业数（下限）", required=False),
-    ParamSpec("pilot_quota_max", COUNT, "每个行业试点企业数（上限）", required=False),
-    ParamSpec("selected_providers_per_industry", COUNT, "每个行业中选服务商数", required=False),
+    ParamSpec("sample_quota", COUNT, _("Sample enterprise quota (by industry)"), required=False, table="industry"),
+    ParamSpec("pilot_quota_min", COUNT, _("Pilot enterprises per industry (minimum)"), required=False),
+    ParamSpec("pilot_quota_max", COUNT, _("Pilot enterprises per industry (maximum)"), required=False),
+    ParamSpec("selected_providers_per_industry", COUNT, _("Selected service providers per industry"), required=False),
 )
 
 VERSION_SPEC_BY_KEY = {spec.key: spec for spec in VERSION_SPECS}

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -311,6 +312,18 @@ def test_ineligible_results_say_why(slug, track, values, reason):
     assert payload["eligible"] is False
     assert any(reason in text for text in payload["reasons"]), payload["reasons"]
     assert payload["total"] == "0.00" and payload["subsidy_lines"] == [] and payload["funding_lines"] == []
+
+
+def test_the_trace_is_in_the_active_language_chinese_by_default():
+    policy = snapshot("wuyi-2024")
+    facts = facts_of("lightweight", {"industry": "doors", "batch": 2, "n": "600000", "x": "200000"})
+    with translation.override("en"):
+        english = engine.evaluate(policy, facts).trace_text()
+    with translation.override("zh-hans"):
+        chinese = engine.evaluate(policy, facts).trace_text()
+    assert english[1] == "X: 200,000.00 × 40% = 80,000.00 (X-part investment is subsidised at 40% whatever the batch)"
+    assert chinese[1] == "X: 200,000.00 × 40% = 80,000.00（X部分投入不分批次，统一补助40%）"
+    assert engine.evaluate(policy, facts).trace_text() == chinese
 
 
 def test_unconfigured_general_rate_pays_nothing_above_the_ceiling_and_says_so():
