@@ -1,12 +1,13 @@
 """The workflows kept as data (acceptance reviews, selection rounds, calculation runs with their corrections and
 awards, filings): every state a step names is one of the object's states and every role one of the program's;
 where each step leads and who may take it, pinned here for whoever reads the spec; what a person may do now
-(`available`) for concrete roles and states.
+(`available`) for concrete roles and states; and the template tag pages read it through.
 
 That each service refuses a step out of turn, and leaves the object in one of the step's targets when it takes
 it, is tests/test_state_matrix.py's and tests/test_run_state_matrix.py's work (every state × every action)."""
 
 import pytest
+from django.template import Context, Template
 
 from acceptance.models import ReviewStatus
 from acceptance.workflow import REVIEW
@@ -14,6 +15,7 @@ from filings.models import Status
 from filings.workflow import ACTIONS, FILING, available_actions
 from portal.core.roles import Role
 from portal.core.workflow import Workflow, step, workflow_named
+from programs.access import ProgramAccess
 from providers.models import RoundStatus
 from providers.workflow import NEXT_STATUS, ROUND
 from subsidies.models import RunStatus
@@ -191,3 +193,19 @@ def test_what_each_person_may_do_on_a_filing():
     assert names(available_actions(Status.DRAFT, {Role.ENTERPRISE})) == ["submit", "withdraw"]
     assert names(available_actions(Status.APPROVED, set(Role.values))) == []
     assert ACTIONS["return"].target == Status.RETURNED and ACTIONS["return"].needs_comment
+
+
+def test_a_page_reads_the_actions_through_the_template_tag():
+    page = Template('{% load workflow %}{% workflow_actions run "run" as actions %}{{ actions|join:"," }}')
+
+    def shown(status, *roles):
+        access = ProgramAccess(program=None, user=None, roles=frozenset(roles))
+        return page.render(Context({"access": access, "run": RunStatusHolder(status)}))
+
+    assert shown(U.REVIEWED, Role.BUREAU_REVIEWER) == "return,approve"
+    assert shown(U.REVIEWED, Role.AUDITOR) == ""
+
+
+class RunStatusHolder:
+    def __init__(self, status):
+        self.status = status
