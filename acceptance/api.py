@@ -24,8 +24,10 @@ from acceptance.models import (
     AssessmentPhase,
     ReviewStatus,
 )
+from acceptance.workflow import REVIEW
 from filings.api import APPLICATION_PATH
 from filings.selectors import application_get
+from portal.core.api import WorkflowActionsField
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.queries import get_or_404
@@ -105,6 +107,7 @@ class AcceptanceReviewOutput(serializers.Serializer):
     requested_at = serializers.DateTimeField(source="created_at")
     announcement_starts_on = serializers.DateField(allow_null=True)
     announcement_ends_on = serializers.DateField(allow_null=True)
+    actions = WorkflowActionsField(REVIEW)
 
 
 class InvestmentAmountsOutput(serializers.Serializer):
@@ -240,7 +243,7 @@ def _panel(review) -> list[dict]:
 
 
 def _detail(access, review) -> dict:
-    data = AcceptanceReviewHeadOutput(review).data
+    data = AcceptanceReviewHeadOutput(review, context={"access": access}).data
     data["declared"] = InvestmentAmountsOutput(
         {name: getattr(review, f"declared_{name}") for name in AMOUNT_FIELDS}
     ).data
@@ -325,7 +328,8 @@ class RequestApi(ProgramScopedMixin, APIView):
             deliverables=data.validated_data["deliverables"],
             amounts=dict(data.validated_data["amounts"]),
         )
-        return Response(AcceptanceReviewOutput(selectors.review_get(access=access, pk=review.pk)).data, status=201)
+        output = AcceptanceReviewOutput(selectors.review_get(access=access, pk=review.pk), context={"access": access})
+        return Response(output.data, status=201)
 
 
 class CosignApi(ProgramScopedMixin, APIView):

@@ -30,7 +30,6 @@ from acceptance.models import (
     ObjectionStatus,
     ReviewStatus,
 )
-from acceptance.workflow import REVIEW
 from filings.models import Application, Category, Status
 from filings.selectors import acts_as_implementer, acts_as_owner, application_get, application_list
 from portal.core.errors import NotAllowed, PortalError
@@ -304,8 +303,6 @@ def _review_page(request, access, review, **bound):
         context["scoring_open"] = status in SCORING_OPEN
         if status in SCORING_OPEN and not context["own_submitted"]:
             context["conflict_form"] = bound.get("conflict_form") or forms.ConflictForm()
-    if is_implementer and review.cosigned_at is None and REVIEW.allows("cosign", status):
-        context["may_cosign"] = True
     if is_auditor and audit is None and status in SCORING_OPEN:
         initial = {name: getattr(review, f"declared_{name}") for name in AMOUNT_FIELDS}
         context["audit_form"] = bound.get("audit_form") or forms.AuditForm(initial=initial)
@@ -314,14 +311,10 @@ def _review_page(request, access, review, **bound):
             context["panel_form"] = bound.get("panel_form") or forms.PanelForm(program=access.program)
         if status in SCORING_OPEN:
             context["replace_form"] = bound.get("replace_form") or forms.ReplaceForm(review=review)
-        if status == ReviewStatus.AUDITED:
-            context["may_close"] = True
         if status == ReviewStatus.PASSED:
             context["announce_form"] = bound.get("announce_form") or forms.AnnounceForm(program=access.program)
         if status in IN_ANNOUNCEMENT:
             context["objection_form"] = bound.get("objection_form") or forms.ObjectionForm()
-        if status == ReviewStatus.ANNOUNCING:
-            context["may_conclude"] = True
     if status == ReviewStatus.AUDITED and sees_all:
         context["preview"] = selectors.review_result(review)
     if sees_all or may_run:

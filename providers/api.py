@@ -11,6 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.core.api import WorkflowActionsField
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability, Role
@@ -26,6 +27,7 @@ from providers.models import (
     RoundStatus,
     SelectionRound,
 )
+from providers.workflow import ROUND
 from scoring.api import SheetSectionOutput
 from scoring.models import SheetStatus
 from scoring.selectors import sheet_structure, sheet_template_list
@@ -72,6 +74,7 @@ class RoundOutput(serializers.Serializer):
     template = TemplateOutput()
     applicant_count = serializers.IntegerField()
     seat_count = serializers.IntegerField()
+    actions = WorkflowActionsField(ROUND)
 
     def get_industries(self, obj) -> list[str]:
         return [industry.code for industry in obj.industries.all()]
@@ -270,7 +273,9 @@ class RoundListApi(ProgramScopedMixin, generics.ListAPIView):
             raise PortalError(_("Choose one of the program's selection sheets."), fields={"template": [_("Invalid.")]})
         fields["template"] = template
         created = services.round_create(access=access, fields=fields, industries=industries)
-        return Response(RoundOutput(selectors.round_get(access=access, pk=created.pk)).data, status=201)
+        return Response(
+            RoundOutput(selectors.round_get(access=access, pk=created.pk), context={"access": access}).data, status=201
+        )
 
 
 class RoundDetailApi(ProgramScopedMixin, APIView):
@@ -278,7 +283,7 @@ class RoundDetailApi(ProgramScopedMixin, APIView):
     def get(self, request, program, round):
         access = self.access
         selection_round = selectors.round_get(access=access, pk=round)
-        data = RoundOutput(selection_round).data
+        data = RoundOutput(selection_round, context={"access": access}).data
         data["sheet"] = SheetSectionOutput(sheet_structure(selection_round.template), many=True).data
         data["applicants"] = ApplicantOutput(selectors.round_applicants(selection_round, access=access), many=True).data
         if access.can(Capability.RUN_SELECTION):
@@ -361,7 +366,9 @@ class RoundAdvanceApi(ProgramScopedMixin, APIView):
         services.round_advance(
             access=access, selection_round=selection_round, expected_status=data.validated_data["expected_status"]
         )
-        return Response(RoundOutput(selectors.round_get(access=access, pk=selection_round.pk)).data)
+        return Response(
+            RoundOutput(selectors.round_get(access=access, pk=selection_round.pk), context={"access": access}).data
+        )
 
 
 class ApplyInput(serializers.Serializer):
@@ -533,7 +540,9 @@ class RoundConfirmApi(ProgramScopedMixin, APIView):
         data = ConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.round_confirm(access=access, selection_round=selection_round, reason=data.validated_data["reason"])
-        return Response(RoundOutput(selectors.round_get(access=access, pk=selection_round.pk)).data)
+        return Response(
+            RoundOutput(selectors.round_get(access=access, pk=selection_round.pk), context={"access": access}).data
+        )
 
 
 class RoundPublishApi(ProgramScopedMixin, APIView):
@@ -549,7 +558,9 @@ class RoundPublishApi(ProgramScopedMixin, APIView):
         services.round_publish(
             access=access, selection_round=selection_round, published_on=data.validated_data["published_on"]
         )
-        return Response(RoundOutput(selectors.round_get(access=access, pk=selection_round.pk)).data)
+        return Response(
+            RoundOutput(selectors.round_get(access=access, pk=selection_round.pk), context={"access": access}).data
+        )
 
 
 # Decisions on a provider ---------------------------------------------------------------------------------

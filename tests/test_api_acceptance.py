@@ -167,6 +167,30 @@ def test_the_enterprise_requests_and_the_provider_cosigns(completed):
     assert api("yongkang-reviewer").get(detail_url.replace(PROGRAM, "yongkang-2024")).status_code == 404
 
 
+def test_a_review_lists_what_the_caller_may_do_now(completed, experts):
+    created = api("wuyi-enterprise2").post(
+        url("acceptance-request", application=completed.pk),
+        {"deliverables": "MES、看板、采集终端", "amounts": AMOUNTS},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["actions"] == []
+    review_id = created.json()["id"]
+    detail_url = url("acceptance-review-detail", review=review_id)
+    assert api("wuyi-provider").get(detail_url).json()["actions"] == ["cosign"]
+    assert api("wuyi-reviewer").get(detail_url).json()["actions"] == ["panel_assign"]
+    listed = api("wuyi-reviewer").get(url("acceptance-review-list"), {"status": "requested"}).json()["results"]
+    assert [(row["id"], row["actions"]) for row in listed] == [(review_id, ["panel_assign"])]
+
+    api("wuyi-provider").post(url("acceptance-cosign", review=review_id))
+    seated = api("wuyi-reviewer").post(
+        url("acceptance-panel", review=review_id), panel_body(experts[:3]), format="json"
+    )
+    assert (seated.json()["status"], seated.json()["actions"]) == ("panel", ["panel_replace"])
+    assert api(experts[0]).get(detail_url).json()["actions"] == ["conflict_declare", "sheet_save"]
+    assert api("wuyi-finaudit").get(detail_url).json()["actions"] == ["audit_record"]
+    assert api("wuyi-enterprise2").get(detail_url).json()["actions"] == []
+
+
 def test_the_panel_refuses_insiders_and_people_without_the_role(completed, experts):
     review_id = requested(completed)
     panel_url = url("acceptance-panel", review=review_id)

@@ -277,6 +277,17 @@ def test_a_reviewed_run_goes_back_with_a_reason_and_calculates_again(jinhua_proj
     ]
 
 
+def test_a_run_lists_what_the_caller_may_do_now(jinhua_projects):
+    run = calculated_run()
+    reviewer = api("jinhua-reviewer")
+    assert reviewer.get(url("run-detail", run=run.pk)).json()["actions"] == ["recalculate", "review", "correct"]
+    reviewed = reviewer.post(url("run-review", run=run.pk), {}, format="json")
+    assert (reviewed.json()["status"], reviewed.json()["actions"]) == ("reviewed", ["return", "approve"])
+    (row,) = [r for r in reviewer.get(url("run-list")).json()["results"] if r["id"] == run.pk]
+    assert row["actions"] == ["return", "approve"]
+    assert api("jinhua-auditor").get(url("run-detail", run=run.pk)).json()["actions"] == []
+
+
 def test_a_what_if_returns_the_difference_and_writes_nothing(jinhua_projects):
     run = calculated_run()
     what_if_url = url("run-what-if", run=run.pk)

@@ -275,6 +275,20 @@ def test_confirm_needs_a_reason_for_missing_sheets_and_publication_makes_the_pro
     assert [applicant["id"] for applicant in seen_by_provider["applicants"]] == [entry.pk]
 
 
+def test_a_round_lists_what_the_caller_may_do_now(world):
+    member = committee_member(world["program"], "api-actions-member")
+    selection_round, _entry = scoring_round(world, [member])
+    detail_url = url("selection-round-detail", round=selection_round.pk)
+    admin = api(world["admin"])
+    assert admin.get(detail_url).json()["actions"] == ["seat", "confirm"]
+    row = next(r for r in admin.get(url("selection-round-list")).json()["results"] if r["id"] == selection_round.pk)
+    assert row["actions"] == ["seat", "confirm"]
+    assert api(member).get(detail_url).json()["actions"] == ["conflict_declare", "sheet_save"]
+    assert api(world["provider"]).get(detail_url).json()["actions"] == []
+    confirmed = admin.post(url("selection-round-confirm", round=selection_round.pk), {"reason": "缺席"}, format="json")
+    assert (confirmed.json()["status"], confirmed.json()["actions"]) == ("confirmed", ["publish"])
+
+
 def test_a_provider_decision_goes_through_the_bureau_only(world):
     membership = world["membership"]
     decision_url = url("provider-decision", provider=membership.pk)

@@ -166,7 +166,9 @@ def test_the_table_is_the_workflow():
     assert {action: RUN.sources(step) for action, (step, _sources, _target) in RUN_TABLE.items()} == {
         action: frozenset(sources) for action, (_step, sources, _target) in RUN_TABLE.items()
     }
+    assert all(target in RUN.targets(step) for step, _sources, target in RUN_TABLE.values())
     assert CORRECTION.sources("withdraw") == AWARD.sources("withdraw") == {Standing.ACTIVE}
+    assert CORRECTION.targets("withdraw") == AWARD.targets("withdraw") == {Standing.WITHDRAWN}
 
 
 @pytest.mark.parametrize("status", [DRAFT, REVIEWED, APPROVED, PAID])

@@ -2,9 +2,10 @@
 applications, supervision (projects and rectification requests) and ranking snapshots.
 
 Each object is first made ready for the action in every other respect (the actor's role and seat, the rows the
-action needs), then put in the state under test. An allowed pair writes; a refused pair raises Conflict (409) and
-leaves the object, its history and its related rows exactly as they were. Taking a state check out of a service
-makes the refused pairs of that action fail here; widening a table makes the pinned tables below fail."""
+action needs), then put in the state under test. An allowed pair writes, and leaves an acceptance review or a
+selection round in one of the states its step names as targets; a refused pair raises Conflict (409) and leaves the
+object, its history and its related rows exactly as they were. Taking a state check out of a service makes the
+refused pairs of that action fail here; widening a table makes the pinned tables below fail."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -295,8 +296,11 @@ def test_every_acceptance_step_in_every_state(status, action, completed, panel_p
         perform()
         after = review_footprint(review)
         assert (after["row"]["status"] == S.ANNOUNCED) if allowed else (after == before)
-        return
-    run_pair(allowed=allowed, perform=perform, footprint=lambda: review_footprint(review))
+    else:
+        run_pair(allowed=allowed, perform=perform, footprint=lambda: review_footprint(review))
+    if allowed:  # where the step went (a request makes a new review of the project)
+        reached = AcceptanceReview.objects.filter(application=completed).latest("pk").status
+        assert reached in REVIEW.targets(action), (action, reached)
 
 
 # Selection rounds ---------------------------------------------------------------------------------------------
@@ -408,6 +412,9 @@ def test_every_round_step_in_every_state(status, action, open_round):
     run_pair(
         allowed=ROUND.allows(action, status), perform=perform, footprint=lambda: round_footprint(open_round["round"])
     )
+    if ROUND.allows(action, status):
+        reached = SelectionRound.objects.get(pk=open_round["round"].pk).status
+        assert reached in ROUND.targets(action), (action, reached)
 
 
 # Sample applications ------------------------------------------------------------------------------------------

@@ -11,24 +11,10 @@ from django.utils.translation import gettext as _
 from filings.models import Status, overdue_on
 from filings.selectors import QueueRow
 from portal.core.money import format_yuan
+from portal.core.templatetags.badges import status_badge
 from portal.core.templatetags.money import yuan
 
 register = template.Library()
-
-BADGES = {
-    "submitted": "badge-blue",
-    "resubmitted": "badge-blue",
-    "returned": "badge-amber",
-    "approved": "badge-green",
-    "rejected": "badge-red",
-}
-
-
-@register.simple_tag
-def status_badge(status, label):
-    """A filing status as a badge: `status` (the code) and `label` (its display text)."""
-    return format_html('<span class="badge {}">{}</span>', BADGES.get(status, "badge-grey"), label)
-
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -106,7 +92,7 @@ def _queue_row(row: QueueRow, page: _QueuePage) -> str:
         submitted = '<span class="muted">—</span>'
     batch = escape(row.batch) if row.batch else "—"
     cells.append(f'<td class="nowrap">{submitted}<span class="row-sub">{batch}</span></td>')
-    state = status_badge(row.status, page.statuses.get(row.status, row.status))
+    state = status_badge("filing", row.status, page.statuses.get(row.status, row.status))
     if overdue_on(row, page.today):
         state += page.overdue
     if row.implementation_deadline:

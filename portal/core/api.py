@@ -1,13 +1,14 @@
-"""The API's shared pieces: pagination and the one exception handler that maps every error to one shape.
+"""The API's shared pieces: pagination, the one exception handler that maps every error to one shape, and the
+`actions` an object's output lists from its workflow.
 
 Error body: {"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,6 +20,27 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class WorkflowActionsField(serializers.ListField):
+    """The names of the steps of `workflow` the caller may take now on the object, by its `status` and the roles
+    the caller holds in the program: the serializer's context carries `access` (or its view does, as
+    `ProgramScopedMixin` views do). What is the caller's own (a seat, a project, a run it created) the services
+    check when the step is taken."""
+
+    def __init__(self, workflow, **kwargs):
+        self.workflow = workflow
+        kwargs.setdefault(
+            "help_text",
+            "What the caller may do now, by its roles and the state: any of " + ", ".join(workflow.steps),
+        )
+        super().__init__(child=serializers.CharField(), source="status", read_only=True, **kwargs)
+
+    def to_representation(self, state):
+        access = self.context.get("access") or getattr(self.context.get("view"), "access", None)
+        if access is None:
+            raise ImproperlyConfigured("WorkflowActionsField needs `access` in the serializer's context")
+        return [step.name for step in self.workflow.available(state, access.roles)]
 
 
 def exception_handler(exc, context):

@@ -7,9 +7,11 @@ from rest_framework import serializers
 
 from policies.api import AwardOutput, FundingOutput, LineOutput
 from portal.core import outbox
+from portal.core.api import WorkflowActionsField
 from subsidies import run_selectors as selectors
 from subsidies.api.fields import JOB_QUEUED_HELP, money_field, run_of
 from subsidies.models import JobStatus
+from subsidies.workflow import RUN
 
 
 class RunApprovalOutput(serializers.Serializer):
@@ -60,6 +62,7 @@ class RunOutput(serializers.Serializer):
         help_text="The latest approval job (a run of more lines than the inline limit is approved in the "
         "background); null when the run had none"
     )
+    actions = WorkflowActionsField(RUN)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_policy_versions(self, run) -> list[str]:
@@ -343,7 +346,7 @@ class OwnSubsidyOutput(serializers.Serializer):
 
 
 def run_data(access, pk) -> dict:
-    return RunOutput(run_of(access, pk)).data
+    return RunOutput(run_of(access, pk), context={"access": access}).data
 
 
 def run_totals_data(run) -> dict:

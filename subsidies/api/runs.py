@@ -103,7 +103,7 @@ class RunDetailApi(ProgramScopedMixin, APIView):
     @extend_schema(parameters=[PROGRAM_PATH, RUN_PATH], responses=RunDetailOutput)
     def get(self, request, program, run):
         target = run_of(self.access, run)
-        data = RunOutput(target).data
+        data = RunOutput(target, context={"access": self.access}).data
         data["progress"] = progress_get("run", target.pk)
         data["totals"] = RunTotalsOutput(run_totals_data(target)).data
         data["transitions"] = RunTransitionOutput(target.transitions.select_related("actor"), many=True).data

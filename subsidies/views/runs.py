@@ -142,11 +142,8 @@ def _run_page(request, access, run, **bound):
         and approval.status == JobStatus.FAILED
         and run.status == RunStatus.REVIEWED,
     }
-    if may_run and run.status == RunStatus.DRAFT:
-        context["may_withdraw"] = True
-        context["may_recalculate"] = not busy
-        if not busy and run.generation:
-            context["review_form"] = bound.get("review_form") or forms.CommentForm(auto_id="id_review_%s")
+    if may_run and run.status == RunStatus.DRAFT and not busy and run.generation:
+        context["review_form"] = bound.get("review_form") or forms.CommentForm(auto_id="id_review_%s")
     if may_run and run.status == RunStatus.REVIEWED and not approving:
         context["return_form"] = bound.get("return_form") or forms.ReturnForm(auto_id="id_return_%s")
         context["approve_form"] = bound.get("approve_form") or forms.CommentForm(auto_id="id_approve_%s")
