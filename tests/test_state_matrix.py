@@ -472,7 +472,11 @@ def test_every_sample_step_in_every_state(status, action, sample_application):
     item = sample_application["item"]
     perform = sample_action(action, sample_application)
     SampleApplication.objects.filter(pk=item.pk).update(status=status)
-    run_pair(allowed=SAMPLE.allows(action, status), perform=perform, footprint=lambda: sample_footprint(item))
+    allowed = SAMPLE.allows(action, status)
+    run_pair(allowed=allowed, perform=perform, footprint=lambda: sample_footprint(item))
+    if allowed:  # where the step went
+        item.refresh_from_db()
+        assert item.status in SAMPLE.targets(action), (action, item.status)
 
 
 # Supervision ------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from portal.core.templatetags.badges import BADGES, status_badge
 from programs.models import ProgramStatus
 from providers.models import PoolStatus, RoundStatus, SolutionStatus
 from rankings.models import SnapshotStatus
+from samples.models import SampleStatus
 from subsidies.models import JobStatus, RunStatus
 from supervision.models import RectificationStatus
 
@@ -45,6 +46,7 @@ def test_every_colour_is_given_to_a_real_status():
         "program": ProgramStatus.values,
         "verification": VerificationStatus.values,
         "policy_version": VersionStatus.values,
+        "sample": SampleStatus.values,
     }
     assert set(BADGES) == set(statuses)
     for kind, badge in BADGES.items():

@@ -18,6 +18,9 @@ from portal.core.workflow import Workflow, step, workflow_named
 from programs.access import ProgramAccess
 from providers.models import RoundStatus
 from providers.workflow import NEXT_STATUS, ROUND
+from samples.models import LIVE_SAMPLE_STATUSES
+from samples.models import SampleStatus as P
+from samples.workflow import SAMPLE
 from subsidies.models import RunStatus
 from subsidies.workflow import AWARD, CORRECTION, RUN, Standing
 
@@ -29,6 +32,7 @@ WORKFLOWS = {
     "correction": CORRECTION,
     "award": AWARD,
     "filing": FILING,
+    "sample": SAMPLE,
 }
 BUREAU = {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}
 
@@ -57,9 +61,15 @@ def test_a_table_naming_an_unknown_state_or_role_is_refused():
 
 
 def test_the_pages_find_each_workflow_by_its_name():
-    assert [workflow_named(name) for name in ("acceptance", "round", "run", "filing")] == [REVIEW, ROUND, RUN, FILING]
-    with pytest.raises(LookupError, match="no workflow named 'sample'"):
-        workflow_named("sample")
+    assert [workflow_named(name) for name in ("acceptance", "round", "run", "filing", "sample")] == [
+        REVIEW,
+        ROUND,
+        RUN,
+        FILING,
+        SAMPLE,
+    ]
+    with pytest.raises(LookupError, match="no workflow named 'pilot'"):
+        workflow_named("pilot")
 
 
 # Where each step leads and who takes it: the tables, pinned ----------------------------------------------------
@@ -125,8 +135,20 @@ def test_the_pages_find_each_workflow_by_its_name():
                 "reject": ({Status.REJECTED}, {Role.BUREAU_REVIEWER}),
             },
         ),
+        (
+            SAMPLE,
+            {
+                "cosign": ({P.COSIGNED}, {Role.PROVIDER}),
+                "check_record": ({P.CHECKED}, {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+                "designate": ({P.DESIGNATED}, {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+                "decline": ({P.DECLINED}, {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+                "withdraw": ({P.WITHDRAWN}, {Role.ENTERPRISE, Role.PROVIDER}),
+                "photo_add": (set(LIVE_SAMPLE_STATUSES), {Role.ENTERPRISE}),
+                "photo_remove": (set(LIVE_SAMPLE_STATUSES), {Role.ENTERPRISE}),
+            },
+        ),
     ],
-    ids=["acceptance", "round", "run", "correction", "award", "filing"],
+    ids=["acceptance", "round", "run", "correction", "award", "filing", "sample"],
 )
 def test_where_each_step_leads_and_who_takes_it(workflow, expected):
     assert {action: (set(spec.targets), set(spec.roles)) for action, spec in workflow.steps.items()} == expected
@@ -146,6 +168,7 @@ def test_the_steps_that_need_a_comment():
         "correction": [],
         "award": ["withdraw"],
         "filing": ["reject", "return"],
+        "sample": ["decline", "withdraw"],
     }
 
 

@@ -63,6 +63,10 @@ BADGES = {
     "program": Badge({"active": "badge-green"}),
     "verification": Badge({"verified": "badge-green", "rejected": "badge-red"}, "badge-amber"),
     "policy_version": Badge({"active": "badge-green", "draft": "badge-amber"}),
+    "sample": Badge(
+        {"designated": "badge-green", "declined": "badge-red", "withdrawn": "badge-grey", "checked": "badge-blue"},
+        "badge-amber",
+    ),
 }
 
 
