@@ -27,11 +27,11 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
-from tests.tenant_pilots import pilot_objects
-from tests.tenant_samples import sample_objects
-from tests.tenant_solutions import solution_objects
-from tests.tenant_subcontracts import subcontract_objects
-from tests.tenant_supervision import supervision_objects
+from tests.support.tenant.pilots import pilot_objects
+from tests.support.tenant.samples import sample_objects
+from tests.support.tenant.solutions import solution_objects
+from tests.support.tenant.subcontracts import subcontract_objects
+from tests.support.tenant.supervision import supervision_objects
 
 PASSWORD = "Test-password-123"
 
@@ -325,7 +325,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def pytest_terminal_summary(terminalreporter):
-    from tests.test_isolation_walker import CHECKED
+    from tests.security.test_isolation_walker import CHECKED
 
     if CHECKED["pairs"]:
         terminalreporter.write_line(
