@@ -1,4 +1,6 @@
-"""Factories for tests. Each object gets a unique marker in its name so tests can look for leaks."""
+"""The records every program stands on: regions, programs and their reference data, organisations, users and
+their roles, enterprise profiles and pool memberships. Each object gets a unique marker in its name so tests can
+look for leaks."""
 
 import itertools
 from datetime import date
@@ -11,9 +13,19 @@ from organisations import uscc
 from organisations.models import Organisation, OrganisationKind
 from policies.models import Scale
 from portal.core.roles import Role
-from programs.models import Batch, CalendarDay, CalendarDayKind, Industry, Program, Region, ScenarioModule
+from programs.models import (
+    Batch,
+    CalendarDay,
+    CalendarDayKind,
+    Industry,
+    Program,
+    ProgramOrganisation,
+    Region,
+    ScenarioModule,
+)
 from programs.services import role_grant
 from providers.models import PoolMembership, PoolStatus
+from tests.support.environment import PASSWORD
 
 _serial = itertools.count(1)
 
@@ -96,6 +108,16 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.ENTERPRISE
 
 
+class ProgramOrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation registered as taking part in a program."""
+
+    class Meta:
+        model = ProgramOrganisation
+
+    program = factory.SubFactory(ProgramFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
 class EnterpriseProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = EnterpriseProfile
@@ -124,7 +146,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.LazyAttribute(lambda o: f"测试用户 {o.username}")
-    password = factory.PostGenerationMethodCall("set_password", "Test-password-123")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def saved(obj, create, extracted, **kwargs):
