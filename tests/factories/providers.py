@@ -34,15 +34,6 @@ from tests.factories.files import StoredFileFactory
 from tests.factories.scoring import SheetTemplateFactory
 
 
-class ProviderSelectionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ProviderSelection
-
-    membership = factory.SubFactory(PoolMembershipFactory)
-    industry = factory.LazyAttribute(lambda o: IndustryFactory(program=o.membership.program))
-    selected_on = date(2024, 6, 1)
-
-
 class PoolDecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PoolDecision
@@ -54,6 +45,22 @@ class PoolDecisionFactory(factory.django.DjangoModelFactory):
     decided_by = factory.SubFactory(UserFactory)
     status_before = "selected"
     status_after = "warned"
+
+
+class ProviderSelectionFactory(factory.django.DjangoModelFactory):
+    """A provider selected for an industry by a decision of the bureau (a selection comes from a round or one)."""
+
+    class Meta:
+        model = ProviderSelection
+
+    membership = factory.SubFactory(PoolMembershipFactory)
+    industry = factory.LazyAttribute(lambda o: IndustryFactory(program=o.membership.program))
+    decision = factory.LazyAttribute(
+        lambda o: PoolDecisionFactory(
+            membership=o.membership, kind="admit", status_before="pool", status_after="selected"
+        )
+    )
+    selected_on = date(2024, 6, 1)
 
 
 class ProviderCaseFactory(factory.django.DjangoModelFactory):

@@ -107,15 +107,28 @@ class PoolAllocationFactory(factory.django.DjangoModelFactory):
 
 
 class CarriedFundingFactory(factory.django.DjangoModelFactory):
+    """A frozen line's shortfall in a pool, funded by a later approved run."""
+
     class Meta:
         model = CarriedFunding
 
-    line = factory.SubFactory(RunLineFactory)
+    line = factory.SubFactory(RunLineFactory, frozen=True)
     pool = factory.LazyAttribute(lambda o: FundingPoolFactory(program=o.line.run.program))
-    run = factory.LazyAttribute(lambda o: CalculationRunFactory(program=o.line.run.program))
+    run = factory.LazyAttribute(
+        lambda o: CalculationRunFactory(program=o.line.run.program, status="approved", generation=1)
+    )
     sequence = factory.Sequence(lambda n: n + 1)
-    amount = Decimal("1000.00")
+    amount = Decimal("100.00")
     allocated_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Without an allocation of the line in the pool, one short by `amount` (the database refuses to carry
+        more than a shortfall)."""
+        line, pool, amount = kwargs["line"], kwargs["pool"], kwargs["amount"]
+        if not PoolAllocation.objects.filter(line=line, pool=pool).exists():
+            PoolAllocationFactory(pool=pool, line=line, requested=line.total, allocated=line.total - amount)
+        return super()._create(model_class, *args, **kwargs)
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):
