@@ -11,88 +11,18 @@ from django.utils import timezone
 
 from acceptance import selectors, services
 from acceptance.models import ReviewStatus
-from filings.models import Application
-from implementation import services as implementation
 from organisations.models import Organisation
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.calendar import working_days_end
-from programs.models import CalendarDay, Program
+from programs.models import CalendarDay
 from scoring.models import SheetItem
 from tests.factories import OrganisationFactory, user_with_role
+from tests.support.acceptance import AMOUNTS, access_of, assigned, fill, requested
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 D = Decimal
-AMOUNTS = {
-    "n_software": D("150000"),
-    "n_hardware": D("50000"),
-    "x_software": D("20000"),
-    "x_hardware": D("40000"),
-    "automation": D("0"),
-}
-
-
-def access_of(user):
-    if isinstance(user, str):
-        user = get_user_model().objects.get(username=user)
-    return program_access(user=user, slug=SLUG)
-
-
-@pytest.fixture
-def completed():
-    """The demo's Wuyi project with every milestone confirmed and its completion confirmed."""
-    project = Application.objects.get(program__slug=SLUG, title="炊具车间轻量化数字化改造")
-    provider, enterprise = access_of("wuyi-provider"), access_of("wuyi-enterprise2")
-    milestones = list(project.milestones.order_by("number"))
-    for milestone in milestones:
-        if milestone.percent < 100:
-            post = implementation.progress_post(
-                access=provider,
-                application=project,
-                milestone=milestone,
-                percent=100,
-                text="完成",
-                claims_completion=milestone == milestones[-1],
-            )
-            implementation.progress_respond(access=enterprise, post=post, confirm=True)
-    project.refresh_from_db()
-    assert project.completed_at is not None
-    return project
-
-
-@pytest.fixture
-def panel_people():
-    program = Program.objects.get(slug=SLUG)
-    institute = OrganisationFactory(name="浙江工业大学")
-    experts = [get_user_model().objects.get(username="wuyi-expert")] + [
-        user_with_role(program, Role.EXPERT, username=f"expert-{n}", organisation=institute) for n in range(3)
-    ]
-    return {"program": program, "experts": experts, "auditor": get_user_model().objects.get(username="wuyi-finaudit")}
-
-
-def requested(project):
-    review = services.acceptance_request(
-        access=access_of("wuyi-enterprise2"), application=project, deliverables="MES、看板、采集终端", amounts=AMOUNTS
-    )
-    return services.acceptance_cosign(access=access_of("wuyi-provider"), review=review)
-
-
-def assigned(project, people, experts=3):
-    review = requested(project)
-    return services.panel_assign(
-        access=access_of("wuyi-reviewer"),
-        review=review,
-        experts=people["experts"][:experts],
-        financial_auditor=people["auditor"],
-    )
-
-
-def fill(review, expert, value, *, submit=True):
-    items = SheetItem.objects.filter(section__template=review.template)
-    scores = {str(i.pk): str(D(value(i)).quantize(D("0.01"))) for i in items}
-    return services.expert_sheet_save(access=access_of(expert), review=review, scores=scores, submit=submit)
 
 
 def test_the_request_needs_a_completed_project_the_owner_and_the_providers_cosignature(completed, panel_people):

@@ -26,14 +26,14 @@ from acceptance.models import (
     ObjectionStatus,
     ReviewStatus,
 )
-from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from filings.models import Application, Status
-from implementation import services as implementation
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from scoring.models import SheetItem, SheetStatus
 from tests.factories import EnterpriseProfileFactory, OrganisationFactory, user_with_role
+from tests.support.pages import shown
+from tests.support.people import access_in, as_user, demo_user
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
@@ -48,54 +48,13 @@ AMOUNTS = {
 }
 
 
-def demo_user(role, slug=SLUG):
-    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
-
-
 def project_enterprise():
     """The login of the enterprise whose project the demo holds in implementation."""
     return get_user_model().objects.get(username="wuyi-enterprise2")
 
 
-def access_of(user, slug=SLUG):
-    return program_access(user=user, slug=slug)
-
-
-def url(name, slug=SLUG, **kwargs):
-    return reverse(f"acceptance:{name}", kwargs={"program": slug, **kwargs})
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
-
-
-def shown(text):
-    """`text` as the page shows it: in the default language, HTML-escaped."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return escape(str(text))
-
-
-@pytest.fixture
-def completed():
-    """The demo's Wuyi project with every milestone confirmed and its completion confirmed."""
-    project = Application.objects.get(program__slug=SLUG, title="炊具车间轻量化数字化改造")
-    provider, enterprise = access_of(demo_user(Role.PROVIDER)), access_of(project_enterprise())
-    milestones = list(project.milestones.order_by("number"))
-    for milestone in milestones:
-        if milestone.percent < 100:
-            post = implementation.progress_post(
-                access=provider,
-                application=project,
-                milestone=milestone,
-                percent=100,
-                text="完成",
-                claims_completion=milestone == milestones[-1],
-            )
-            implementation.progress_respond(access=enterprise, post=post, confirm=True)
-    project.refresh_from_db()
-    assert project.completed_at is not None
-    return project
+access_of = access_in(SLUG)
+url = urls_in("acceptance", SLUG)
 
 
 @pytest.fixture

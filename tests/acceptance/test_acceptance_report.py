@@ -1,7 +1,6 @@
 """The acceptance report PDF: made by the Celery task, Chinese text extractable, one page per section, one file
 per review state however often the task runs; page 1 kept as a PNG artefact."""
 
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -10,24 +9,11 @@ from pypdf import PdfReader
 from acceptance import services
 from acceptance.models import AcceptanceReportFile, ReportJob
 from acceptance.tasks import render_report_task
-from tests.acceptance.test_acceptance import AMOUNTS, access_of, assigned, completed, fill, panel_people  # noqa: F401
+from tests.support.acceptance import access_of
 from tests.support.paths import SHOTS
 
 pytestmark = pytest.mark.django_db
 SECTIONS = ["一、项目概况", "二、交付的应用场景", "三、专家评分", "四、财务审计"]
-
-
-@pytest.fixture
-def passed(completed, panel_people):  # noqa: F811
-    review = assigned(completed, panel_people)
-    for expert in panel_people["experts"][:3]:
-        fill(review, expert, lambda item: item.max_points * Decimal("0.8"))
-    services.audit_record(
-        access=access_of(panel_people["auditor"]), review=review, amounts=AMOUNTS, conclusion="账实相符"
-    )
-    services.review_close(access=access_of("wuyi-reviewer"), review=review)
-    review.refresh_from_db()
-    return review
 
 
 def test_the_task_renders_one_report_per_review_state(passed, django_capture_on_commit_callbacks):

@@ -7,21 +7,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from acceptance import selectors
 from acceptance.models import AcceptanceReview, AuditReport, DigitalAssessment, ExpertSeat, ExpertSheet, ReviewStatus
 from filings.models import Application
-from implementation import services as implementation
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from scoring.models import SheetItem
 from tests.factories import EnterpriseProfileFactory, OrganisationFactory, user_with_role
+from tests.support.people import api, user
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,41 +34,7 @@ AMOUNTS = {
 PDF = b"%PDF-1.4\n%audit\n%%EOF\n"
 
 
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def api(who):
-    client = APIClient()
-    client.force_authenticate(user(who) if isinstance(who, str) else who)
-    return client
-
-
-def url(name, program=PROGRAM, **kwargs):
-    return reverse(f"api:{name}", kwargs={"program": program, **kwargs})
-
-
-@pytest.fixture
-def completed():
-    """The demo's Wuyi project with every milestone confirmed and its completion confirmed."""
-    project = Application.objects.get(program__slug=PROGRAM, title="炊具车间轻量化数字化改造")
-    provider = program_access(user=user("wuyi-provider"), slug=PROGRAM)
-    enterprise = program_access(user=user("wuyi-enterprise2"), slug=PROGRAM)
-    milestones = list(project.milestones.order_by("number"))
-    for milestone in milestones:
-        if milestone.percent < 100:
-            post = implementation.progress_post(
-                access=provider,
-                application=project,
-                milestone=milestone,
-                percent=100,
-                text="完成",
-                claims_completion=milestone == milestones[-1],
-            )
-            implementation.progress_respond(access=enterprise, post=post, confirm=True)
-    project.refresh_from_db()
-    assert project.completed_at is not None
-    return project
+url = urls_in("api", PROGRAM)
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ its exact status and refuses a role that may not; the public sign-ups take publi
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from enterprises.models import SignupRequest
 from organisations import uscc
@@ -19,6 +16,9 @@ from rankings.models import RankingSnapshot, SnapshotStatus
 from rankings.services import scheme_of, snapshot_make
 from tests.factories import UserFactory, user_with_role
 from tests.support.pages import page_queries
+from tests.support.people import api, user
+from tests.support.target_list import target_list_upload as target_workbook
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +26,7 @@ PROGRAM = "wuyi-2024"
 PASSWORD = "Endpoint-password-2024"
 
 
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def api(who=None):
-    client = APIClient()
-    if who is not None:
-        client.force_authenticate(user(who) if isinstance(who, str) else who)
-    return client
-
-
-def url(name, program=PROGRAM, **kwargs):
-    return reverse(f"api:{name}", kwargs={"program": program, **kwargs})
+url = urls_in("api", PROGRAM)
 
 
 def enterprise_body(username="ep-enterprise", serial=301):
@@ -309,23 +297,6 @@ def test_a_bureau_admin_changes_the_settings_with_a_reason_and_a_reviewer_may_no
     assert program.history.first().history_change_reason == "公示期调整"
     other_program = user_with_role(Program.objects.get(slug="yongkang-2024"), Role.BUREAU_ADMIN)
     assert api(other_program).patch(settings_url, {"reason": "x"}, format="json").status_code == 404
-
-
-def target_workbook(rows):
-    from io import BytesIO
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from openpyxl import Workbook
-
-    from enterprises.target_list import COLUMNS
-
-    book = Workbook()
-    book.active.append(COLUMNS)
-    for row in rows:
-        book.active.append(row)
-    out = BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("targets.xlsx", out.getvalue())
 
 
 def test_the_bureau_admin_imports_the_target_list_all_or_nothing():

@@ -2,8 +2,8 @@ import pytest
 
 from accounts.models import ApiToken
 from portal.core.roles import Role
-from tests.conftest import PASSWORD
 from tests.factories import ProgramFactory, user_with_role
+from tests.support.environment import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -51,17 +50,15 @@ from scoring.models import SheetItem
 from supervision import services as supervision
 from supervision.models import Inspection, Rectification, RectificationEvent, RectificationStatus, SupervisionAssignment
 from supervision.workflow import PROJECT, RECTIFICATION
-from tests.acceptance.test_acceptance import AMOUNTS, access_of, completed, fill, panel_people, requested  # noqa: F401
-from tests.enterprises.test_samples import accepted
 from tests.factories import PoolMembershipFactory, user_with_role
+from tests.support.acceptance import AMOUNTS, fill, requested
+from tests.support.people import access_in, user
+from tests.support.samples import accepted
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 SLUG = "wuyi-2024"
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
+access_of = access_in(SLUG)
 
 
 def pairs(workflow):
@@ -155,7 +152,7 @@ def test_the_tables_say_what_the_spec_says(workflow, expected):
     assert {action: set(step.sources) for action, step in workflow.steps.items()} == expected
 
 
-def test_a_refusal_names_the_state_and_the_action(completed, panel_people):  # noqa: F811
+def test_a_refusal_names_the_state_and_the_action(completed, panel_people):
     review = requested(completed)
     AcceptanceReview.objects.filter(pk=review.pk).update(status=S.ANNOUNCED, cosigned_at=None, cosigned_by=None)
     with pytest.raises(Conflict) as refused:
@@ -168,7 +165,7 @@ def test_a_refusal_names_the_state_and_the_action(completed, panel_people):  # n
 # Finding 4: a provider co-signed an announced review (200, the review changed) ----------------------------------
 
 
-def test_cosigning_an_announced_review_is_refused_and_changes_nothing(client, completed):  # noqa: F811
+def test_cosigning_an_announced_review_is_refused_and_changes_nothing(client, completed):
     review = requested(completed)
     AcceptanceReview.objects.filter(pk=review.pk).update(cosigned_at=None, cosigned_by=None)
     client.force_login(user("wuyi-provider"))
@@ -284,7 +281,7 @@ def review_action(action, review, project, people):
 
 
 @pytest.mark.parametrize(("status", "action"), pairs(REVIEW))
-def test_every_acceptance_step_in_every_state(status, action, completed, panel_people):  # noqa: F811
+def test_every_acceptance_step_in_every_state(status, action, completed, panel_people):
     review = requested(completed)
     perform = review_action(action, review, completed, panel_people)
     AcceptanceReview.objects.filter(pk=review.pk).update(status=status)

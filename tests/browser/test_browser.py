@@ -1,38 +1,12 @@
 """A bureau reviewer's journey in Debian's Chromium: log in, switch program, open the scenario catalogue,
 switch to English. Screenshots are kept in artifacts/screenshots/."""
 
-import os
-
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.conftest import chromium_path, need
+from tests.support.browser import log_in
 from tests.support.paths import SHOTS
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    need(os.path.exists(chromium_path()), f"Chromium is not installed at {chromium_path()}")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread with the ORM
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
-        yield page
-        browser.close()
 
 
 @pytest.mark.browser
@@ -77,15 +51,6 @@ def test_reviewer_journey(live_server, browser_page):
     assert "Upstream and Downstream Collaboration" in body or "Collaboration" in body
     assert page.evaluate("document.documentElement.lang") == "en"
     page.screenshot(path=SHOTS / "05-yongkang-scenarios-en.png", full_page=True)
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.click("form.login-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def act(page, action, comment=""):

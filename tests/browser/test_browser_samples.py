@@ -4,12 +4,13 @@ artifacts/screenshots/ (60–62)."""
 
 import pytest
 
-from tests.browser.test_browser import SHOTS, browser_page, log_in  # noqa: F401  (browser_page: the fixture)
+from tests.support.browser import log_in
+from tests.support.paths import SHOTS
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_enterprise_starts_a_filing_from_a_sample(live_server, browser_page, settings, tmp_path):  # noqa: F811
+def test_an_enterprise_starts_a_filing_from_a_sample(live_server, browser_page, settings, tmp_path):
     from demo.build import demo_build
     from demo.runs import demo_runs_build
     from enterprises.models import SampleCopy, SampleDesignation

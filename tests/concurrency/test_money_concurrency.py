@@ -7,9 +7,8 @@ allocated beyond its budget, and the pools' history adds up to what they hold.""
 import logging
 import multiprocessing
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,7 +21,6 @@ from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, runs
-from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.locks import retry_when_busy
 from subsidies.models import (
     AwardDecision,
@@ -37,18 +35,18 @@ from subsidies.models import (
     RunTransition,
 )
 from subsidies.run_selectors import outstanding, run_lines
-from tests.conftest import need
 from tests.factories import ProgramFactory, user_with_role
+from tests.support.environment import need
+from tests.support.people import access_in
+from tests.support.runs import pilot_projects as projects
 
 SLUG = "jinhua-pilot"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = Decimal
 RUNS = 12
 CENTRAL, LOCAL, LOWERED = D("3000000.00"), D("10000000.00"), D("2000000.00")
 
 
-def access_of(user_id):
-    return program_access(user=get_user_model().objects.get(pk=user_id), slug=SLUG)
+access_of = access_in(SLUG)
 
 
 class RetryCounter(logging.Handler):
@@ -157,22 +155,6 @@ def at_once(jobs, people):
 
 
 # the data, through the services ----------------------------------------------------------------------------------
-
-
-def projects(program, actor, label, days):
-    # level 3, 1,200,000 invested in year 1: subsidy 600,000, central 40% = 240,000, local 360,000
-    specs = [
-        ProjectSpec(
-            f"{label}{n}",
-            "power-tools",
-            datetime(2025, 1, day, 10, tzinfo=SHANGHAI),
-            track="pilot",
-            n_software=D("1200000"),
-            level=3,
-        )
-        for n, day in enumerate(days)
-    ]
-    return accepted_projects_create(program, specs, actor=actor)
 
 
 def reviewed_run(creator, title):

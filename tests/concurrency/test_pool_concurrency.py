@@ -4,9 +4,7 @@ nothing. Two drafts over the same projects: exactly one is approved. After the p
 fund the earlier shortfalls first, each exactly once."""
 
 import multiprocessing
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,22 +13,20 @@ from django.db import connection, connections
 from acceptance.models import AcceptanceReview, ReviewStatus
 from portal.core.errors import Conflict
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, runs
-from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import CalculationRun, CarriedFunding, FundingPool, PoolAllocation, RunStatus
-from tests.conftest import need
 from tests.factories import user_with_role
+from tests.support.environment import need
+from tests.support.people import access_in
+from tests.support.runs import pilot_projects as projects
 
 SLUG = "jinhua-pilot"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = Decimal
 BUDGET = D("1000000.00")
 
 
-def access_of(user):
-    return program_access(user=user, slug=SLUG)
+access_of = access_in(SLUG)
 
 
 def _approve(run_id, user_id, barrier, outcomes):
@@ -60,21 +56,6 @@ def approve_at_once(run_ids, approver):
     for child in children:
         child.join(timeout=60)
     return dict(outcomes.get(timeout=5) for _child in children)
-
-
-def projects(program, actor, label, days):
-    specs = [
-        ProjectSpec(
-            f"{label}{n}",
-            "power-tools",
-            datetime(2025, 1, day, 10, tzinfo=SHANGHAI),
-            track="pilot",
-            n_software=D("1200000"),
-            level=3,
-        )
-        for n, day in enumerate(days)
-    ]
-    return accepted_projects_create(program, specs, actor=actor)
 
 
 @pytest.mark.django_db(transaction=True)

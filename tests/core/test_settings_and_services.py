@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from tests.conftest import need, services_required
+from tests.support.environment import need, services_required
 from tests.support.paths import ROOT
 
 

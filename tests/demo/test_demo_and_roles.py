@@ -11,6 +11,7 @@ from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from enterprises.models import EnterpriseProfile, PilotDesignation, TargetEnterprise
 from portal.core.roles import Role
 from programs.models import CalendarDay, Industry, Program, RoleAssignment, ScenarioModule
+from tests.support.people import demo_user
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +65,6 @@ def test_seed_demo_is_idempotent_and_prints_every_login():
             assert f"{prefix}-{suffix} " in text
 
 
-def demo_user(slug, role):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
-
-
 def other_enterprise_pk(slug, user):
     return EnterpriseProfile.objects.filter(program__slug=slug).exclude(organisation=user.organisation).first().pk
 
@@ -94,7 +89,7 @@ PAGES = [
 @pytest.mark.parametrize("slug", ["wuyi-2024", "jinhua-pilot"])
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_opens_exactly_its_pages(client, slug, role):
-    user = demo_user(slug, role)
+    user = demo_user(role, slug)
     client.force_login(user)
     program = Program.objects.get(slug=slug)
     for name, kwargs, allowed in PAGES:
@@ -114,7 +109,7 @@ def test_each_role_opens_exactly_its_pages(client, slug, role):
 
 
 def test_enterprise_user_sees_only_its_own_enterprise(client):
-    user = demo_user("wuyi-2024", Role.ENTERPRISE)
+    user = demo_user(Role.ENTERPRISE, "wuyi-2024")
     client.force_login(user)
     body = client.get(reverse("enterprises:list", kwargs={"program": "wuyi-2024"})).content.decode()
     others = EnterpriseProfile.objects.filter(program__slug="wuyi-2024").exclude(organisation=user.organisation)
@@ -126,7 +121,7 @@ def test_enterprise_user_sees_only_its_own_enterprise(client):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_in_the_api(client, role):
-    client.force_login(demo_user("yongkang-2024", role))
+    client.force_login(demo_user(role, "yongkang-2024"))
     base = "/api/v1/programs/"
     listed = [row["slug"] for row in client.get(base).json()["results"]]
     assert listed == ["yongkang-2024"]
@@ -157,7 +152,7 @@ def test_multi_program_reviewer_switches_programs(client):
 
 
 def test_supervisor_rolls_up_sub_region_programs_read_only(client):
-    client.force_login(demo_user("jinhua-pilot", Role.SUPERVISOR))
+    client.force_login(demo_user(Role.SUPERVISOR, "jinhua-pilot"))
     body = client.get("/p/jinhua-pilot/").content.decode()
     assert "武义轻量级数改" in body and "永康学样仿样" in body
     assert client.get("/p/wuyi-2024/").status_code == 404  # the roll-up is figures, not the program's records
@@ -211,7 +206,7 @@ def test_the_jinhua_demo_enterprise_is_a_designated_pilot():
     )
     assert pilot.designated_by.username == "jinhua-admin"
     assert pilot.batch.opens_on <= date.today() <= pilot.batch.closes_on
-    assert pilot.target.uscc == demo_user("jinhua-pilot", Role.ENTERPRISE).organisation.uscc
+    assert pilot.target.uscc == demo_user(Role.ENTERPRISE, "jinhua-pilot").organisation.uscc
 
 
 def test_the_demo_calendar_holds_the_2026_holidays_and_make_up_days():
@@ -241,7 +236,7 @@ def test_the_demo_enterprise_files_and_submits_on_its_main_track_today(slug):
 
     from demo.activity import DEMO_CONTRACT, demo_pdf
 
-    user = demo_user(slug, Role.ENTERPRISE)
+    user = demo_user(Role.ENTERPRISE, slug)
     client = APIClient()
     client.force_authenticate(user)
     base = f"/api/v1/programs/{slug}/"

@@ -5,8 +5,6 @@ are designated per batch, and the bureau publishes a batch's pilot list (公示)
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from acceptance.models import AcceptanceReview
@@ -21,6 +19,8 @@ from programs.access import program_access
 from programs.models import Batch, Program
 from scoring.models import SheetTemplate
 from tests.factories import EnterpriseProfileFactory, valid_uscc
+from tests.support.pages import client_in
+from tests.support.people import access_in, user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,7 @@ YONGKANG = "yongkang-2024"
 JINHUA = "jinhua-pilot"
 
 
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
+client = client_in("en")
 
 
 def params(slug, track):
@@ -236,8 +229,7 @@ def batch_of(slug, number):
     return Batch.objects.get(program__slug=slug, number=number)
 
 
-def access_of(username, slug=JINHUA):
-    return program_access(user=user(username), slug=slug)
+access_of = access_in(JINHUA)
 
 
 def test_a_pilot_is_designated_in_a_batch_with_the_output_band_of_its_profile(client):

@@ -4,8 +4,6 @@ quota, revokes them with a reason, and they are marked wherever the enterprise a
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 
 from enterprises.models import PilotDesignation, TargetEnterprise
 from enterprises.pilot_selectors import pilot_quota
@@ -15,7 +13,10 @@ from portal.core.errors import PortalError
 from programs.access import program_access
 from programs.models import Program
 from tests.factories import EnterpriseProfileFactory, valid_uscc
+from tests.support.pages import client_in
 from tests.support.pages import page_queries as count
+from tests.support.people import as_user as login
+from tests.support.people import user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +25,7 @@ PAGE = "/p/{slug}/pilots/"
 API = "/api/v1/programs/{slug}/pilots/"
 
 
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def login(client, username):
-    client.force_login(user(username))
-    return client
+client = client_in("en")
 
 
 def targets(slug, count, industry_code=None, prefix="试点候选"):

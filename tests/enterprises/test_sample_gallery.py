@@ -3,7 +3,6 @@ active samples, by default of the viewer's industry, at a cost that does not gro
 a filing started from a sample copies its scenario list exactly, for enterprises of the same program only."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,20 +12,18 @@ from enterprises.models import SampleCopy, SamplePhoto
 from enterprises.sample_selectors import project_sample_card
 from filings.models import Application, ApplicationLine
 from programs.access import program_access
-from tests.enterprises.test_samples import PNG, WUYI, accepted, designated, media, user  # noqa: F401  (media: autouse fixture)
+from tests.support.pages import client_in
+from tests.support.people import WUYI, user
+from tests.support.samples import PNG, accepted, designated
 from tests.support.tenant.samples import sample_designation_for
+from tests.support.urls import urls_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
-def url(name, slug=WUYI, **kwargs):
-    return reverse(f"enterprises:{name}", kwargs={"program": slug, **kwargs})
+client = client_in("zh-hans")
+
+url = urls_in("enterprises", WUYI)
 
 
 def shown(response):

@@ -2,17 +2,13 @@
 checks on site and designates within the industry's quota (Wuyi: doors ≤ 2), and the designation enables the
 sample award (100,000–200,000 by decision) that the next calculation run pays."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from acceptance.models import ReviewStatus
-from demo.activity import demo_png
 from enterprises import samples as services
 from enterprises.models import (
     SampleApplication,
@@ -22,118 +18,22 @@ from enterprises.models import (
     SampleStatus,
 )
 from enterprises.sample_selectors import sample_quota
-from filings.models import ApplicationLine
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
-from programs.access import program_access
-from programs.models import Program, ScenarioModule
-from providers.models import PoolMembership
+from programs.models import Program
 from subsidies import runs
-from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import AwardDecision
 from subsidies.run_selectors import run_lines
 from tests.factories import user_with_role
+from tests.support.pages import client_in
+from tests.support.people import access_in, user
+from tests.support.samples import accepted, designated, photo
+from tests.support.urls import urls_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 D = Decimal
 WUYI = "wuyi-2024"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-PNG = demo_png()  # a real image: uploads are decoded
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(who, slug=WUYI):
-    return program_access(user=user(who) if isinstance(who, str) else who, slug=slug)
-
-
-def photo(name="现场.png", content=PNG):
-    return SimpleUploadedFile(name, content, content_type="image/png")
-
-
-def membership(username="wuyi-provider", slug=WUYI):
-    return PoolMembership.objects.get(program__slug=slug, organisation=user(username).organisation)
-
-
-def accepted(
-    industry="kitchenware",
-    count=1,
-    slug=WUYI,
-    provider="wuyi-provider",
-    status=ReviewStatus.ANNOUNCED,
-    name="样本候选",
-    lines=True,
-):
-    """`count` accepted projects of `industry` with their provider, filed lines and an enterprise login each:
-    [(project, enterprise user)]."""
-    program = Program.objects.get(slug=slug)
-    specs = [
-        ProjectSpec(
-            f"{name}{industry}{n}",
-            industry,
-            at("2025-01-10"),
-            batch=3 if slug == WUYI else None,
-            n_software=D("280000"),
-            status=status,
-            provider=membership(provider, slug) if provider else None,
-        )
-        for n in range(count)
-    ]
-    projects = accepted_projects_create(program, specs, actor=user(f"{slug.split('-')[0]}-reviewer"))
-    modules = list(ScenarioModule.objects.filter(program=program).order_by("number")[:3])
-    rows = []
-    for project in projects:
-        if lines:
-            for module, part, category, amount in (
-                (modules[0], "N", "software", D("180000.00")),
-                (modules[1], "N", "hardware", D("100000.00")),
-                (None, "X", "hardware", D("60000.50")),
-            ):
-                ApplicationLine.objects.create(
-                    application=project,
-                    module=module,
-                    part=part,
-                    category=category,
-                    description=f"{project.title}-{part}",
-                    amount=amount,
-                )
-        owner = user_with_role(program, Role.ENTERPRISE, organisation=project.enterprise.organisation)
-        rows.append((project, owner))
-    return rows
-
-
-def designated(project, owner, provider="wuyi-provider", reviewer="wuyi-reviewer", photos=1):
-    """The whole workflow through the services: apply, join, check, designate."""
-    item = services.sample_apply(
-        access=access_of(owner),
-        application=project,
-        statement="订单交付周期缩短30%",
-        photos=[photo(f"p{n}.png") for n in range(photos)],
-    )
-    services.sample_cosign(access=access_of(provider), sample_application=item, statement="按N+X清单交付")
-    bureau = access_of(reviewer)
-    services.sample_check_record(
-        access=bureau,
-        sample_application=item,
-        checked_on=date(2025, 2, 1),
-        experts="王专家、李专家",
-        association_representatives="行业协会陈代表",
-        findings="与申报一致",
-        recommends=True,
-    )
-    return services.sample_designate(
-        access=bureau,
-        sample_application=item,
-        reason="成效显著",
-        reference="武经商〔2025〕6号",
-        decided_on=date(2025, 2, 10),
-    )
+access_of = access_in(WUYI)
 
 
 def history(obj):
@@ -141,11 +41,6 @@ def history(obj):
         (row.history_type, row.history_user.username if row.history_user else None, row.history_change_reason)
         for row in obj.history.order_by("history_id")
     ]
-
-
-@pytest.fixture(autouse=True)
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
 
 
 # --- the workflow ---------------------------------------------------------------------------------------
@@ -372,16 +267,9 @@ def test_the_sample_award_needs_the_designation_stays_within_its_maximum_and_the
 # --- pages and API --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    return client
+client = client_in("zh-hans")
 
-
-def page(name, **kwargs):
-    from django.urls import reverse
-
-    return reverse(f"enterprises:{name}", kwargs={"program": WUYI, **kwargs})
+page = urls_in("enterprises", WUYI)
 
 
 def test_the_workflow_through_the_pages(client):

@@ -4,27 +4,15 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from enterprises.models import TargetEnterprise
 from enterprises.target_list import COLUMNS
 from tests.factories import valid_uscc
+from tests.support.target_list import target_list_xlsx as xlsx
 
 pytestmark = pytest.mark.django_db
 URL = "/p/wuyi-2024/targets/"
-
-
-def xlsx(rows, header=COLUMNS):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "targets.xlsx"
-    return out
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.messages import WARNING, get_messages
 from django.db import connection
 from django.test import Client
@@ -33,12 +32,10 @@ from rankings import periods
 from rankings import services as rankings_services
 from rankings.models import BulletinFile, BulletinJob
 from subsidies.models import CalculationRun, LedgerFile, LedgerJob
-from tests.acceptance.test_acceptance import completed, panel_people  # noqa: F401 — fixtures of `passed`
-from tests.acceptance.test_acceptance_report import passed  # noqa: F401
-from tests.conftest import need
-from tests.faults.test_outbox import broker_at, closed_port, silent_listener
-from tests.filings.test_filings import demo_user, new_draft
-from tests.rankings.test_horse_race import wuyi_race  # noqa: F401
+from tests.support.brokers import broker_at, closed_port, silent_listener
+from tests.support.environment import need
+from tests.support.filings import new_draft
+from tests.support.people import demo_user, user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SLUG = "wuyi-2024"
@@ -68,10 +65,6 @@ def answers_within(seconds, what):
         MEASURED.append((*what, time.monotonic() - started))
 
 
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
 @pytest.fixture
 def demo():
     """The demo data, committed (a transactional test before this one may have emptied the database)."""
@@ -81,7 +74,7 @@ def demo():
 
 
 @pytest.fixture
-def targets(demo, passed, wuyi_race, settings):  # noqa: F811
+def targets(demo, passed, wuyi_race, settings):
     """What each job start works on: a closed acceptance review, a ranking snapshot, the program's ledger (always
     built as a job here)."""
     settings.LEDGER_INLINE_ROWS = -1

@@ -22,15 +22,17 @@ from django.utils import timezone, translation
 from portal.core import jobs
 from portal.core.errors import Conflict
 from subsidies import runs
-from subsidies.accepted import accepted_projects_create
+from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger_jobs import ledger_request, ledger_retry
 from subsidies.models import CalculationRun, LedgerFile, LedgerJob, RunLine
-from tests.acceptance.test_acceptance import AMOUNTS, assigned, completed, fill, panel_people  # noqa: F401
-from tests.conftest import need
-from tests.subsidies.test_calculation_runs import ProjectSpec, access_of, at
+from tests.support.acceptance import passed_review
+from tests.support.clock import at
+from tests.support.environment import need
 from tests.support.paths import ROOT
+from tests.support.people import WUYI, access_in, access_of, second_approver
 
 SLUG = "jinhua-pilot"
+access_of_acceptance = access_in(WUYI)  # the acceptance drill works on the Wuyi demo project
 D = Decimal
 
 
@@ -302,13 +304,12 @@ def idle_in_transaction():
 def test_a_worker_killed_mid_approval_keeps_nothing_and_a_retry_draws_the_pools_once(broker, settings):
     from subsidies import approvals
     from subsidies.models import FundingPool, PoolAllocation, RunApproval
-    from tests.subsidies.test_calculation_runs import second_reviewer
 
     settings.RUN_APPROVAL_INLINE_LINES = 0  # any run is approved in the background
     runs.pool_save(access=access_of("jinhua-admin", SLUG), source="central", budget="400000", reason="下达")
     run = calculated_run()
     runs.run_review(access=access_of("jinhua-reviewer", SLUG), run=run)
-    approver = second_reviewer(SLUG)
+    approver = second_approver(SLUG)
     worker = broker(pause=30)
     approvals.run_approve(access=approver, run=run, comment="同意拨付")
     approval = RunApproval.objects.get(run=run)
@@ -367,11 +368,11 @@ def test_a_pool_process_killed_mid_ledger_gives_the_job_back_to_the_queue(broker
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_pdf_fails_the_report_job_and_a_retry_stores_one_file(broker, completed, panel_people):  # noqa: F811
+def test_a_worker_killed_mid_pdf_fails_the_report_job_and_a_retry_stores_one_file(broker, completed, panel_people):
     from acceptance import services
     from acceptance.models import AcceptanceReportFile
 
-    review = _passed_review(completed, panel_people)
+    review = passed_review(completed, panel_people)
     worker = broker(pause=30)
     requester = access_of_acceptance("wuyi-enterprise2")
     job = services.report_request(access=requester, review=review)
@@ -412,27 +413,6 @@ def test_a_database_connection_terminated_mid_ledger_fails_the_job_in_words_and_
     ledger_retry(access=access, job=job)  # the same worker, on a fresh connection
     wait_for("the retried ledger", lambda: status_of(job) == "done", worker)
     assert LedgerFile.objects.filter(job=job).count() == 1
-
-
-def access_of_acceptance(username):
-    from tests.acceptance.test_acceptance import access_of as acceptance_access
-
-    return acceptance_access(username)
-
-
-def _passed_review(project, people):
-    """The Wuyi demo project accepted: the steps of tests/acceptance/test_acceptance_report.py's `passed`."""
-    from acceptance import services
-
-    review = assigned(project, people)
-    for expert in people["experts"][:3]:
-        fill(review, expert, lambda item: item.max_points * D("0.8"))
-    services.audit_record(
-        access=access_of_acceptance(people["auditor"]), review=review, amounts=AMOUNTS, conclusion="账实相符"
-    )
-    services.review_close(access=access_of_acceptance("wuyi-reviewer"), review=review)
-    review.refresh_from_db()
-    return review
 
 
 @pytest.mark.django_db

@@ -2,10 +2,6 @@
 commit with eager Celery, and kept (with the job saying so) when the broker refuses; the beat's publisher sends
 the waiting rows oldest first. A broker at a closed port of this machine needs no service: these run everywhere."""
 
-import socket
-import threading
-from contextlib import contextmanager
-
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -14,87 +10,12 @@ from rest_framework.test import APIClient
 from portal.core import outbox
 from portal.core.models import OutboxMessage
 from subsidies.models import CalculationRun
+from tests.support.brokers import broker_at, closed_port
+from tests.support.people import access_in, user
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
-
-
-# --- brokers that do not answer (also used by tests/faults/test_broker_faults.py) -------------------------------------
-
-
-def closed_port() -> int:
-    """A port of 127.0.0.1 nobody listens on: connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def silent_listener():
-    """A listener on loopback that accepts connections and never answers (a Redis stopped with SIGSTOP, a half-open
-    network path). Yields its port."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    server.settimeout(0.2)
-    held, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, name="silent-listener", daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        for conn in held:
-            conn.close()
-        server.close()
-
-
-def _reset_pools(app):
-    """Forget the connections made to the previous broker (kombu keeps one pool per broker URL)."""
-    from kombu import pools
-
-    app._pool = None
-    app.amqp._producer_pool = None
-    pools.reset()
-
-
-@contextmanager
-def broker_at(url: str):
-    """Celery publishes to the broker at `url` (not eagerly) inside the block; as configured after it."""
-    from portal.celery import app
-
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    _reset_pools(app)
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    outbox._paused_until = 0.0
-    try:
-        yield app
-    finally:
-        _reset_pools(app)
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        outbox._paused_until = 0.0
-
-
-def user(username):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(username):
-    from programs.access import program_access
-
-    return program_access(user=user(username), slug=SLUG)
-
+access_of = access_in(SLUG)
 
 # --- eager Celery (the embedded demo, the test suite) ----------------------------------------------------------
 
@@ -127,8 +48,9 @@ def test_a_task_that_cannot_be_found_is_logged_and_does_not_hold_up_the_others()
     from filings.services import application_transition
     from notifications.models import Notification
     from portal.core.roles import Role
-    from tests.filings.test_filings import access_of as filing_access
-    from tests.filings.test_filings import demo_user, new_draft
+    from tests.support.filings import access_of as filing_access
+    from tests.support.filings import new_draft
+    from tests.support.people import demo_user
 
     lost = OutboxMessage.objects.create(task="portal.core.tasks.no_such_task", args=[1])
     application = new_draft("发件箱测试项目")

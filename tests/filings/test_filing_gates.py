@@ -17,18 +17,12 @@ from policies.models import PolicyParameter
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.roles import Role
 from programs.models import Batch, Program, Region, ScenarioModule
-from tests.filings.test_filings import (
-    DEMO_PROJECT,
-    access_of,
-    attach_contract,
-    contract_fields,
-    demo_user,
-    lines,
-    new_draft,
-)
+from tests.support.filings import DEMO_PROJECT, attach_contract, contract_fields, lines, new_draft
+from tests.support.people import access_in, demo_user
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
+access_of = access_in(SLUG)
 
 
 @pytest.fixture(autouse=True)

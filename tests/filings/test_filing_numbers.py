@@ -8,10 +8,12 @@ from django.utils import timezone
 from filings.models import Application, FilingSequence, Status
 from filings.services import application_provider_respond, application_transition
 from portal.core.roles import Role
-from tests.filings.test_filings import access_of, demo_user, new_draft
+from tests.support.filings import new_draft
+from tests.support.people import access_in, demo_user
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
+access_of = access_in(SLUG)
 
 
 @pytest.fixture(autouse=True)

@@ -11,62 +11,24 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from demo.activity import DEMO_CONTRACT, demo_pdf
-from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
+from demo.activity import demo_pdf
 from filings.models import Application, Status, Transition
 from filings.selectors import application_get
-from filings.services import application_create, application_transition, attachment_add
+from filings.services import application_create, application_transition
 from filings.workflow import ACTIONS
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program, ScenarioModule
-from tests.conftest import need
 from tests.factories import EnterpriseProfileFactory, user_with_role
+from tests.support.environment import need
+from tests.support.filings import contract_fields, new_draft, stored_files
+from tests.support.people import access_in, demo_user
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 
 
-def demo_user(role, slug=SLUG):
-    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
-
-
-def access_of(user, slug=SLUG):
-    return program_access(user=user, slug=slug)
-
-
-DEMO_PROJECT = "炊具车间轻量化数字化改造"
-
-
-def lines(n="200000", x="50000"):
-    module = ScenarioModule.objects.filter(program__slug=SLUG, kind="N", investment_category="software").first()
-    return [
-        {"module": module, "part": "N", "category": "software", "description": "", "amount": Decimal(n)},
-        {"module": None, "part": "X", "category": "hardware", "description": "定制看板", "amount": Decimal(x)},
-    ]
-
-
-def contract_fields(budget, slug=SLUG):
-    """The nine contract fields of the province's template, the provider of the demo's project (selected for the
-    demo enterprise's industry) and the budget the lines add up to."""
-    provider = Application.objects.get(program__slug="wuyi-2024", title=DEMO_PROJECT).provider if slug == SLUG else None
-    return {**DEMO_CONTRACT, "contract_budget": Decimal(budget), **({"provider": provider} if provider else {})}
-
-
-def attach_contract(access, application):
-    upload = SimpleUploadedFile("合同.pdf", demo_pdf(f"contract {application.pk}"), content_type="application/pdf")
-    attachment_add(access=access, application=application, kind="contract", upload=upload)
-
-
-def new_draft(title="车间数字化改造", attach=True):
-    enterprise = access_of(demo_user(Role.ENTERPRISE))
-    application = application_create(
-        access=enterprise, fields={"title": title, "track": "lightweight", **contract_fields("250000")}, lines=lines()
-    )
-    if attach:
-        attach_contract(enterprise, application)
-    return application
+access_of = access_in(SLUG)
 
 
 def in_status(status):
@@ -294,13 +256,6 @@ def upload(name, content, content_type="application/pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def stored_files():
-    from django.conf import settings
-
-    root = __import__("pathlib").Path(settings.MEDIA_ROOT)
-    return sorted(str(path) for path in root.rglob("*") if path.is_file())
 
 
 def test_attachments_are_checked_stored_privately_and_served_only_to_readers(client, settings):

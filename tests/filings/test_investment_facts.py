@@ -6,7 +6,6 @@ the audit and the run kept automation apart."""
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,11 +19,10 @@ from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.run_selectors import run_lines
 from tests.factories import user_with_role
+from tests.support.clock import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
 # (program, spec as the audit confirmed it, the lines as filed, the amount worked by hand)
 CASES = [
     (

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,6 @@ from implementation.services import milestones_create
 from organisations.models import OrganisationKind
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program, ScenarioModule
 from providers.models import PoolMembership, PoolStatus
 from rankings import horse_race
@@ -35,19 +33,16 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
-from tests.support.pages import page_queries
+from tests.support.pages import page_queries_sql
+from tests.support.people import access_in
+from tests.support.people import user as person
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 D = Decimal
 
 
-def person(username):
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(user, slug=SLUG):
-    return program_access(user=person(user) if isinstance(user, str) else user, slug=slug)
+access_of = access_in(SLUG)
 
 
 @pytest.fixture
@@ -549,11 +544,6 @@ def test_a_subcontractor_cannot_cosign_the_acceptance_request(program, sub_a):
 # 4. Query counts do not grow with subcontracts.
 
 
-def count(client, url):
-    number, queries = page_queries(client, url)
-    return number, "\n".join(q["sql"] for q in queries.captured_queries)
-
-
 def add_filings(program, number, subcontractor):
     industry = program.industries.first()
     for _ in range(number):
@@ -586,8 +576,8 @@ def test_filing_lists_cost_the_same_with_subcontracts(client, url, pinned):
         found = []
         for user in (admin, subcontractor_user):
             client.force_login(user)
-            count(client, url)  # warm the caches every later request finds full
-            found.append(count(client, url))
+            page_queries_sql(client, url)  # warm the caches every later request finds full
+            found.append(page_queries_sql(client, url))
         return found
 
     add_filings(program, 1, subcontractor)
@@ -601,8 +591,8 @@ def test_filing_lists_cost_the_same_with_subcontracts(client, url, pinned):
 def test_the_filing_page_does_not_grow_per_subcontract(client, program, project):
     client.force_login(person("wuyi-reviewer"))
     url = f"/p/{SLUG}/filings/{project.pk}/"
-    count(client, url)
-    two, _sql = count(client, url)
+    page_queries_sql(client, url)
+    two, _sql = page_queries_sql(client, url)
     for number in range(5):
         Subcontract.objects.create(
             application=project,
@@ -611,7 +601,7 @@ def test_the_filing_page_does_not_grow_per_subcontract(client, program, project)
             work_share=D("1"),
             amount=D("1"),
         )
-    seven, sql = count(client, url)
+    seven, sql = page_queries_sql(client, url)
     assert seven == two, sql
 
 

@@ -2,20 +2,18 @@
 milestone confirmed and no update left unanswered, and ends with one rating."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from filings.models import Application
 from implementation import services
 from implementation.models import PostStatus
 from portal.core.errors import Conflict, PortalError
-from programs.access import program_access
+from tests.support.people import access_in
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 
 
-def access_of(username):
-    return program_access(user=get_user_model().objects.get(username=username), slug=SLUG)
+access_of = access_in(SLUG)
 
 
 @pytest.fixture

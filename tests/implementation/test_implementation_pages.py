@@ -6,13 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from demo.activity import demo_png
-from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from enterprises.models import EnterpriseProfile
 from filings.models import Application, Status
 from implementation.models import (
@@ -29,22 +27,17 @@ from implementation.selectors import overdue_count
 from implementation.services import milestones_create, progress_post
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from providers.models import PoolMembership
 from tests.factories import OrganisationFactory, PoolMembershipFactory, user_with_role
+from tests.support.people import access_in, demo_user
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 PNG = demo_png()  # a real image: uploads are decoded
 
 
-def demo_user(role, slug=SLUG):
-    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
-
-
-def access_of(user, slug=SLUG):
-    return program_access(user=user, slug=slug)
+access_of = access_in(SLUG)
 
 
 def make_project(*, deadline_days=120, number="IMPL-TEST-0001", title="实施测试项目"):
@@ -413,7 +406,8 @@ def urlparams_path(model):
 
 
 def test_implementation_routes_keep_programs_apart(client, tenant_pair):
-    from tests.security.test_isolation_walker import fill, fillings, history_rows, judge, walk
+    from tests.security.test_isolation_walker import fill, fillings, judge, walk
+    from tests.support.history import history_rows
 
     pair = tenant_pair  # program A holds milestones, an update with a photo, a complaint and a milestone template
     Application.objects.filter(pk=pair["application"].pk).update(

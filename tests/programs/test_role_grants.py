@@ -22,15 +22,12 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.support.people import user as person
 
 pytestmark = pytest.mark.django_db
 
 PROGRAM = "wuyi-2024"
 NEW_PASSWORD = "Chosen-password-2024"
-
-
-def person(username):
-    return get_user_model().objects.get(username=username)
 
 
 def grant_page(client, username, role=Role.EXPERT, program=PROGRAM):

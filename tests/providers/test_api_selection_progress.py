@@ -7,11 +7,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from demo.activity import demo_png
 from filings.models import Application
@@ -28,6 +25,8 @@ from scoring.models import SheetItem
 from scoring.selectors import sheet_template_list
 from scoring.services import sheet_templates_load
 from tests.factories import EnterpriseProfileFactory, OrganisationFactory, PoolMembershipFactory, user_with_role
+from tests.support.people import api
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +35,7 @@ OTHER_PROGRAM = "yongkang-2024"
 PNG = demo_png()  # a real image: uploads are decoded
 
 
-def api(user, *, english=False):
-    client = APIClient()
-    client.force_authenticate(user)
-    if english:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def url(name, **kwargs):
-    return reverse(f"api:{name}", kwargs={"program": PROGRAM, **kwargs})
+url = urls_in("api", PROGRAM)
 
 
 def selection_template(program):
@@ -221,7 +211,7 @@ def test_confirm_needs_a_reason_for_missing_sheets_and_publication_makes_the_pro
         format="json",
     )
     assert submitted.status_code == 200
-    admin = api(world["admin"], english=True)
+    admin = api(world["admin"], language="en")
 
     listed = admin.get(url("selection-round-list"))
     assert listed.status_code == 200

@@ -5,21 +5,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
 from filings.services import application_create
 from organisations.models import Organisation
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Industry, Program, ScenarioModule
 from providers import selectors, services
 from providers.models import CommitteeSheet, PoolMembership, PoolStatus, RoundResult, RoundStatus
 from scoring.aggregation import Aggregate, Candidate, Sheet, aggregate, rank
 from scoring.models import SheetItem
 from tests.factories import OrganisationFactory, PoolMembershipFactory, user_with_role
+from tests.support.people import access_in, demo_user
 
 SLUG = "wuyi-2024"
 D = Decimal
@@ -100,12 +98,7 @@ def test_ties_fall_to_the_first_section_then_to_the_earlier_application():
 pytestmark = pytest.mark.django_db
 
 
-def demo_user(role):
-    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[SLUG]}-{ROLE_LOGIN[role]}")
-
-
-def access_of(user):
-    return program_access(user=user, slug=SLUG)
+access_of = access_in(SLUG)
 
 
 @pytest.fixture

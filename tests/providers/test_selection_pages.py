@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from demo.build import PROGRAM_LOGIN_PREFIX, ROLE_LOGIN
+from demo.build import ROLE_LOGIN
 from organisations.models import Organisation, OrganisationKind
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from providers import selectors, services
 from providers.models import (
@@ -32,6 +31,8 @@ from providers.models import (
 from scoring.models import SheetItem, SheetStatus
 from scoring.services import sheet_templates_load
 from tests.factories import OrganisationFactory, UserFactory, user_with_role
+from tests.support.people import access_in, demo_user
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
@@ -39,16 +40,8 @@ INDUSTRY = "kitchenware"
 SECOND_PROVIDER = "杭州轻量化软件服务有限公司"
 
 
-def demo_user(role, slug=SLUG):
-    return get_user_model().objects.get(username=f"{PROGRAM_LOGIN_PREFIX[slug]}-{ROLE_LOGIN[role]}")
-
-
-def access_of(user, slug=SLUG):
-    return program_access(user=user, slug=slug)
-
-
-def url(name, **kwargs):
-    return reverse(f"providers:{name}", kwargs={"program": SLUG, **kwargs})
+access_of = access_in(SLUG)
+url = urls_in("providers", SLUG)
 
 
 def in_ui_language(text):

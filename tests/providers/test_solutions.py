@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from enterprises.models import EnterpriseProfile
 from portal.core.errors import Conflict, PortalError
@@ -20,18 +19,14 @@ from rankings.kpi import kpi_board
 from rankings.models import KpiTarget
 from tests.factories import PoolMembershipFactory, ScenarioModuleFactory, user_with_role
 from tests.support.pages import page_queries as count
+from tests.support.people import access_in, user
 
 pytestmark = pytest.mark.django_db
 
 JINHUA, WUYI = "jinhua-pilot", "wuyi-2024"
 
 
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(username, slug=JINHUA):
-    return program_access(user=user(username), slug=slug)
+access_of = access_in(JINHUA)
 
 
 def api(slug=JINHUA, solution=None, action=""):

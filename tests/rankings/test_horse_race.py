@@ -9,15 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
-from implementation.models import Complaint, ProviderRating
-from programs.models import Program
 from providers.models import ProviderSelection
 from rankings import horse_race, periods, ranking, services
 from rankings.models import RankingEntry, RankingSnapshot
-from subsidies.accepted import ProjectSpec, accepted_projects_create
+from tests.support.clock import SHANGHAI
 
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TWO = (ranking.Indicator("done", "progress", "完成数"), ranking.Indicator("complaints", "quality", "投诉", False))
 
 
@@ -96,30 +93,6 @@ def test_biweekly_periods_count_from_the_program_start_in_shanghai():
 
 
 # --- from the program's data ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def wuyi_race(db):
-    """Wuyi's selected providers chosen in June 2024, with projects of their industries accepted since."""
-    program = Program.objects.get(slug="wuyi-2024")
-    ProviderSelection.objects.filter(membership__program=program).update(selected_on=date(2024, 6, 1))
-    selections = {s.industry.code: s.membership for s in ProviderSelection.objects.filter(membership__program=program)}
-    actor = get_user_model().objects.get(username="wuyi-reviewer")
-    at = lambda day: datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)  # noqa: E731
-    specs = [
-        ProjectSpec("厨具甲", "kitchenware", at("2024-07-02"), provider=selections["kitchenware"], score=D("90")),
-        ProjectSpec("厨具乙", "kitchenware", at("2024-07-03"), provider=selections["kitchenware"], score=D("80")),
-        ProjectSpec("工具丙", "power-tools", at("2024-07-04"), provider=selections["power-tools"], score=D("70")),
-    ]
-    projects = accepted_projects_create(program, specs, actor=actor)
-    enterprise = get_user_model().objects.get(username="wuyi-enterprise")
-    for project, score in zip(projects, (5, 4, 2), strict=True):
-        rating = ProviderRating.objects.create(application=project, score=score, rated_by=enterprise)
-        ProviderRating.objects.filter(pk=rating.pk).update(created_at=at("2024-07-05"))
-    Complaint.objects.create(
-        application=projects[2], text="进度滞后", filed_by=enterprise, status="confirmed", decided_at=at("2024-07-05")
-    )
-    return program, selections, projects
 
 
 def test_indicators_come_from_the_data_and_one_snapshot_is_made_per_period(wuyi_race):
@@ -203,7 +176,7 @@ def test_the_bulletin_pdf_has_the_chinese_names_and_the_chart(wuyi_race, tmp_pat
     assert "服务商赛马通报" in text and "综合得分走势" in text
     import pypdfium2
 
-    from tests.browser.test_browser import SHOTS
+    from tests.support.paths import SHOTS
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = pypdfium2.PdfDocument(str(path))[0]

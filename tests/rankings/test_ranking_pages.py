@@ -5,16 +5,10 @@ reads the published periods only, and only its own figures unless the program pu
 program's users and snapshots are 404 everywhere; the page costs the same queries for 2 providers as for 10."""
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
-from django.utils.translation import gettext
 
 from programs.access import program_access
 from programs.models import Program
@@ -24,7 +18,10 @@ from rankings.kinds import indicator_labels
 from rankings.models import BulletinFile, BulletinJob, RankingScheme, RankingSnapshot
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from tests.factories import PoolMembershipFactory
+from tests.support.clock import at
 from tests.support.pages import page_queries as count
+from tests.support.pages import shown
+from tests.support.people import as_user, user
 
 INDICATOR_LABELS = indicator_labels("horse_race")
 
@@ -32,30 +29,9 @@ INDICATOR_LABELS = indicator_labels("horse_race")
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 OWN = "浙江数智工联科技有限公司"  # wuyi-provider's organisation
 RIVAL = "金华云工厂信息技术有限公司"  # wuyi-provider2's organisation
 IDLE = "武义赛马测试无项目服务商有限公司"  # selected, no project: listed unranked
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def as_user(client, who):
-    client.force_login(user(who))
-    return client
-
-
-def shown(text, escaped=True):
-    """`text` as the page shows it: translated to the default language, HTML-escaped unless it is a template's
-    literal (a {% translate %} of a literal is not escaped)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return escape(gettext(text)) if escaped else gettext(text)
 
 
 def page(slug=SLUG, **kwargs):

@@ -9,19 +9,13 @@ program that keeps no such ranking 404; the pages cost the same queries however 
 filings there are."""
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
-from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from enterprises.models import TargetEnterprise
@@ -34,34 +28,16 @@ from rankings.models import BulletinFile, BulletinJob, RankingSnapshot
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import AwardDecision, CalculationRun
 from tests.factories import RegionFactory, valid_uscc
-from tests.support.pages import page_queries
+from tests.support.clock import at
+from tests.support.pages import page_queries_sql, shown
+from tests.support.people import as_user, user
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 WUYI, JINHUA, YONGKANG = "wuyi-2024", "jinhua-pilot", "yongkang-2024"
 TOWNSHIP_TITLE = "乡镇（街道）数字化改造进度晾晒"
 DISTRICT_TITLE = "县（市、区）试点工作季度晾晒"
 SECRET = "武义汇总保密企业"  # a Wuyi enterprise the Jinhua supervisor must never read
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def as_user(client, who):
-    client.force_login(user(who))
-    return client
-
-
-def shown(text):
-    """`text` as the page shows it: translated to the default language, HTML-escaped."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return escape(gettext(text))
 
 
 def page(name, slug, **query):
@@ -580,11 +556,6 @@ def test_the_ranking_pages_link_the_rankings_the_program_keeps(client, townships
 # Query counts ------------------------------------------------------------------------------------------------
 
 
-def count(client, path):
-    number, queries = page_queries(client, path)
-    return number, "\n".join(query["sql"] for query in queries.captured_queries)
-
-
 def more_regions(program, count, level):
     for n in range(count):
         RegionFactory(
@@ -610,9 +581,9 @@ def test_a_region_page_costs_the_same_queries_for_few_or_many_regions(
     large = make(program, days[2])
     assert small.entries.count() == few and large.entries.count() == few + 12
     as_user(client, who)
-    count(client, page(name, slug, snapshot=small.pk))  # warm the session
-    queries_small, _sql = count(client, page(name, slug, snapshot=small.pk))
-    queries_large, sql = count(client, page(name, slug, snapshot=large.pk))
+    page_queries_sql(client, page(name, slug, snapshot=small.pk))  # warm the session
+    queries_small, _sql = page_queries_sql(client, page(name, slug, snapshot=small.pk))
+    queries_large, sql = page_queries_sql(client, page(name, slug, snapshot=large.pk))
     assert queries_small == queries_large, f"{queries_small} queries for {few} regions, {queries_large} for more\n{sql}"
     assert queries_large == pinned, sql
 
@@ -625,14 +596,14 @@ def test_the_dashboard_roll_up_costs_the_same_queries_for_few_or_many_filings(cl
     projects(wuyi, children(wuyi, 1), "2025-06-25", "wuyi-reviewer", batch=2, n_software=D("1"))
     subsidy_runs(wuyi, [("approved", "1000.00")])
     as_user(client, "jinhua-supervisor")
-    count(client, dashboard(JINHUA))
-    few, _sql = count(client, dashboard(JINHUA))
+    page_queries_sql(client, dashboard(JINHUA))
+    few, _sql = page_queries_sql(client, dashboard(JINHUA))
     filed = client.get(dashboard(JINHUA)).context["rollup"]
     projects(wuyi, children(wuyi, 4) * 5, "2025-06-25", "wuyi-reviewer", batch=2, n_software=D("1"))
     projects(yongkang, children(yongkang, 3) * 3, "2025-06-25", "yongkang-reviewer", n_software=D("1"))
     subsidy_runs(yongkang, [("approved", "2000.00"), ("paid", "3000.00")])
     filings(wuyi, 10)
-    many, sql = count(client, dashboard(JINHUA))
+    many, sql = page_queries_sql(client, dashboard(JINHUA))
     assert few == many, f"{few} queries with 1 filing, {many} with 40\n{sql}"
     rollup = {row.slug: row for row in client.get(dashboard(JINHUA)).context["rollup"]}
     before = {row.slug: row.filed_count for row in filed}

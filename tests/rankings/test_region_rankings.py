@@ -4,7 +4,6 @@ the counts of the program and of its sub-region programs."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,14 +16,10 @@ from rankings.models import RankingSnapshot
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import AwardDecision
 from tests.factories import valid_uscc
+from tests.support.clock import SHANGHAI, at
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day):
-    return datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)
 
 
 def projects(program, places, day="2025-03-10", **extra):

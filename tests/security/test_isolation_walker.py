@@ -18,6 +18,7 @@ from dashboard.views import CONFIG_FORMS, HISTORY_MODELS, history_scope
 from portal.core import urlparams
 from portal.core.roles import Role
 from programs.models import Program
+from tests.support.history import history_rows
 
 CHECKED = {"pairs": 0, "requests": 0, "routes": 0}
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
@@ -193,16 +194,6 @@ def need(obj, what):
 
 def leaked(text, markers):
     return [marker for marker in markers if marker in text]
-
-
-def history_rows():
-    """Rows of every history table: a request that changed anything anywhere adds one."""
-    from simple_history.models import registered_models
-
-    return {
-        label: model.history.count()
-        for label, model in ((model._meta.label, model) for model in registered_models.values())
-    }
 
 
 @pytest.mark.django_db

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import LockLift
 from portal.core.roles import Role
-from tests.conftest import PASSWORD
 from tests.factories import ProgramFactory, UserFactory, user_with_role
+from tests.support.environment import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from tests.conftest import PASSWORD
 from tests.factories import UserFactory
+from tests.support.environment import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

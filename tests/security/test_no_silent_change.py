@@ -16,13 +16,15 @@ from portal.core.errors import PortalError
 from portal.core.roles import Role
 from programs.models import Program
 from subsidies.run_forms import PaymentForm
-from tests.conftest import need
-from tests.enterprises.test_target_list import xlsx
 from tests.factories import valid_uscc
-from tests.filings.test_filings import access_of, contract_fields, demo_user, lines
+from tests.support.environment import need
+from tests.support.filings import contract_fields, lines
+from tests.support.people import access_in, demo_user
+from tests.support.target_list import target_list_xlsx as xlsx
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
+access_of = access_in(SLUG)
 
 
 def enterprise():

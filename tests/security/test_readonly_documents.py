@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from acceptance import services as acceptance
@@ -19,20 +18,14 @@ from programs.models import Program
 from rankings import periods
 from rankings import services as rankings
 from rankings.models import BulletinFile, BulletinJob
-from tests.acceptance.test_acceptance import AMOUNTS, completed, fill, panel_people  # noqa: F401
-from tests.acceptance.test_acceptance_report import passed  # noqa: F401
+from tests.support.people import access_in, user
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 READERS = ["wuyi-auditor", "wuyi-supervisor"]
 
 
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(username):
-    return program_access(user=user(username), slug=SLUG)
+access_of = access_in(SLUG)
 
 
 def stored_files() -> int:
@@ -65,7 +58,7 @@ def report_footprint(review):
 
 
 @pytest.mark.parametrize("reader", READERS)
-def test_a_read_only_role_may_not_generate_an_acceptance_report(client, passed, reader):  # noqa: F811
+def test_a_read_only_role_may_not_generate_an_acceptance_report(client, passed, reader):
     before = report_footprint(passed)
     with pytest.raises(NotAllowed):
         acceptance.report_request(access=access_of(reader), review=passed)
@@ -78,7 +71,7 @@ def test_a_read_only_role_may_not_generate_an_acceptance_report(client, passed, 
 
 def test_the_read_only_roles_download_the_report_the_bureau_generated(
     client,
-    passed,  # noqa: F811
+    passed,
     django_capture_on_commit_callbacks,
 ):
     client.force_login(user("wuyi-reviewer"))

@@ -10,8 +10,8 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.browser.test_browser import browser_page, log_in  # noqa: F401  (browser_page: the fixture)
 from tests.factories import UserFactory
+from tests.support.browser import log_in
 from tests.support.paths import ROOT
 
 # WeasyPrint renders these to PDF on the server; no browser ever runs them.
@@ -136,7 +136,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_pages_run_under_the_policy_without_violations(live_server, browser_page):  # noqa: F811
+def test_pages_run_under_the_policy_without_violations(live_server, browser_page):
     from demo.build import demo_build
     from filings.models import Application
 

@@ -13,8 +13,8 @@ from accounts.models import ApiToken
 from portal.core.roles import Role
 from programs import services as program_services
 from programs.access import program_access
-from tests.conftest import PASSWORD
 from tests.factories import ProgramFactory, UserFactory, user_with_role
+from tests.support.environment import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

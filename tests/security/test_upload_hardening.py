@@ -22,9 +22,11 @@ from portal.core.errors import PortalError
 from portal.core.files import INLINE_POLICY, stored_file_response
 from portal.core.roles import Role
 from programs.models import Program
-from tests.filings.test_filings import SLUG, access_of, demo_user, new_draft, stored_files
+from tests.support.filings import SLUG, new_draft, stored_files
+from tests.support.people import access_in, demo_user
 
 pytestmark = pytest.mark.django_db
+access_of = access_in(SLUG)
 HTML = b"<html><body><script>fetch('/api/v1/me/').then(r=>r.text()).then(alert)</script></body></html>"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -17,7 +17,8 @@ from programs.models import Program
 from providers.models import PoolMembership, ProviderSignup
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger import Layout, LedgerRow, build_ledger
-from tests.subsidies.test_calculation_runs import at, create_and_calculate
+from tests.support.clock import at
+from tests.support.runs import create_and_calculate
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"

@@ -4,25 +4,19 @@ what-if that writes nothing, the Excel ledger at once or through a job, awards a
 404 for another program and 403 for writes by the auditor, and list query counts pinned at 1 and 50 rows."""
 
 import io
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import URLPattern, reverse
-from rest_framework.test import APIClient
-from simple_history.models import registered_models
 
 from filings.models import Application
 from policies.models import PolicyVersion
 from portal import api_urls
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, ledger_jobs, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
@@ -38,12 +32,17 @@ from subsidies.models import (
     RunLine,
 )
 from tests.factories import user_with_role
+from tests.support import people
+from tests.support.clock import at
+from tests.support.history import history_rows
+from tests.support.people import access_in, api, user
+from tests.support.runs import calculated_run
 from tests.support.tenant.samples import sample_designation_for
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 PROGRAM = "jinhua-pilot"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONEY_API_MODULES = ("subsidies.api.runs", "subsidies.api.ledgers", "subsidies.api.money")
 ROUTES = [
     (pattern.name, pattern.pattern.converters.keys())
@@ -52,63 +51,21 @@ ROUTES = [
 ]
 
 
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def api(who):
-    client = APIClient()
-    client.force_authenticate(user(who) if isinstance(who, str) else who)
-    return client
-
-
-def url(name, program=PROGRAM, **kwargs):
-    return reverse(f"api:{name}", kwargs={"program": program, **kwargs})
-
-
-def access_of(who, slug=PROGRAM):
-    return program_access(user=user(who) if isinstance(who, str) else who, slug=slug)
-
-
-def history_rows() -> dict:
-    """Rows of every history table: any write anywhere adds one."""
-    return {model._meta.label: model.history.count() for model in registered_models.values()}
+url = urls_in("api", PROGRAM)
+access_of = access_in(PROGRAM)
 
 
 def by_enterprise(rows):
     return {row["enterprise"]: row for row in rows}
 
 
-@pytest.fixture
-def jinhua_projects():
-    """The worked examples: level 3 accepted in the pilot's first year, a level 2 in its second, a level 4 above
-    its cap, and a level 1 that is not eligible."""
-    specs = [
-        ProjectSpec("三级甲", "power-tools", at("2025-03-10"), track="pilot", n_software=D("1200000"), level=3),
-        ProjectSpec("二级乙", "garments", at("2025-10-20"), track="pilot", n_software=D("1500000"), level=2),
-        ProjectSpec("四级丙", "magnetic-materials", at("2025-08-31"), track="pilot", x_hardware=D("3000000"), level=4),
-        ProjectSpec("一级丁", "garments", at("2025-05-01"), track="pilot", n_software=D("2000000"), level=1),
-    ]
-    return accepted_projects_create(Program.objects.get(slug=PROGRAM), specs, actor=user("jinhua-reviewer"))
-
-
 def second_reviewer_of(slug):
-    return user_with_role(Program.objects.get(slug=slug), Role.BUREAU_REVIEWER, username=f"api-runs-{slug}-second")
+    return people.second_reviewer(slug, username=f"api-runs-{slug}-second")
 
 
 @pytest.fixture
 def second_reviewer():
     return second_reviewer_of(PROGRAM)
-
-
-def calculated_run(slug=PROGRAM, creator="jinhua-reviewer"):
-    """A run created and calculated through the services (the API's own creation is tested end to end)."""
-    run = runs.run_create(access=access_of(creator, slug), title="服务批次")
-    return runs.run_calculate(run_id=run.pk)
 
 
 def approved_run(second, slug=PROGRAM, creator="jinhua-reviewer"):

@@ -2,9 +2,7 @@
 a central pool that runs out half-way through a line, idempotence, a crash mid-run, frozen approved runs,
 corrections, awards within limits and quotas, payments."""
 
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,41 +10,19 @@ from django.db import DatabaseError, transaction
 
 from acceptance.models import ReviewStatus
 from portal.core.errors import Conflict, NotAllowed, PortalError
-from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, calculation, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.allocation import Claim, allocate
 from subsidies.models import CalculationRun, FundingPool, LineKind, PoolAllocation, RunLine, RunStatus
 from subsidies.run_selectors import run_exclusions, run_lines, run_totals
-from tests.factories import user_with_role
+from tests.support.clock import at
+from tests.support.people import access_of, second_approver
+from tests.support.runs import create_and_calculate
 from tests.support.tenant.samples import sample_designation_for
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: str, hour=10) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
-
-
-def access_of(username, slug):
-    return program_access(user=get_user_model().objects.get(username=username), slug=slug)
-
-
-def second_reviewer(slug):
-    return program_access(user=user_with_role(Program.objects.get(slug=slug), Role.BUREAU_REVIEWER), slug=slug)
-
-
-def create_and_calculate(slug, creator="{}-reviewer"):
-    """In tests Celery runs eagerly: the queued calculation has run when the transaction commits."""
-    access = access_of(creator.format(slug.split("-")[0]), slug)
-    run = runs.run_create(access=access, title="测试批次")
-    runs.run_calculate(run_id=run.pk)
-    run.refresh_from_db()
-    return access, run
 
 
 def by_enterprise(run):
@@ -93,19 +69,6 @@ def test_the_wuyi_worked_examples_through_a_whole_run(wuyi_projects):
     assert [(source, share) for source, _label, share, _short in totals.by_source] == [("county", run.total)]
 
 
-@pytest.fixture
-def jinhua_projects():
-    program = Program.objects.get(slug="jinhua-pilot")
-    actor = get_user_model().objects.get(username="jinhua-reviewer")
-    specs = [
-        ProjectSpec("三级甲", "power-tools", at("2025-03-10"), track="pilot", n_software=D("1200000"), level=3),
-        ProjectSpec("二级乙", "garments", at("2025-10-20"), track="pilot", n_software=D("1500000"), level=2),
-        ProjectSpec("四级丙", "magnetic-materials", at("2025-08-31"), track="pilot", x_hardware=D("3000000"), level=4),
-        ProjectSpec("一级丁", "garments", at("2025-05-01"), track="pilot", n_software=D("2000000"), level=1),
-    ]
-    return accepted_projects_create(program, specs, actor=actor)
-
-
 def test_the_jinhua_examples_split_funding_and_a_small_central_pool_runs_out_mid_line(jinhua_projects):
     admin = access_of("jinhua-admin", "jinhua-pilot")
     runs.pool_save(access=admin, source="central", budget="500000", note="中央资金第一批")
@@ -121,7 +84,7 @@ def test_the_jinhua_examples_split_funding_and_a_small_central_pool_runs_out_mid
     runs.run_review(access=creator, run=run)
     with pytest.raises(NotAllowed):
         approvals.run_approve(access=creator, run=run)  # the creator does not approve
-    run = approvals.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
+    run = approvals.run_approve(access=second_approver("jinhua-pilot"), run=run)
     lines = by_enterprise(run)
     pool = FundingPool.objects.get(program__slug="jinhua-pilot", source="central")
     assert pool.allocated == pool.budget == D("500000.00")
@@ -178,7 +141,7 @@ def test_a_crash_half_way_leaves_nothing_and_the_rerun_gives_one_set(wuyi_projec
 def test_an_approved_run_is_frozen_in_the_service_and_in_the_database(wuyi_projects):
     creator, run = create_and_calculate("wuyi-2024")
     runs.run_review(access=creator, run=run)
-    run = approvals.run_approve(access=second_reviewer("wuyi-2024"), run=run, comment="同意")
+    run = approvals.run_approve(access=second_approver("wuyi-2024"), run=run, comment="同意")
     assert run.status == RunStatus.APPROVED
     with pytest.raises(Conflict):
         runs.run_recalculate(access=creator, run=run)
@@ -199,7 +162,7 @@ def test_an_approved_run_is_frozen_in_the_service_and_in_the_database(wuyi_proje
 def test_two_drafts_over_the_same_projects_cannot_both_be_approved(wuyi_projects):
     creator, first = create_and_calculate("wuyi-2024")
     _same, second = create_and_calculate("wuyi-2024")
-    approver = second_reviewer("wuyi-2024")
+    approver = second_approver("wuyi-2024")
     for run in (first, second):
         runs.run_review(access=creator, run=run)
     approvals.run_approve(access=approver, run=first)
@@ -212,7 +175,7 @@ def test_two_drafts_over_the_same_projects_cannot_both_be_approved(wuyi_projects
 def test_a_correction_is_an_adjustment_line_pointing_at_the_line_it_corrects(wuyi_projects):
     creator, run = create_and_calculate("wuyi-2024")
     runs.run_review(access=creator, run=run)
-    run = approvals.run_approve(access=second_reviewer("wuyi-2024"), run=run)
+    run = approvals.run_approve(access=second_approver("wuyi-2024"), run=run)
     corrected = by_enterprise(run)["餐厨丙"]
     sample_designation_for(corrected.application)  # the sample award needs the designation
     runs.award_grant(
@@ -268,7 +231,7 @@ def test_payments_stay_within_what_was_funded_and_settle_the_run(jinhua_projects
     runs.pool_save(access=access_of("jinhua-admin", "jinhua-pilot"), source="central", budget="500000")
     creator, run = create_and_calculate("jinhua-pilot")
     runs.run_review(access=creator, run=run)
-    run = approvals.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
+    run = approvals.run_approve(access=second_approver("jinhua-pilot"), run=run)
     line = by_enterprise(run)["四级丙"]  # central share 400,000 of which 260,000 funded
     with pytest.raises(PortalError) as too_much:
         runs.payment_record(
@@ -298,7 +261,7 @@ def test_a_pool_budget_cannot_go_below_what_is_allocated(jinhua_projects):
     runs.pool_save(access=admin, source="central", budget="300000")
     creator, run = create_and_calculate("jinhua-pilot")
     runs.run_review(access=creator, run=run)
-    approvals.run_approve(access=second_reviewer("jinhua-pilot"), run=run)
+    approvals.run_approve(access=second_approver("jinhua-pilot"), run=run)
     with pytest.raises(PortalError) as below:
         runs.pool_save(access=admin, source="central", budget="299999.99")
     assert "budget" in below.value.fields

@@ -6,7 +6,6 @@ import io
 import json
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,7 +18,6 @@ from policies import engine
 from policies.selectors import parse_override, policy_snapshot, policy_version_for_quote
 from portal.core.errors import PortalError
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
@@ -34,23 +32,15 @@ from subsidies.run_selectors import (
     run_lines,
 )
 from tests.factories import user_with_role
+from tests.support.clock import at
+from tests.support.people import access_in, second_approver
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SLUG = "jinhua-pilot"
 
 
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)
-
-
-def access_of(username):
-    return program_access(user=get_user_model().objects.get(username=username), slug=SLUG)
-
-
-def second_reviewer():
-    return program_access(user=user_with_role(Program.objects.get(slug=SLUG), Role.BUREAU_REVIEWER), slug=SLUG)
+access_of = access_in(SLUG)
 
 
 def jinhua_policy(*overrides):
@@ -288,7 +278,7 @@ def approved_run(title):
     runs.run_calculate(run_id=run.pk)
     run.refresh_from_db()
     runs.run_review(access=creator, run=run)
-    return creator, approvals.run_approve(access=second_reviewer(), run=run)
+    return creator, approvals.run_approve(access=second_approver(SLUG), run=run)
 
 
 @pytest.fixture

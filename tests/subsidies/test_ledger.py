@@ -13,7 +13,8 @@ from subsidies import approvals, runs
 from subsidies.ledger_jobs import ledger_build, ledger_bytes, ledger_request
 from subsidies.models import LedgerFile, RunLine
 from subsidies.run_selectors import run_lines
-from tests.subsidies.test_calculation_runs import access_of, create_and_calculate, jinhua_projects, second_reviewer  # noqa: F401
+from tests.support.people import access_of, second_approver
+from tests.support.runs import create_and_calculate
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -25,11 +26,11 @@ def fen(value) -> Decimal:
 
 
 @pytest.fixture
-def paid_run(jinhua_projects):  # noqa: F811
+def paid_run(jinhua_projects):
     runs.pool_save(access=access_of("jinhua-admin", SLUG), source="central", budget="500000")
     creator, run = create_and_calculate(SLUG)
     runs.run_review(access=creator, run=run)
-    run = approvals.run_approve(access=second_reviewer(SLUG), run=run)
+    run = approvals.run_approve(access=second_approver(SLUG), run=run)
     line = next(line for line in run_lines(run) if line.inputs["enterprise"] == "三级甲")
     runs.payment_record(
         access=creator, line=line, source="central", amount="240000", paid_on="2025-12-01", voucher="JH-0001"

@@ -61,7 +61,7 @@ def test_the_money_pages_link_each_record_to_its_history(client, tenant_pair):
 def test_payments_and_allocations_cannot_be_deleted_even_with_sql(tenant_pair, table):
     from django.db import DatabaseError, connection, transaction
 
-    from tests.conftest import need
+    from tests.support.environment import need
 
     need(connection.vendor == "postgresql", "the database's own triggers are PostgreSQL's (DATABASE_URL)")
     with connection.cursor() as cursor:

@@ -12,22 +12,19 @@ from django.utils import translation
 from portal.core import jobs
 from subsidies import allocation, approvals, runs
 from subsidies.models import CalculationRun, FundingPool, PoolAllocation, RunApproval, RunLine
-from tests.subsidies.test_api_runs import (  # noqa: F401
-    PROGRAM,
-    access_of,
-    api,
-    calculated_run,
-    jinhua_projects,
-    second_reviewer_of,
-    url,
-)
+from tests.support.people import access_in, api, second_reviewer
+from tests.support.runs import calculated_run
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 D = Decimal
+PROGRAM = "jinhua-pilot"
+access_of = access_in(PROGRAM)
+url = urls_in("api", PROGRAM)
 
 
 @pytest.fixture
-def reviewed_run(jinhua_projects, settings):  # noqa: F811
+def reviewed_run(jinhua_projects, settings):
     """Jinhua's worked examples calculated and reviewed, with a central pool of 400,000 that runs out mid-line;
     any run of more than one line is approved in the background."""
     settings.RUN_APPROVAL_INLINE_LINES = 1
@@ -41,7 +38,7 @@ def reviewed_run(jinhua_projects, settings):  # noqa: F811
 
 @pytest.fixture
 def approver_user():
-    return second_reviewer_of(PROGRAM)
+    return second_reviewer(PROGRAM, username=f"api-runs-{PROGRAM}-second")
 
 
 def allocations_of(run):

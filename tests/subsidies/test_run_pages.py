@@ -6,23 +6,16 @@ background); the auditor reads everything and changes nothing; another program's
 enterprise reads its own subsidies; and the list pages cost the same queries for 1 row as for 50."""
 
 import io
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
-from simple_history.models import registered_models
 
 from acceptance.models import ReviewStatus
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
@@ -39,44 +32,19 @@ from subsidies.models import (
 )
 from subsidies.run_selectors import run_lines
 from tests.factories import user_with_role
+from tests.support.clock import at
+from tests.support.history import history_rows
 from tests.support.pages import page_queries as count
+from tests.support.pages import shown
+from tests.support.people import access_in, as_user, second_reviewer, user
 from tests.support.tenant.samples import sample_designation_for
+from tests.support.urls import urls_in
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI)
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(who, slug=SLUG):
-    return program_access(user=who if not isinstance(who, str) else user(who), slug=slug)
-
-
-def url(name, slug=SLUG, **kwargs):
-    return reverse(f"subsidies:{name}", kwargs={"program": slug, **kwargs})
-
-
-def as_user(client, who):
-    client.force_login(who if not isinstance(who, str) else user(who))
-    return client
-
-
-def shown(text):
-    """`text` as the page shows it: translated to the default language, HTML-escaped."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return escape(gettext(text))
-
-
-def second_reviewer(slug=SLUG):
-    return user_with_role(Program.objects.get(slug=slug), Role.BUREAU_REVIEWER, username="second-reviewer")
+access_of = access_in(SLUG)
+url = urls_in("subsidies", SLUG)
 
 
 def calculated(creator="wuyi-reviewer", slug=SLUG, title="测试批次") -> CalculationRun:
@@ -90,7 +58,9 @@ def calculated(creator="wuyi-reviewer", slug=SLUG, title="测试批次") -> Calc
 def approved(creator="wuyi-reviewer") -> CalculationRun:
     run = calculated(creator)
     runs.run_review(access=access_of(creator), run=run)
-    return approvals.run_approve(access=access_of(second_reviewer()), run=run, comment="同意")
+    return approvals.run_approve(
+        access=access_of(second_reviewer(SLUG, username="second-reviewer")), run=run, comment="同意"
+    )
 
 
 def line_of(run, enterprise):
@@ -208,7 +178,7 @@ def test_the_creator_marks_the_run_reviewed_but_only_another_reviewer_approves_i
     run.refresh_from_db()
     assert run.status == RunStatus.REVIEWED
 
-    other = second_reviewer()
+    other = second_reviewer(SLUG, username="second-reviewer")
     as_user(client, other)
     response = client.post(url("run-approve", run=run.pk), {"comment": "同意拨付"})
     run.refresh_from_db()
@@ -456,11 +426,6 @@ def test_a_large_ledger_is_built_in_the_background_and_downloaded(
 
 
 # Who may do what -------------------------------------------------------------------------------------------
-
-
-def history_rows():
-    """Rows of every history table: a request that changed anything adds one."""
-    return {model._meta.label: model.history.count() for model in registered_models.values()}
 
 
 @pytest.fixture

@@ -5,19 +5,14 @@ run, its lines, the pools, the payments, the corrections, the awards and their h
 The table is written here, not read from `subsidies.workflow`: removing a check from a service, or a state from
 the workflow, fails a case."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from portal.core.errors import Conflict
-from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, calculation, runs
-from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import (
     AwardDecision,
     CalculationRun,
@@ -31,11 +26,11 @@ from subsidies.models import (
 )
 from subsidies.run_selectors import run_lines
 from subsidies.workflow import AWARD, CORRECTION, RUN, Standing
-from tests.factories import user_with_role
+from tests.support.people import access_in, second_approver
+from tests.support.runs import pilot_projects
 
 pytestmark = pytest.mark.django_db
 SLUG = "jinhua-pilot"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = Decimal
 DRAFT, REVIEWED, APPROVED, PAID = RunStatus.DRAFT, RunStatus.REVIEWED, RunStatus.APPROVED, RunStatus.PAID
 PAID_ON = date(2025, 12, 1)
@@ -53,24 +48,13 @@ RUN_TABLE = {
 }
 
 
-def access_of(username):
-    return program_access(user=get_user_model().objects.get(username=username), slug=SLUG)
+access_of = access_in(SLUG)
 
 
 def projects(label, days):
     # level 2, 300,000 invested in year 1: subsidy 150,000, central 40% = 60,000, local 90,000
-    specs = [
-        ProjectSpec(
-            f"{label}{n}",
-            "power-tools",
-            datetime(2025, 1, day, 10, tzinfo=SHANGHAI),
-            track="pilot",
-            n_software=D("300000"),
-            level=2,
-        )
-        for n, day in enumerate(days)
-    ]
-    return accepted_projects_create(Program.objects.get(slug=SLUG), specs, actor=access_of("jinhua-reviewer").user)
+    program, actor = Program.objects.get(slug=SLUG), access_of("jinhua-reviewer").user
+    return pilot_projects(program, actor, label, days, n_software="300000", level=2)
 
 
 class World:
@@ -78,9 +62,7 @@ class World:
 
     def __init__(self):
         self.creator = access_of("jinhua-reviewer")
-        self.approver = program_access(
-            user=user_with_role(Program.objects.get(slug=SLUG), Role.BUREAU_REVIEWER), slug=SLUG
-        )
+        self.approver = second_approver(SLUG)
         runs.pool_save(access=access_of("jinhua-admin"), source="central", budget="1000000")
         projects("已付", [1, 2])
         paid = self.approved("已付批次")

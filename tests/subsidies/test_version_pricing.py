@@ -4,13 +4,11 @@ re-prices named projects with a recorded reason. Amounts are the Yongkang mid-le
 policies.md, worked by hand."""
 
 import io
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,11 +29,12 @@ from subsidies.ledger_jobs import ledger_bytes
 from subsidies.models import RunLine
 from subsidies.run_selectors import ledger_rows, run_lines
 from tests.factories import user_with_role
+from tests.support.clock import at
 from tests.support.pages import page_queries
+from tests.support.people import access_in, api, user
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SLUG = "yongkang-2024"
 OPINION, NOTE = "yongkang-2024-opinion", "yongkang-2024-drafting-note"
 
@@ -46,26 +45,11 @@ OPINION_TOTAL = D("1416000.00")
 NOTE_SUBSIDY, NOTE_AWARD, NOTE_TOTAL = D("816000.00"), D("300000.00"), D("1116000.00")
 
 
-def at(day: str, hour=10) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(who):
-    return program_access(user=user(who) if isinstance(who, str) else who, slug=SLUG)
+access_of = access_in(SLUG)
 
 
 def version(code) -> PolicyVersion:
     return PolicyVersion.objects.get(code=code)
-
-
-def api(who) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user(who) if isinstance(who, str) else who)
-    return client
 
 
 def api_url(name, code, program=SLUG):

@@ -5,7 +5,6 @@ count against the provider in the horse race."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,7 +21,6 @@ from filings.selectors import application_get
 from organisations.models import OrganisationKind
 from portal.core.errors import Conflict, NotAllowed, PortalError
 from portal.core.roles import Role
-from programs.access import program_access
 from programs.models import Program
 from providers.models import ProviderSelection
 from rankings import horse_race, periods
@@ -38,25 +36,18 @@ from supervision.models import (
     SupervisionAssignment,
 )
 from tests.factories import OrganisationFactory, user_with_role
+from tests.support.clock import SHANGHAI
+from tests.support.people import access_in, user
+from tests.support.supervision import firm, inspect
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TITLE = "炊具车间轻量化数字化改造"
 AMOUNTS = dict.fromkeys(("n_software", "n_hardware", "x_software", "x_hardware", "automation"), D("10000"))
 
 
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def access_of(username, slug=SLUG):
-    return program_access(user=user(username) if isinstance(username, str) else username, slug=slug)
-
-
-def firm():
-    return user("wuyi-supervision").organisation
+access_of = access_in(SLUG)
 
 
 @pytest.fixture
@@ -69,18 +60,6 @@ def project():
 def assigned(project):
     return services.assignment_create(
         access=access_of("wuyi-reviewer"), application=project, organisation=firm(), note="每月巡查"
-    )
-
-
-def inspect(project, *requests, on=None, uploads=()):
-    on = on or timezone.localdate() - timedelta(days=3)
-    return services.inspection_record(
-        access=access_of("wuyi-supervision"),
-        application=project,
-        inspected_on=on,
-        findings="2 台冲压机未接入数据采集",
-        uploads=uploads,
-        rectifications=[(text, on + timedelta(days=days)) for text, days in requests],
     )
 
 

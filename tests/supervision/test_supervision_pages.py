@@ -2,10 +2,8 @@
 list page and its API cost the same queries for 1 row as for 50."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -15,15 +13,13 @@ from programs.models import Program
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from supervision import services
 from supervision.models import Inspection, Rectification, SupervisionAssignment
-from tests.supervision.test_supervision import access_of, firm, inspect
+from tests.support.clock import SHANGHAI
+from tests.support.people import access_in, user
+from tests.support.supervision import firm, inspect
 
 pytestmark = pytest.mark.django_db
 SLUG = "wuyi-2024"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
+access_of = access_in(SLUG)
 
 
 @pytest.fixture

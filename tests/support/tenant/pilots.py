@@ -1,17 +1,22 @@
-"""Program A's pilot enterprise for the isolation walker (wired into `tenant_pair` in conftest by the lead)."""
+"""Program A's pilot enterprise for the isolation walker."""
 
 from datetime import date
 
-from enterprises.models import OutputBand, PilotDesignation, PilotListPublication, TargetEnterprise
+from enterprises.models import OutputBand
 from policies.models import Scale
-from programs.models import Batch
-from tests.factories import valid_uscc
+from tests.factories import (
+    BatchFactory,
+    PilotDesignationFactory,
+    PilotListPublicationFactory,
+    TargetEnterpriseFactory,
+    valid_uscc,
+)
 
 
 def pilot_objects(program, industry, actor) -> list[str]:
     """A target enterprise of `program` designated an active pilot of `industry` in a batch whose pilot list is
     published; returns the strings a leak shows."""
-    target = TargetEnterprise.objects.create(
+    target = TargetEnterpriseFactory(
         program=program,
         uscc=valid_uscc(),
         name="ZZA试点企业",
@@ -19,10 +24,10 @@ def pilot_objects(program, industry, actor) -> list[str]:
         industry=industry,
         scale=Scale.ABOVE,
     )
-    batch = Batch.objects.create(
+    batch = BatchFactory(
         program=program, number=77, name="ZZA试点批次", opens_on=date(2024, 9, 1), closes_on=date(2024, 12, 31)
     )
-    pilot = PilotDesignation.objects.create(
+    pilot = PilotDesignationFactory(
         program=program,
         target=target,
         industry=industry,
@@ -31,12 +36,12 @@ def pilot_objects(program, industry, actor) -> list[str]:
         reason="ZZA试点理由",
         designated_by=actor,
     )
-    publication = PilotListPublication.objects.create(
+    PilotListPublicationFactory(
         program=program,
         batch=batch,
         starts_on=date(2024, 9, 30),
         ends_on=date(2024, 10, 14),
         published_by=actor,
+        designations=[pilot],
     )
-    publication.designations.set([pilot])
     return [target.name, target.uscc, pilot.reason, batch.name]

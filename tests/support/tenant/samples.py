@@ -1,26 +1,24 @@
-"""Program A's sample enterprises for the isolation walker (wired into `tenant_pair` in conftest), and the
-designation other tests give a project before granting it the sample award."""
+"""Program A's sample enterprises for the isolation walker, and the designation other tests give a project before
+granting it the sample award."""
 
 from datetime import date
 
-from django.core.files.base import ContentFile
-
-from enterprises.models import (
-    SampleApplication,
-    SampleCopy,
-    SampleDesignation,
-    SamplePhoto,
-    SampleSiteCheck,
-    SampleStatus,
+from enterprises.models import SampleDesignation, SampleStatus
+from tests.factories import (
+    ApplicationFactory,
+    SampleApplicationFactory,
+    SampleCopyFactory,
+    SampleDesignationFactory,
+    SamplePhotoFactory,
+    SampleSiteCheckFactory,
 )
-from filings.models import Application
 
 
 def sample_designation_for(application, actor=None, reason="样本企业") -> SampleDesignation:
     """Make `application`'s enterprise an active sample of its industry, rows written directly (no workflow, no
     quota): what the sample award needs (`subsidies.runs.award_grant`). The workflow is tested in test_samples."""
     actor = actor or application.created_by
-    item = SampleApplication.objects.create(
+    item = SampleApplicationFactory(
         program=application.program,
         application=application,
         industry=application.enterprise.industry,
@@ -28,7 +26,7 @@ def sample_designation_for(application, actor=None, reason="样本企业") -> Sa
         status=SampleStatus.DESIGNATED,
         applied_by=actor,
     )
-    return SampleDesignation.objects.create(
+    return SampleDesignationFactory(
         program=application.program,
         sample_application=item,
         application=application,
@@ -41,7 +39,7 @@ def sample_designation_for(application, actor=None, reason="样本企业") -> Sa
 def sample_objects(program, application, industry, actor) -> list[str]:
     """Program A's sample application with its on-site check, photo, designation and a filing started from it;
     returns the strings a leak shows."""
-    item = SampleApplication.objects.create(
+    item = SampleApplicationFactory(
         program=program,
         application=application,
         industry=industry,
@@ -51,7 +49,7 @@ def sample_objects(program, application, industry, actor) -> list[str]:
         applied_by=actor,
         decision_reason="ZZA样本决定",
     )
-    SampleSiteCheck.objects.create(
+    SampleSiteCheckFactory(
         sample_application=item,
         checked_on=date(2024, 8, 1),
         experts="ZZA核查专家",
@@ -60,7 +58,7 @@ def sample_objects(program, application, industry, actor) -> list[str]:
         recommends=True,
         recorded_by=actor,
     )
-    photo = SamplePhoto(
+    SamplePhotoFactory(
         sample_application=item,
         caption="ZZA样本照片说明",
         original_name="ZZA样本照片.png",
@@ -68,9 +66,10 @@ def sample_objects(program, application, industry, actor) -> list[str]:
         size=22,
         sha256="0" * 64,
         uploaded_by=actor,
+        filename="zza-sample.png",
+        content=b"\x89PNG\r\n\x1a\nZZASAMPLEPNG",
     )
-    photo.file.save("zza-sample.png", ContentFile(b"\x89PNG\r\n\x1a\nZZASAMPLEPNG"), save=True)
-    designation = SampleDesignation.objects.create(
+    designation = SampleDesignationFactory(
         program=program,
         sample_application=item,
         application=application,
@@ -79,14 +78,14 @@ def sample_objects(program, application, industry, actor) -> list[str]:
         reference="ZZA样本文号",
         designated_by=actor,
     )
-    copied = Application.objects.create(
+    copied = ApplicationFactory(
         program=program,
         enterprise=application.enterprise,
         track=application.track,
         title="ZZA参照样本申报",
         created_by=actor,
     )
-    SampleCopy.objects.create(sample=designation, application=copied, copied_by=actor)
+    SampleCopyFactory(sample=designation, application=copied, copied_by=actor)
     return [
         "ZZA样本陈述",
         "ZZA服务商样本陈述",

@@ -1,17 +1,18 @@
-"""Program A's solution library objects for the isolation walker (`tests/conftest.py` `tenant_pair`)."""
+"""Program A's solution library objects for the isolation walker."""
 
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 
-from providers.models import Solution, SolutionAward, SolutionStatus
+from providers.models import SolutionStatus
+from tests.factories import SolutionAwardFactory, SolutionFactory
 
 
 def solution_objects(program, provider, industry, module, actor) -> list[str]:
     """A published solution of `program` by `provider`, for `industry` and `module`, holding an active
     excellent-product award; returns the strings a leak of either would show."""
-    solution = Solution.objects.create(
+    solution = SolutionFactory(
         program=program,
         membership=provider,
         name="ZZA方案",
@@ -23,10 +24,10 @@ def solution_objects(program, provider, industry, module, actor) -> list[str]:
         status=SolutionStatus.PUBLISHED,
         published_at=timezone.now(),
         created_by=actor,
+        industries=[industry],
+        modules=[module],
     )
-    solution.industries.set([industry])
-    solution.modules.set([module])
-    SolutionAward.objects.create(
+    SolutionAwardFactory(
         solution=solution,
         amount=Decimal("50000.00"),
         reference="ZZA产品奖励文号",

@@ -1,19 +1,18 @@
-"""Program A's supervision records for the isolation walker (wired into `tenant_pair` in conftest)."""
+"""Program A's supervision records for the isolation walker."""
 
 from datetime import date
 
-from django.core.files.base import ContentFile
-
 from organisations.models import OrganisationKind
 from portal.core.roles import Role
-from supervision.models import (
-    Inspection,
-    InspectionPhoto,
-    Rectification,
-    RectificationEvent,
-    SupervisionAssignment,
+from tests.factories import (
+    InspectionFactory,
+    InspectionPhotoFactory,
+    OrganisationFactory,
+    RectificationEventFactory,
+    RectificationFactory,
+    SupervisionAssignmentFactory,
+    user_with_role,
 )
-from tests.factories import OrganisationFactory, user_with_role
 
 
 def supervision_objects(program, application, provider, actor) -> list[str]:
@@ -23,35 +22,34 @@ def supervision_objects(program, application, provider, actor) -> list[str]:
     inspector = user_with_role(program, Role.SUPERVISION_FIRM, username="zza-supervision", display_name="ZZA监理员")
     inspector.organisation = firm
     inspector.save()
-    assignment = SupervisionAssignment.objects.create(
+    assignment = SupervisionAssignmentFactory(
         program=program, application=application, organisation=firm, note="ZZA监理委派说明", assigned_by=actor
     )
-    inspection = Inspection.objects.create(
+    inspection = InspectionFactory(
         assignment=assignment,
         application=application,
         inspected_on=date(2024, 6, 1),
         findings="ZZA巡查发现",
         recorded_by=inspector,
     )
-    photo = InspectionPhoto(
+    photo = InspectionPhotoFactory(
         inspection=inspection,
         original_name="ZZA巡查照片.png",
         content_type="image/png",
         size=19,
         sha256="0" * 64,
         uploaded_by=inspector,
+        filename="zza-inspection.png",
+        content=b"\x89PNG\r\n\x1a\nZZAINSPECT",
     )
-    photo.file.save("zza-inspection.png", ContentFile(b"\x89PNG\r\n\x1a\nZZAINSPECT"), save=True)
-    rectification = Rectification.objects.create(
+    rectification = RectificationFactory(
         inspection=inspection,
         application=application,
         request="ZZA整改要求",
         due_on=date(2024, 6, 15),
         requested_by=inspector,
     )
-    RectificationEvent.objects.create(
-        rectification=rectification, kind="requested", text="ZZA整改要求", actor=inspector
-    )
+    RectificationEventFactory(rectification=rectification, kind="requested", text="ZZA整改要求", actor=inspector)
     return [
         firm.name,
         firm.uscc,
