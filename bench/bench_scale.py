@@ -329,7 +329,7 @@ def walker(repeat: int):
             "pytest",
             "-q",
             "-s",
-            "tests/test_isolation_walker.py::test_nothing_of_program_a_reaches_program_b_or_outsiders",
+            "tests/security/test_isolation_walker.py::test_nothing_of_program_a_reaches_program_b_or_outsiders",
         ],
         cwd=ROOT,
         capture_output=True,

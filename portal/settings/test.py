@@ -13,7 +13,7 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="shugai-test-static-")
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
-# Tasks run in-process in tests; tests/test_settings_and_services.py starts a real worker on the Redis broker.
+# Tasks run in-process in tests; tests/core/test_settings_and_services.py starts a real worker on the Redis broker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
 # The suite sends thousands of requests a minute from one address: rates far above it, so that only the tests of
