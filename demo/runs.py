@@ -20,7 +20,7 @@ from programs.models import Program, Region, RegionLevel
 from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec
 from subsidies.models import CalculationRun
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 
 D = Decimal
 SHANGHAI = ZoneInfo("Asia/Shanghai")

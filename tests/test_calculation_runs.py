@@ -19,7 +19,7 @@ from subsidies import approvals, calculation, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.allocation import Claim, allocate
 from subsidies.models import CalculationRun, FundingPool, LineKind, PoolAllocation, RunLine, RunStatus
-from subsidies.run_selectors import run_exclusions, run_lines, run_totals
+from subsidies.selectors import run_exclusions, run_lines, run_totals
 from tests.factories import user_with_role
 from tests.tenant_samples import sample_designation_for
 

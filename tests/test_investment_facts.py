@@ -18,7 +18,7 @@ from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

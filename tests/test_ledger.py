@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from subsidies import approvals, runs
 from subsidies.ledger_jobs import ledger_build, ledger_bytes, ledger_request
 from subsidies.models import LedgerFile, RunLine
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.test_calculation_runs import access_of, create_and_calculate, jinhua_projects, second_reviewer  # noqa: F401
 
 pytestmark = pytest.mark.django_db

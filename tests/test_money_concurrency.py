@@ -36,7 +36,7 @@ from subsidies.models import (
     RunStatus,
     RunTransition,
 )
-from subsidies.run_selectors import outstanding, run_lines
+from subsidies.selectors import outstanding, run_lines
 from tests.conftest import need
 from tests.factories import ProgramFactory, user_with_role
 

@@ -15,7 +15,7 @@ from filings.services import application_create
 from portal.core.errors import PortalError
 from portal.core.roles import Role
 from programs.models import Program
-from subsidies.run_forms import PaymentForm
+from subsidies.forms import PaymentForm
 from tests.conftest import need
 from tests.factories import valid_uscc
 from tests.test_filings import access_of, contract_fields, demo_user, lines

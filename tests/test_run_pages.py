@@ -37,7 +37,7 @@ from subsidies.models import (
     RunCorrection,
     RunStatus,
 )
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.factories import user_with_role
 from tests.pages import page_queries as count
 from tests.tenant_samples import sample_designation_for

@@ -29,7 +29,7 @@ from subsidies.models import (
     RunStatus,
     RunTransition,
 )
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from subsidies.workflow import AWARD, CORRECTION, RUN, Standing
 from tests.factories import user_with_role
 

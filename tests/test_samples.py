@@ -31,7 +31,7 @@ from providers.models import PoolMembership
 from subsidies import runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.models import AwardDecision
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
