@@ -7,11 +7,11 @@ Forms only read and shape what was typed; every rule that decides is in `accepta
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import AMOUNT_FIELDS, SCENE_COUNT, AssessmentPhase
+from acceptance.selectors import role_holders
 from portal.core.fields import AsciiDecimalField
 from portal.core.roles import Role
 from providers.models import ConflictKind
@@ -48,22 +48,6 @@ def _money_field(name, *, help_text=None):
 
 def _user_label(user):
     return f"{user}（{user.organisation.name}）" if user.organisation_id else str(user)
-
-
-def role_holders(program, role):
-    """Users who hold `role` in `program` now."""
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__program=program,
-            role_assignments__role=role,
-            role_assignments__revoked_at__isnull=True,
-            is_active=True,
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("username")
-    )
 
 
 class AmountsForm(forms.Form):
