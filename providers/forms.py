@@ -4,14 +4,13 @@ Forms only read and shape what was typed; every rule that decides is in `provide
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccountSignupForm
-from portal.core.roles import Role
 from programs.models import Industry
 from providers.models import ConflictKind, DecisionKind, DocumentKind, RoundStatus
+from providers.selectors import committee_candidates
 from scoring.selectors import sheet_template_list
 
 DATE = {"type": "date"}
@@ -97,22 +96,6 @@ class RoundForm(forms.Form):
 
     def round_fields(self):
         return {name: self.cleaned_data[name] for name in self.FIELDS}
-
-
-def committee_candidates(program):
-    """Users who hold the committee role in `program` now."""
-    return (
-        get_user_model()
-        .objects.filter(
-            role_assignments__program=program,
-            role_assignments__role=Role.COMMITTEE_MEMBER,
-            role_assignments__revoked_at__isnull=True,
-            is_active=True,
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("username")
-    )
 
 
 class SeatForm(forms.Form):
