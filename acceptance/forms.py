@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import AMOUNT_FIELDS, SCENE_COUNT, AssessmentPhase
+from acceptance.selectors import holder_choices
 from portal.core.fields import AsciiDecimalField
 from portal.core.roles import Role
-from programs.access import role_holders
 from providers.models import ConflictKind
 
 DATE = {"type": "date"}
@@ -48,11 +48,6 @@ def _money_field(name, *, help_text=None):
 
 def _user_label(user):
     return f"{user}（{user.organisation.name}）" if user.organisation_id else str(user)
-
-
-def holder_choices(program, role):
-    """Users who hold `role` in `program` now, as a form lists them."""
-    return role_holders(program=program, role=role).select_related("organisation").order_by("username")
 
 
 class AmountsForm(forms.Form):

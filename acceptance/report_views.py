@@ -12,7 +12,6 @@ from acceptance.models import ReportStatus
 from portal.core import outbox
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
-from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.web import program_view
 
@@ -30,7 +29,7 @@ def report_request(request, access, review):
 @program_view(Capability.VIEW_ACCEPTANCE)
 def report_job(request, access, review, job):
     item = selectors.review_get(access=access, pk=review)
-    found = get_or_404(item.report_jobs.select_related("report"), job)
+    found = selectors.report_job_get(review=item, pk=job)
     download = ""
     if found.status == ReportStatus.DONE and found.report_id:
         download = reverse(
@@ -54,7 +53,7 @@ def report_job(request, access, review, job):
 def report_retry(request, access, review, job):
     """Render a failed report job again, on the same record; the page follows it."""
     item = selectors.review_get(access=access, pk=review)
-    found = get_or_404(item.report_jobs.all(), job)
+    found = selectors.report_job_get(review=item, pk=job)
     try:
         services.report_retry(access=access, job=found)
         outbox.announce(request, found, _("The report is being generated; it appears below when it is ready."))
@@ -67,4 +66,4 @@ def report_retry(request, access, review, job):
 @program_view(Capability.VIEW_ACCEPTANCE)
 def report_download(request, access, review, report_file):
     item = selectors.review_get(access=access, pk=review)
-    return stored_file_response(get_or_404(item.report_files.all(), report_file))
+    return stored_file_response(selectors.report_file_get(review=item, pk=report_file))

@@ -1,32 +1,47 @@
 """Reads of acceptance: which rubric a project is scored on, who may not judge it, the panel's result with its
-working, and the reviews each role may see."""
+working, the reviews each role may see, what a review's page and the API show of one review, and a project's
+digital-level assessments."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from acceptance.digital_level import LEVEL_NAMES
 from acceptance.models import (
+    AMOUNT_FIELDS,
     PASSED_STATUSES,
+    AcceptanceReportFile,
     AcceptanceReview,
+    AssessmentReport,
+    AuditReport,
     DigitalAssessment,
+    DigitalLevelStandard,
+    ExpertSeat,
     ExpertSheet,
+    FinancialAudit,
+    Objection,
+    ObjectionStatus,
+    ReportJob,
     ReviewStatus,
     TrackRubric,
 )
-from filings.models import Application
-from filings.selectors import application_get
+from filings.models import Application, Category, Status
+from filings.selectors import acts_as_implementer, acts_as_owner, application_get, application_list
 from organisations.models import affiliated
 from policies.facts import AMOUNT_KEYS, investment_facts
 from portal.core.errors import NotAllowed, PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
-from programs.access import ProgramAccess
+from programs.access import ProgramAccess, role_holders
 from programs.selectors import current_batch
 from scoring import aggregation
 from scoring.models import SheetStatus
+from scoring.selectors import sheet_structure
+
+ZERO = Decimal("0")
 
 
 def rubric_for(application):
@@ -241,3 +256,244 @@ def industry_pilot_accepted(*, program, industry, pilot_tracks):
             status__in=PASSED_STATUSES,
         )
     )
+
+
+# What the pages and the API read of one review --------------------------------------------------------------
+
+
+def holder_choices(program, role):
+    """Users who hold `role` in `program` now, as a form lists them."""
+    return role_holders(program=program, role=role).select_related("organisation").order_by("username")
+
+
+def role_holders_by_id(program, role, ids) -> dict:
+    """The users among `ids` who hold `role` in `program` now, by id."""
+    return {user.pk: user for user in holder_choices(program, role).filter(pk__in=ids)}
+
+
+def requestable_projects(*, access: ProgramAccess):
+    """The caller's enterprise's completed projects with no review under way: ready to request acceptance."""
+    return (
+        application_list(access=access)
+        .filter(
+            status=Status.APPROVED,
+            completed_at__isnull=False,
+            enterprise__organisation_id=access.user.organisation_id,
+        )
+        .exclude(pk__in=AcceptanceReview.objects.exclude(status=ReviewStatus.FAILED).values("application_id"))
+    )
+
+
+def review_under_way(application) -> AcceptanceReview | None:
+    """The project's review that has not failed, if any."""
+    return application.acceptance_reviews.exclude(status=ReviewStatus.FAILED).first()
+
+
+def review_failed(application) -> AcceptanceReview | None:
+    return application.acceptance_reviews.filter(status=ReviewStatus.FAILED).first()
+
+
+def declared_from_lines(application) -> dict:
+    """The filing's active items per acceptance category: part × software/hardware, and automation apart."""
+    amounts = dict.fromkeys(AMOUNT_FIELDS, ZERO)
+    for line in application.lines.filter(is_active=True):
+        key = "automation" if line.category == Category.AUTOMATION else f"{line.part.lower()}_{line.category}"
+        if key in amounts:
+            amounts[key] += line.amount
+    return amounts
+
+
+def is_on_panel(review, user) -> bool:
+    return review.seats.filter(expert=user, is_active=True).exists()
+
+
+def own_sheet(review, user) -> ExpertSheet | None:
+    """The expert's own sheet of the review, with its scores."""
+    return review.sheets.filter(expert=user).prefetch_related("scores").first()
+
+
+def own_sheet_visible(*, access: ProgramAccess, review) -> ExpertSheet | None:
+    return sheets_visible(access=access, review=review).filter(expert=access.user).first()
+
+
+def sheet_visible_get(*, access: ProgramAccess, review, pk) -> ExpertSheet:
+    return sheets_visible(access=access, review=review).get(pk=pk)
+
+
+def review_transitions(review) -> list:
+    return list(review.transitions.select_related("actor"))
+
+
+def review_objections(review):
+    return review.objections.select_related("recorded_by", "resolved_by")
+
+
+def objection_get(*, review, pk) -> Objection:
+    return get_or_404(review_objections(review), pk)
+
+
+def review_audit(review) -> FinancialAudit | None:
+    return FinancialAudit.objects.filter(review=review).select_related("auditor").first()
+
+
+def audit_report_get(*, review, pk) -> AuditReport:
+    """An active report of the review's audit."""
+    return get_or_404(AuditReport.objects.filter(audit__review=review, is_active=True), pk)
+
+
+def panel_states(review) -> list[dict]:
+    """Each seat of the panel in order, with its expert's sheet state (`conflict` once the expert left)."""
+    sheets = dict(review.sheets.values_list("expert_id", "status"))
+    return [
+        {"expert": str(seat.expert), "state": sheets.get(seat.expert_id, "missing") if seat.is_active else "conflict"}
+        for seat in review.seats.select_related("expert").order_by("id")
+    ]
+
+
+def report_job_get(*, review, pk) -> ReportJob:
+    return get_or_404(review.report_jobs.select_related("report"), pk)
+
+
+def report_file_get(*, review, pk) -> AcceptanceReportFile:
+    return get_or_404(review.report_files.all(), pk)
+
+
+# What the review's page shows ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewPage:
+    """What the review's page shows the caller: who the caller is on the review, and each section's records.
+    A section the caller may not read is None."""
+
+    review: AcceptanceReview
+    may_run: bool
+    sees_all: bool
+    is_owner: bool
+    is_implementer: bool
+    is_auditor: bool
+    own_seat: ExpertSeat | None
+    transitions: list
+    seats: list
+    audit: FinancialAudit | None
+    structure: list
+    after_level: int | None
+    sheets: list | None = None
+    conflicts: list | None = None
+    preview: ReviewResult | None = None
+    objections: list | None = None
+    open_objections: int | None = None
+    report_files: list = field(default_factory=list)
+    report_job: ReportJob | None = None
+    reports: list | None = None
+    estimate: tuple | None = None  # (policy version, result)
+    estimate_error: str = ""
+
+    @property
+    def is_expert(self) -> bool:
+        return self.own_seat is not None
+
+
+def review_page(*, access: ProgramAccess, review, report_job: str = "") -> ReviewPage:
+    """Everything the review's page shows `access`'s user; `report_job`: the id of a report job it follows."""
+    page = _review_page_head(access, review)
+    page.sheets = _review_sheets(access, review)
+    if page.sees_all:
+        page.conflicts = list(review.conflicts.select_related("expert"))
+    if review.status == ReviewStatus.AUDITED and page.sees_all:
+        page.preview = review_result(review)
+    if page.sees_all or page.may_run:
+        page.objections = list(review_objections(review))
+    else:
+        page.open_objections = review.objections.filter(status=ObjectionStatus.OPEN).count()
+    page.report_files = list(review.report_files.all())
+    page.report_job = review.report_jobs.filter(pk=int(report_job)).first() if report_job.isdigit() else None
+    if page.audit is not None:
+        _review_money(page)
+    return page
+
+
+def _review_page_head(access: ProgramAccess, review) -> ReviewPage:
+    """Who the caller is on the review, its steps, its panel, its audit and its rubric."""
+    application = review.application
+    user = access.user
+    transitions = review_transitions(review)
+    seats = list(review.seats.select_related("expert__organisation", "assigned_by"))
+    own_seat = (
+        next((seat for seat in seats if seat.expert_id == user.pk and seat.is_active), None)
+        if access.can(Capability.SCORE_ACCEPTANCE)
+        else None
+    )
+    is_implementer = acts_as_implementer(access, application, Capability.COSIGN_ACCEPTANCE)
+    audit = review_audit(review)
+    structure = sheet_structure(review.template)
+    return ReviewPage(
+        review=review,
+        may_run=access.can(Capability.RUN_ACCEPTANCE),
+        sees_all=access.can(Capability.VIEW_ALL_ENTERPRISES),
+        is_owner=acts_as_owner(access, application, Capability.REQUEST_ACCEPTANCE),
+        is_implementer=is_implementer,
+        is_auditor=access.can(Capability.AUDIT_ACCEPTANCE) and review.financial_auditor_id == user.pk,
+        own_seat=own_seat,
+        transitions=transitions,
+        seats=seats,
+        audit=audit,
+        structure=structure,
+        after_level=after_level(review),
+    )
+
+
+def _review_sheets(access: ProgramAccess, review) -> list | None:
+    """The sheets the caller reads, by expert; None for those who read none."""
+    try:
+        return list(sheets_visible(access=access, review=review).order_by("expert__username"))
+    except NotAllowed:
+        return None
+
+
+def _review_money(page: ReviewPage) -> None:
+    """The audit's reports and the policy engine's proposed subsidy on the audited amounts."""
+    page.reports = list(page.audit.reports.filter(is_active=True))
+    try:
+        page.estimate = review_estimate(page.review)
+    except PortalError as error:
+        page.estimate_error = error.message
+
+
+# Digital-level assessments ---------------------------------------------------------------------------------
+
+
+def assessment_list(application) -> list:
+    """The project's assessments with their active reports, each with its level's name."""
+    assessments = list(
+        application.digital_assessments.select_related("assessor").prefetch_related(
+            Prefetch("reports", queryset=AssessmentReport.objects.filter(is_active=True), to_attr="active_reports")
+        )
+    )
+    for item in assessments:
+        item.level_name = LEVEL_NAMES.get(item.level, item.level)
+    return assessments
+
+
+def assessment_history(application):
+    """Every assessment of the project, by phase, newest first."""
+    return application.digital_assessments.select_related("assessor").order_by("phase", "-assessed_on", "-id")
+
+
+def level_standards(program) -> list:
+    """The program's digital-level standards, each with its level's name."""
+    standards = list(DigitalLevelStandard.objects.filter(program=program).order_by("level"))
+    for standard in standards:
+        standard.level_name = LEVEL_NAMES.get(standard.level, standard.level)
+    return standards
+
+
+def project_review(*, access: ProgramAccess, application) -> AcceptanceReview | None:
+    """The newest review of the project the caller may see."""
+    return review_list(access=access).filter(application=application).first()
+
+
+def assessment_report_get(*, application, assessment, pk) -> AssessmentReport:
+    """An active report of one of the project's assessments."""
+    item = get_or_404(application.digital_assessments.all(), assessment)
+    return get_or_404(item.reports.filter(is_active=True), pk)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from acceptance import report_views, views
+from acceptance import report_views
+from acceptance.views import announcements, assessments, panel, reviews
 from portal.core import urlparams
 
 app_name = "acceptance"
@@ -15,21 +16,21 @@ urlparams.register("report_file", "acceptance.AcceptanceReportFile", program_pat
 
 urlpatterns = [
     # Acceptance reviews
-    path("acceptance/", views.review_list, name="reviews"),
-    path("filings/<int:application>/acceptance/request/", views.review_request, name="request"),
-    path("acceptance/<int:review>/", views.review_detail, name="review"),
-    path("acceptance/<int:review>/cosign/", views.cosign, name="cosign"),
-    path("acceptance/<int:review>/panel/", views.panel, name="panel"),
-    path("acceptance/<int:review>/replace/", views.replace, name="replace"),
-    path("acceptance/<int:review>/conflict/", views.conflict, name="conflict"),
-    path("acceptance/<int:review>/sheet/", views.sheet, name="sheet"),
-    path("acceptance/<int:review>/audit/", views.audit, name="audit"),
-    path("acceptance/<int:review>/audit/reports/<int:report>/", views.audit_report, name="audit-report"),
-    path("acceptance/<int:review>/close/", views.close, name="close"),
-    path("acceptance/<int:review>/announce/", views.announce, name="announce"),
-    path("acceptance/<int:review>/objection/", views.objection, name="objection"),
-    path("acceptance/<int:review>/objections/<int:objection>/resolve/", views.resolve, name="resolve"),
-    path("acceptance/<int:review>/conclude/", views.conclude, name="conclude"),
+    path("acceptance/", reviews.review_list, name="reviews"),
+    path("filings/<int:application>/acceptance/request/", reviews.review_request, name="request"),
+    path("acceptance/<int:review>/", reviews.review_detail, name="review"),
+    path("acceptance/<int:review>/cosign/", reviews.cosign, name="cosign"),
+    path("acceptance/<int:review>/panel/", panel.panel, name="panel"),
+    path("acceptance/<int:review>/replace/", panel.replace, name="replace"),
+    path("acceptance/<int:review>/conflict/", panel.conflict, name="conflict"),
+    path("acceptance/<int:review>/sheet/", panel.sheet, name="sheet"),
+    path("acceptance/<int:review>/audit/", panel.audit, name="audit"),
+    path("acceptance/<int:review>/audit/reports/<int:report>/", panel.audit_report, name="audit-report"),
+    path("acceptance/<int:review>/close/", panel.close, name="close"),
+    path("acceptance/<int:review>/announce/", announcements.announce, name="announce"),
+    path("acceptance/<int:review>/objection/", announcements.objection, name="objection"),
+    path("acceptance/<int:review>/objections/<int:objection>/resolve/", announcements.resolve, name="resolve"),
+    path("acceptance/<int:review>/conclude/", announcements.conclude, name="conclude"),
     # The acceptance report (PDF), made by a Celery task
     path("acceptance/<int:review>/report/", report_views.report_request, name="report-request"),
     path("acceptance/<int:review>/report/jobs/<int:job>/", report_views.report_job, name="report-job"),
@@ -40,13 +41,13 @@ urlpatterns = [
         name="report-download",
     ),
     # The public announcement (公示)
-    path("announcement/", views.announcement, name="announcement"),
+    path("announcement/", announcements.announcement, name="announcement"),
     # Digital-level assessments
-    path("filings/<int:application>/assessments/", views.assessments, name="assessments"),
-    path("filings/<int:application>/assessments/new/", views.assessment_new, name="assessment-new"),
+    path("filings/<int:application>/assessments/", assessments.assessments, name="assessments"),
+    path("filings/<int:application>/assessments/new/", assessments.assessment_new, name="assessment-new"),
     path(
         "filings/<int:application>/assessments/<int:assessment>/reports/<int:assessment_report>/",
-        views.assessment_report,
+        assessments.assessment_report,
         name="assessment-report",
     ),
 ]

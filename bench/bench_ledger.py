@@ -62,7 +62,7 @@ def _fen(value):
 
 
 def ledger_rows(count, seed):
-    """`count` LedgerRow values of approved and paid Wuyi runs, as `run_selectors.ledger_rows` gives them."""
+    """`count` LedgerRow values of approved and paid Wuyi runs, as `subsidies.selectors.ledger_rows` gives them."""
     from organisations import uscc
     from subsidies.ledger import LedgerRow
 
@@ -119,7 +119,7 @@ def ledger_rows(count, seed):
 def layout():
     from subsidies.ledger import Layout
     from subsidies.models import FundingSource
-    from subsidies.run_selectors import COMPONENT_LABELS
+    from subsidies.selectors import COMPONENT_LABELS
 
     return Layout(
         components=[(code, COMPONENT_LABELS[code]) for code in ("N", "X")],

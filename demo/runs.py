@@ -20,7 +20,7 @@ from programs.models import Program, Region, RegionLevel
 from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec
 from subsidies.models import CalculationRun
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 
 D = Decimal
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -43,103 +43,117 @@ def demo_townships(program):
 
 
 def _specs(slug, townships, first: bool):
-    t = townships
-    if slug == "wuyi-2024" and first:
-        return [
-            ProjectSpec(
-                "武义炊具示范有限公司",
-                "kitchenware",
-                _at("2024-09-02"),
-                batch=1,
-                n_software=D("180000"),
-                n_hardware=D("100000"),
-                x_software=D("60000"),
-                township=t[0],
-            ),
-            ProjectSpec(
-                "武义电动工具样板有限公司",
-                "power-tools",
-                _at("2024-09-16"),
-                batch=1,
-                n_software=D("250000"),
-                n_hardware=D("90000"),
-                x_hardware=D("120000"),
-                township=t[1 % len(t)],
-            ),
-            ProjectSpec(
-                "武义五金精工有限公司",
-                "hardware",
-                _at("2024-10-08"),
-                batch=2,
-                n_software=D("123456.78"),
-                township=t[2 % len(t)],
-            ),
-            ProjectSpec(
-                "武义休闲用品有限公司",
-                "leisure",
-                _at("2024-10-21"),
-                batch=2,
-                n_hardware=D("400000"),
-                x_hardware=D("800000"),
-                township=t[3 % len(t)],
-            ),
-        ]
+    """The accepted projects of the program's first run (`first`), or of its later one (Wuyi's)."""
     if slug == "wuyi-2024":
-        return [
-            ProjectSpec(
-                "武义门业新材有限公司",
-                "doors",
-                _at("2025-01-13"),
-                batch=3,
-                n_software=D("600000"),
-                x_software=D("200000"),
-                township=t[0],
-            ),
-            ProjectSpec(
-                "武义厨具智造有限公司",
-                "kitchenware",
-                _at("2025-02-10"),
-                batch=3,
-                n_software=D("280000"),
-                township=t[1 % len(t)],
-            ),
-        ]
+        return _wuyi_first(townships) if first else _wuyi_later(townships)
     if slug == "yongkang-2024":
-        return [
-            ProjectSpec(
-                "永康防盗门智造有限公司",
-                "security-doors",
-                _at("2024-11-05"),
-                n_software=D("300000"),
-                n_hardware=D("150000"),
-                township=t[0],
-            ),
-            ProjectSpec(
-                "永康保温杯数字工厂有限公司",
-                "thermos-cups",
-                _at("2024-11-20"),
-                n_software=D("500000"),
-                x_hardware=D("300000"),
-                township=t[1 % len(t)],
-            ),
-            ProjectSpec(
-                "永康电动工具中级数智工厂有限公司",
-                "power-tools",
-                _at("2024-12-12"),
-                track="midlevel-pilot",
-                n_software=D("1200000"),
-                x_hardware=D("800000"),
-                automation=D("1200000"),
-                township=t[2 % len(t)],
-            ),
-            ProjectSpec(
-                "永康休闲器具有限公司",
-                "health-leisure",
-                _at("2025-01-08"),
-                n_software=D("300000"),
-                township=t[3 % len(t)],
-            ),
-        ]
+        return _yongkang(townships)
+    return _jinhua(townships)
+
+
+def _wuyi_first(t):
+    return [
+        ProjectSpec(
+            "武义炊具示范有限公司",
+            "kitchenware",
+            _at("2024-09-02"),
+            batch=1,
+            n_software=D("180000"),
+            n_hardware=D("100000"),
+            x_software=D("60000"),
+            township=t[0],
+        ),
+        ProjectSpec(
+            "武义电动工具样板有限公司",
+            "power-tools",
+            _at("2024-09-16"),
+            batch=1,
+            n_software=D("250000"),
+            n_hardware=D("90000"),
+            x_hardware=D("120000"),
+            township=t[1 % len(t)],
+        ),
+        ProjectSpec(
+            "武义五金精工有限公司",
+            "hardware",
+            _at("2024-10-08"),
+            batch=2,
+            n_software=D("123456.78"),
+            township=t[2 % len(t)],
+        ),
+        ProjectSpec(
+            "武义休闲用品有限公司",
+            "leisure",
+            _at("2024-10-21"),
+            batch=2,
+            n_hardware=D("400000"),
+            x_hardware=D("800000"),
+            township=t[3 % len(t)],
+        ),
+    ]
+
+
+def _wuyi_later(t):
+    return [
+        ProjectSpec(
+            "武义门业新材有限公司",
+            "doors",
+            _at("2025-01-13"),
+            batch=3,
+            n_software=D("600000"),
+            x_software=D("200000"),
+            township=t[0],
+        ),
+        ProjectSpec(
+            "武义厨具智造有限公司",
+            "kitchenware",
+            _at("2025-02-10"),
+            batch=3,
+            n_software=D("280000"),
+            township=t[1 % len(t)],
+        ),
+    ]
+
+
+def _yongkang(t):
+    return [
+        ProjectSpec(
+            "永康防盗门智造有限公司",
+            "security-doors",
+            _at("2024-11-05"),
+            n_software=D("300000"),
+            n_hardware=D("150000"),
+            township=t[0],
+        ),
+        ProjectSpec(
+            "永康保温杯数字工厂有限公司",
+            "thermos-cups",
+            _at("2024-11-20"),
+            n_software=D("500000"),
+            x_hardware=D("300000"),
+            township=t[1 % len(t)],
+        ),
+        ProjectSpec(
+            "永康电动工具中级数智工厂有限公司",
+            "power-tools",
+            _at("2024-12-12"),
+            track="midlevel-pilot",
+            n_software=D("1200000"),
+            x_hardware=D("800000"),
+            automation=D("1200000"),
+            township=t[2 % len(t)],
+        ),
+        ProjectSpec(
+            "永康休闲器具有限公司",
+            "health-leisure",
+            _at("2025-01-08"),
+            n_software=D("300000"),
+            township=t[3 % len(t)],
+        ),
+    ]
+
+
+def _jinhua(t):
     return [
         ProjectSpec(
             "金华电动工具试点甲有限公司",
@@ -353,16 +367,44 @@ def _lines(program, spec, amounts) -> list[dict]:
     ]
 
 
-def accepted_through_services(program, spec, number, *, login="accepted"):
-    """File, approve, implement, accept and announce `spec`'s project through the services as its people, each
-    step on its day before `spec.decided_at` (time-machine replays the dates). The enterprise files as its login
-    `<prefix>-<login><number>`; its lead contractor is `spec.provider`, else a provider selected for its industry.
-    Filed 150 days before `spec.decided_at` (later when `spec.batch` opens later), a day the caller picks inside an
-    open filing window; the announcement ends 30 days after it."""
+def _travel(moment):
     import time_machine
+
+    return time_machine.travel(moment, tick=False)
+
+
+def _approval_day(program, spec):
+    """The day the filing is approved: `APPROVED` days before acceptance passed, later when its batch opens later
+    (filed inside its batch's window, which approval fixes from the day of submission)."""
+    done = spec.decided_at
+    approved = done - timedelta(days=APPROVED)
+    if spec.batch:
+        opens = program.batches.get(number=spec.batch).opens_on
+        approved = max(approved, done.replace(year=opens.year, month=opens.month, day=opens.day) + timedelta(days=5))
+    return approved
+
+
+def _designated_if_needed(program, spec, *, day):
+    """A track open to designated pilots only: the bureau admin designates the enterprise on `day`."""
+    from policies.models import PolicyTrack, VersionStatus
+
+    track = PolicyTrack.objects.get(version__program=program, version__status=VersionStatus.ACTIVE, code=spec.track)
+    with _travel(day):
+        if track.parameters.filter(key="pilots_only", value=1, qualifier="").exists():
+            pilot_designated(
+                program,
+                name=spec.enterprise,
+                township=spec.township,
+                industry_code=spec.industry,
+                admin_user=_user_of(program.slug, "admin"),
+            )
+
+
+def _filed_and_approved(program, spec, amounts, *, enterprise, provider, provider_access, reviewer, approved):
+    """The enterprise files the project with its contract and submits it, the provider accepts it, the bureau
+    approves it on `approved`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from acceptance import services as acceptance
     from demo.activity import DEMO_CONTRACT, demo_pdf
     from filings.models import Application
     from filings.services import (
@@ -371,47 +413,14 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
         application_transition,
         attachment_add,
     )
-    from implementation.services import progress_post, progress_respond
-    from policies.models import PolicyTrack, VersionStatus
-    from scoring.models import SheetItem
 
-    slug = program.slug
-    done = spec.decided_at
-    approved = done - timedelta(days=APPROVED)
-    if spec.batch:  # filed inside its batch's window, which approval fixes from the day of submission
-        opens = program.batches.get(number=spec.batch).opens_on
-        approved = max(approved, done.replace(year=opens.year, month=opens.month, day=opens.day) + timedelta(days=5))
-
-    def on(days_before):
-        return time_machine.travel(done - timedelta(days=days_before), tick=False)
-
-    def at(moment):
-        return time_machine.travel(moment, tick=False)
-
-    amounts = {key: getattr(spec, key) for key in AMOUNT_KEYS}
-    total = sum(amounts.values(), D("0"))
-    enterprise_user = _enterprise_login(program, spec, f"{login}{number}")
-    reviewer = _access(f"{PREFIX[slug]}-reviewer", slug)
-    provider = spec.provider or provider_for(program, spec.industry)
-    provider_access = program_access(user=provider_login(program, provider), slug=slug)
-    track = PolicyTrack.objects.get(version__program=program, version__status=VersionStatus.ACTIVE, code=spec.track)
-    with at(approved - timedelta(days=FILED - APPROVED + 5)):
-        if track.parameters.filter(key="pilots_only", value=1, qualifier="").exists():
-            pilot_designated(
-                program,
-                name=spec.enterprise,
-                township=spec.township,
-                industry_code=spec.industry,
-                admin_user=_user_of(slug, "admin"),
-            )
-    enterprise = program_access(user=enterprise_user, slug=slug)
-    with at(approved - timedelta(days=FILED - APPROVED)):
+    with _travel(approved - timedelta(days=FILED - APPROVED)):
         fields = {
             **DEMO_CONTRACT,
             "title": f"{spec.enterprise.removesuffix('有限公司')}数字化改造",
             "track": spec.track,
             "provider": provider,
-            "contract_budget": total,
+            "contract_budget": sum(amounts.values(), D("0")),
             "contract_subject": f"{spec.enterprise}数字化改造软硬件供货、部署与培训",
         }
         if spec.target_level or spec.level:
@@ -425,15 +434,21 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
             upload=SimpleUploadedFile("数字化改造服务合同.pdf", demo_pdf("contract"), content_type="application/pdf"),
         )
         application_transition(access=enterprise, application=application, action="submit")
-    with at(approved - timedelta(days=ANSWERED - APPROVED)):
+    with _travel(approved - timedelta(days=ANSWERED - APPROVED)):
         application_provider_respond(access=provider_access, application=application, decision="accept")
-    with at(approved):
+    with _travel(approved):
         application_transition(access=reviewer, application=application, action="approve", comment="同意备案")
-    application = Application.objects.get(pk=application.pk)
+    return Application.objects.get(pk=application.pk)
+
+
+def _implemented(application, *, enterprise, provider_access, approved, done):
+    """The provider completes every milestone (up to every 20 days), the enterprise confirms each."""
+    from implementation.services import progress_post, progress_respond
+
     milestones = list(application.milestones.filter(is_active=True).order_by("number"))
     step = min(20, (done - timedelta(days=25) - approved).days // max(len(milestones), 1))
     for index, milestone in enumerate(milestones):
-        with at(approved + timedelta(days=step * (index + 1))):
+        with _travel(approved + timedelta(days=step * (index + 1))):
             post = progress_post(
                 access=provider_access,
                 application=application,
@@ -443,6 +458,19 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
                 claims_completion=index == len(milestones) - 1,
             )
             progress_respond(access=enterprise, post=post, confirm=True, response="已核实。")
+
+
+def _accepted(program, application, spec, amounts, *, enterprise, provider_access, reviewer):
+    """Acceptance, each step `n` days before `spec.decided_at`: requested, co-signed, the panel seated, scored and
+    audited, passed and announced; the level assessed after (Jinhua); the announcement concluded."""
+    from acceptance import services as acceptance
+    from scoring.models import SheetItem
+
+    slug = program.slug
+
+    def on(days_before):
+        return _travel(spec.decided_at - timedelta(days=days_before))
+
     with on(20):
         review = acceptance.acceptance_request(
             access=enterprise, application=application, deliverables="系统上线、设备联网、操作培训", amounts=amounts
@@ -487,6 +515,39 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
             )
     with on(-30):
         acceptance.announcements_conclude(access=reviewer)
+
+
+def accepted_through_services(program, spec, number, *, login="accepted"):
+    """File, approve, implement, accept and announce `spec`'s project through the services as its people, each
+    step on its day before `spec.decided_at` (time-machine replays the dates). The enterprise files as its login
+    `<prefix>-<login><number>`; its lead contractor is `spec.provider`, else a provider selected for its industry.
+    Filed 150 days before `spec.decided_at` (later when `spec.batch` opens later), a day the caller picks inside an
+    open filing window; the announcement ends 30 days after it."""
+    slug = program.slug
+    approved = _approval_day(program, spec)
+    amounts = {key: getattr(spec, key) for key in AMOUNT_KEYS}
+    enterprise_user = _enterprise_login(program, spec, f"{login}{number}")
+    reviewer = _access(f"{PREFIX[slug]}-reviewer", slug)
+    provider = spec.provider or provider_for(program, spec.industry)
+    provider_access = program_access(user=provider_login(program, provider), slug=slug)
+    _designated_if_needed(program, spec, day=approved - timedelta(days=FILED - APPROVED + 5))
+    enterprise = program_access(user=enterprise_user, slug=slug)
+    application = _filed_and_approved(
+        program,
+        spec,
+        amounts,
+        enterprise=enterprise,
+        provider=provider,
+        provider_access=provider_access,
+        reviewer=reviewer,
+        approved=approved,
+    )
+    _implemented(
+        application, enterprise=enterprise, provider_access=provider_access, approved=approved, done=spec.decided_at
+    )
+    _accepted(
+        program, application, spec, amounts, enterprise=enterprise, provider_access=provider_access, reviewer=reviewer
+    )
     return application
 
 

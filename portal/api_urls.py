@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from acceptance import api as acceptance_api
+from acceptance.api import announcements as announcement_api
+from acceptance.api import assessments as assessment_api
+from acceptance.api import reviews as acceptance_api
 from accounts import member_api, token_api
 from dashboard import api as dashboard_api
 from enterprises import pilot_api, target_api
@@ -184,24 +186,24 @@ urlpatterns = [
     path(f"{ACCEPTANCE_REVIEW}sheet/", acceptance_api.SheetApi.as_view(), name="acceptance-sheet"),
     path(f"{ACCEPTANCE_REVIEW}audit/", acceptance_api.AuditApi.as_view(), name="acceptance-audit"),
     path(f"{ACCEPTANCE_REVIEW}close/", acceptance_api.CloseApi.as_view(), name="acceptance-close"),
-    path(f"{ACCEPTANCE_REVIEW}announcement/", acceptance_api.AnnounceApi.as_view(), name="acceptance-announce"),
-    path(f"{ACCEPTANCE_REVIEW}objections/", acceptance_api.ObjectionApi.as_view(), name="acceptance-objection"),
+    path(f"{ACCEPTANCE_REVIEW}announcement/", announcement_api.AnnounceApi.as_view(), name="acceptance-announce"),
+    path(f"{ACCEPTANCE_REVIEW}objections/", announcement_api.ObjectionApi.as_view(), name="acceptance-objection"),
     path(
         f"{ACCEPTANCE_REVIEW}objections/<int:objection>/resolution/",
-        acceptance_api.ObjectionResolveApi.as_view(),
+        announcement_api.ObjectionResolveApi.as_view(),
         name="acceptance-objection-resolve",
     ),
     path(
         "programs/<slug:program>/announcement/",
-        acceptance_api.AnnouncementListApi.as_view(),
+        announcement_api.AnnouncementListApi.as_view(),
         name="announcement",
     ),
     path(
         "programs/<slug:program>/announcement/conclude/",
-        acceptance_api.AnnouncementConcludeApi.as_view(),
+        announcement_api.AnnouncementConcludeApi.as_view(),
         name="announcement-conclude",
     ),
-    path(f"{APPLICATION}assessments/", acceptance_api.AssessmentListApi.as_view(), name="assessment-list"),
+    path(f"{APPLICATION}assessments/", assessment_api.AssessmentListApi.as_view(), name="assessment-list"),
     path("programs/<slug:program>/runs/", runs_api.RunListApi.as_view(), name="run-list"),
     path(RUN, runs_api.RunDetailApi.as_view(), name="run-detail"),
     path(f"{RUN}lines/", runs_api.RunLineListApi.as_view(), name="run-lines"),

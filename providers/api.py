@@ -1,8 +1,6 @@
 """Provider selection in the API: rounds as each role may see them, applications, conflicts of interest,
 committee sheets, confirmation and publication, and the bureau's decisions on a provider."""
 
-from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,23 +12,21 @@ from rest_framework.views import APIView
 from portal.core.api import WorkflowActionsField
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
-from portal.core.roles import Capability, Role
+from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
-from programs.selectors import industry_list
 from providers import selectors, services
 from providers.models import (
     ConflictKind,
     DecisionKind,
     PoolMembership,
     PoolStatus,
-    ProviderSelection,
     RoundStatus,
     SelectionRound,
 )
 from providers.workflow import ROUND
-from scoring.api import SheetSectionOutput
+from scoring.api import SheetSectionOutput, item_errors_as_scores
 from scoring.models import SheetStatus
-from scoring.selectors import sheet_structure, sheet_template_list
+from scoring.selectors import sheet_structure
 
 ROUND_PATH = OpenApiParameter("round", OpenApiTypes.INT, OpenApiParameter.PATH, description="Selection round id")
 ENTRY_PATH = OpenApiParameter("entry", OpenApiTypes.INT, OpenApiParameter.PATH, description="Round application id")
@@ -42,9 +38,7 @@ MAX_TEXT = 10_000
 def _industries(access, codes, *, field="industries"):
     """The program's industries named by `codes`; an unknown code is a field error."""
     codes = list(dict.fromkeys(codes))
-    found = {
-        industry.code: industry for industry in industry_list(access=access, with_counts=False).filter(code__in=codes)
-    }
+    found = selectors.industries_by_code(access=access, codes=codes)
     unknown = [code for code in codes if code not in found]
     if unknown:
         raise PortalError(
@@ -126,11 +120,8 @@ class RoundDetailOutput(RoundOutput):
 def _ranking(selection_round) -> list[dict]:
     """The live ranking while scoring; the stored results once the round is confirmed."""
     if selection_round.status in (RoundStatus.CONFIRMED, RoundStatus.PUBLISHED):
-        results = selection_round.results.select_related("application__membership__organisation").order_by(
-            F("rank").asc(nulls_last=True), "application__applied_at", "id"
-        )
         by_industry = {}
-        for result in results:
+        for result in selectors.round_results(selection_round):
             by_industry.setdefault(result.industry_id, []).append(
                 {
                     "applicant": result.application_id,
@@ -209,26 +200,14 @@ class ProviderListApi(ProgramScopedMixin, generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        access, params = self.access, self.request.query_params
-        rows = selectors.provider_list(
-            access=access,
+        params = self.request.query_params
+        return selectors.provider_rows(
+            access=self.access,
             industry=params.get("industry", "").strip(),
             status=params.get("status", "").strip(),
             search=params.get("search", "").strip(),
-        ).prefetch_related(
-            Prefetch(
-                "selections",
-                queryset=ProviderSelection.objects.filter(is_active=True).select_related("industry"),
-                to_attr="active_selections",
-            )
+            pickable_for=params.get("pickable_for", "").strip(),
         )
-        if code := params.get("pickable_for", "").strip():
-            industry = industry_list(access=access, with_counts=False).filter(code=code).first()
-            if industry is None:
-                return rows.none()
-            pickable = selectors.pickable_providers(program=access.program, industry=industry)
-            rows = rows.filter(pk__in=pickable.values("pk"))
-        return rows
 
 
 # Rounds --------------------------------------------------------------------------------------------------
@@ -264,11 +243,7 @@ class RoundListApi(ProgramScopedMixin, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         industries = _industries(access, fields.pop("industries"))
-        template = (
-            sheet_template_list(program=access.program, purpose="selection")
-            .filter(code=fields["template"], is_active=True)
-            .first()
-        )
+        template = selectors.selection_template_get(program=access.program, code=fields["template"])
         if template is None:
             raise PortalError(_("Choose one of the program's selection sheets."), fields={"template": [_("Invalid.")]})
         fields["template"] = template
@@ -327,17 +302,7 @@ class RoundSeatApi(ProgramScopedMixin, APIView):
         selection_round = selectors.round_get(access=access, pk=round)
         data = SeatInput(data=request.data)
         data.is_valid(raise_exception=True)
-        member = (
-            get_user_model()
-            .objects.filter(
-                pk=data.validated_data["member"],
-                is_active=True,
-                role_assignments__program=access.program,
-                role_assignments__role=Role.COMMITTEE_MEMBER,
-                role_assignments__revoked_at__isnull=True,
-            )
-            .first()
-        )
+        member = selectors.committee_member_get(program=access.program, pk=data.validated_data["member"])
         if member is None:
             raise PortalError(_("Choose a committee member of this program."), fields={"member": [_("Invalid.")]})
         seat = services.round_seat(
@@ -397,7 +362,7 @@ class RoundApplyApi(ProgramScopedMixin, APIView):
         fields = dict(data.validated_data)
         industries = _industries(access, fields.pop("industries"))
         entry = services.round_apply(access=access, selection_round=selection_round, industries=industries, **fields)
-        entry = selectors.round_applicants(selection_round, access=access).get(pk=entry.pk)
+        entry = selectors.entry_get(access=access, selection_round=selection_round, pk=entry.pk)
         return Response(RoundApplicationOutput(entry).data, status=201)
 
 
@@ -469,15 +434,6 @@ class OwnSheetOutput(SheetOutput):
     others = OtherSheetOutput(many=True, help_text="The other sheets of this applicant the caller may read")
 
 
-def _item_errors_as_scores(error: PortalError) -> PortalError:
-    """The service names an item's error `item_<id>`; the API's input names it `scores.<id>`."""
-    items = {key: value for key, value in error.fields.items() if key.startswith("item_")}
-    if items:
-        rest = {key: value for key, value in error.fields.items() if key not in items}
-        error.fields = {**rest, "scores": {key.removeprefix("item_"): value for key, value in items.items()}}
-    return error
-
-
 class RoundSheetApi(ProgramScopedMixin, APIView):
     """A committee member's sheet for one applicant: read it (with the others it may read), save or submit it."""
 
@@ -507,8 +463,8 @@ class RoundSheetApi(ProgramScopedMixin, APIView):
                 access=access, selection_round=selection_round, entry=applicant, **data.validated_data
             )
         except PortalError as error:
-            raise _item_errors_as_scores(error) from None
-        sheet = selectors.sheets_visible(access=access, entry=applicant).get(pk=sheet.pk)
+            raise item_errors_as_scores(error) from None
+        sheet = selectors.sheet_visible_get(access=access, entry=applicant, pk=sheet.pk)
         return Response(SheetOutput(sheet).data)
 
 

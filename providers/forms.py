@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccountSignupForm
-from portal.core.roles import Role
-from programs.access import role_holders
 from programs.models import Industry
 from providers.models import ConflictKind, DecisionKind, DocumentKind, RoundStatus
+from providers.selectors import committee_candidates
 from scoring.selectors import sheet_template_list
 
 DATE = {"type": "date"}
@@ -97,11 +96,6 @@ class RoundForm(forms.Form):
 
     def round_fields(self):
         return {name: self.cleaned_data[name] for name in self.FIELDS}
-
-
-def committee_candidates(program):
-    """Users who hold the committee role in `program` now."""
-    return role_holders(program=program, role=Role.COMMITTEE_MEMBER).select_related("organisation").order_by("username")
 
 
 class SeatForm(forms.Form):

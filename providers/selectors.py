@@ -1,29 +1,37 @@
 """Reads on the provider side: the pool, who may be picked, rounds as each role may see them, conflicts,
-completeness and the ranking with its working."""
+completeness and the ranking with its working, what the round's and a provider's pages show, and the
+registrations of new providers."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from organisations.models import affiliated
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
-from portal.core.roles import Capability
-from programs.access import ProgramAccess
+from portal.core.roles import Capability, Role
+from programs.access import ProgramAccess, role_holders
+from programs.models import Industry
+from programs.selectors import industry_list
 from providers.models import (
     ApplicationStatus,
     CommitteeSheet,
     PoolMembership,
     PoolStatus,
+    ProviderCase,
+    ProviderDocument,
     ProviderSelection,
+    ProviderSignup,
     RoundApplication,
+    RoundResult,
     RoundStatus,
     SelectionRound,
     SheetScore,
 )
 from scoring import aggregation
 from scoring.models import SheetStatus
+from scoring.selectors import sheet_template_list
 
 PICKABLE = (PoolStatus.SELECTED, PoolStatus.WARNED)
 
@@ -70,8 +78,28 @@ def pickable_providers(*, program, industry):
     )
 
 
+def provider_rows(*, access: ProgramAccess, industry="", status="", search="", pickable_for=""):
+    """The pool as the API lists it: `provider_list` with each provider's active selections (`active_selections`);
+    `pickable_for`, an industry code, keeps those a filing of that industry may pick."""
+    rows = provider_list(access=access, industry=industry, status=status, search=search).prefetch_related(
+        Prefetch(
+            "selections",
+            queryset=ProviderSelection.objects.filter(is_active=True).select_related("industry"),
+            to_attr="active_selections",
+        )
+    )
+    if pickable_for:
+        found = industry_list(access=access, with_counts=False).filter(code=pickable_for).first()
+        if found is None:
+            return rows.none()
+        rows = rows.filter(pk__in=pickable_providers(program=access.program, industry=found).values("pk"))
+    return rows
+
+
 def selections_of(membership):
-    return ProviderSelection.objects.filter(membership=membership, is_active=True).select_related("industry", "round")
+    return ProviderSelection.objects.filter(membership=membership, is_active=True).select_related(
+        "industry", "round", "decision"
+    )
 
 
 # Rounds ------------------------------------------------------------------------------------------------
@@ -278,3 +306,185 @@ def sheets_visible(*, access: ProgramAccess, entry: RoundApplication):
             else qs.filter(member=access.user)
         )
     raise NotAllowed(_("Your roles in this program do not allow this."))
+
+
+def sheet_visible_get(*, access: ProgramAccess, entry: RoundApplication, pk) -> CommitteeSheet:
+    return sheets_visible(access=access, entry=entry).get(pk=pk)
+
+
+def own_committee_sheet(entry: RoundApplication, member) -> CommitteeSheet | None:
+    """The member's own sheet of the applicant, with its scores."""
+    return entry.sheets.filter(member=member).prefetch_related("scores").first()
+
+
+def committee_candidates(program):
+    """Users who hold the committee role in `program` now."""
+    return role_holders(program=program, role=Role.COMMITTEE_MEMBER).select_related("organisation").order_by("username")
+
+
+def committee_member_get(*, program, pk):
+    """The committee member `pk` of `program`, or None."""
+    return committee_candidates(program).filter(pk=pk).first()
+
+
+def industries_by_code(*, access: ProgramAccess, codes) -> dict:
+    """{code: industry} of the program's industries among `codes`."""
+    return {
+        industry.code: industry for industry in industry_list(access=access, with_counts=False).filter(code__in=codes)
+    }
+
+
+def selection_template_get(*, program, code):
+    """The program's active selection sheet `code`, or None."""
+    return sheet_template_list(program=program, purpose="selection").filter(code=code, is_active=True).first()
+
+
+# What the round's pages show -------------------------------------------------------------------------------
+
+
+def own_application_statuses(membership, rounds) -> dict:
+    """{round id: status} of the membership's applications to `rounds`."""
+    return dict(
+        RoundApplication.objects.filter(membership=membership, round__in=[r.pk for r in rounds]).values_list(
+            "round_id", "status"
+        )
+    )
+
+
+def round_seats(selection_round) -> list:
+    """The round's committee in its seats now."""
+    return list(selection_round.seats.filter(is_active=True).select_related("member__organisation"))
+
+
+def seat_get(selection_round, pk):
+    """A seat of the round's committee in force, with its member."""
+    return get_or_404(selection_round.seats.filter(is_active=True).select_related("member"), pk)
+
+
+def member_rows(selection_round, member, entries) -> list[dict]:
+    """For a seated member: each applicant with the member's own sheet and any reason it may not score it."""
+    sheets = {sheet.application_id: sheet for sheet in selection_round.sheets.filter(member=member)}
+    declared = set(selection_round.conflicts.filter(member=member).values_list("application_id", flat=True))
+    rows = []
+    for entry in entries:
+        sheet, conflict = sheets.get(entry.pk), member_conflict(member=member, entry=entry)
+        state = "conflict" if conflict else sheet.status if sheet else "missing"
+        rows.append(
+            {"entry": entry, "sheet": sheet, "conflict": conflict, "declared": entry.pk in declared, "state": state}
+        )
+    return rows
+
+
+def round_results(selection_round):
+    """The stored results of a confirmed round, best rank first (unranked last), then the earlier application."""
+    return selection_round.results.select_related("application__membership__organisation", "industry").order_by(
+        F("rank").asc(nulls_last=True), "application__applied_at", "id"
+    )
+
+
+def published_results(selection_round) -> list:
+    """The selected providers of a published round, per industry by rank."""
+    return list(
+        selection_round.results.filter(selected=True)
+        .select_related("application__membership__organisation", "industry")
+        .order_by("industry__sort_order", "industry__code", "rank")
+    )
+
+
+def own_entry(selection_round, membership) -> RoundApplication | None:
+    """The membership's application to the round, whatever its status, with its industries."""
+    return selection_round.applications.filter(membership=membership).prefetch_related("industries").first()
+
+
+def own_submitted_entry(selection_round, membership) -> RoundApplication | None:
+    return selection_round.applications.filter(membership=membership, status=ApplicationStatus.SUBMITTED).first()
+
+
+def apply_initial(selection_round, membership, entry) -> dict:
+    """What the application form starts from: the application's answers, else the provider's profile (its
+    industries within the round's)."""
+    if entry is not None:
+        return {
+            "industries": list(entry.industries.all()),
+            "team": entry.team,
+            "solution": entry.solution,
+            "local_support_staff": entry.local_support_staff,
+        }
+    covered = set(selection_round.industries.values_list("pk", flat=True))
+    return {
+        "industries": [industry for industry in membership.industries.all() if industry.pk in covered],
+        "team": membership.team,
+        "solution": membership.services,
+        "local_support_staff": membership.local_support_staff,
+    }
+
+
+# What a provider's pages show ------------------------------------------------------------------------------
+
+
+def active_cases(membership, *, with_documents=False):
+    """The provider's cases in force, with their industry (and their files when `with_documents`)."""
+    cases = membership.cases.filter(is_active=True).select_related("industry")
+    return cases.prefetch_related("documents") if with_documents else cases
+
+
+def case_get(membership, pk) -> ProviderCase:
+    return get_or_404(membership.cases.filter(is_active=True), pk)
+
+
+def active_documents(membership):
+    """The provider's files in force, with their case and uploader."""
+    return membership.documents.filter(is_active=True).select_related("case", "uploaded_by")
+
+
+def loose_documents(membership) -> list:
+    """The provider's files in force that belong to no case."""
+    return list(membership.documents.filter(is_active=True, case__isnull=True))
+
+
+def document_get(membership, pk) -> ProviderDocument:
+    return get_or_404(membership.documents.filter(is_active=True), pk)
+
+
+def provider_decisions(membership) -> list:
+    return list(membership.decisions.select_related("decided_by").prefetch_related("industries"))
+
+
+def provider_rounds(*, access: ProgramAccess, membership) -> list[dict]:
+    """The provider's applications, newest first, each with its results: bureau and audit roles see every round
+    past preparation and confirmed results; the provider its own rounds; others only published rounds."""
+    staff = access.can(Capability.VIEW_ALL_ENTERPRISES)
+    applications = membership.round_applications.select_related("round").prefetch_related("industries")
+    if staff:
+        applications = applications.exclude(round__status=RoundStatus.DRAFT)
+    elif membership.organisation_id != access.user.organisation_id:
+        applications = applications.filter(round__status=RoundStatus.PUBLISHED)
+    shown_results = (RoundStatus.CONFIRMED, RoundStatus.PUBLISHED) if staff else (RoundStatus.PUBLISHED,)
+    results = {}
+    for result in RoundResult.objects.filter(
+        application__membership=membership, round__status__in=shown_results
+    ).select_related("industry"):
+        results.setdefault(result.application_id, []).append(result)
+    return [{"entry": entry, "results": results.get(entry.pk, [])} for entry in applications.order_by("-applied_at")]
+
+
+# Registrations of new providers ----------------------------------------------------------------------------
+
+
+def provider_signups(program):
+    """The program's provider registrations, newest first."""
+    return (
+        ProviderSignup.objects.filter(program=program)
+        .select_related("user", "organisation", "decided_by")
+        .prefetch_related("industries")
+        .order_by("-created_at", "-id")
+    )
+
+
+def provider_signup_get(*, program, pk) -> ProviderSignup:
+    return get_or_404(ProviderSignup.objects.filter(program=program), pk)
+
+
+def signup_industries(program, codes) -> list:
+    """The program's active industries among `codes`."""
+    return list(Industry.objects.filter(program=program, is_active=True, code__in=codes))

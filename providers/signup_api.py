@@ -19,7 +19,7 @@ from accounts.api import (
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH
-from programs.models import Industry
+from providers import selectors
 from providers.models import ProviderSignup
 from providers.signup import provider_sign_up, provider_signup_decide
 
@@ -56,21 +56,12 @@ class ProviderSignupOutput(serializers.Serializer):
         return [industry.code for industry in obj.industries.all()]
 
 
-def _rows(program):
-    return (
-        ProviderSignup.objects.filter(program=program)
-        .select_related("user", "organisation", "decided_by")
-        .prefetch_related("industries")
-        .order_by("-created_at", "-id")
-    )
-
-
 class ProviderSignups(SignupKind):
     """Provider registrations, decided by those who keep the resource pool."""
 
     output_class = ProviderSignupOutput
     capability = Capability.MANAGE_POOL
-    signup_rows = staticmethod(_rows)
+    signup_rows = staticmethod(selectors.provider_signups)
 
 
 @extend_schema_view(
@@ -86,7 +77,7 @@ class ProviderSignUpApi(ProviderSignups, SignUpApiBase):
 
     def sign_up(self, target, values):
         codes = list(dict.fromkeys(values["industries"]))
-        industries = list(Industry.objects.filter(program=target, is_active=True, code__in=codes))
+        industries = selectors.signup_industries(target, codes)
         if len(industries) != len(codes):
             raise PortalError(_("Choose the program's industries you serve."), fields={"industries": [_("Invalid.")]})
         return provider_sign_up(

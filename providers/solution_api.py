@@ -36,7 +36,7 @@ class SolutionPagination(Pagination):
 def _codes(access, model, codes, field):
     """The program's rows of `model` named by `codes`; an unknown code is a field error."""
     codes = list(dict.fromkeys(codes))
-    found = {row.code: row for row in model.objects.filter(program=access.program, code__in=codes)}
+    found = selectors.rows_by_code(program=access.program, model=model, codes=codes)
     unknown = [code for code in codes if code not in found]
     if unknown:
         raise PortalError(
@@ -258,7 +258,7 @@ class SolutionAwardWithdrawApi(ProgramScopedMixin, APIView):
         access = self.access
         access.require(Capability.GRANT_AWARD)
         item = selectors.solution_get(access=access, pk=solution)
-        award = item.awards.filter(is_active=True).first()
+        award = selectors.active_award(item)
         if award is None:
             raise PortalError(_("This solution holds no active award."))
         data = SolutionReasonInput(data=request.data)

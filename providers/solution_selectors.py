@@ -1,5 +1,6 @@
 """Reads on the solution library: the published library with its filters, one solution as the caller may
-see it, and a provider's own solutions. A page costs the same queries for 1 solution as for 20."""
+see it, a provider's own solutions, and the program's industries and modules the library offers. A page costs
+the same queries for 1 solution as for 20."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -11,6 +12,7 @@ from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
+from programs.models import Industry, ScenarioModule
 from providers.models import Solution, SolutionAward, SolutionStatus
 
 FILTERS = ("industry", "deployment", "max_price", "module", "search")
@@ -105,3 +107,22 @@ def own_industry(*, access: ProgramAccess):
         .first()
     )
     return profile.industry if profile is not None else None
+
+
+def library_industries(program):
+    """The program's industries in force, as the library's filter lists them."""
+    return Industry.objects.filter(program=program, is_active=True).order_by("sort_order", "code")
+
+
+def library_modules(program):
+    """The program's scenario modules in force, as the library's filter lists them."""
+    return ScenarioModule.objects.filter(program=program, is_active=True).order_by("number")
+
+
+def rows_by_code(*, program, model, codes) -> dict:
+    """{code: row} of the program's rows of `model` (industries, scenario modules) among `codes`."""
+    return {row.code: row for row in model.objects.filter(program=program, code__in=codes)}
+
+
+def active_award(solution: Solution) -> SolutionAward | None:
+    return solution.awards.filter(is_active=True).first()

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.core.errors import PortalError
 from portal.core.forms import show_portal_error
 from portal.core.roles import Capability
-from programs.models import Industry, ScenarioModule
 from programs.web import paginate, program_view, render_page
 from providers import solution_forms as forms
 from providers import solution_selectors as selectors
@@ -53,10 +52,8 @@ def library(request, access):
             "filters": filters,
             "filtered": any(filters.values()),
             "price_error": price_error,
-            "industries": Industry.objects.filter(program=access.program, is_active=True).order_by(
-                "sort_order", "code"
-            ),
-            "modules": ScenarioModule.objects.filter(program=access.program, is_active=True).order_by("number"),
+            "industries": selectors.library_industries(access.program),
+            "modules": selectors.library_modules(access.program),
             "deployments": DeploymentMode.choices,
             "own_industry": own_industry,
             "may_publish": access.can(Capability.PUBLISH_SOLUTION),

@@ -84,3 +84,19 @@ def sheet_scores_save(sheet, filled: FilledSheet, *, score_model, acting_user) -
         if score.pk is None or score.points != value:
             score.points = value
             record_save(score, acting_user=acting_user)
+
+
+def sheet_table(structure, sheets) -> list[dict]:
+    """Items grouped by section, each with the points every sheet of `sheets` gave it (None when unscored): the
+    sheets side by side, as the committee's and the panel's pages show them."""
+    points = {sheet.pk: {score.item_id: score.points for score in sheet.scores.all()} for sheet in sheets}
+    return [
+        {
+            "section": section,
+            "items": [
+                {"item": item, "points": [points[sheet.pk].get(item.pk) for sheet in sheets]}
+                for item in section.items.all()
+            ],
+        }
+        for section in structure
+    ]

@@ -20,7 +20,7 @@ from portal.core.uploads import CheckedUpload
 from programs.access import ProgramAccess
 from subsidies.ledger import build_ledger
 from subsidies.models import CalculationRun, JobStatus, LedgerFile, LedgerJob
-from subsidies.run_selectors import ledger_count, ledger_layout, ledger_rows
+from subsidies.selectors import ledger_count, ledger_layout, ledger_rows
 
 logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

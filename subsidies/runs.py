@@ -42,7 +42,7 @@ from subsidies.models import (
     RunStatus,
     RunTransition,
 )
-from subsidies.run_selectors import carried_outstanding, outstanding
+from subsidies.selectors import carried_outstanding, outstanding
 from subsidies.workflow import AWARD, CORRECTION, RUN, standing
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
-from subsidies import run_selectors as selectors
+from subsidies import selectors
 from subsidies.models import CalculationRun, RunLine, RunStatus
 
 RUN_PATH = OpenApiParameter("run", OpenApiTypes.INT, OpenApiParameter.PATH, description="Calculation run id")

@@ -13,7 +13,7 @@ from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
-from subsidies import run_selectors as selectors
+from subsidies import selectors
 from subsidies.api.fields import LEDGER_JOB_PATH, RUN_PATH, AnyAcceptNegotiation, run_of
 from subsidies.api.outputs import LedgerJobOutput, LedgerJobQueuedOutput, job_url
 from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request, ledger_retry

@@ -11,8 +11,8 @@ from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
-from subsidies import run_selectors as selectors
 from subsidies import runs as services
+from subsidies import selectors
 from subsidies.api.fields import AWARD_PATH, MAX_ID, MAX_REASON, MAX_TEXT, POOL_PATH, DayField, amount_field
 from subsidies.api.outputs import (
     AwardDecisionOutput,

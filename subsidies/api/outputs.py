@@ -8,7 +8,7 @@ from rest_framework import serializers
 from policies.api import AwardOutput, FundingOutput, LineOutput
 from portal.core import outbox
 from portal.core.api import WorkflowActionsField
-from subsidies import run_selectors as selectors
+from subsidies import selectors
 from subsidies.api.fields import JOB_QUEUED_HELP, money_field, run_of
 from subsidies.models import JobStatus
 from subsidies.workflow import RUN

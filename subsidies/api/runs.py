@@ -1,6 +1,6 @@
 """Calculation runs in the API: create, read, calculate, review, return, approve (in the background when large),
 pay, correct, what-if. Thin views over `subsidies.runs` and `subsidies.approvals` (every write) and
-`subsidies.run_selectors` (every read), scoped to the URL's program like the pages. Refusals are the services'
+`subsidies.selectors` (every read), scoped to the URL's program like the pages. Refusals are the services'
 own, rendered by the one exception handler."""
 
 from django.http import Http404
@@ -15,8 +15,7 @@ from portal.core.progress import progress_get
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
-from subsidies import approvals
-from subsidies import run_selectors as selectors
+from subsidies import approvals, selectors
 from subsidies import runs as services
 from subsidies.api.fields import (
     CORRECTION_PATH,

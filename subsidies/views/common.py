@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from subsidies.calculation import Stage
 from subsidies.models import FUNDING_SOURCES, FundingSource, JobStatus
-from subsidies.run_selectors import payment_state
+from subsidies.selectors import payment_state
 
 ZERO = Decimal("0.00")
 BUSY = (JobStatus.QUEUED, JobStatus.RUNNING)

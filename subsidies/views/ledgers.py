@@ -16,7 +16,7 @@ from portal.core.roles import Capability
 from programs.web import program_view, render_page
 from subsidies.ledger_jobs import XLSX, inline_limit, ledger_bytes, ledger_filename, ledger_request, ledger_retry
 from subsidies.models import JobStatus, LedgerFile, LedgerJob
-from subsidies.run_selectors import ledger_count, ledger_jobs, run_get
+from subsidies.selectors import ledger_count, ledger_jobs, run_get
 from subsidies.views.common import LEDGER_JOBS_SHOWN
 
 

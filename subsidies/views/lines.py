@@ -12,10 +12,9 @@ from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.web import program_view, render_page
-from subsidies import run_forms as forms
-from subsidies import runs
+from subsidies import forms, runs
 from subsidies.models import FUNDING_SOURCES, FundingSource, LineKind, RunStatus
-from subsidies.run_selectors import (
+from subsidies.selectors import (
     funded_amounts,
     line_allocations,
     line_carried,

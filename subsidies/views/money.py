@@ -11,9 +11,8 @@ from portal.core.forms import show_portal_error
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.web import paginate, program_view, render_page
-from subsidies import run_forms as forms
-from subsidies import runs
-from subsidies.run_selectors import (
+from subsidies import forms, runs
+from subsidies.selectors import (
     award_candidates,
     award_list,
     own_subsidy_lines,

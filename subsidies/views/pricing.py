@@ -13,7 +13,7 @@ from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.web import program_view
 from subsidies import pricing
-from subsidies.run_forms import RepriceForm
+from subsidies.forms import RepriceForm
 
 REPRICE_PAGE_SIZE = 50
 

@@ -15,11 +15,10 @@ from portal.core.forms import show_portal_error
 from portal.core.progress import progress_get
 from portal.core.roles import Capability
 from programs.web import paginate, program_view, render_page
-from subsidies import approvals, runs
-from subsidies import run_forms as forms
+from subsidies import approvals, forms, runs
 from subsidies.ledger_jobs import inline_limit
 from subsidies.models import JobStatus, RunStatus
-from subsidies.run_selectors import (
+from subsidies.selectors import (
     approval_state,
     carried_by_run,
     carried_to_run,

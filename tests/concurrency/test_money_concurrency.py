@@ -34,7 +34,7 @@ from subsidies.models import (
     RunStatus,
     RunTransition,
 )
-from subsidies.run_selectors import outstanding, run_lines
+from subsidies.selectors import outstanding, run_lines
 from tests.factories import ProgramFactory, user_with_role
 from tests.support.environment import need
 from tests.support.people import access_in

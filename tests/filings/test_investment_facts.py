@@ -17,7 +17,7 @@ from programs.access import program_access
 from programs.models import Program
 from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.factories import user_with_role
 from tests.support.clock import SHANGHAI
 

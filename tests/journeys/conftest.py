@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from acceptance.services import track_rubric_set
 from demo.activity import RUBRICS, SHEETS
-from demo.build import BATCHES, CALENDAR, PROGRAMS
+from demo.data import BATCHES, CALENDAR, PROGRAMS
 from implementation.services import milestone_templates_load
 from organisations import uscc
 from organisations.models import OrganisationKind
@@ -67,7 +67,7 @@ def empty_database() -> None:
 
 def program_reference_load(slug: str) -> Program:
     """The program `slug` with what ships as its reference data: regions, the program and its batches and
-    calendar (demo.build's constants), policy versions, industries, scenario catalogue, KPI targets, score
+    calendar (demo.data's constants), policy versions, industries, scenario catalogue, KPI targets, score
     sheets and rubrics per track, milestone templates of the active tracks and the ranking schemes."""
     reference_data.regions_load()
     spec = next(spec for spec in PROGRAMS if spec["slug"] == slug)

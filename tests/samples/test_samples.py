@@ -23,7 +23,7 @@ from samples.models import (
 from samples.selectors import sample_quota
 from subsidies import runs
 from subsidies.models import AwardDecision
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.factories import user_with_role
 from tests.support.pages import client_in
 from tests.support.people import access_in, user

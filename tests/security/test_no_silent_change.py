@@ -15,7 +15,7 @@ from filings.services import application_create
 from portal.core.errors import PortalError
 from portal.core.roles import Role
 from programs.models import Program
-from subsidies.run_forms import PaymentForm
+from subsidies.forms import PaymentForm
 from tests.factories import valid_uscc
 from tests.support.environment import need
 from tests.support.filings import contract_fields, lines

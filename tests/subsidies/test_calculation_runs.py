@@ -15,7 +15,7 @@ from subsidies import approvals, calculation, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.allocation import Claim, allocate
 from subsidies.models import CalculationRun, FundingPool, LineKind, PoolAllocation, RunLine, RunStatus
-from subsidies.run_selectors import run_exclusions, run_lines, run_totals
+from subsidies.selectors import run_exclusions, run_lines, run_totals
 from tests.support.clock import at
 from tests.support.people import access_of, second_approver
 from tests.support.runs import create_and_calculate

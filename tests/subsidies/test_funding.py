@@ -23,7 +23,7 @@ from subsidies import approvals, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger import build_ledger
 from subsidies.models import CarriedFunding, FundingPool, Payment, PoolAllocation, RunStatus
-from subsidies.run_selectors import (
+from subsidies.selectors import (
     carried_by_run,
     carried_outstanding,
     carried_to_run,

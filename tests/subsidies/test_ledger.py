@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from subsidies import approvals, runs
 from subsidies.ledger_jobs import ledger_build, ledger_bytes, ledger_request
 from subsidies.models import LedgerFile, RunLine
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.support.people import access_of, second_approver
 from tests.support.runs import create_and_calculate
 

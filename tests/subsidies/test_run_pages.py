@@ -30,7 +30,7 @@ from subsidies.models import (
     RunCorrection,
     RunStatus,
 )
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from tests.factories import user_with_role
 from tests.support.clock import at
 from tests.support.history import history_rows

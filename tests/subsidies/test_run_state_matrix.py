@@ -24,7 +24,7 @@ from subsidies.models import (
     RunStatus,
     RunTransition,
 )
-from subsidies.run_selectors import run_lines
+from subsidies.selectors import run_lines
 from subsidies.workflow import AWARD, CORRECTION, RUN, Standing
 from tests.support.people import access_in, second_approver
 from tests.support.runs import pilot_projects

@@ -27,7 +27,7 @@ from subsidies import approvals, calculation, pricing, runs
 from subsidies.accepted import ProjectSpec, accepted_projects_create
 from subsidies.ledger_jobs import ledger_bytes
 from subsidies.models import RunLine
-from subsidies.run_selectors import ledger_rows, run_lines
+from subsidies.selectors import ledger_rows, run_lines
 from tests.factories import user_with_role
 from tests.support.clock import at
 from tests.support.pages import page_queries

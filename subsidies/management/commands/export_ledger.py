@@ -7,7 +7,7 @@ from django.utils import translation
 from programs.models import Program
 from subsidies.ledger_jobs import ledger_bytes
 from subsidies.models import CalculationRun
-from subsidies.run_selectors import ledger_count
+from subsidies.selectors import ledger_count
 
 
 class Command(BaseCommand):
