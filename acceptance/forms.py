@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import AMOUNT_FIELDS, SCENE_COUNT, AssessmentPhase
 from acceptance.selectors import holder_choices
-from portal.core.fields import AsciiDecimalField
+from portal.core.fields import AsciiDecimalField, amount_form_field
 from portal.core.roles import Role
 from providers.models import ConflictKind
 
@@ -36,11 +36,9 @@ AMOUNT_HELP = {
 
 
 def _money_field(name, *, help_text=None):
-    return AsciiDecimalField(
+    return amount_form_field(
         label=AMOUNT_LABELS[name],
         min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
         help_text=AMOUNT_HELP[name] if help_text is None else help_text,
         widget=forms.NumberInput(attrs=MONEY_WIDGET),
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.fields import AsciiDecimalField
+from portal.core.fields import amount_form_field
 from portal.core.money import format_yuan
 from subsidies.models import FundingSource
 
@@ -12,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _money(label, **kwargs):
-    return AsciiDecimalField(label=label, max_digits=16, decimal_places=2, **kwargs)
+    return amount_form_field(label=label, max_digits=16, **kwargs)
 
 
 class RunCreateForm(forms.Form):

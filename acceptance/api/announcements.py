@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from acceptance import selectors, services
-from acceptance.api.fields import MAX_TEXT, OBJECTION_PATH, REVIEW_PATH, money_field
+from acceptance.api.fields import MAX_TEXT, OBJECTION_PATH, REVIEW_PATH
 from acceptance.api.outputs import AcceptanceReviewDetailOutput, ObjectionOutput, audit_of, detail_data
 from acceptance.models import AcceptanceReview
-from portal.core.fields import AsciiDecimalSerializerField
+from portal.core.fields import AsciiDecimalSerializerField, amount_field
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 
@@ -120,15 +120,15 @@ class AnnouncementOutput(serializers.Serializer):
     announcement_starts_on = serializers.DateField(allow_null=True)
     announcement_ends_on = serializers.DateField(allow_null=True)
 
-    @extend_schema_field(money_field(allow_null=True))
+    @extend_schema_field(amount_field(allow_null=True))
     def get_audited_total(self, obj):
         audit = audit_of(obj)
-        return None if audit is None else money_field().to_representation(audit.total)
+        return None if audit is None else amount_field().to_representation(audit.total)
 
-    @extend_schema_field(money_field(allow_null=True, help_text="The proposed subsidy total on the audited amounts"))
+    @extend_schema_field(amount_field(allow_null=True, help_text="The proposed subsidy total on the audited amounts"))
     def get_proposed_subsidy(self, obj):
         result, _why = self.context.get("estimates", {}).get(obj.pk, (None, ""))
-        return None if result is None else money_field().to_representation(result.total)
+        return None if result is None else amount_field().to_representation(result.total)
 
 
 @extend_schema(parameters=[PROGRAM_PATH])

@@ -5,16 +5,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from portal.core.errors import PortalError
-from portal.core.fields import AsciiDecimalSerializerField
 
 REVIEW_PATH = OpenApiParameter("review", OpenApiTypes.INT, OpenApiParameter.PATH, description="Acceptance review id")
 OBJECTION_PATH = OpenApiParameter("objection", OpenApiTypes.INT, OpenApiParameter.PATH, description="Objection id")
 MAX_ID = 2**63 - 1
 MAX_TEXT = 10_000
-
-
-def money_field(**kwargs):
-    return AsciiDecimalSerializerField(max_digits=14, decimal_places=2, **kwargs)
 
 
 def upload_errors_as_report(error: PortalError) -> PortalError:

@@ -6,12 +6,11 @@ from contextlib import suppress
 from rest_framework import serializers
 
 from acceptance import selectors
-from acceptance.api.fields import money_field
 from acceptance.models import AMOUNT_FIELDS, ReviewStatus
 from acceptance.workflow import REVIEW
 from portal.core.api import WorkflowActionsField
 from portal.core.errors import NotAllowed, PortalError
-from portal.core.fields import AsciiDecimalSerializerField
+from portal.core.fields import AsciiDecimalSerializerField, amount_field
 from portal.core.roles import Capability
 from scoring.api import SheetSectionOutput
 from scoring.selectors import sheet_structure
@@ -48,15 +47,15 @@ class AcceptanceReviewOutput(serializers.Serializer):
 
 
 class InvestmentAmountsOutput(serializers.Serializer):
-    n_software = money_field()
-    n_hardware = money_field()
-    x_software = money_field()
-    x_hardware = money_field()
-    automation = money_field()
+    n_software = amount_field()
+    n_hardware = amount_field()
+    x_software = amount_field()
+    x_hardware = amount_field()
+    automation = amount_field()
 
 
 class FinancialAuditOutput(InvestmentAmountsOutput):
-    total = money_field(help_text="N and X, software and hardware: the subsidy base")
+    total = amount_field(help_text="N and X, software and hardware: the subsidy base")
     conclusion = serializers.CharField()
     auditor = serializers.StringRelatedField()
     recorded_at = serializers.DateTimeField(source="created_at")
@@ -115,7 +114,7 @@ class ObjectionOutput(serializers.Serializer):
 
 
 class ProposedSubsidyOutput(serializers.Serializer):
-    total = money_field()
+    total = amount_field()
     policy_version = serializers.CharField()
 
 

@@ -15,7 +15,6 @@ from acceptance.api.fields import (
     MAX_ID,
     MAX_TEXT,
     REVIEW_PATH,
-    money_field,
     upload_errors_as_report,
 )
 from acceptance.api.outputs import (
@@ -29,6 +28,7 @@ from acceptance.models import AMOUNT_FIELDS, AcceptanceReview, ReviewStatus
 from filings.api import APPLICATION_PATH
 from filings.selectors import application_get
 from portal.core.errors import PortalError
+from portal.core.fields import amount_field
 from portal.core.roles import Capability, Role
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from providers.models import ConflictKind
@@ -56,11 +56,11 @@ class ReviewDetailApi(ProgramScopedMixin, APIView):
 
 
 class InvestmentAmountsInput(serializers.Serializer):
-    n_software = money_field(min_value=0)
-    n_hardware = money_field(min_value=0)
-    x_software = money_field(min_value=0)
-    x_hardware = money_field(min_value=0)
-    automation = money_field(min_value=0)
+    n_software = amount_field(min_value=0)
+    n_hardware = amount_field(min_value=0)
+    x_software = amount_field(min_value=0)
+    x_hardware = amount_field(min_value=0)
+    automation = amount_field(min_value=0)
 
 
 class AcceptanceRequestInput(serializers.Serializer):

@@ -37,3 +37,17 @@ class AsciiDecimalSerializerField(serializers.DecimalField):
         if not _typed_in_ascii_digits(data):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+# Amounts in yuan to the fen. An amount a person sends stays under a trillion yuan (14 digits), so that it
+# round-trips exactly on every database; a sum the portal reports may take `max_digits=16`.
+
+
+def amount_field(*, max_digits=14, **kwargs) -> AsciiDecimalSerializerField:
+    """An amount in yuan in the API."""
+    return AsciiDecimalSerializerField(max_digits=max_digits, decimal_places=2, **kwargs)
+
+
+def amount_form_field(*, max_digits=14, **kwargs) -> AsciiDecimalField:
+    """An amount in yuan on a form."""
+    return AsciiDecimalField(max_digits=max_digits, decimal_places=2, **kwargs)

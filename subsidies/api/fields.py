@@ -9,7 +9,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from portal.core.errors import PortalError
-from portal.core.fields import AsciiDecimalSerializerField
+from portal.core.fields import amount_field
 from subsidies import selectors
 from subsidies.models import CalculationRun, RunLine, RunStatus
 
@@ -30,12 +30,8 @@ EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def money_field(**kwargs):
-    return AsciiDecimalSerializerField(max_digits=16, decimal_places=2, **kwargs)
-
-
-def amount_field(**kwargs):
-    """An amount the caller sends: under a trillion yuan, so that it round-trips exactly on every database."""
-    return AsciiDecimalSerializerField(max_digits=14, decimal_places=2, **kwargs)
+    """A sum a run reports (its totals may pass what one person sends)."""
+    return amount_field(max_digits=16, **kwargs)
 
 
 class DayField(serializers.DateField):
