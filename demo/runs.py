@@ -43,8 +43,18 @@ def demo_townships(program):
 
 
 def _specs(slug, townships, first: bool):
-    t = townships
-    if slug == "wuyi-2024" and first:
+    if slug == "wuyi-2024":
+        return _wuyi_specs(townships, first)
+    if slug == "yongkang-2024":
+        return _yongkang_specs(townships)
+    return _jinhua_specs(townships)
+
+
+# One table a program: the enterprises, industries, acceptance days and amounts of its demo projects.
+
+
+def _wuyi_specs(t, first: bool):
+    if first:
         return [
             ProjectSpec(
                 "武义炊具示范有限公司",
@@ -84,62 +94,66 @@ def _specs(slug, townships, first: bool):
                 township=t[3 % len(t)],
             ),
         ]
-    if slug == "wuyi-2024":
-        return [
-            ProjectSpec(
-                "武义门业新材有限公司",
-                "doors",
-                _at("2025-01-13"),
-                batch=3,
-                n_software=D("600000"),
-                x_software=D("200000"),
-                township=t[0],
-            ),
-            ProjectSpec(
-                "武义厨具智造有限公司",
-                "kitchenware",
-                _at("2025-02-10"),
-                batch=3,
-                n_software=D("280000"),
-                township=t[1 % len(t)],
-            ),
-        ]
-    if slug == "yongkang-2024":
-        return [
-            ProjectSpec(
-                "永康防盗门智造有限公司",
-                "security-doors",
-                _at("2024-11-05"),
-                n_software=D("300000"),
-                n_hardware=D("150000"),
-                township=t[0],
-            ),
-            ProjectSpec(
-                "永康保温杯数字工厂有限公司",
-                "thermos-cups",
-                _at("2024-11-20"),
-                n_software=D("500000"),
-                x_hardware=D("300000"),
-                township=t[1 % len(t)],
-            ),
-            ProjectSpec(
-                "永康电动工具中级数智工厂有限公司",
-                "power-tools",
-                _at("2024-12-12"),
-                track="midlevel-pilot",
-                n_software=D("1200000"),
-                x_hardware=D("800000"),
-                automation=D("1200000"),
-                township=t[2 % len(t)],
-            ),
-            ProjectSpec(
-                "永康休闲器具有限公司",
-                "health-leisure",
-                _at("2025-01-08"),
-                n_software=D("300000"),
-                township=t[3 % len(t)],
-            ),
-        ]
+    return [
+        ProjectSpec(
+            "武义门业新材有限公司",
+            "doors",
+            _at("2025-01-13"),
+            batch=3,
+            n_software=D("600000"),
+            x_software=D("200000"),
+            township=t[0],
+        ),
+        ProjectSpec(
+            "武义厨具智造有限公司",
+            "kitchenware",
+            _at("2025-02-10"),
+            batch=3,
+            n_software=D("280000"),
+            township=t[1 % len(t)],
+        ),
+    ]
+
+
+def _yongkang_specs(t):
+    return [
+        ProjectSpec(
+            "永康防盗门智造有限公司",
+            "security-doors",
+            _at("2024-11-05"),
+            n_software=D("300000"),
+            n_hardware=D("150000"),
+            township=t[0],
+        ),
+        ProjectSpec(
+            "永康保温杯数字工厂有限公司",
+            "thermos-cups",
+            _at("2024-11-20"),
+            n_software=D("500000"),
+            x_hardware=D("300000"),
+            township=t[1 % len(t)],
+        ),
+        ProjectSpec(
+            "永康电动工具中级数智工厂有限公司",
+            "power-tools",
+            _at("2024-12-12"),
+            track="midlevel-pilot",
+            n_software=D("1200000"),
+            x_hardware=D("800000"),
+            automation=D("1200000"),
+            township=t[2 % len(t)],
+        ),
+        ProjectSpec(
+            "永康休闲器具有限公司",
+            "health-leisure",
+            _at("2025-01-08"),
+            n_software=D("300000"),
+            township=t[3 % len(t)],
+        ),
+    ]
+
+
+def _jinhua_specs(t):
     return [
         ProjectSpec(
             "金华电动工具试点甲有限公司",
@@ -359,10 +373,46 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
     `<prefix>-<login><number>`; its lead contractor is `spec.provider`, else a provider selected for its industry.
     Filed 150 days before `spec.decided_at` (later when `spec.batch` opens later), a day the caller picks inside an
     open filing window; the announcement ends 30 days after it."""
+    slug = program.slug
+    done = spec.decided_at
+    approved = done - timedelta(days=APPROVED)
+    if spec.batch:  # filed inside its batch's window, which approval fixes from the day of submission
+        opens = program.batches.get(number=spec.batch).opens_on
+        approved = max(approved, done.replace(year=opens.year, month=opens.month, day=opens.day) + timedelta(days=5))
+    amounts = {key: getattr(spec, key) for key in AMOUNT_KEYS}
+    enterprise_user = _enterprise_login(program, spec, f"{login}{number}")
+    reviewer = _access(f"{PREFIX[slug]}-reviewer", slug)
+    provider = spec.provider or provider_for(program, spec.industry)
+    provider_access = program_access(user=provider_login(program, provider), slug=slug)
+    enterprise, application = _filed_and_approved(
+        program,
+        spec,
+        amounts,
+        approved,
+        enterprise_user=enterprise_user,
+        reviewer=reviewer,
+        provider=provider,
+        provider_access=provider_access,
+    )
+    _implemented(application, approved, done, enterprise=enterprise, provider_access=provider_access)
+    _accepted(
+        program, spec, application, amounts, enterprise=enterprise, reviewer=reviewer, provider_access=provider_access
+    )
+    return application
+
+
+def _travel(moment):
+    """The clock stopped at `moment`."""
     import time_machine
+
+    return time_machine.travel(moment, tick=False)
+
+
+def _filed_and_approved(program, spec, amounts, approved, *, enterprise_user, reviewer, provider, provider_access):
+    """The filing (a pilot designated first on a pilots-only track) submitted, accepted by the provider and
+    approved on `approved`: the enterprise's access and the filing as approval left it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from acceptance import services as acceptance
     from demo.activity import DEMO_CONTRACT, demo_pdf
     from filings.models import Application
     from filings.services import (
@@ -371,31 +421,12 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
         application_transition,
         attachment_add,
     )
-    from implementation.services import progress_post, progress_respond
     from policies.models import PolicyTrack, VersionStatus
-    from scoring.models import SheetItem
 
     slug = program.slug
-    done = spec.decided_at
-    approved = done - timedelta(days=APPROVED)
-    if spec.batch:  # filed inside its batch's window, which approval fixes from the day of submission
-        opens = program.batches.get(number=spec.batch).opens_on
-        approved = max(approved, done.replace(year=opens.year, month=opens.month, day=opens.day) + timedelta(days=5))
-
-    def on(days_before):
-        return time_machine.travel(done - timedelta(days=days_before), tick=False)
-
-    def at(moment):
-        return time_machine.travel(moment, tick=False)
-
-    amounts = {key: getattr(spec, key) for key in AMOUNT_KEYS}
     total = sum(amounts.values(), D("0"))
-    enterprise_user = _enterprise_login(program, spec, f"{login}{number}")
-    reviewer = _access(f"{PREFIX[slug]}-reviewer", slug)
-    provider = spec.provider or provider_for(program, spec.industry)
-    provider_access = program_access(user=provider_login(program, provider), slug=slug)
     track = PolicyTrack.objects.get(version__program=program, version__status=VersionStatus.ACTIVE, code=spec.track)
-    with at(approved - timedelta(days=FILED - APPROVED + 5)):
+    with _travel(approved - timedelta(days=FILED - APPROVED + 5)):
         if track.parameters.filter(key="pilots_only", value=1, qualifier="").exists():
             pilot_designated(
                 program,
@@ -405,7 +436,7 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
                 admin_user=_user_of(slug, "admin"),
             )
     enterprise = program_access(user=enterprise_user, slug=slug)
-    with at(approved - timedelta(days=FILED - APPROVED)):
+    with _travel(approved - timedelta(days=FILED - APPROVED)):
         fields = {
             **DEMO_CONTRACT,
             "title": f"{spec.enterprise.removesuffix('有限公司')}数字化改造",
@@ -425,15 +456,22 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
             upload=SimpleUploadedFile("数字化改造服务合同.pdf", demo_pdf("contract"), content_type="application/pdf"),
         )
         application_transition(access=enterprise, application=application, action="submit")
-    with at(approved - timedelta(days=ANSWERED - APPROVED)):
+    with _travel(approved - timedelta(days=ANSWERED - APPROVED)):
         application_provider_respond(access=provider_access, application=application, decision="accept")
-    with at(approved):
+    with _travel(approved):
         application_transition(access=reviewer, application=application, action="approve", comment="同意备案")
-    application = Application.objects.get(pk=application.pk)
+    return enterprise, Application.objects.get(pk=application.pk)
+
+
+def _implemented(application, approved, done, *, enterprise, provider_access):
+    """Every milestone posted at 100 % by the provider and confirmed by the enterprise, every 20 days at most
+    from approval, the last post declaring completion."""
+    from implementation.services import progress_post, progress_respond
+
     milestones = list(application.milestones.filter(is_active=True).order_by("number"))
     step = min(20, (done - timedelta(days=25) - approved).days // max(len(milestones), 1))
     for index, milestone in enumerate(milestones):
-        with at(approved + timedelta(days=step * (index + 1))):
+        with _travel(approved + timedelta(days=step * (index + 1))):
             post = progress_post(
                 access=provider_access,
                 application=application,
@@ -443,6 +481,20 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
                 claims_completion=index == len(milestones) - 1,
             )
             progress_respond(access=enterprise, post=post, confirm=True, response="已核实。")
+
+
+def _accepted(program, spec, application, amounts, *, enterprise, reviewer, provider_access):
+    """Acceptance requested, co-signed, scored by the panel and audited, closed on `spec.decided_at` and
+    announced; the level assessed after it when `spec.level` is given; the announcement concluded 30 days on."""
+    from acceptance import services as acceptance
+    from scoring.models import SheetItem
+
+    slug = program.slug
+    done = spec.decided_at
+
+    def on(days_before):
+        return _travel(done - timedelta(days=days_before))
+
     with on(20):
         review = acceptance.acceptance_request(
             access=enterprise, application=application, deliverables="系统上线、设备联网、操作培训", amounts=amounts
@@ -487,7 +539,6 @@ def accepted_through_services(program, spec, number, *, login="accepted"):
             )
     with on(-30):
         acceptance.announcements_conclude(access=reviewer)
-    return application
 
 
 def demo_runs_build() -> None:
