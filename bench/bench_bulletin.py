@@ -204,6 +204,7 @@ def write_rankings(seed: int) -> int:
                     "mean_score": _cents(rng.uniform(70, 96)) if accepted else None,
                     "satisfaction": _cents(rng.uniform(3, 5)) if accepted and rng.random() < 0.8 else None,
                     "complaints": Decimal(rng.choice([0, 0, 0, 0, 1, 2])),
+                    "rectifications": Decimal(rng.choice([0, 0, 0, 1, 2])),
                 }
                 score = _cents(min(max(level[pk] + rng.uniform(-8, 8), 20), 98))
                 rows[pk] = (
