@@ -115,12 +115,9 @@ def write_rankings(seed: int) -> int:
     """The providers (organisations in the program's pool) and 12 snapshots with their entries, in bulk."""
     from django.db import transaction
 
-    from organisations import uscc
-    from organisations.models import Organisation, OrganisationKind
     from programs.models import Industry, Program
-    from providers.models import PoolMembership, PoolStatus
     from rankings import horse_race, periods, ranking
-    from rankings.models import PeriodKind, RankingEntry, RankingKind, RankingSnapshot, SnapshotStatus
+    from rankings.models import PeriodKind, RankingEntry
 
     rng = random.Random(seed)
     program = Program.objects.get(slug=PROGRAM)
@@ -130,31 +127,7 @@ def write_rankings(seed: int) -> int:
     codes = [indicator.code for indicator in horse_race.INDICATORS]
     weights = ranking.default_weights(horse_race.INDICATORS, horse_race.GROUP_SHARES)
     with transaction.atomic():
-        organisations = Organisation.objects.bulk_create(
-            Organisation(
-                uscc=uscc.complete(f"91330723MA2B{number:05d}"),
-                name=provider_name(number),
-                kind=OrganisationKind.PROVIDER,
-                address="浙江省金华市武义县",
-            )
-            for number in range(1, PROVIDERS + 1)
-        )
-        memberships = PoolMembership.objects.bulk_create(
-            PoolMembership(
-                program=program, organisation=organisation, status=PoolStatus.SELECTED, joined_on=program.starts_on
-            )
-            for organisation in organisations
-        )
-        if not all(membership.pk for membership in memberships):  # older SQLite without RETURNING
-            memberships = list(PoolMembership.objects.filter(organisation__in=organisations).order_by("pk"))
-        through = PoolMembership.industries.through
-        industry_of = {
-            membership.pk: industries[index % len(industries)] for index, membership in enumerate(memberships)
-        }
-        through.objects.bulk_create(
-            through(poolmembership_id=pk, industry_id=industry.pk) for pk, industry in industry_of.items()
-        )
-        names = {membership.pk: provider_name(index + 1) for index, membership in enumerate(memberships)}
+        industry_of, names = _providers(program, industries)
         # each provider: a level (its usual score), a pace of signing, a quality
         level = {pk: rng.uniform(30, 90) for pk in names}
         level.update({pk: rng.uniform(20, 28) for pk in list(names)[-FLAGGED_PLACES:]})  # the weakest stay last
@@ -163,91 +136,147 @@ def write_rankings(seed: int) -> int:
         period = periods.period_containing(PeriodKind.BIWEEKLY, program.starts_on, program.starts_on)
         count = 0
         for number in range(PERIODS):
-            snapshot = RankingSnapshot.objects.create(
-                program=program,
-                kind=RankingKind.HORSE_RACE,
-                period_start=period.start,
-                period_end=period.end,
-                cutoff=period.cutoff,
-                scheme={
-                    "period": PeriodKind.BIWEEKLY.value,
-                    "weights": {code: str(weight) for code, weight in weights.items()},
-                    "bottom_n": 1,
-                    "bottom_periods": 3,
-                    "publish_details": False,
-                },
-                inputs={
-                    "groups": {
-                        "": PROVIDERS,
-                        **{industry.code: PROVIDERS // len(industries) for industry in industries},
-                    },
-                    "previous_period": (period.start - timedelta(days=14)).isoformat() if number else None,
-                },
-                status=SnapshotStatus.PUBLISHED if number < PERIODS - 1 else SnapshotStatus.COMPUTED,
-                published_at=period.cutoff + timedelta(days=1) if number < PERIODS - 1 else None,
-            )
-            rows = {}
-            for pk in names:
-                contracts[pk] += rng.randint(1 if number == 0 else 0, 3)
-                signed = contracts[pk]
-                completed = rng.randint(0, signed * number // PERIODS)
-                accepted = rng.randint(0, completed)
-                failed = rng.randint(0, completed - accepted) if rng.random() < 0.2 else 0
-                values = {
-                    "contracts": Decimal(signed),
-                    "implementing": Decimal(signed - completed),
-                    "completed": Decimal(completed),
-                    "accepted": Decimal(accepted),
-                    "milestones": _cents(rng.uniform(10, 100)),
-                    "on_time": _share(signed - rng.randint(0, signed // 3), signed),
-                    "pass_rate": _share(accepted, accepted + failed),
-                    "mean_score": _cents(rng.uniform(70, 96)) if accepted else None,
-                    "satisfaction": _cents(rng.uniform(3, 5)) if accepted and rng.random() < 0.8 else None,
-                    "complaints": Decimal(rng.choice([0, 0, 0, 0, 1, 2])),
-                }
-                score = _cents(min(max(level[pk] + rng.uniform(-8, 8), 20), 98))
-                rows[pk] = (
-                    {code: None if values[code] is None else str(values[code]) for code in codes},
-                    {code: str(Decimal(rng.random()).quantize(Decimal("0.0001"))) for code in codes},
-                    score,
-                )
+            snapshot = _snapshot(program, period, number, weights, industries)
+            rows = _period_rows(rng, number, names, contracts, level, codes)
             groups = [("", "全部行业", list(names))] + [
                 (industry.code, industry.name, [pk for pk in names if industry_of[pk] == industry])
                 for industry in industries
             ]
-            entries = []
-            for code, group_name, members in groups:
-                ranked = sorted(members, key=lambda pk: (-rows[pk][2], names[pk]))
-                ranks = {}
-                for position, pk in enumerate(ranked, start=1):
-                    before = ranked[position - 2] if position > 1 else None
-                    ranks[pk] = ranks[before] if before and rows[before][2] == rows[pk][2] else position
-                for pk in ranked:
-                    values, normalised, score = rows[pk]
-                    flagged = code == "" and number >= 2 and ranks[pk] > len(ranked) - FLAGGED_PLACES
-                    previous_rank, previous_score = previous.get((code, pk), (None, None))
-                    entries.append(
-                        RankingEntry(
-                            snapshot=snapshot,
-                            group=code,
-                            group_name=group_name,
-                            subject_id=pk,
-                            subject_name=names[pk],
-                            values=values,
-                            normalised=normalised,
-                            score=score,
-                            rank=ranks[pk],
-                            previous_rank=previous_rank,
-                            previous_score=previous_score,
-                            flagged=flagged,
-                            flag_reason="连续 3 期位列末 1 名。" if flagged else "",
-                        )
-                    )
-                    previous[(code, pk)] = (ranks[pk], score)
+            entries = _entries(snapshot, number, groups, rows, names, previous)
             RankingEntry.objects.bulk_create(entries, batch_size=1000)
             count += len(entries)
             period = periods.period_containing(PeriodKind.BIWEEKLY, program.starts_on, period.end + timedelta(days=1))
     return count
+
+
+def _providers(program, industries):
+    """PROVIDERS organisations selected into the program's pool, each in one of `industries` in turn:
+    ({membership pk: industry}, {membership pk: name})."""
+    from organisations import uscc
+    from organisations.models import Organisation, OrganisationKind
+    from providers.models import PoolMembership, PoolStatus
+
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            uscc=uscc.complete(f"91330723MA2B{number:05d}"),
+            name=provider_name(number),
+            kind=OrganisationKind.PROVIDER,
+            address="浙江省金华市武义县",
+        )
+        for number in range(1, PROVIDERS + 1)
+    )
+    memberships = PoolMembership.objects.bulk_create(
+        PoolMembership(
+            program=program, organisation=organisation, status=PoolStatus.SELECTED, joined_on=program.starts_on
+        )
+        for organisation in organisations
+    )
+    if not all(membership.pk for membership in memberships):  # older SQLite without RETURNING
+        memberships = list(PoolMembership.objects.filter(organisation__in=organisations).order_by("pk"))
+    through = PoolMembership.industries.through
+    industry_of = {membership.pk: industries[index % len(industries)] for index, membership in enumerate(memberships)}
+    through.objects.bulk_create(
+        through(poolmembership_id=pk, industry_id=industry.pk) for pk, industry in industry_of.items()
+    )
+    names = {membership.pk: provider_name(index + 1) for index, membership in enumerate(memberships)}
+    return industry_of, names
+
+
+def _snapshot(program, period, number, weights, industries):
+    """The horse-race snapshot of `period`, the `number`-th: published but for the last, which is computed."""
+    from rankings.models import PeriodKind, RankingKind, RankingSnapshot, SnapshotStatus
+
+    return RankingSnapshot.objects.create(
+        program=program,
+        kind=RankingKind.HORSE_RACE,
+        period_start=period.start,
+        period_end=period.end,
+        cutoff=period.cutoff,
+        scheme={
+            "period": PeriodKind.BIWEEKLY.value,
+            "weights": {code: str(weight) for code, weight in weights.items()},
+            "bottom_n": 1,
+            "bottom_periods": 3,
+            "publish_details": False,
+        },
+        inputs={
+            "groups": {
+                "": PROVIDERS,
+                **{industry.code: PROVIDERS // len(industries) for industry in industries},
+            },
+            "previous_period": (period.start - timedelta(days=14)).isoformat() if number else None,
+        },
+        status=SnapshotStatus.PUBLISHED if number < PERIODS - 1 else SnapshotStatus.COMPUTED,
+        published_at=period.cutoff + timedelta(days=1) if number < PERIODS - 1 else None,
+    )
+
+
+def _period_rows(rng, number, names, contracts, level, codes):
+    """{membership pk: (values, normalised values, score)} of period `number`; `contracts` grow with each."""
+    rows = {}
+    for pk in names:
+        contracts[pk] += rng.randint(1 if number == 0 else 0, 3)
+        signed = contracts[pk]
+        completed = rng.randint(0, signed * number // PERIODS)
+        accepted = rng.randint(0, completed)
+        failed = rng.randint(0, completed - accepted) if rng.random() < 0.2 else 0
+        values = {
+            "contracts": Decimal(signed),
+            "implementing": Decimal(signed - completed),
+            "completed": Decimal(completed),
+            "accepted": Decimal(accepted),
+            "milestones": _cents(rng.uniform(10, 100)),
+            "on_time": _share(signed - rng.randint(0, signed // 3), signed),
+            "pass_rate": _share(accepted, accepted + failed),
+            "mean_score": _cents(rng.uniform(70, 96)) if accepted else None,
+            "satisfaction": _cents(rng.uniform(3, 5)) if accepted and rng.random() < 0.8 else None,
+            "complaints": Decimal(rng.choice([0, 0, 0, 0, 1, 2])),
+            "rectifications": Decimal(rng.choice([0, 0, 0, 1, 2])),
+        }
+        score = _cents(min(max(level[pk] + rng.uniform(-8, 8), 20), 98))
+        rows[pk] = (
+            {code: None if values[code] is None else str(values[code]) for code in codes},
+            {code: str(Decimal(rng.random()).quantize(Decimal("0.0001"))) for code in codes},
+            score,
+        )
+    return rows
+
+
+def _entries(snapshot, number, groups, rows, names, previous):
+    """The ranked entries of each group, with ties sharing a rank, the last places of the overall group flagged
+    from the third period on; `previous` keeps each one's rank and score for the next period."""
+    from rankings.models import RankingEntry
+
+    entries = []
+    for code, group_name, members in groups:
+        ranked = sorted(members, key=lambda pk: (-rows[pk][2], names[pk]))
+        ranks = {}
+        for position, pk in enumerate(ranked, start=1):
+            before = ranked[position - 2] if position > 1 else None
+            ranks[pk] = ranks[before] if before and rows[before][2] == rows[pk][2] else position
+        for pk in ranked:
+            values, normalised, score = rows[pk]
+            flagged = code == "" and number >= 2 and ranks[pk] > len(ranked) - FLAGGED_PLACES
+            previous_rank, previous_score = previous.get((code, pk), (None, None))
+            entries.append(
+                RankingEntry(
+                    snapshot=snapshot,
+                    group=code,
+                    group_name=group_name,
+                    subject_id=pk,
+                    subject_name=names[pk],
+                    values=values,
+                    normalised=normalised,
+                    score=score,
+                    rank=ranks[pk],
+                    previous_rank=previous_rank,
+                    previous_score=previous_score,
+                    flagged=flagged,
+                    flag_reason="连续 3 期位列末 1 名。" if flagged else "",
+                )
+            )
+            previous[(code, pk)] = (ranks[pk], score)
+    return entries
 
 
 def last_snapshot():
@@ -397,13 +426,40 @@ def main():
     import django
 
     django.setup()
-    import weasyprint
-    from django.db import connection
-
     from rankings.documents import bulletin_data
 
     setup = prepared(path, args.fresh)
     snapshot = last_snapshot()
+    print_set_up(path, setup, snapshot)
+
+    # warm-up (templates compiled, fonts found) and the check of what the bulletin shows
+    content, _pages = make_bulletin(snapshot)
+    text, checked_content = pdf_text(content), content
+    name = provider_name(1)
+    found_name, found_title = name in text, CHECK_TITLE in text
+    html = bulletin_html(bulletin_data(snapshot))
+    make_floor(html)
+
+    bulletin, floor, parts = repeated(html, args.repeat)
+    print_times(bulletin, floor, parts, html, args.repeat)
+    print_peaks()
+    shown = {name: found_name, CHECK_TITLE: found_title}
+    checked = ", ".join(f"{key} {'found' if ok else 'MISSING'}" for key, ok in shown.items())
+    print(f"check (pypdf text)      : {checked}")
+    if not (found_name and found_title):
+        kept = path.with_suffix(".check.pdf")
+        kept.write_bytes(checked_content)
+        print(f"  text begins           : {text[:120]!r}; the PDF is kept in {kept}")
+    if args.profile:
+        profile(last_snapshot(), 30)
+    return 0 if found_name and found_title else 1
+
+
+def print_set_up(path, setup, snapshot):
+    """The database, how the set-up went and what the measured snapshot holds."""
+    import weasyprint
+    from django.db import connection
+
     groups = snapshot.entries.order_by().values("group").distinct().count()
     entries = snapshot.entries.count()
     print(f"database                : SQLite {connection.Database.sqlite_version} ({path}), {os.cpu_count()} cores")
@@ -420,16 +476,13 @@ def main():
         f"{groups} groups, {entries} entries, trend over {PERIODS} periods; WeasyPrint {weasyprint.__version__}"
     )
 
-    # warm-up (templates compiled, fonts found) and the check of what the bulletin shows
-    content, pages = make_bulletin(snapshot)
-    text, checked_content = pdf_text(content), content
-    name = provider_name(1)
-    found_name, found_title = name in text, CHECK_TITLE in text
-    html = bulletin_html(bulletin_data(snapshot))
-    make_floor(html)
+
+def repeated(html, repeat):
+    """`repeat` timed bulletins and floors in turn, and the bulletin's own steps before WeasyPrint apart."""
+    from rankings.documents import bulletin_data
 
     bulletin, floor = [], []
-    for index in range(args.repeat):
+    for index in range(repeat):
         for which in ("bulletin", "floor") if index % 2 == 0 else ("floor", "bulletin"):  # alternate who goes first
             if which == "bulletin":
                 seconds, cpu, (content, pages) = timed(make_bulletin, last_snapshot())  # fetched untimed
@@ -438,17 +491,21 @@ def main():
                 seconds, cpu, (floor_content, floor_pages, layout, write) = timed(make_floor, html)
                 floor.append((seconds, cpu, floor_pages, len(floor_content), layout, write))
     parts = []
-    for _index in range(args.repeat):  # the bulletin's own steps before WeasyPrint, apart
+    for _index in range(repeat):  # the bulletin's own steps before WeasyPrint, apart
         data_s, _cpu, data = timed(bulletin_data, last_snapshot())
         html_s, _cpu, _html = timed(bulletin_html, data)
         parts.append((data_s, html_s))
+    return bulletin, floor, parts
 
-    def median(rows, column):
-        return statistics.median(row[column] for row in rows)
 
+def median(rows, column):
+    return statistics.median(row[column] for row in rows)
+
+
+def print_times(bulletin, floor, parts, html, repeat):
     b_s, b_cpu, f_s, f_cpu = median(bulletin, 0), median(bulletin, 1), median(floor, 0), median(floor, 1)
     ratio, cpu_ratio = b_s / f_s, b_cpu / f_cpu
-    print(f"repetitions             : {args.repeat} of each, in turn, after one warm-up each (medians below)")
+    print(f"repetitions             : {repeat} of each, in turn, after one warm-up each (medians below)")
     print(
         f"floor (WeasyPrint)      : {f_s:.2f} s (CPU {f_cpu:.2f} s; layout {median(floor, 4):.2f} s + write_pdf "
         f"{median(floor, 5):.2f} s), {floor[-1][2]} pages, {floor[-1][3]:,} bytes; html {len(html):,} characters"
@@ -464,6 +521,10 @@ def main():
     print(f"                          floor    {', '.join(f'{row[0]:.2f}' for row in floor)}")
     verdict = "meets" if max(ratio, cpu_ratio) <= TARGET_RATIO else "MISSES"
     print(f"ratio bulletin / floor  : wall {ratio:.2f}, CPU {cpu_ratio:.2f}  (target ≤ {TARGET_RATIO}: {verdict})")
+
+
+def print_peaks():
+    """The peak RSS of one bulletin, and of the floor, each in a fresh spawned process."""
     child, child_floor = in_child("bulletin"), in_child("floor")
     print(
         f"peak RSS (bulletin)     : {child['peak_mb']:.0f} MB, +{child['above_mb']:.0f} MB above the process after "
@@ -473,16 +534,6 @@ def main():
         f"peak RSS (floor)        : {child_floor['peak_mb']:.0f} MB, +{child_floor['above_mb']:.0f} MB above the "
         f"process with the HTML rendered (cold: {child_floor['seconds']:.2f} s)"
     )
-    shown = {name: found_name, CHECK_TITLE: found_title}
-    checked = ", ".join(f"{key} {'found' if ok else 'MISSING'}" for key, ok in shown.items())
-    print(f"check (pypdf text)      : {checked}")
-    if not (found_name and found_title):
-        kept = path.with_suffix(".check.pdf")
-        kept.write_bytes(checked_content)
-        print(f"  text begins           : {text[:120]!r}; the PDF is kept in {kept}")
-    if args.profile:
-        profile(last_snapshot(), 30)
-    return 0 if found_name and found_title else 1
 
 
 if __name__ == "__main__":

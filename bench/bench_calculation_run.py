@@ -376,40 +376,57 @@ def main():
         )
         return 2
     store.check()
-
-    # set-up: built once in <name>_setup, reused when it holds the same number of projects
-    started = time.perf_counter()
-    store.ensure_setup()
-    use_database(store.setup_url, eager=True)
-    setup = in_child("setup", projects=args.projects, seed=args.seed)
-    if "mismatch" in setup:
-        print(f"  set-up holds {setup['mismatch']:,} projects, not {args.projects:,}: building it again", flush=True)
-        store.drop_setup()
-        store.ensure_setup()
-        setup = in_child("setup", projects=args.projects, seed=args.seed)
-    copy_started = time.perf_counter()
-    store.fresh_copy()
-    copy_seconds = time.perf_counter() - copy_started
-    setup_seconds = time.perf_counter() - started
+    setup = prepared(store, args.projects, args.seed)
 
     use_database(args.database_url, eager=False)
     import django
 
     django.setup()
     _quiet()
-    from django.db import connection, connections
+    database = database_name()
+    floor = in_child("floor")
+    steps = run_steps(floor)
+    report(args, database, setup, floor, steps)
+    first, second = steps["first"], steps["second"]
+    return 0 if first["subsidy"] == floor["subsidy"] and second["generation"] == first["generation"] else 1
+
+
+def prepared(store, projects, seed):
+    """The set-up database (built once, reused when it holds the same number of projects) and a fresh working
+    copy of it: the set-up stage's figures, with the whole time and the copy's."""
+    started = time.perf_counter()
+    store.ensure_setup()
+    use_database(store.setup_url, eager=True)
+    setup = in_child("setup", projects=projects, seed=seed)
+    if "mismatch" in setup:
+        print(f"  set-up holds {setup['mismatch']:,} projects, not {projects:,}: building it again", flush=True)
+        store.drop_setup()
+        store.ensure_setup()
+        setup = in_child("setup", projects=projects, seed=seed)
+    copy_started = time.perf_counter()
+    store.fresh_copy()
+    copy_seconds = time.perf_counter() - copy_started
+    setup_seconds = time.perf_counter() - started
+    return {**setup, "total_seconds": setup_seconds, "copy_seconds": copy_seconds}
+
+
+def database_name():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+
+
+def run_steps(floor):
+    """A pool smaller than the central share, a new draft calculated, the same draft again, its review and its
+    approval (each calculation and the approval in a child process): what each measured."""
+    from django.db import connections
 
     from subsidies.models import FundingPool, RunLine
     from subsidies.runs import pool_save, run_create, run_recalculate, run_review
-
-    if connection.vendor == "sqlite":
-        database = f"SQLite {connection.Database.sqlite_version}"
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-
-    floor = in_child("floor")
 
     creator, admin = _access(CREATOR), _access(ADMIN)
     budget = (floor["central"] * POOL_SHARE).quantize(Decimal("1"))
@@ -434,7 +451,21 @@ def main():
     connections.close_all()
     approval = in_child("approve", run_id=run.pk)
     pool = FundingPool.objects.get(program=creator.program, source="central")
+    return {
+        "first": first,
+        "second": second,
+        "written": written,
+        "review_seconds": review_seconds,
+        "approval": approval,
+        "pool": pool,
+    }
 
+
+def report(args, database, setup, floor, steps):
+    """The figures beside the spec's targets (information only) and run / floor."""
+    first, second, approval, pool = steps["first"], steps["second"], steps["approval"], steps["pool"]
+    written, review_seconds = steps["written"], steps["review_seconds"]
+    setup_seconds, copy_seconds = setup["total_seconds"], setup["copy_seconds"]
     seconds = first["seconds"]
     ratio = seconds / floor["seconds"]
     ok = lambda good: "meets" if good else "MISSES"  # noqa: E731
@@ -480,7 +511,6 @@ def main():
         f"totals agree            : {'yes' if first['subsidy'] == floor['subsidy'] else 'NO'} "
         f"(subsidy {first['subsidy']:,.2f} yuan)"
     )
-    return 0 if first["subsidy"] == floor["subsidy"] and second["generation"] == first["generation"] else 1
 
 
 if __name__ == "__main__":

@@ -148,22 +148,14 @@ def p95(values):
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def cases(program):
-    """(name, url, floor SQL, params): the pages and the raw query returning what each lists."""
-    from filings.models import Application
-
-    total = Application.objects.filter(program=program, submitted_at__isnull=False).count()
-    approved = Application.objects.filter(program=program, status="approved").count()
-    last = max(1, -(-total // PAGE_SIZE))
-    last_approved = max(1, -(-approved // PAGE_SIZE))
-    # The floor reads the page's keys first (joining only what the filter or the order needs) and joins the rest
-    # to those 50 only (a deferred join), in one query: the fastest single statement for an offset page whose rows
-    # carry per-row sums.
-    enterprise = """JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
+# The floor reads the page's keys first (joining only what the filter or the order needs) and joins the rest
+# to those 50 only (a deferred join), in one query: the fastest single statement for an offset page whose rows
+# carry per-row sums.
+ENTERPRISE_JOIN = """JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
                     JOIN organisations_organisation o ON o.id = e.organisation_id"""
-    industry = """JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
+INDUSTRY_JOIN = """JOIN enterprises_enterpriseprofile e ON e.id = a.enterprise_id
                   JOIN programs_industry i ON i.id = e.industry_id"""
-    rows = """
+QUEUE_ROWS = """
         WITH page AS (
             SELECT a.id FROM filings_application a {joins}
              WHERE a.program_id = %(program)s AND a.submitted_at IS NOT NULL {where}
@@ -187,43 +179,9 @@ def cases(program):
           LEFT JOIN organisations_organisation po ON po.id = p.organisation_id
           LEFT JOIN programs_batch b ON b.id = a.batch_id
     """
-    total_sort = """(SELECT COALESCE(SUM(l.amount), 0) FROM filings_applicationline l
+TOTAL_SORT = """(SELECT COALESCE(SUM(l.amount), 0) FROM filings_applicationline l
                       WHERE l.application_id = a.id AND l.is_active) DESC, a.id DESC"""
-    base = f"/p/{program.slug}/filings/"
-    yield (
-        "queue, newest first, page 1",
-        base,
-        rows.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
-        {"program": program.pk, "offset": 0},
-    )
-    yield (
-        "queue, page 1, first request after a change",
-        base,
-        rows.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
-        {"program": program.pk, "offset": 0},
-    )
-    yield (
-        f"queue, newest first, last page ({last})",
-        f"{base}?page={last}",
-        rows.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
-        {"program": program.pk, "offset": (last - 1) * PAGE_SIZE},
-    )
-    yield (
-        f"queue, approved, by enterprise, last page ({last_approved})",
-        f"{base}?status=approved&sort=enterprise&page={last_approved}",
-        rows.format(joins=enterprise, where="AND a.status = 'approved'", order="o.name ASC, a.id DESC"),
-        {"program": program.pk, "offset": (last_approved - 1) * PAGE_SIZE},
-    )
-    yield (
-        "queue, industry doors, largest investment first",
-        f"{base}?industry=doors&sort=-total",
-        rows.format(joins=industry, where="AND i.code = 'doors'", order=total_sort),
-        {"program": program.pk, "offset": 0},
-    )
-    yield (
-        "program dashboard",
-        f"/p/{program.slug}/",
-        """SELECT
+DASHBOARD = """SELECT
              (SELECT COUNT(*) FROM enterprises_enterpriseprofile WHERE program_id = %(program)s AND is_active),
              (SELECT COUNT(*) FROM providers_poolmembership WHERE program_id = %(program)s AND status <> 'removed'),
              (SELECT COUNT(*) FROM providers_poolmembership
@@ -233,16 +191,62 @@ def cases(program):
                WHERE program_id = %(program)s AND status = 'approved' AND completed_at IS NULL
                  AND implementation_deadline < CURRENT_DATE),
              (SELECT json_agg(x) FROM (SELECT industry_id, COUNT(*) FROM enterprises_enterpriseprofile
-                                        WHERE program_id = %(program)s AND is_active GROUP BY industry_id) x)""",
+                                        WHERE program_id = %(program)s AND is_active GROUP BY industry_id) x)"""
+HORSE_RACE = """SELECT e.* FROM rankings_rankingentry e
+             JOIN rankings_rankingsnapshot s ON s.id = e.snapshot_id
+            WHERE s.id = (SELECT id FROM rankings_rankingsnapshot WHERE program_id = %(program)s
+                           AND kind = 'horse_race' ORDER BY period_start DESC LIMIT 1)"""
+
+
+def cases(program):
+    """(name, url, floor SQL, params): the pages and the raw query returning what each lists."""
+    from filings.models import Application
+
+    total = Application.objects.filter(program=program, submitted_at__isnull=False).count()
+    approved = Application.objects.filter(program=program, status="approved").count()
+    last = max(1, -(-total // PAGE_SIZE))
+    last_approved = max(1, -(-approved // PAGE_SIZE))
+    base = f"/p/{program.slug}/filings/"
+    yield (
+        "queue, newest first, page 1",
+        base,
+        QUEUE_ROWS.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
+        {"program": program.pk, "offset": 0},
+    )
+    yield (
+        "queue, page 1, first request after a change",
+        base,
+        QUEUE_ROWS.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
+        {"program": program.pk, "offset": 0},
+    )
+    yield (
+        f"queue, newest first, last page ({last})",
+        f"{base}?page={last}",
+        QUEUE_ROWS.format(joins="", where="", order="a.submitted_at DESC, a.id DESC"),
+        {"program": program.pk, "offset": (last - 1) * PAGE_SIZE},
+    )
+    yield (
+        f"queue, approved, by enterprise, last page ({last_approved})",
+        f"{base}?status=approved&sort=enterprise&page={last_approved}",
+        QUEUE_ROWS.format(joins=ENTERPRISE_JOIN, where="AND a.status = 'approved'", order="o.name ASC, a.id DESC"),
+        {"program": program.pk, "offset": (last_approved - 1) * PAGE_SIZE},
+    )
+    yield (
+        "queue, industry doors, largest investment first",
+        f"{base}?industry=doors&sort=-total",
+        QUEUE_ROWS.format(joins=INDUSTRY_JOIN, where="AND i.code = 'doors'", order=TOTAL_SORT),
+        {"program": program.pk, "offset": 0},
+    )
+    yield (
+        "program dashboard",
+        f"/p/{program.slug}/",
+        DASHBOARD,
         {"program": program.pk},
     )
     yield (
         "horse race (latest period)",
         f"/p/{program.slug}/horse-race/",
-        """SELECT e.* FROM rankings_rankingentry e
-             JOIN rankings_rankingsnapshot s ON s.id = e.snapshot_id
-            WHERE s.id = (SELECT id FROM rankings_rankingsnapshot WHERE program_id = %(program)s
-                           AND kind = 'horse_race' ORDER BY period_start DESC LIMIT 1)""",
+        HORSE_RACE,
         {"program": program.pk},
     )
 

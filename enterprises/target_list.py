@@ -78,26 +78,13 @@ def template_workbook(*, program) -> bytes:
 def target_list_import(*, program, acting_user, content: bytes) -> ImportReport:
     """Read every row; save all of them only when none is wrong. Rows are numbered as Excel shows them."""
     report = ImportReport()
-    try:
-        uploads.ooxml_check(content, "list.xlsx")  # a real workbook, no program inside, no zip bomb
-        sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    except Exception:  # noqa: BLE001 — any unreadable file gets the same clear answer
-        report.errors.append(RowError(0, "", "文件无法读取：请上传用模板填写的 .xlsx 文件"))
+    rows = _data_rows(content, report)
+    if rows is None:
         return report
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(value or "").strip() for value in next(rows, [])]
-    if header[: len(COLUMNS)] != COLUMNS:
-        report.errors.append(RowError(1, "", f"表头应为：{'、'.join(COLUMNS)}（请使用下载的模板）"))
-        return report
-
-    townships = {}
-    for region in Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP):
-        townships[region.name] = region
-        townships[region.code] = region
-    industries = {}
-    for industry in Industry.objects.filter(program=program, is_active=True):
-        industries[industry.name] = industry
-        industries[industry.code] = industry
+    townships = _by_name_and_code(
+        Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP)
+    )
+    industries = _by_name_and_code(Industry.objects.filter(program=program, is_active=True))
     existing = set(TargetEnterprise.objects.filter(program=program).values_list("uscc", flat=True))
     seen: dict[str, int] = {}
     records = []
@@ -109,61 +96,99 @@ def target_list_import(*, program, acting_user, content: bytes) -> ImportReport:
         if report.rows > settings.TARGET_IMPORT_MAX_ROWS:
             report.errors.append(RowError(number, "", f"一次最多导入{settings.TARGET_IMPORT_MAX_ROWS}行"))
             break
-        code, name, township_name, industry_name, scale_text, contact, phone = cells
-        errors_before = len(report.errors)
-
-        def bad(column, message, row=number):
-            report.errors.append(RowError(row, column, message))
-
-        for column, key, value in (
-            (COLUMNS[1], "name", name),
-            (COLUMNS[5], "contact", contact),
-            (COLUMNS[6], "phone", phone),
-        ):
-            if len(value) > LIMITS[key]:
-                bad(column, f"最多{LIMITS[key]}个字（此处{len(value)}个），请精简后再导入")
-        for column, value in zip(COLUMNS, cells, strict=True):
-            if value and looks_blank(value):
-                bad(column, "只含空格或不可见字符：请填写内容，或留空")
-
-        try:
-            code = uscc_rules.validate(code)
-        except uscc_rules.USCCError as error:
-            bad(COLUMNS[0], str(error.message))
-        else:
-            if code in seen:
-                bad(COLUMNS[0], f"与第{seen[code]}行重复")
-            elif code in existing:
-                bad(COLUMNS[0], "该企业已在清单中")
-            seen.setdefault(code, number)
-        if not name:
-            bad(COLUMNS[1], "请填写企业名称")
-        township = townships.get(township_name)
-        if township is None:
-            bad(COLUMNS[2], f"“{township_name}”不是本项目区域内的乡镇（街道）")
-        industry = industries.get(industry_name)
-        if industry is None:
-            bad(COLUMNS[3], f"“{industry_name}”不是本项目的细分行业")
-        scale = SCALES.get(scale_text)
-        if scale is None:
-            bad(COLUMNS[4], "请填写“规上”或“规下”")
-        if len(report.errors) == errors_before:
-            records.append(
-                TargetEnterprise(
-                    program=program,
-                    uscc=code,
-                    name=name,
-                    township=township,
-                    industry=industry,
-                    scale=scale,
-                    contact_name=contact,
-                    contact_phone=phone,
-                )
-            )
+        record = _checked_row(program, number, cells, report, townships, industries, existing, seen)
+        if record is not None:
+            records.append(record)
     if report.rows == 0 and not report.errors:
         report.errors.append(RowError(2, "", "文件中没有数据行"))
     if report.errors:
         return report
+    return _saved(program, acting_user, records, seen, report)
+
+
+def _data_rows(content, report):
+    """The sheet's rows after its header, or None with the error in `report` when the file is not a workbook
+    or not the template."""
+    try:
+        uploads.ooxml_check(content, "list.xlsx")  # a real workbook, no program inside, no zip bomb
+        sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    except Exception:  # noqa: BLE001 — any unreadable file gets the same clear answer
+        report.errors.append(RowError(0, "", "文件无法读取：请上传用模板填写的 .xlsx 文件"))
+        return None
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(value or "").strip() for value in next(rows, [])]
+    if header[: len(COLUMNS)] != COLUMNS:
+        report.errors.append(RowError(1, "", f"表头应为：{'、'.join(COLUMNS)}（请使用下载的模板）"))
+        return None
+    return rows
+
+
+def _by_name_and_code(objects) -> dict:
+    """Each object under its name and under its code: the list may give either."""
+    found = {}
+    for item in objects:
+        found[item.name] = item
+        found[item.code] = item
+    return found
+
+
+def _checked_row(program, number, cells, report, townships, industries, existing, seen):
+    """Row `number` as a TargetEnterprise to save, or None with its errors added to `report`. `seen` gets its
+    code (the first row of a code is the one a repeat names)."""
+    code, name, township_name, industry_name, scale_text, contact, phone = cells
+    errors_before = len(report.errors)
+
+    def bad(column, message, row=number):
+        report.errors.append(RowError(row, column, message))
+
+    for column, key, value in (
+        (COLUMNS[1], "name", name),
+        (COLUMNS[5], "contact", contact),
+        (COLUMNS[6], "phone", phone),
+    ):
+        if len(value) > LIMITS[key]:
+            bad(column, f"最多{LIMITS[key]}个字（此处{len(value)}个），请精简后再导入")
+    for column, value in zip(COLUMNS, cells, strict=True):
+        if value and looks_blank(value):
+            bad(column, "只含空格或不可见字符：请填写内容，或留空")
+
+    try:
+        code = uscc_rules.validate(code)
+    except uscc_rules.USCCError as error:
+        bad(COLUMNS[0], str(error.message))
+    else:
+        if code in seen:
+            bad(COLUMNS[0], f"与第{seen[code]}行重复")
+        elif code in existing:
+            bad(COLUMNS[0], "该企业已在清单中")
+        seen.setdefault(code, number)
+    if not name:
+        bad(COLUMNS[1], "请填写企业名称")
+    township = townships.get(township_name)
+    if township is None:
+        bad(COLUMNS[2], f"“{township_name}”不是本项目区域内的乡镇（街道）")
+    industry = industries.get(industry_name)
+    if industry is None:
+        bad(COLUMNS[3], f"“{industry_name}”不是本项目的细分行业")
+    scale = SCALES.get(scale_text)
+    if scale is None:
+        bad(COLUMNS[4], "请填写“规上”或“规下”")
+    if len(report.errors) == errors_before:
+        return TargetEnterprise(
+            program=program,
+            uscc=code,
+            name=name,
+            township=township,
+            industry=industry,
+            scale=scale,
+            contact_name=contact,
+            contact_phone=phone,
+        )
+    return None
+
+
+def _saved(program, acting_user, records, seen, report) -> ImportReport:
+    """All of `records` saved with their history, unless another import added one of them meanwhile."""
     with transaction.atomic():
         # One import of a program at a time: a second one waits here, then finds what the first one added.
         type(program).objects.select_for_update().get(pk=program.pk)

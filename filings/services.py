@@ -115,36 +115,62 @@ def _checked_contractors(*, program, provider, budget, lead_share, lead_amount, 
     if not items:
         return None, None, []
     errors: dict[str, list] = {}
-
-    def refuse(key, message):
-        errors.setdefault(key, []).append(message)
-
-    def parsed(parse, value, key, **options):
-        try:
-            return parse(value, key, **options)
-        except PortalError as error:
-            for name, messages in error.fields.items():
-                for message in messages:
-                    refuse(name, message)
-            return None
-
     if provider is None:
-        refuse("provider", _("Name the lead contractor before its subcontractors."))
+        _field_error(errors, "provider", _("Name the lead contractor before its subcontractors."))
     if _blank(budget):
-        refuse("contract_budget", _("Give the contract budget: the parts of the work add up to it."))
+        _field_error(errors, "contract_budget", _("Give the contract budget: the parts of the work add up to it."))
         budget = None
     else:
-        budget = parsed(parse_amount, budget, "contract_budget")
+        budget = _parsed(errors, parse_amount, budget, "contract_budget")
     lead_share = (
-        refuse("lead_work_share", _("Give the lead contractor's own share of the work."))
+        _field_error(errors, "lead_work_share", _("Give the lead contractor's own share of the work."))
         if _blank(lead_share)
-        else parsed(_parse_share, lead_share, "lead_work_share", allow_zero=True)
+        else _parsed(errors, _parse_share, lead_share, "lead_work_share", allow_zero=True)
     )
     lead_amount = (
-        refuse("lead_amount", _("Give the lead contractor's own share of the contract amount."))
+        _field_error(errors, "lead_amount", _("Give the lead contractor's own share of the contract amount."))
         if _blank(lead_amount)
-        else parsed(parse_amount, lead_amount, "lead_amount", allow_zero=True)
+        else _parsed(errors, parse_amount, lead_amount, "lead_amount", allow_zero=True)
     )
+    rows = _subcontract_rows(errors, program=program, provider=provider, items=items)
+    shares = [lead_share, *(row["work_share"] for row in rows)]
+    if all(share is not None for share in shares) and sum(shares) != Decimal("100.00"):
+        _field_error(
+            errors,
+            "lead_work_share",
+            _("The shares of the work add up to %(total)s %%, not 100 %%.") % {"total": f"{sum(shares):.2f}"},
+        )
+    amounts = [lead_amount, *(row["amount"] for row in rows)]
+    if budget is not None and all(amount is not None for amount in amounts) and sum(amounts) != budget:
+        _field_error(
+            errors,
+            "lead_amount",
+            _("The parts of the contract add up to %(total)s yuan, not the contract budget of %(budget)s yuan.")
+            % {"total": f"{sum(amounts):,.2f}", "budget": f"{budget:,.2f}"},
+        )
+    if errors:
+        raise PortalError("；".join(str(m) for messages in errors.values() for m in messages), fields=errors)
+    return lead_share, lead_amount, rows
+
+
+def _field_error(errors, key, message):
+    errors.setdefault(key, []).append(message)
+
+
+def _parsed(errors, parse, value, key, **options):
+    """`parse(value, key, **options)`, or None with its field errors added to `errors`."""
+    try:
+        return parse(value, key, **options)
+    except PortalError as error:
+        for name, messages in error.fields.items():
+            for message in messages:
+                _field_error(errors, name, message)
+        return None
+
+
+def _subcontract_rows(errors, *, program, provider, items) -> list[dict]:
+    """Each item of `items` as a row to save, its membership looked up in the program's pool (None when it is
+    not there); what is wrong with it goes into `errors` under `subcontracts.<index>.<field>`."""
     ids = {item.get("membership").pk for item in items if item.get("membership") is not None}
     pool = {
         membership.pk: membership
@@ -155,22 +181,26 @@ def _checked_contractors(*, program, provider, budget, lead_share, lead_amount, 
         key = f"subcontracts.{index}"
         membership = item.get("membership")
         if membership is None:
-            refuse(f"{key}.membership", _("Choose the subcontractor."))
+            _field_error(errors, f"{key}.membership", _("Choose the subcontractor."))
         elif membership.pk not in pool:
-            refuse(f"{key}.membership", _("The subcontractor must be a provider of this program's resource pool."))
+            _field_error(
+                errors, f"{key}.membership", _("The subcontractor must be a provider of this program's resource pool.")
+            )
         elif provider is not None and membership.pk == provider.pk:
-            refuse(f"{key}.membership", _("The lead contractor cannot also be its own subcontractor."))
+            _field_error(errors, f"{key}.membership", _("The lead contractor cannot also be its own subcontractor."))
         elif membership.pk in seen:
-            refuse(f"{key}.membership", _("Name each subcontractor once; describe all its work in one part."))
+            _field_error(
+                errors, f"{key}.membership", _("Name each subcontractor once; describe all its work in one part.")
+            )
         else:
             seen.add(membership.pk)
         scope = (item.get("scope") or "").strip()
         if not scope:
-            refuse(f"{key}.scope", _("Describe the subcontractor's part of the work."))
+            _field_error(errors, f"{key}.scope", _("Describe the subcontractor's part of the work."))
         elif len(scope) > 200:
-            refuse(f"{key}.scope", _("At most 200 characters."))
-        share = parsed(_parse_share, item.get("work_share"), f"{key}.work_share", allow_zero=False)
-        amount = parsed(parse_amount, item.get("amount"), f"{key}.amount")
+            _field_error(errors, f"{key}.scope", _("At most 200 characters."))
+        share = _parsed(errors, _parse_share, item.get("work_share"), f"{key}.work_share", allow_zero=False)
+        amount = _parsed(errors, parse_amount, item.get("amount"), f"{key}.amount")
         rows.append(
             {
                 "membership": pool.get(getattr(membership, "pk", None)),
@@ -179,22 +209,7 @@ def _checked_contractors(*, program, provider, budget, lead_share, lead_amount, 
                 "amount": amount,
             }
         )
-    shares = [lead_share, *(row["work_share"] for row in rows)]
-    if all(share is not None for share in shares) and sum(shares) != Decimal("100.00"):
-        refuse(
-            "lead_work_share",
-            _("The shares of the work add up to %(total)s %%, not 100 %%.") % {"total": f"{sum(shares):.2f}"},
-        )
-    amounts = [lead_amount, *(row["amount"] for row in rows)]
-    if budget is not None and all(amount is not None for amount in amounts) and sum(amounts) != budget:
-        refuse(
-            "lead_amount",
-            _("The parts of the contract add up to %(total)s yuan, not the contract budget of %(budget)s yuan.")
-            % {"total": f"{sum(amounts):,.2f}", "budget": f"{budget:,.2f}"},
-        )
-    if errors:
-        raise PortalError("；".join(str(m) for messages in errors.values() for m in messages), fields=errors)
-    return lead_share, lead_amount, rows
+    return rows
 
 
 def _replace_subcontracts(application, rows, actor):

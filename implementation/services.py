@@ -111,6 +111,56 @@ def milestone_save(
     return record_save(milestone, acting_user=access.user, reason=reason)
 
 
+def _postable(access, application, milestone, percent, claims_completion, subcontract):
+    """The project locked, the milestone and the subcontract (locked) a post may be filed under, once the caller
+    may post there, the percentage is not below what the enterprise confirmed and completion may be declared."""
+    project = _lock_project(access, application)
+    if subcontract is None:
+        _require_implementing(access, project)
+    else:
+        subcontract = _require_part_holder(access, project, subcontract)
+        if claims_completion:
+            raise NotAllowed(_("Only the lead contractor declares the project complete."))
+    _require_in_implementation(project)
+    milestone = project.milestones.filter(pk=milestone.pk, is_active=True).first()
+    if milestone is None:
+        raise PortalError(_("Choose one of the project's milestones."), fields={"milestone": [_("Invalid.")]})
+    confirmed = subcontract.percent if subcontract is not None else milestone.percent
+    if int(percent) < confirmed:
+        message = (
+            _("The enterprise has already confirmed %(percent)d%% of this part.")
+            if subcontract is not None
+            else _("The enterprise has already confirmed %(percent)d%% of this milestone.")
+        )
+        raise PortalError(message % {"percent": confirmed}, fields={"percent": [_("Too low.")]})
+    if project.progress_posts.filter(claims_completion=True, status=PostStatus.PENDING).exists():
+        raise Conflict(_("The provider has declared completion: wait for the enterprise's answer."))
+    if claims_completion:
+        if project.progress_posts.filter(status=PostStatus.PENDING).exists():
+            raise PortalError(_("Declare completion once the enterprise has answered every earlier update."))
+        unfinished = project.milestones.filter(is_active=True, percent__lt=100).exclude(pk=milestone.pk)
+        if int(percent) != 100 or unfinished.exists():
+            raise PortalError(
+                # xgettext:no-python-format
+                _("Completion can be declared with 100% on the last milestone once all others are confirmed.")
+            )
+    return project, milestone, subcontract
+
+
+def _supersede_earlier(access, project, milestone, subcontract):
+    """A later update replaces the unanswered one it repeats: the lead's on the same milestone, or the
+    subcontractor's on the same part."""
+    earlier = project.progress_posts.filter(status=PostStatus.PENDING)
+    earlier = (
+        earlier.filter(subcontract=subcontract)
+        if subcontract
+        else earlier.filter(milestone=milestone, subcontract__isnull=True)
+    )
+    for older in earlier:
+        older.status = PostStatus.SUPERSEDED
+        record_save(older, acting_user=access.user, reason=_("Replaced by a later update"))
+
+
 def progress_post(
     *,
     access: ProgramAccess,
@@ -138,47 +188,10 @@ def progress_post(
     if percent is None or not 0 <= int(percent) <= 100:
         raise PortalError(_("Progress is a percentage from 0 to 100."), fields={"percent": [_("Invalid.")]})
     with transaction.atomic():
-        project = _lock_project(access, application)
-        if subcontract is None:
-            _require_implementing(access, project)
-        else:
-            subcontract = _require_part_holder(access, project, subcontract)
-            if claims_completion:
-                raise NotAllowed(_("Only the lead contractor declares the project complete."))
-        _require_in_implementation(project)
-        milestone = project.milestones.filter(pk=milestone.pk, is_active=True).first()
-        if milestone is None:
-            raise PortalError(_("Choose one of the project's milestones."), fields={"milestone": [_("Invalid.")]})
-        confirmed = subcontract.percent if subcontract is not None else milestone.percent
-        if int(percent) < confirmed:
-            message = (
-                _("The enterprise has already confirmed %(percent)d%% of this part.")
-                if subcontract is not None
-                else _("The enterprise has already confirmed %(percent)d%% of this milestone.")
-            )
-            raise PortalError(message % {"percent": confirmed}, fields={"percent": [_("Too low.")]})
-        if project.progress_posts.filter(claims_completion=True, status=PostStatus.PENDING).exists():
-            raise Conflict(_("The provider has declared completion: wait for the enterprise's answer."))
-        if claims_completion:
-            if project.progress_posts.filter(status=PostStatus.PENDING).exists():
-                raise PortalError(_("Declare completion once the enterprise has answered every earlier update."))
-            unfinished = project.milestones.filter(is_active=True, percent__lt=100).exclude(pk=milestone.pk)
-            if int(percent) != 100 or unfinished.exists():
-                raise PortalError(
-                    # xgettext:no-python-format
-                    _("Completion can be declared with 100% on the last milestone once all others are confirmed.")
-                )
-        # A later update replaces the unanswered one it repeats: the lead's on the same milestone, or the
-        # subcontractor's on the same part.
-        earlier = project.progress_posts.filter(status=PostStatus.PENDING)
-        earlier = (
-            earlier.filter(subcontract=subcontract)
-            if subcontract
-            else earlier.filter(milestone=milestone, subcontract__isnull=True)
+        project, milestone, subcontract = _postable(
+            access, application, milestone, percent, claims_completion, subcontract
         )
-        for older in earlier:
-            older.status = PostStatus.SUPERSEDED
-            record_save(older, acting_user=access.user, reason=_("Replaced by a later update"))
+        _supersede_earlier(access, project, milestone, subcontract)
         post = record_save(
             ProgressPost(
                 application=project,

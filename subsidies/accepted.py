@@ -66,20 +66,7 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
         ],
         batch_size=batch_size,
     )
-    profiles = EnterpriseProfile.objects.bulk_create(
-        [
-            EnterpriseProfile(
-                program=program,
-                organisation=organisation,
-                industry=industries[spec.industry],
-                township=spec.township,
-                scale=spec.scale,
-                output_band=OutputBand.UNDER_100M,
-            )
-            for spec, organisation in zip(specs, organisations, strict=True)
-        ],
-        batch_size=batch_size,
-    )
+    profiles = _profiles_create(program, specs, organisations, industries, batch_size)
     applications = Application.objects.bulk_create(
         [
             Application(
@@ -101,8 +88,34 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
         ],
         batch_size=batch_size,
     )
+    reviews = _reviews_create(specs, applications, actor, batch_size)
+    _audits_create(specs, reviews, actor, batch_size)
+    _assessments_create(specs, applications, actor, batch_size)
+    versions.bump(program.pk)  # bulk writes send no signal
+    return applications
+
+
+def _profiles_create(program, specs, organisations, industries, batch_size) -> list[EnterpriseProfile]:
+    return EnterpriseProfile.objects.bulk_create(
+        [
+            EnterpriseProfile(
+                program=program,
+                organisation=organisation,
+                industry=industries[spec.industry],
+                township=spec.township,
+                scale=spec.scale,
+                output_band=OutputBand.UNDER_100M,
+            )
+            for spec, organisation in zip(specs, organisations, strict=True)
+        ],
+        batch_size=batch_size,
+    )
+
+
+def _reviews_create(specs, applications, actor, batch_size) -> list[AcceptanceReview]:
+    """The acceptance reviews, each in its spec's status and score, under the program's acceptance rubric."""
     template = rubric_for(applications[0]) if applications else None
-    reviews = AcceptanceReview.objects.bulk_create(
+    return AcceptanceReview.objects.bulk_create(
         [
             AcceptanceReview(
                 application=application,
@@ -126,6 +139,9 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
         ],
         batch_size=batch_size,
     )
+
+
+def _audits_create(specs, reviews, actor, batch_size) -> None:
     FinancialAudit.objects.bulk_create(
         [
             FinancialAudit(
@@ -142,6 +158,10 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
         ],
         batch_size=batch_size,
     )
+
+
+def _assessments_create(specs, applications, actor, batch_size) -> None:
+    """The digital level assessed after the transformation, for the specs that give one."""
     DigitalAssessment.objects.bulk_create(
         [
             DigitalAssessment(
@@ -161,5 +181,3 @@ def accepted_projects_create(program, specs: list[ProjectSpec], *, actor, batch_
         ],
         batch_size=batch_size,
     )
-    versions.bump(program.pk)  # bulk writes send no signal
-    return applications

@@ -150,6 +150,34 @@ def assignment_end(*, access: ProgramAccess, assignment: SupervisionAssignment, 
 # Inspections -----------------------------------------------------------------------------------------------
 
 
+def _checked_requests(rectifications, inspected_on) -> list[tuple[str, datetime.date]]:
+    """The rectification requests `(request, due_on)` to record, blank ones left out; each needs its text and a
+    deadline on or after the inspection, and one inspection records at most `MAX_RECTIFICATIONS`."""
+    requests = []
+    for number, (text, due_on) in enumerate(rectifications, start=1):
+        text = (text or "").strip()
+        if not text and due_on is None:
+            continue
+        if not text:
+            raise PortalError(
+                _("Say what must be put right in request %(number)d.") % {"number": number},
+                fields={"rectifications": [_("Required.")]},
+            )
+        if due_on is None or due_on < inspected_on:
+            raise PortalError(
+                _("The deadline of request %(number)d falls before the inspection; give a date on or after it.")
+                % {"number": number},
+                fields={"rectifications": [_("Deadline before the inspection.")]},
+            )
+        requests.append((text, due_on))
+    if len(requests) > MAX_RECTIFICATIONS:
+        raise PortalError(
+            _("Record at most %(count)d requests with one inspection.") % {"count": MAX_RECTIFICATIONS},
+            fields={"rectifications": [_("Too many.")]},
+        )
+    return requests
+
+
 def inspection_record(
     *,
     access: ProgramAccess,
@@ -178,28 +206,7 @@ def inspection_record(
         raise PortalError(
             _("The inspection date cannot be in the future."), fields={"inspected_on": [_("In the future.")]}
         )
-    requests = []
-    for number, (text, due_on) in enumerate(rectifications, start=1):
-        text = (text or "").strip()
-        if not text and due_on is None:
-            continue
-        if not text:
-            raise PortalError(
-                _("Say what must be put right in request %(number)d.") % {"number": number},
-                fields={"rectifications": [_("Required.")]},
-            )
-        if due_on is None or due_on < inspected_on:
-            raise PortalError(
-                _("The deadline of request %(number)d falls before the inspection; give a date on or after it.")
-                % {"number": number},
-                fields={"rectifications": [_("Deadline before the inspection.")]},
-            )
-        requests.append((text, due_on))
-    if len(requests) > MAX_RECTIFICATIONS:
-        raise PortalError(
-            _("Record at most %(count)d requests with one inspection.") % {"count": MAX_RECTIFICATIONS},
-            fields={"rectifications": [_("Too many.")]},
-        )
+    requests = _checked_requests(rectifications, inspected_on)
     with transaction.atomic():
         project = _lock_project(access, application)
         assignment = _require_assigned_firm(access, project)
