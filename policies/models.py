@@ -108,10 +108,10 @@ class PolicyTrack(BaseModel):
 class PolicyParameter(BaseModel):
     """One number (or date) of a version. `track` empty: the parameter holds for the whole version.
 
-    history_table = "subsidies_historicalpolicyparameter"  # the tables kept their names when the model moved here
-
     A table parameter (e.g. the N cap per industry) has one row per `qualifier`.
     """
+
+    history_table = "subsidies_historicalpolicyparameter"  # the tables kept their names when the model moved here
 
     version = models.ForeignKey(
         PolicyVersion, verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="parameters"
