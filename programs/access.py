@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -44,8 +45,6 @@ def active_assignments():
 
 def role_holders(*, program: Program, role: str):
     """Active users who hold `role` in `program` now (a queryset each caller narrows and orders)."""
-    from django.contrib.auth import get_user_model
-
     holding = active_assignments().filter(program=program, role=role).values("user_id")
     return get_user_model().objects.filter(is_active=True, pk__in=holding)
 
