@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 from accounts.throttles import AnonThrottle, SignupThrottle
 from portal.core.queries import get_or_404
 from programs.api import ProgramScopedMixin
-from programs.models import Program, ProgramStatus
+from programs.models import Program
+from programs.selectors import published_program
 
 SIGNUP_PROGRAM_PATH = OpenApiParameter(
     "program", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code of a published program"
@@ -48,9 +49,7 @@ def account_of(data: dict) -> dict:
 def signup_program(slug: str) -> Program:
     """The program `slug` when it takes public registrations (published and running); 404 otherwise, as the
     sign-up pages answer."""
-    target = (
-        Program.objects.select_related("region").filter(slug=slug, is_public=True, status=ProgramStatus.ACTIVE).first()
-    )
+    target = published_program(slug=slug)
     if target is None:
         raise Http404(_("No such program."))
     return target

@@ -1,5 +1,5 @@
-"""Reads across the apps: the program's landing-page counts, a city supervisor's roll-up of its sub-regions, and
-the organisations taking part in a program."""
+"""Reads across the apps: the program's landing-page counts, a city supervisor's roll-up of its sub-regions, the
+organisations taking part in a program, and the configuration and history records its pages open."""
 
 from decimal import Decimal
 
@@ -12,14 +12,14 @@ from enterprises.selectors import enterprise_list
 from filings.models import Application, Status
 from organisations.models import Organisation
 from portal.core.errors import NotAllowed
-from portal.core.queries import per_row
+from portal.core.queries import get_or_404, per_row
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
 from programs.models import Industry, Program, ScenarioModule
 from programs.selectors import industry_list, subregion_programs
 from providers.models import PoolMembership, PoolStatus
 from providers.selectors import provider_list
-from subsidies.models import CalculationRun, RunStatus
+from subsidies.models import CalculationRun, CarriedFunding, Payment, PoolAllocation, RunCorrection, RunStatus
 
 
 def industry_figures(*, access: ProgramAccess, include_inactive=False):
@@ -83,3 +83,30 @@ def organisation_list(*, access: ProgramAccess, kind="", search=""):
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(uscc__icontains=search.upper()))
     return qs.order_by("name")
+
+
+def config_object_get(*, access: ProgramAccess, model, pk):
+    """The configuration object `pk` of kind `model` (an industry, module, batch, calendar day or milestone
+    template) in the program; 404 alike for absent and another program's."""
+    return get_or_404(model.objects.filter(program=access.program), pk)
+
+
+# How a history kind reaches its program, where it is not its own `program` field.
+HISTORY_PROGRAM_LOOKUP = {
+    Program: "pk",
+    PoolAllocation: "pool__program",
+    CarriedFunding: "pool__program",
+    Payment: "line__run__program",
+    RunCorrection: "run__program",
+}
+
+
+def history_scope(model_class, program) -> dict:
+    """The filter that keeps a history kind to one program's rows."""
+    return {HISTORY_PROGRAM_LOOKUP.get(model_class, "program"): program.pk}
+
+
+def history_record_get(*, access: ProgramAccess, model_class, pk):
+    """The record `pk` of kind `model_class` whose history the program's history page shows; 404 alike for absent
+    and another program's."""
+    return get_or_404(model_class.objects.filter(**history_scope(model_class, access.program)), pk)

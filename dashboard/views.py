@@ -21,7 +21,6 @@ from policies.models import PolicyVersion
 from portal.core.errors import PortalError
 from portal.core.forms import show_portal_error
 from portal.core.history import history_entries
-from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs import forms, services
 from programs import selectors as program_selectors
@@ -114,7 +113,7 @@ def config_edit(request, access, kind, pk=None):
     if kind not in CONFIG_FORMS:
         raise Http404
     model, form_class, back_url, label = CONFIG_FORMS[kind]
-    instance = get_or_404(model.objects.filter(program=access.program), pk) if pk else model(program=access.program)
+    instance = selectors.config_object_get(access=access, model=model, pk=pk) if pk else model(program=access.program)
     extra = {"program": access.program} if form_class in (forms.ScenarioModuleForm, MilestoneTemplateForm) else {}
     form = form_class(request.POST or None, instance=instance, **extra)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +148,7 @@ def config_toggle(request, access, kind, pk):
     if kind not in CONFIG_FORMS or not hasattr(CONFIG_FORMS[kind][0], "is_active"):
         raise Http404
     model, _form, back_url, _label = CONFIG_FORMS[kind]
-    instance = get_or_404(model.objects.filter(program=access.program), pk)
+    instance = selectors.config_object_get(access=access, model=model, pk=pk)
     form = forms.DeactivateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for closing or reopening."))
@@ -186,21 +185,6 @@ HISTORY_MODELS = {
 }
 
 
-# How a history kind reaches its program, where it is not its own `program` field.
-HISTORY_PROGRAM_LOOKUP = {
-    Program: "pk",
-    PoolAllocation: "pool__program",
-    CarriedFunding: "pool__program",
-    Payment: "line__run__program",
-    RunCorrection: "run__program",
-}
-
-
-def history_scope(model_class, program) -> dict:
-    """The filter that keeps a history kind to one program's rows."""
-    return {HISTORY_PROGRAM_LOOKUP.get(model_class, "program"): program.pk}
-
-
 def _history_kind(model):
     return next(key for key, value in HISTORY_MODELS.items() if value is model)
 
@@ -210,7 +194,7 @@ def history(request, access, model, pk):
     if model not in HISTORY_MODELS:
         raise Http404
     model_class = HISTORY_MODELS[model]
-    instance = get_or_404(model_class.objects.filter(**history_scope(model_class, access.program)), pk)
+    instance = selectors.history_record_get(access=access, model_class=model_class, pk=pk)
     return render_page(
         request,
         access,

@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enterprises import pilot_selectors as selectors
-from enterprises.models import OutputBand, TargetEnterprise
+from enterprises.models import OutputBand
 from enterprises.pilots import pilot_designate, pilot_list_publish, pilot_revoke
+from enterprises.selectors import target_enterprise_list
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
@@ -88,9 +89,7 @@ class PilotListApi(ProgramScopedMixin, APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         target = (
-            TargetEnterprise.objects.filter(program=access.program, is_active=True, pk=fields.pop("target"))
-            .select_related("industry")
-            .first()
+            target_enterprise_list(access=access).filter(pk=fields.pop("target")).select_related("industry").first()
         )
         if target is None:
             raise PortalError(

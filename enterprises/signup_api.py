@@ -17,12 +17,13 @@ from accounts.api import (
     account_of,
 )
 from enterprises.models import OutputBand, SignupRequest
+from enterprises.selectors import signup_request_list
 from enterprises.signup import enterprise_sign_up, signup_decide
 from policies.models import Scale
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH
-from programs.models import Industry, Region, RegionLevel
+from programs.selectors import public_industry_list, signup_townships
 
 SIGNUP_PATH = OpenApiParameter("signup", OpenApiTypes.INT, OpenApiParameter.PATH, description="Sign-up request id")
 
@@ -55,21 +56,15 @@ class SignupOutput(serializers.Serializer):
 
 
 def _rows(program):
-    return (
-        SignupRequest.objects.filter(program=program)
-        .select_related("user", "profile__organisation", "profile__industry", "profile__township", "decided_by")
-        .order_by("-created_at", "-id")
-    )
+    return signup_request_list(program=program).order_by("-created_at", "-id")
 
 
 def _reference(program, values) -> dict:
     """The township and industry the codes name, within the program as the sign-up page offers them."""
-    township = Region.objects.filter(
-        code=values["township"], path__startswith=program.region.path, level=RegionLevel.TOWNSHIP
-    ).first()
+    township = signup_townships(program=program).filter(code=values["township"]).first()
     if township is None:
         raise PortalError(_("The township is outside the program's region."), fields={"township": [_("Invalid.")]})
-    industry = Industry.objects.filter(program=program, code=values["industry"], is_active=True).first()
+    industry = public_industry_list(program=program).filter(code=values["industry"]).first()
     if industry is None:
         raise PortalError(_("The industry is not one of this program's."), fields={"industry": [_("Invalid.")]})
     return {"township": township, "industry": industry}

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from enterprises import target_list
 from enterprises.models import TargetEnterprise
+from enterprises.selectors import target_enterprise_list
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
@@ -49,7 +50,7 @@ class TargetListApi(ProgramScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         self.access.require(Capability.VIEW_ALL_ENTERPRISES)
         return (
-            TargetEnterprise.objects.filter(program=self.access.program, is_active=True)
+            target_enterprise_list(access=self.access)
             .select_related("township", "industry")
             .order_by("township__sort_order", "name", "id")
         )

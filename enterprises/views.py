@@ -9,17 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enterprises import forms, target_list
+from enterprises import forms, selectors, target_list
 from enterprises import signup as signup_service
-from enterprises.models import EnterpriseProfile, SignupRequest, TargetEnterprise
-from enterprises.selectors import enterprise_get, enterprise_list
 from enterprises.services import enterprise_profile_update, profile_may_edit
 from portal.core.errors import PortalError
 from portal.core.forms import show_portal_error
-from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs import selectors as program_selectors
-from programs.models import Program, ProgramStatus
 from programs.web import PAGE_SIZE, paginate, program_view, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @program_view(Capability.VIEW_ALL_ENTERPRISES)
 def targets(request, access):
-    rows = TargetEnterprise.objects.filter(program=access.program, is_active=True)
+    rows = selectors.target_enterprise_list(access=access)
     return render_page(
         request,
         access,
@@ -73,7 +69,7 @@ def target_import(request, access):
 
 def signup(request, program):
     """Public: a person registers its enterprise for a published program."""
-    target = Program.objects.filter(slug=program, is_public=True, status=ProgramStatus.ACTIVE).first()
+    target = program_selectors.published_program(slug=program)
     if target is None:
         raise Http404
     form = forms.SignupForm(request.POST or None, program=target)
@@ -109,9 +105,7 @@ def signup(request, program):
 
 @program_view(Capability.REVIEW)
 def signups(request, access):
-    rows = SignupRequest.objects.filter(program=access.program).select_related(
-        "user", "profile__organisation", "profile__industry", "profile__township", "decided_by"
-    )
+    rows = selectors.signup_request_list(program=access.program)
     return render_page(
         request,
         access,
@@ -126,7 +120,7 @@ def signups(request, access):
 @program_view(Capability.REVIEW)
 @require_POST
 def signup_decide(request, access, signup):
-    item = get_or_404(SignupRequest.objects.filter(program=access.program), signup)
+    item = selectors.signup_request_get(access=access, pk=signup)
     form = forms.SignupDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
@@ -148,11 +142,13 @@ def signup_decide(request, access, signup):
 @program_view()
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, access, enterprise):
-    profile = enterprise_get(access=access, pk=enterprise)
+    profile = selectors.enterprise_get(access=access, pk=enterprise)
     if not profile_may_edit(access=access, profile=profile):
         raise PermissionDenied(_("Only the enterprise itself or the bureau admin may change this profile."))
     form = forms.ProfileForm(
-        request.POST or None, instance=EnterpriseProfile.objects.get(pk=profile.pk), program=access.program
+        request.POST or None,
+        instance=selectors.enterprise_profile_for_form(access=access, pk=profile.pk),
+        program=access.program,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +175,7 @@ def enterprise_list_page(request, access):
     if not (access.can(Capability.VIEW_ALL_ENTERPRISES) or access.can(Capability.VIEW_OWN_ENTERPRISE)):
         raise PermissionDenied(_("Your roles in this program do not allow this."))
     filters = {key: request.GET.get(key, "").strip() for key in ("industry", "township", "search")}
-    page = paginate(request, enterprise_list(access=access, **filters))
+    page = paginate(request, selectors.enterprise_list(access=access, **filters))
     return render_page(
         request,
         access,
@@ -196,5 +192,5 @@ def enterprise_list_page(request, access):
 def enterprise_detail(request, access, enterprise):
     if not (access.can(Capability.VIEW_ALL_ENTERPRISES) or access.can(Capability.VIEW_OWN_ENTERPRISE)):
         raise PermissionDenied(_("Your roles in this program do not allow this."))
-    profile = enterprise_get(access=access, pk=enterprise)
+    profile = selectors.enterprise_get(access=access, pk=enterprise)
     return render_page(request, access, "enterprises/enterprise_detail.html", {"profile": profile})

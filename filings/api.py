@@ -18,7 +18,6 @@ from portal.core.paging import DeferredPagination
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
-from programs.models import ScenarioModule
 from providers.models import PoolMembership
 
 APPLICATION_PATH = OpenApiParameter("application", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -124,7 +123,7 @@ def _subcontracts(access, data):
         return None
     items = data.pop("subcontracts")
     ids = {item["membership"] for item in items}
-    found = {m.pk: m for m in PoolMembership.objects.filter(program=access.program, pk__in=ids)}
+    found = selectors.pool_memberships_by_id(access=access, ids=ids)
     return [
         {**item, "membership": found.get(item["membership"]) or PoolMembership(pk=item["membership"])} for item in items
     ]
@@ -136,14 +135,14 @@ def _fields_and_lines(access, data):
         module_id = line.pop("module", None)
         module = None
         if module_id:
-            module = ScenarioModule.objects.filter(program=access.program, pk=module_id).first()
+            module = selectors.scenario_module_find(access=access, pk=module_id)
             if module is None:
                 raise PortalError("lines: 应用场景模块不在本项目清单中", fields={"lines": ["module"]})
         lines.append({**line, "module": module})
     provider_id = data.pop("provider", None)
     provider = None
     if provider_id:
-        provider = PoolMembership.objects.filter(program=access.program, pk=provider_id).first()
+        provider = selectors.pool_membership_find(access=access, pk=provider_id)
         if provider is None:
             raise PortalError("provider: 服务商不在本项目资源池中", fields={"provider": ["unknown"]})
     return {**data, "provider": provider}, lines

@@ -22,15 +22,14 @@ from filings.models import (
     overdue_q,
 )
 from policies.facts import amounts_from_lines, investment_facts
-from policies.models import PolicyTrack, VersionStatus
 from policies.quotes import QuoteInput, quote
-from policies.selectors import policy_version_for_quote
+from policies.selectors import active_track_list, policy_version_for_quote
 from portal.core import versions
 from portal.core.errors import NotAllowed
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
-from programs.models import Batch, Industry, Region, RegionLevel
+from programs.models import Batch, Industry, Region, RegionLevel, ScenarioModule
 from programs.selectors import current_batch
 from providers.models import PoolMembership
 
@@ -265,7 +264,7 @@ def queue_reference(*, program) -> dict:
     def build():
         industries = list(Industry.objects.filter(program=program))
         townships = list(Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP))
-        tracks = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
+        tracks = active_track_list(program=program)
         providers = PoolMembership.objects.filter(program=program).select_related("organisation")
         return {
             "industries": [(industry.code, industry.display_name) for industry in industries if industry.is_active],
@@ -371,3 +370,26 @@ def acts_as_implementer(access: ProgramAccess, application: Application, capabil
         and application.provider_id is not None
         and application.provider.organisation_id == organisation
     )
+
+
+def application_fresh(*, access: ProgramAccess, pk) -> Application:
+    """The program's application `pk` as the database holds it now (after a service changed it), nothing joined."""
+    return Application.objects.get(program=access.program, pk=pk)
+
+
+def pool_memberships_by_id(*, access: ProgramAccess, ids) -> dict[int, PoolMembership]:
+    """The program's pool memberships among `ids`, by id; ids outside the program's pool are left out."""
+    return {
+        membership.pk: membership for membership in PoolMembership.objects.filter(program=access.program, pk__in=ids)
+    }
+
+
+def pool_membership_find(*, access: ProgramAccess, pk) -> PoolMembership | None:
+    """The program's pool membership `pk` named in a filing, None when it is not in the program's pool."""
+    return PoolMembership.objects.filter(program=access.program, pk=pk).first()
+
+
+def scenario_module_find(*, access: ProgramAccess, pk) -> ScenarioModule | None:
+    """The program's scenario module `pk` named on a filing's line (closed ones too), None when it is not the
+    program's."""
+    return ScenarioModule.objects.filter(program=access.program, pk=pk).first()

@@ -11,10 +11,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from filings import forms, selectors, services
-from filings.models import Application, AttachmentKind, Category, Status
+from filings.models import AttachmentKind, Category, Status
 from filings.workflow import EDITABLE, OPEN_FOR_REVIEW, available_actions
-from policies.models import PolicyTrack, VersionStatus
 from policies.quotes import QuoteInput, quote
+from policies.selectors import active_track_list
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.paging import DeferredPaginator
@@ -55,7 +55,7 @@ def _form_context(access, request, instance=None):
     profile = access.program.enterprises.filter(organisation_id=access.user.organisation_id).first()
     if profile is None:
         raise PermissionDenied(_("Your organisation has no enterprise profile in this program yet."))
-    tracks = PolicyTrack.objects.filter(version__program=access.program, version__status=VersionStatus.ACTIVE)
+    tracks = active_track_list(program=access.program)
     form = forms.ApplicationForm(
         request.POST or None, instance=instance, program=access.program, tracks=tracks, industry=profile.industry
     )
@@ -265,7 +265,7 @@ def application_act(request, access, application):
             messages.success(
                 request,
                 _("Done. The filing is now “%(status)s”.")
-                % {"status": Application.objects.get(pk=instance.pk).get_status_display()},
+                % {"status": selectors.application_fresh(access=access, pk=instance.pk).get_status_display()},
             )
     return redirect("filings:detail", program=access.program.slug, application=instance.pk)
 

@@ -7,7 +7,15 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
 from filings.models import Application, Status, overdue_q
-from implementation.models import Complaint, ComplaintStatus, Milestone, ProgressEvidence, ProgressPost, ProviderRating
+from implementation.models import (
+    Complaint,
+    ComplaintStatus,
+    Milestone,
+    MilestoneTemplate,
+    ProgressEvidence,
+    ProgressPost,
+    ProviderRating,
+)
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import ProgramAccess
@@ -116,3 +124,17 @@ def provider_standing(membership) -> Standing:
 
 def milestone_get(application, pk) -> Milestone:
     return get_or_404(application.milestones.filter(is_active=True), pk)
+
+
+def project_rating(*, application) -> ProviderRating | None:
+    """The enterprise's rating of the project's provider, with who rated; None before it is rated."""
+    return ProviderRating.objects.filter(application=application).select_related("rated_by").first()
+
+
+def milestone_template_list(*, access: ProgramAccess, include_inactive=False):
+    """The program's default milestones, by track, active before closed, in their order (the caller has checked
+    the right to read them)."""
+    rows = MilestoneTemplate.objects.filter(program=access.program)
+    if not include_inactive:
+        rows = rows.filter(is_active=True)
+    return rows.order_by("track", "-is_active", "number")

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from filings.models import Status
 from filings.selectors import acts_as_implementer, acts_as_owner, application_get
 from implementation import forms, selectors, services
-from implementation.models import ComplaintStatus, MilestoneTemplate, ProviderRating
-from policies.models import PolicyTrack, VersionStatus
+from implementation.models import ComplaintStatus
+from policies.selectors import active_track_list
 from portal.core.errors import PortalError
 from portal.core.files import stored_file_response
 from portal.core.roles import Capability
@@ -56,7 +56,7 @@ def progress(request, access, application):
     is_owner = acts_as_owner(access, instance, Capability.CONFIRM_PROGRESS)
     parts = list(selectors.project_parts(instance))
     own_parts = _own_parts(access, parts)
-    rating = ProviderRating.objects.filter(application=instance).select_related("rated_by").first()
+    rating = selectors.project_rating(application=instance)
     complaints = selectors.complaint_list(access=access).filter(application=instance)
     return render_page(
         request,
@@ -265,13 +265,11 @@ def complaint_decide(request, access, complaint):
 def milestone_templates(request, access):
     """The program's default milestones per track, copied onto each project of the track at approval."""
     may_configure = access.can(Capability.CONFIGURE)
-    rows = MilestoneTemplate.objects.filter(program=access.program)
-    if not may_configure:
-        rows = rows.filter(is_active=True)
-    tracks = PolicyTrack.objects.filter(version__program=access.program, version__status=VersionStatus.ACTIVE)
+    rows = selectors.milestone_template_list(access=access, include_inactive=may_configure)
+    tracks = active_track_list(program=access.program)
     names = {track.code: track.name for track in tracks}
     grouped = {code: [] for code in names}
-    for row in rows.order_by("track", "-is_active", "number"):
+    for row in rows:
         grouped.setdefault(row.track, []).append(row)
     groups = [{"code": code, "name": names.get(code, ""), "templates": items} for code, items in grouped.items()]
     return render_page(

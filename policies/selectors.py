@@ -18,6 +18,16 @@ def policy_version_list(*, program):
     return PolicyVersion.objects.filter(program=program).select_related("activated_by")
 
 
+def active_track_list(*, program):
+    """The tracks of the program's active policy version (none when no version is active)."""
+    return PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
+
+
+def policy_track_find(*, version: PolicyVersion, code: str) -> PolicyTrack | None:
+    """The track `code` of the version, None when the version has no such track."""
+    return PolicyTrack.objects.filter(version=version, code=code).first()
+
+
 def policy_version_for_quote(*, program, code: str = "") -> PolicyVersion:
     """The version `code` of the program, or its active version."""
     versions = PolicyVersion.objects.filter(program=program)

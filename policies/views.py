@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from policies import forms, services
-from policies.models import PolicyTrack, VersionStatus
+from policies.models import VersionStatus
 from policies.quotes import QuoteInput, quote
 from policies.selectors import (
     policy_parameter_changes,
+    policy_track_find,
     policy_version_for_quote,
     policy_version_list,
     policy_version_rows,
@@ -21,7 +22,7 @@ from portal.core.errors import PortalError
 from portal.core.queries import get_or_404
 from portal.core.roles import Capability
 from programs.access import member_or_public_access
-from programs.models import Industry
+from programs.selectors import industry_names, public_industry_list
 from programs.web import program_view, render_page
 
 
@@ -38,7 +39,7 @@ def versions(request, access):
 @program_view(Capability.VIEW_POLICIES)
 def version_detail(request, access, version):
     instance = get_or_404(policy_version_list(program=access.program), version)
-    names = dict(Industry.objects.filter(program=access.program).values_list("code", "name"))
+    names = industry_names(program=access.program)
     version_rows, track_views = policy_version_rows(version=instance, industry_names=names)
     editable = access.can(Capability.CONFIGURE) and instance.status == VersionStatus.DRAFT
     return render_page(
@@ -74,7 +75,7 @@ def parameter_set(request, access, version):
         return redirect("policies:version", program=access.program.slug, version=instance.pk)
     track = None
     if form.cleaned_data["track"]:
-        track = PolicyTrack.objects.filter(version=instance, code=form.cleaned_data["track"]).first()
+        track = policy_track_find(version=instance, code=form.cleaned_data["track"])
         if track is None:
             raise Http404
     try:
@@ -154,7 +155,7 @@ def calculator(request, program):
         request.GET or None,
         versions=versions,
         tracks=tracks,
-        industries=Industry.objects.filter(program=access.program, is_active=True),
+        industries=public_industry_list(program=access.program),
         may_compare=may_compare,
     )
     results, error = [], ""

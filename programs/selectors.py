@@ -121,6 +121,36 @@ def township_list(*, access: ProgramAccess):
     return Region.objects.filter(path__startswith=access.program.region.path, level=RegionLevel.TOWNSHIP)
 
 
+def program_fresh(*, access: ProgramAccess) -> Program:
+    """A fresh copy of the program, as the database holds it now, for its settings to change or show."""
+    return Program.objects.get(pk=access.program.pk)
+
+
+def published_program(*, slug: str) -> Program | None:
+    """The program `slug` when it takes public registrations (published and running), its region joined; None
+    otherwise."""
+    return (
+        Program.objects.select_related("region").filter(slug=slug, is_public=True, status=ProgramStatus.ACTIVE).first()
+    )
+
+
+def signup_townships(*, program: Program):
+    """The townships inside the program's region that a person may register an enterprise in (no access needed:
+    the sign-up is public)."""
+    return Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.TOWNSHIP)
+
+
+def public_industry_list(*, program: Program):
+    """The program's open industries, for the pages anyone may open (the sign-up, the subsidy quote): no access
+    check."""
+    return Industry.objects.filter(program=program, is_active=True)
+
+
+def industry_names(*, program: Program) -> dict[str, str]:
+    """The names of the program's industries (closed ones too) by code, to label policy tables."""
+    return dict(Industry.objects.filter(program=program).values_list("code", "name"))
+
+
 def role_assignment_list(*, access: ProgramAccess, include_revoked=False):
     access.require(Capability.VIEW_MEMBERS)
     qs = RoleAssignment.objects if include_revoked else active_assignments()

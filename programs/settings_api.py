@@ -14,6 +14,7 @@ from programs import services
 from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from programs.forms import ProgramSettingsForm
 from programs.models import Program
+from programs.selectors import program_fresh
 
 
 class ProgramSettingsOutput(serializers.ModelSerializer):
@@ -36,13 +37,13 @@ class ProgramSettingsApi(ProgramScopedMixin, APIView):
     @extend_schema(parameters=[PROGRAM_PATH], responses=ProgramSettingsOutput)
     def get(self, request, program):
         self.access.require(Capability.CONFIGURE)
-        return Response(ProgramSettingsOutput(Program.objects.get(pk=self.access.program.pk)).data)
+        return Response(ProgramSettingsOutput(program_fresh(access=self.access)).data)
 
     @extend_schema(parameters=[PROGRAM_PATH], request=ProgramSettingsInput, responses=ProgramSettingsOutput)
     def patch(self, request, program):
         access = self.access
         access.require(Capability.CONFIGURE)
-        target = Program.objects.get(pk=access.program.pk)
+        target = program_fresh(access=access)
         data = ProgramSettingsInput(target, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -53,4 +54,4 @@ class ProgramSettingsApi(ProgramScopedMixin, APIView):
         for name, value in values.items():
             setattr(target, name, value)
         services.program_update(access=access, program=target, reason=reason)
-        return Response(ProgramSettingsOutput(Program.objects.get(pk=target.pk)).data)
+        return Response(ProgramSettingsOutput(program_fresh(access=access)).data)

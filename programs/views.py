@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
 from programs import forms, selectors, services
-from programs.models import ModuleKind, Program
+from programs.models import ModuleKind
 from programs.web import paginate, program_view, render_page
 
 
@@ -53,7 +53,7 @@ def calendar(request, access):
 @program_view(Capability.CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def program_settings(request, access):
-    program = Program.objects.get(pk=access.program.pk)
+    program = selectors.program_fresh(access=access)
     form = forms.ProgramSettingsForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         try:

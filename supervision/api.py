@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from filings.api import APPLICATION_PATH
-from filings.models import Application
 from organisations.models import Organisation
 from portal.core.errors import PortalError
 from portal.core.roles import Capability
@@ -222,7 +221,7 @@ class AssignmentListApi(ProgramScopedMixin, generics.ListAPIView):
         data = AssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        application = Application.objects.filter(program=access.program, pk=fields["application"]).first()
+        application = selectors.project_find(access=access, pk=fields["application"])
         if application is None:
             raise PortalError(_("Choose a project of this program."), fields={"application": [_("Invalid.")]})
         organisation = selectors.firm_choices(program=access.program).filter(pk=fields["organisation"]).first()

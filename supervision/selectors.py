@@ -150,6 +150,11 @@ def project_get(*, access: ProgramAccess, pk) -> Application:
     return get_or_404(application_list(access=access).filter(projects_q(access)), pk)
 
 
+def project_find(*, access: ProgramAccess, pk) -> Application | None:
+    """Any application of the program (to assign its supervision), None for an unknown id or another program's."""
+    return Application.objects.filter(program=access.program, pk=pk).first()
+
+
 def project_supervision(application: Application) -> ProjectSupervision:
     """The project's assignments, inspections with their photos and rectifications with their steps: four
     queries whatever their number."""

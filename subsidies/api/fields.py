@@ -52,7 +52,7 @@ def run_of(access, pk) -> CalculationRun:
 
 def program_line(access, pk) -> RunLine:
     """A line of any run of the program, named in a request body: unknown or foreign ids are a field error."""
-    line = RunLine.objects.filter(run__program=access.program, pk=pk).select_related("run").first()
+    line = selectors.program_line_find(access=access, pk=pk)
     if line is None:
         raise PortalError(_("No such line in this program."), fields={"line": [_("No such line in this program.")]})
     return line

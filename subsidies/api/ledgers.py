@@ -74,7 +74,7 @@ class LedgerApi(ProgramScopedMixin, APIView):
 
 def _job(access, pk) -> LedgerJob:
     access.require(Capability.EXPORT_LEDGER)
-    return get_or_404(LedgerJob.objects.filter(program=access.program).select_related("file_record"), pk)
+    return get_or_404(selectors.ledger_jobs(access=access, every=True), pk)
 
 
 class LedgerJobApi(ProgramScopedMixin, APIView):

@@ -21,7 +21,7 @@ from subsidies.api.outputs import (
     OwnSubsidyOutput,
     PoolAllocationOutput,
 )
-from subsidies.models import AwardDecision, FundingPool, FundingSource, RunLine
+from subsidies.models import AwardDecision, FundingSource, RunLine
 
 # Funding pools -------------------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ class FundingPoolListApi(ProgramScopedMixin, APIView):
         access.require(Capability.MANAGE_FUNDS)
         data = FundingPoolInput(data=request.data)
         data.is_valid(raise_exception=True)
-        opened = not FundingPool.objects.filter(program=access.program, source=data.validated_data["source"]).exists()
+        opened = not selectors.pool_exists(access=access, source=data.validated_data["source"])
         pool = services.pool_save(access=access, **data.validated_data)
         return Response(FundingPoolOutput(pool).data, status=201 if opened else 200)
 

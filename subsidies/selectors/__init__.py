@@ -14,6 +14,7 @@ from subsidies.selectors.funding import (
     paid_amounts,
     pool_allocations,
     pool_carried,
+    pool_exists,
     pool_list,
 )
 from subsidies.selectors.ledger import (
@@ -33,6 +34,7 @@ from subsidies.selectors.runs import (
     line_allocations,
     line_get,
     line_payments,
+    program_line_find,
     run_approval,
     run_exclusions,
     run_get,
@@ -56,6 +58,7 @@ __all__ = [
     "run_lines",
     "run_exclusions",
     "line_get",
+    "program_line_find",
     "Group",
     "RunTotals",
     "run_totals",
@@ -70,6 +73,7 @@ __all__ = [
     "outstanding",
     "pool_list",
     "pool_carried",
+    "pool_exists",
     "pool_allocations",
     "award_list",
     "award_candidates",

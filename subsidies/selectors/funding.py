@@ -107,6 +107,11 @@ def pool_list(*, access: ProgramAccess):
     return FundingPool.objects.filter(program=access.program).order_by("source")
 
 
+def pool_exists(*, access: ProgramAccess, source: str) -> bool:
+    """Whether the program has opened the pool of funding `source` (the caller has checked its right)."""
+    return FundingPool.objects.filter(program=access.program, source=source).exists()
+
+
 def pool_carried(pool: FundingPool, *, limit: int = 200):
     """What the pool gave lines after their approval (their shortfalls), in the order drawn."""
     return _carried(CarriedFunding.objects.filter(pool=pool)).order_by("sequence")[:limit]

@@ -162,6 +162,11 @@ def line_get(*, access: ProgramAccess, run: CalculationRun, pk) -> RunLine:
     return get_or_404(run_lines(run).select_related("application", "review"), pk)
 
 
+def program_line_find(*, access: ProgramAccess, pk) -> RunLine | None:
+    """A line of any run of the program, with its run; None for an unknown id or another program's."""
+    return RunLine.objects.filter(run__program=access.program, pk=pk).select_related("run").first()
+
+
 @dataclass
 class Group:
     name: str

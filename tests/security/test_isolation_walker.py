@@ -14,7 +14,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from dashboard.views import CONFIG_FORMS, HISTORY_MODELS, history_scope
+from dashboard.selectors import history_scope
+from dashboard.views import CONFIG_FORMS, HISTORY_MODELS
 from portal.core import urlparams
 from portal.core.roles import Role
 from programs.models import Program

@@ -2,7 +2,8 @@
 
 import pytest
 
-from dashboard.views import HISTORY_MODELS, history_scope
+from dashboard.selectors import history_scope
+from dashboard.views import HISTORY_MODELS
 from portal.core.roles import Role
 from tests.factories import user_with_role
 
