@@ -30,7 +30,7 @@ from filings.services import (
 )
 from implementation.services import milestone_templates_load, progress_post, progress_respond
 from organisations.models import OrganisationKind
-from policies.models import PolicyTrack, VersionStatus
+from policies.selectors import active_track_list
 from portal.core.roles import Role
 from programs.access import program_access
 from programs.models import ScenarioModule
@@ -80,7 +80,7 @@ def demo_activity_build(*, programs: dict, prefix: dict, user_factory, organisat
                 track_rubric_set(program=program, track=track, template=template)
         if slug == "jinhua-pilot":
             digital_level_standards_load(program=program)
-        tracks = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
+        tracks = active_track_list(program=program)
         milestone_templates_load(program=program, tracks=list(tracks.values_list("code", flat=True)))
         if SelectionRound.objects.filter(program=program).exists():
             continue

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from demo.samples import demo_samples_build
+from policies.selectors import active_track_list
 from programs.access import program_access
 from programs.models import Program, Region, RegionLevel
 from subsidies import approvals, runs
@@ -386,9 +387,8 @@ def _approval_day(program, spec):
 
 def _designated_if_needed(program, spec, *, day):
     """A track open to designated pilots only: the bureau admin designates the enterprise on `day`."""
-    from policies.models import PolicyTrack, VersionStatus
 
-    track = PolicyTrack.objects.get(version__program=program, version__status=VersionStatus.ACTIVE, code=spec.track)
+    track = active_track_list(program=program).get(code=spec.track)
     with _travel(day):
         if track.parameters.filter(key="pilots_only", value=1, qualifier="").exists():
             pilot_designated(

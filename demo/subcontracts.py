@@ -19,7 +19,7 @@ from filings.models import Application, Status
 from filings.services import application_create, application_provider_respond, application_transition, attachment_add
 from implementation.services import progress_post, progress_respond
 from notifications.selectors import role_holders
-from policies.models import PolicyTrack, VersionStatus
+from policies.selectors import active_track_list
 from portal.core.money import round_fen
 from portal.core.roles import Role
 from programs.access import program_access
@@ -109,7 +109,7 @@ def _fallback(program, enterprise_user, reviewer):
     profile = program.enterprises.select_related("industry", "organisation").get(
         organisation=enterprise_user.organisation
     )
-    track = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE).first()
+    track = active_track_list(program=program).first()
     lead = provider_for(program, profile.industry.code)
     lead_terms, subcontracts = subcontract_terms(program, lead, FALLBACK_BUDGET)
     today = timezone.localdate()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filings.models import Subcontract
 from implementation.models import Milestone, MilestoneTemplate
-from policies.models import PolicyTrack, VersionStatus
+from policies.selectors import active_track_list
 from programs.forms import ReasonMixin
 
 STARS = [(score, str(score)) for score in range(1, 6)]
@@ -80,7 +80,7 @@ class MilestoneTemplateForm(ReasonMixin, forms.ModelForm):
         if program is None:
             self.fields["track"] = forms.SlugField(label=_("Track"), max_length=40)
             return
-        tracks = PolicyTrack.objects.filter(version__program=program, version__status=VersionStatus.ACTIVE)
+        tracks = active_track_list(program=program)
         choices = [(track.code, f"{track.name} ({track.code})") for track in tracks]
         current = self.instance.track if self.instance and self.instance.pk else ""
         if current and current not in {code for code, _label in choices}:
