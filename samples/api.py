@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from filings.models import Application
+from portal.core.api import WorkflowActionsField
 from portal.core.errors import PortalError
 from portal.core.fields import AsciiDecimalSerializerField
 from portal.core.roles import Capability
@@ -16,6 +17,7 @@ from programs.api import PROGRAM_PATH, ProgramScopedMixin
 from samples import selectors, services
 from samples.models import SampleStatus
 from samples.services import TITLE_LENGTH
+from samples.workflow import SAMPLE
 
 SAMPLE_PATH = OpenApiParameter("sample", OpenApiTypes.INT, OpenApiParameter.PATH, description="Sample (designation) id")
 APPLICATION_PATH = OpenApiParameter(
@@ -116,6 +118,7 @@ class SampleApplicationOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = serializers.CharField()
     created_at = serializers.DateTimeField()
+    actions = WorkflowActionsField(SAMPLE)
 
 
 class SampleApplicationDetailOutput(SampleApplicationOutput):
@@ -209,7 +212,7 @@ class SampleApplicationListApi(ProgramScopedMixin, APIView):
         status = str(request.query_params.get("status", ""))
         status = status if status in ("open", *SampleStatus.values) else ""
         rows = selectors.sample_application_list(access=self.access, status=status)
-        return Response(SampleApplicationOutput(rows, many=True).data)
+        return Response(SampleApplicationOutput(rows, many=True, context={"access": self.access}).data)
 
     @extend_schema(parameters=[PROGRAM_PATH], request=SampleApplyInput, responses={201: SampleApplicationDetailOutput})
     def post(self, request, program):
@@ -225,7 +228,10 @@ class SampleApplicationListApi(ProgramScopedMixin, APIView):
             raise PortalError(_("Choose one of your accepted projects."), fields={"application": [_("Invalid.")]})
         item = services.sample_apply(access=access, application=project, statement=data["statement"])
         return Response(
-            SampleApplicationDetailOutput(selectors.sample_application_get(access=access, pk=item.pk)).data, status=201
+            SampleApplicationDetailOutput(
+                selectors.sample_application_get(access=access, pk=item.pk), context={"access": access}
+            ).data,
+            status=201,
         )
 
 
@@ -234,7 +240,8 @@ class SampleApplicationDetailApi(ProgramScopedMixin, APIView):
     def get(self, request, program, sample_application):
         return Response(
             SampleApplicationDetailOutput(
-                selectors.sample_application_get(access=self.access, pk=sample_application)
+                selectors.sample_application_get(access=self.access, pk=sample_application),
+                context={"access": self.access},
             ).data
         )
 
@@ -253,7 +260,8 @@ class _StepApi(ProgramScopedMixin, APIView):
         access.require(self.capability)
         item = selectors.sample_application_get(access=access, pk=sample_application)
         self.act(item, _valid(self.input_class, request))
-        return Response(SampleApplicationDetailOutput(selectors.sample_application_get(access=access, pk=item.pk)).data)
+        item = selectors.sample_application_get(access=access, pk=item.pk)
+        return Response(SampleApplicationDetailOutput(item, context={"access": access}).data)
 
 
 STEP_SCHEMA = {"parameters": [PROGRAM_PATH, APPLICATION_PATH], "responses": SampleApplicationDetailOutput}

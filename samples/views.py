@@ -16,7 +16,8 @@ from portal.core.forms import first_error, show_portal_error
 from portal.core.roles import Capability
 from programs.web import program_view, render_page
 from samples import forms, selectors, services
-from samples.models import OPEN_SAMPLE_STATUSES, SampleStatus
+from samples.models import SampleStatus
+from samples.workflow import SAMPLE
 
 PAGE_SIZE = 20
 ALL = "all"
@@ -176,7 +177,7 @@ def application_detail(request, access, sample_application):
     owner = services.is_project_owner(access, item.application)
     provider = services.is_project_provider(access, item.application)
     manages = access.can(Capability.MANAGE_SAMPLES)
-    open_ = item.status in OPEN_SAMPLE_STATUSES
+    actions = {step.name for step in SAMPLE.available(item.status, access.roles)}  # what is their own: below
     active = next((d for d in item.all_designations if d.is_active), None)
     quota = selectors.sample_quota(program=access.program).get(item.industry.code) if manages else None
     return render_page(
@@ -190,15 +191,13 @@ def application_detail(request, access, sample_application):
             "check": getattr(item, "site_check", None),
             "photos": item.active_photos,
             "owner": owner,
-            "may_cosign": provider and item.status == SampleStatus.APPLIED,
-            "may_withdraw": (owner or provider) and open_,
-            "may_check": manages and item.status == SampleStatus.COSIGNED,
-            "may_designate": manages and item.status == SampleStatus.CHECKED,
-            "may_decline": manages and open_,
+            "may_cosign": provider and "cosign" in actions,
+            "may_withdraw": (owner or provider) and "withdraw" in actions,
+            "may_check": "check_record" in actions,
+            "may_designate": "designate" in actions,
+            "may_decline": "decline" in actions,
             "may_revoke": manages and active is not None,
-            "may_add_photo": owner
-            and item.status in (*OPEN_SAMPLE_STATUSES, SampleStatus.DESIGNATED)
-            and len(item.active_photos) < services.MAX_PHOTOS,
+            "may_add_photo": owner and "photo_add" in actions and len(item.active_photos) < services.MAX_PHOTOS,
             "quota": quota,
             "held": selectors.active_sample_count(program=access.program, industry_id=item.industry_id)
             if manages

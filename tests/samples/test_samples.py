@@ -341,6 +341,11 @@ def test_the_workflow_through_the_api():
     created = api(owner).post(base, {"application": project.pk, "statement": "成效显著"}, format="json")
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
+    # what each may do now, by its roles and the state: the enterprise adds photos or withdraws; the provider
+    # joins or withdraws; the bureau declines (it checks only once the provider joined)
+    assert created.json()["actions"] == ["withdraw", "photo_add", "photo_remove"]
+    assert api("wuyi-provider").get(f"{base}{pk}/").json()["actions"] == ["cosign", "withdraw"]
+    assert api("wuyi-reviewer").get(base).json()[0]["actions"] == ["decline"]
     # another provider does not see the application at all
     assert (
         api("wuyi-provider2").post(f"{base}{pk}/cosign/", {"provider_statement": "x"}, format="json").status_code == 404
@@ -365,6 +370,7 @@ def test_the_workflow_through_the_api():
     assert api("wuyi-reviewer").post(f"{base}{pk}/decline/", {"reason": ""}, format="json").status_code == 400
     done = api("wuyi-reviewer").post(f"{base}{pk}/designate/", {"reason": "好"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "designated" and done.json()["sample"]
+    assert done.json()["actions"] == []  # designated: only the enterprise's photos remain
     listed = api(owner).get(f"/api/v1/programs/{WUYI}/samples/", {"industry": "kitchenware"})
     assert [row["application"] for row in listed.json()] == [project.pk]
     assert listed.json()[0]["lines"][2]["amount"] == "60000.50" and listed.json()[0]["total"] == "340000.50"
